@@ -1,0 +1,294 @@
+/*
+ * cmd_eval.c — `dlfs2 eval`, `dlfs2 similar` and `dlfs2 analogy`: the
+ * textbook's ch04/eval.py and the printing of common/util.py's
+ * most_similar and analogy, over word vectors in word2vec's text format
+ * (datasets/vectors.h) instead of cbow_params.pkl.
+ *
+ * Output, as the textbook prints it:
+ *
+ *     [query] you
+ *      we: 0.610597
+ *     ...
+ *     [analogy] king:man = queen:?
+ *      woman: 5.0135
+ *
+ * each block preceded by an empty line. Scores are printed with the fewest
+ * digits that read back as the same float32, as NumPy prints a float32.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "common/check.h"
+#include "common/tensor.h"
+#include "common/util.h"
+#include "common/vocab.h"
+#include "datasets/vectors.h"
+
+#define DEFAULT_VECTORS "out/vectors.txt"
+#define DEFAULT_TOP 5
+#define MAX_TOP 1000000
+
+/* ch04/eval.py's questions. */
+static const char *const eval_queries[] = {"you", "year", "car", "toyota"};
+static const char *const eval_analogies[][3] = {
+    {"king", "man", "queen"},
+    {"take", "took", "go"},
+    {"car", "cars", "child"},
+    {"good", "better", "bad"},
+};
+
+typedef struct EvalOptions {
+    const char *vectors;    /* --vectors FILE */
+    int top;                /* --top N */
+    const char *words[3];   /* the positional words */
+    size_t n_words;
+} EvalOptions;
+
+/* Loaded word vectors. */
+typedef struct WordVectors {
+    const char *path;
+    Vocab vocab;
+    Tensor W;               /* (V, H) float32, row i = vocab word i */
+    SimilarWord *answers;   /* (top,) scratch for most_similar / analogy */
+    int top;                /* min(--top, V) */
+} WordVectors;
+
+enum { OPT_VECTORS = CLI_OPT_LONG_BASE, OPT_TOP };
+
+static const struct option eval_options[] = {
+    {"vectors", required_argument, NULL, OPT_VECTORS},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+#define VECTOR_OPTIONS_HELP                                                       \
+    "  --vectors FILE   word vectors in word2vec text format (" DEFAULT_VECTORS ")\n" \
+    "  --top N          how many answers to print (5)\n"                              \
+    "  -h, --help       show this help\n"
+
+void usage_eval(void)
+{
+    fputs("Usage: dlfs2 eval [OPTIONS]\n"
+          "\n"
+          "The textbook's ch04/eval.py: the words most similar to you, year, car, toyota,\n"
+          "then the analogies king:man = queen:?, take:took = go:?, car:cars = child:?,\n"
+          "good:better = bad:?. A word missing from the vocabulary prints 'WORD is not found'.\n"
+          "\n"
+          "Options:\n" VECTOR_OPTIONS_HELP,
+          stdout);
+}
+
+void usage_similar(void)
+{
+    fputs("Usage: dlfs2 similar WORD [OPTIONS]\n"
+          "\n"
+          "Prints the words whose vectors have the highest cosine similarity to WORD's\n"
+          "(common/util.py most_similar).\n"
+          "\n"
+          "Options:\n" VECTOR_OPTIONS_HELP,
+          stdout);
+}
+
+void usage_analogy(void)
+{
+    fputs("Usage: dlfs2 analogy A B C [OPTIONS]\n"
+          "\n"
+          "Answers \"A is to B as C is to ?\": the words closest to normalize(B - A + C)\n"
+          "by dot product (common/util.py analogy).\n"
+          "\n"
+          "Options:\n" VECTOR_OPTIONS_HELP,
+          stdout);
+}
+
+/* Adds a positional word to o. Returns 0 or CLI_EXIT_USAGE when there are too many. */
+static int add_word(const char *cmd, EvalOptions *o, size_t n_words, const char *word)
+{
+    if (o->n_words >= n_words) {
+        cli_error("%s: unexpected argument '%s' (see 'dlfs2 %s --help')", cmd, word, cmd);
+        return CLI_EXIT_USAGE;
+    }
+    o->words[o->n_words++] = word;
+    return 0;
+}
+
+/*
+ * Parses the options of subcommand cmd, which takes exactly n_words words.
+ * Returns -1 after printing the help (exit 0), 0 to go on, or CLI_EXIT_USAGE.
+ */
+static int parse_eval_args(const char *cmd, void (*usage)(void), size_t n_words, int argc,
+                           char **argv, EvalOptions *o)
+{
+    *o = (EvalOptions){.vectors = DEFAULT_VECTORS, .top = DEFAULT_TOP};
+    opterr = 0;
+    int c, rc = 0;
+    while (rc == 0 && (c = getopt_long(argc, argv, "-:h", eval_options, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(); return -1;
+        case OPT_VECTORS: o->vectors = optarg; break;
+        case OPT_TOP: rc = cli_parse_int("--top", optarg, 1, MAX_TOP, &o->top); break;
+        case 1: rc = add_word(cmd, o, n_words, optarg); break;
+        default: return cli_getopt_error(cmd, c, argv);
+        }
+    }
+    for (; rc == 0 && optind < argc; optind++) rc = add_word(cmd, o, n_words, argv[optind]);
+    if (rc == 0 && o->n_words < n_words) {
+        cli_error("%s: expected %zu word%s, got %zu (see 'dlfs2 %s --help')", cmd, n_words,
+                  n_words == 1 ? "" : "s", o->n_words, cmd);
+        rc = CLI_EXIT_USAGE;
+    }
+    return rc;
+}
+
+/* Reads the vectors file into wv. Prints why on failure; returns an exit status. */
+static int load_vectors(const EvalOptions *o, WordVectors *wv)
+{
+    DlfsError err = {0};
+    *wv = (WordVectors){.path = o->vectors};
+    vocab_init(&wv->vocab);
+    if (vectors_load_text(o->vectors, &wv->vocab, &wv->W, &err) != DLFS_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    wv->top = o->top < wv->vocab.size ? o->top : (int)wv->vocab.size;
+    wv->answers = dlfs_malloc((size_t)(wv->top > 0 ? wv->top : 1) * sizeof *wv->answers);
+    return CLI_EXIT_OK;
+}
+
+static void word_vectors_free(WordVectors *wv)
+{
+    free(wv->answers);
+    wv->answers = NULL;
+    tensor_free(&wv->W);
+    vocab_free(&wv->vocab);
+}
+
+/* Writes x with the fewest significant digits that read back as the same float32. */
+static void format_score(float x, char *buf, size_t size)
+{
+    for (int digits = 1; digits <= 9; digits++) {
+        snprintf(buf, size, "%.*g", digits, (double)x);
+        if (strtof(buf, NULL) == x) break;
+    }
+    if (strpbrk(buf, ".eni") == NULL && strlen(buf) + 3 <= size) strcat(buf, ".0");
+}
+
+static void print_answers(const WordVectors *wv, int n)
+{
+    char score[32];
+    for (int i = 0; i < n; i++) {
+        format_score(wv->answers[i].similarity, score, sizeof score);
+        printf(" %s: %s\n", vocab_word(&wv->vocab, wv->answers[i].id), score);
+    }
+}
+
+/* most_similar for a word known to be in the vocabulary, printed as util.py does. */
+static void print_similar(WordVectors *wv, const char *query)
+{
+    printf("\n[query] %s\n", query);
+    int n = most_similar(query, &wv->vocab, wv->W.data, wv->W.shape[0], wv->W.shape[1], wv->top,
+                         wv->answers, NULL);
+    if (n > 0) print_answers(wv, n);
+}
+
+/* analogy for three words known to be in the vocabulary, printed as util.py does. */
+static void print_analogy(WordVectors *wv, const char *a, const char *b, const char *c)
+{
+    printf("\n[analogy] %s:%s = %s:?\n", a, b, c);
+    int n = analogy(a, b, c, &wv->vocab, wv->W.data, wv->W.shape[0], wv->W.shape[1], wv->top,
+                    wv->answers, NULL);
+    if (n > 0) print_answers(wv, n);
+}
+
+/*
+ * The vocabulary's spelling of word: word itself, else its ASCII lower-case
+ * form (PTB is lower-case). NULL, after printing why, when neither is known.
+ */
+static const char *resolve_word(const WordVectors *wv, const char *word)
+{
+    int32_t id = vocab_get(&wv->vocab, word);
+    if (id < 0) {
+        char *lower = dlfs_malloc(strlen(word) + 1);
+        for (size_t i = 0; (lower[i] = (char)tolower((unsigned char)word[i])) != '\0'; i++) {}
+        id = vocab_get(&wv->vocab, lower);
+        free(lower);
+    }
+    if (id < 0) {
+        cli_error("'%s' is not in the vocabulary (%d words in %s)", word, (int)wv->vocab.size,
+                  wv->path);
+        return NULL;
+    }
+    return vocab_word(&wv->vocab, id);
+}
+
+/* ch04/eval.py: unknown words print "WORD is not found" and are skipped. */
+static void run_eval(WordVectors *wv)
+{
+    for (size_t i = 0; i < sizeof eval_queries / sizeof eval_queries[0]; i++) {
+        if (vocab_get(&wv->vocab, eval_queries[i]) < 0)
+            printf("%s is not found\n", eval_queries[i]);
+        else
+            print_similar(wv, eval_queries[i]);
+    }
+    printf("--------------------------------------------------\n");
+    for (size_t i = 0; i < sizeof eval_analogies / sizeof eval_analogies[0]; i++) {
+        const char *const *q = eval_analogies[i];
+        int missing = -1;
+        for (int k = 2; k >= 0; k--)
+            if (vocab_get(&wv->vocab, q[k]) < 0) missing = k;
+        if (missing >= 0)
+            printf("%s is not found\n", q[missing]);
+        else
+            print_analogy(wv, q[0], q[1], q[2]);
+    }
+}
+
+int cmd_eval(int argc, char **argv)
+{
+    EvalOptions o;
+    WordVectors wv;
+    int rc = parse_eval_args("eval", usage_eval, 0, argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    rc = load_vectors(&o, &wv);
+    if (rc == CLI_EXIT_OK) run_eval(&wv);
+    word_vectors_free(&wv);
+    return rc;
+}
+
+int cmd_similar(int argc, char **argv)
+{
+    EvalOptions o;
+    WordVectors wv;
+    int rc = parse_eval_args("similar", usage_similar, 1, argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    rc = load_vectors(&o, &wv);
+    const char *query = rc == CLI_EXIT_OK ? resolve_word(&wv, o.words[0]) : NULL;
+    if (query)
+        print_similar(&wv, query);
+    else if (rc == CLI_EXIT_OK)
+        rc = CLI_EXIT_RUNTIME;
+    word_vectors_free(&wv);
+    return rc;
+}
+
+int cmd_analogy(int argc, char **argv)
+{
+    EvalOptions o;
+    WordVectors wv;
+    int rc = parse_eval_args("analogy", usage_analogy, 3, argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    rc = load_vectors(&o, &wv);
+    const char *words[3] = {NULL, NULL, NULL};
+    for (int k = 0; k < 3 && rc == CLI_EXIT_OK; k++) {
+        words[k] = resolve_word(&wv, o.words[k]);
+        if (!words[k]) rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc == CLI_EXIT_OK) print_analogy(&wv, words[0], words[1], words[2]);
+    word_vectors_free(&wv);
+    return rc;
+}

@@ -1,0 +1,435 @@
+/*
+ * cmd_train.c — `dlfs2 train`: the textbook's ch04/train.py.
+ *
+ * Loads PTB's train split (or any whitespace-tokenised text file), makes
+ * (contexts, target) pairs with create_contexts_target, builds CBOW or
+ * SkipGram with negative sampling, and trains with Adam through the
+ * Trainer, which prints the textbook's progress lines. Writes OUT/loss.csv
+ * (one row per printed line) and OUT/vectors.txt (W_in in word2vec's text
+ * format; the textbook pickles word_vecs to cbow_params.pkl instead).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "common/adam.h"
+#include "common/check.h"
+#include "common/fs.h"
+#include "common/model.h"
+#include "common/rng.h"
+#include "common/tensor.h"
+#include "common/trainer.h"
+#include "common/util.h"
+#include "common/vocab.h"
+#include "datasets/ptb.h"
+#include "datasets/vectors.h"
+#include "models/cbow.h"
+#include "models/skip_gram.h"
+#include "models/word2vec.h"
+
+/* Caps that keep sizes far from int overflow; the textbook uses 5, 100, 100, 5. */
+#define MAX_WINDOW 1024
+#define MAX_HIDDEN 65536
+#define MAX_BATCH (1 << 20)
+#define MAX_SAMPLE_SIZE 1024
+#define MAX_EPOCHS 1000000
+
+typedef struct TrainOptions {
+    bool skipgram;          /* --model skipgram */
+    int window;             /* --window */
+    int hidden;             /* --hidden */
+    int batch;              /* --batch */
+    int epochs;             /* --epochs */
+    double lr;              /* --lr */
+    int sample_size;        /* --sample-size */
+    double power;           /* --power */
+    bool replace;           /* --replace */
+    long max_iters;         /* --max-iters, 0 = no limit */
+    int eval_interval;      /* --eval-interval, 0 = never */
+    uint64_t seed;          /* --seed */
+    const char *corpus;     /* --corpus: "ptb" or a file */
+    const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
+    const char *out_dir;    /* --out */
+} TrainOptions;
+
+/* The loaded text and what training needs from it. */
+typedef struct TrainData {
+    Vocab vocab;
+    Int32Array corpus;      /* (N,) */
+    Int32Array contexts;    /* (N - 2w, 2w) */
+    Int32Array target;      /* (N - 2w,) */
+    size_t data_size;       /* N - 2w */
+} TrainData;
+
+/* One of the two models behind the Model interface. */
+typedef struct TrainModel {
+    CBOW cbow;
+    SkipGram skip_gram;
+    bool initialised;       /* the chosen model's init has run (free it) */
+    Model model;
+    Param *W_in;            /* the word vectors, (V, H) */
+} TrainModel;
+
+enum {
+    OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
+    OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
+    OPT_CORPUS, OPT_DATA_DIR, OPT_OUT,
+};
+
+static const struct option train_options[] = {
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"window", required_argument, NULL, OPT_WINDOW},
+    {"hidden", required_argument, NULL, OPT_HIDDEN},
+    {"batch", required_argument, NULL, OPT_BATCH},
+    {"epochs", required_argument, NULL, OPT_EPOCHS},
+    {"lr", required_argument, NULL, OPT_LR},
+    {"sample-size", required_argument, NULL, OPT_SAMPLE_SIZE},
+    {"power", required_argument, NULL, OPT_POWER},
+    {"replace", no_argument, NULL, OPT_REPLACE},
+    {"max-iters", required_argument, NULL, OPT_MAX_ITERS},
+    {"eval-interval", required_argument, NULL, OPT_EVAL_INTERVAL},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"corpus", required_argument, NULL, OPT_CORPUS},
+    {"data-dir", required_argument, NULL, OPT_DATA_DIR},
+    {"out", required_argument, NULL, OPT_OUT},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+void usage_train(void)
+{
+    fputs("Usage: dlfs2 train [OPTIONS]\n"
+          "\n"
+          "Trains word vectors with negative sampling as ch04/train.py does and writes\n"
+          "OUT/vectors.txt (word2vec text format) and OUT/loss.csv (epoch,iter,elapsed_s,loss).\n"
+          "\n"
+          "Options (defaults are the textbook's):\n"
+          "  --model cbow|skipgram  the model (cbow)\n"
+          "  --window N             context words on each side of the target (5)\n"
+          "  --hidden N             size H of the word vectors (100)\n"
+          "  --batch N              minibatch size (100)\n"
+          "  --epochs N             epochs (10)\n"
+          "  --lr X                 Adam learning rate (0.001)\n"
+          "  --sample-size N        negative samples per target (5)\n"
+          "  --power X              exponent on word counts for negative sampling (0.75)\n"
+          "  --replace              sample negatives with replacement (the textbook's GPU path)\n"
+          "  --max-iters N          stop after N iterations in all; 0 = no limit (0)\n"
+          "  --eval-interval N      print the mean loss every N iterations; 0 = never (20)\n"
+          "  --seed N               random seed for initial weights, shuffles, negatives (1)\n"
+          "  --corpus ptb|FILE      PTB's train split, or a whitespace-tokenised text file (ptb)\n"
+          "  --data-dir DIR         where PTB is kept, downloaded if missing\n"
+          "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
+          "  --out DIR              output directory, created if missing (./out)\n"
+          "  -h, --help             show this help\n",
+          stdout);
+}
+
+static void train_options_default(TrainOptions *o)
+{
+    *o = (TrainOptions){
+        .skipgram = false, .window = 5, .hidden = 100, .batch = 100, .epochs = 10,
+        .lr = 0.001, .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
+        .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
+    };
+}
+
+static int parse_model_name(const char *text, bool *skipgram)
+{
+    if (strcmp(text, "cbow") == 0) {
+        *skipgram = false;
+    } else if (strcmp(text, "skipgram") == 0 || strcmp(text, "skip-gram") == 0) {
+        *skipgram = true;
+    } else {
+        cli_error("--model: expected cbow or skipgram, got '%s'", text);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Applies one option c with value arg to o. Returns 0 or CLI_EXIT_USAGE. */
+static int apply_option(TrainOptions *o, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_MODEL: return parse_model_name(arg, &o->skipgram);
+    case OPT_WINDOW: return cli_parse_int("--window", arg, 1, MAX_WINDOW, &o->window);
+    case OPT_HIDDEN: return cli_parse_int("--hidden", arg, 1, MAX_HIDDEN, &o->hidden);
+    case OPT_BATCH: return cli_parse_int("--batch", arg, 1, MAX_BATCH, &o->batch);
+    case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
+    case OPT_LR: return cli_parse_double("--lr", arg, 0.0, 1, 1e6, &o->lr);
+    case OPT_SAMPLE_SIZE:
+        return cli_parse_int("--sample-size", arg, 1, MAX_SAMPLE_SIZE, &o->sample_size);
+    case OPT_POWER: return cli_parse_double("--power", arg, 0.0, 0, 100.0, &o->power);
+    case OPT_REPLACE: o->replace = true; return 0;
+    case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 0, 0x7fffffffL, &o->max_iters);
+    case OPT_EVAL_INTERVAL:
+        return cli_parse_int("--eval-interval", arg, 0, 0x7fffffff, &o->eval_interval);
+    case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
+    case OPT_CORPUS: o->corpus = arg; return 0;
+    case OPT_DATA_DIR: o->data_dir = arg; return 0;
+    case OPT_OUT: o->out_dir = arg; return 0;
+    default: return CLI_EXIT_USAGE;
+    }
+}
+
+/*
+ * Parses argv into o. Returns -1 after printing the help (exit 0), 0 to go
+ * on, or CLI_EXIT_USAGE.
+ */
+static int parse_train_args(int argc, char **argv, TrainOptions *o)
+{
+    train_options_default(o);
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "-:h", train_options, NULL)) != -1) {
+        if (c == 'h') {
+            usage_train();
+            return -1;
+        }
+        if (c == '?' || c == ':') return cli_getopt_error("train", c, argv);
+        if (c == 1) {
+            cli_error("train: unexpected argument '%s' (see 'dlfs2 train --help')", optarg);
+            return CLI_EXIT_USAGE;
+        }
+        int rc = apply_option(o, c, optarg);
+        if (rc != 0) return rc;
+    }
+    if (optind < argc) {
+        cli_error("train: unexpected argument '%s' (see 'dlfs2 train --help')", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->out_dir[0] == '\0') {
+        cli_error("--out: expected a directory, got ''");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* "dir/name", allocated; free with free(). */
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + 1 + strlen(name) + 1;
+    char *path = dlfs_malloc(n);
+    snprintf(path, n, "%s/%s", dir, name);
+    return path;
+}
+
+/* Reads the corpus named by o->corpus into d. Prints why on failure; returns an exit status. */
+static int load_corpus(const TrainOptions *o, TrainData *d)
+{
+    DlfsError err = {0};
+    if (strcmp(o->corpus, "ptb") != 0) {
+        if (corpus_load_file(o->corpus, &d->corpus, &d->vocab, &err) != DLFS_OK) {
+            cli_error("%s", err.msg);
+            return CLI_EXIT_RUNTIME;
+        }
+        printf("corpus: %s\n", o->corpus);
+        return CLI_EXIT_OK;
+    }
+    char dir[4096];
+    if (ptb_data_dir(dir, sizeof dir, o->data_dir, &err) != DLFS_OK) {
+        cli_error("cannot choose the PTB data directory: %s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    if (ptb_load_data(dir, "train", &d->corpus, &d->vocab, &err) != DLFS_OK) {
+        cli_error("cannot load PTB from '%s': %s", dir, err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    printf("corpus: PTB train split (%s)\n", dir);
+    return CLI_EXIT_OK;
+}
+
+/* Loads the corpus and builds (contexts, target). Returns an exit status. */
+static int prepare_data(const TrainOptions *o, TrainData *d)
+{
+    int rc = load_corpus(o, d);
+    if (rc != CLI_EXIT_OK) return rc;
+    DlfsError err = {0};
+    if (create_contexts_target(d->corpus.data, d->corpus.size, o->window, &d->contexts,
+                               &d->target, &err) != DLFS_OK) {
+        cli_error("--window %d: %s", o->window, err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    d->data_size = d->target.size;
+    if ((size_t)o->batch > d->data_size) {
+        cli_error("--batch %d is larger than the %zu (contexts, target) pairs of the corpus",
+                  o->batch, d->data_size);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static void train_data_free(TrainData *d)
+{
+    int32_array_free(&d->corpus);
+    int32_array_free(&d->contexts);
+    int32_array_free(&d->target);
+    vocab_free(&d->vocab);
+}
+
+/* Builds the chosen model for d. Returns an exit status (sampler errors are usage errors). */
+static int build_model(const TrainOptions *o, const TrainData *d, Rng *rng, TrainModel *m)
+{
+    Word2VecConfig cfg = word2vec_default_config(d->vocab.size);
+    cfg.hidden_size = o->hidden;
+    cfg.window_size = o->window;
+    cfg.sample_size = o->sample_size;
+    cfg.power = (float)o->power;
+    cfg.replace = o->replace;
+    cfg.max_batch = o->batch;
+    DlfsError err = {0};
+    int status;
+    if (o->skipgram) {
+        status = skip_gram_init(&m->skip_gram, &cfg, d->corpus.data, d->corpus.size, rng, &err);
+        m->initialised = true;
+        if (status == DLFS_OK) skip_gram_as_model(&m->skip_gram, &m->model);
+        m->W_in = &m->skip_gram.W_in;
+    } else {
+        status = cbow_init(&m->cbow, &cfg, d->corpus.data, d->corpus.size, rng, &err);
+        m->initialised = true;
+        if (status == DLFS_OK) cbow_as_model(&m->cbow, &m->model);
+        m->W_in = &m->cbow.W_in;
+    }
+    if (status != DLFS_OK) {
+        cli_error("cannot build the model: %s", err.msg);
+        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    }
+    return CLI_EXIT_OK;
+}
+
+static void train_model_free(const TrainOptions *o, TrainModel *m)
+{
+    if (!m->initialised) return;
+    if (o->skipgram)
+        skip_gram_free(&m->skip_gram);
+    else
+        cbow_free(&m->cbow);
+    m->initialised = false;
+}
+
+static void print_header(const TrainOptions *o, const TrainData *d)
+{
+    printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
+           d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
+    printf("model: %s, window %d, hidden %d, batch %d, epochs %d, lr %g, sample size %d, "
+           "power %g, %s replacement, seed %llu",
+           o->skipgram ? "SkipGram" : "CBOW", o->window, o->hidden, o->batch, o->epochs, o->lr,
+           o->sample_size, o->power, o->replace ? "with" : "without",
+           (unsigned long long)o->seed);
+    if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
+    printf("\n");
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Opens OUT/loss.csv and writes its header. Prints why on failure; NULL then. */
+static FILE *open_loss_csv(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        cli_error("cannot write '%s': %s", path, strerror(errno));
+        return NULL;
+    }
+    fputs("epoch,iter,elapsed_s,loss\n", f);
+    return f;
+}
+
+/* Runs Adam + Trainer over d, logging to csv. Returns an exit status. */
+static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
+                        FILE *csv)
+{
+    Adam adam;
+    adam_init(&adam, m->model.params, m->model.n_params, (float)o->lr, 0.9f, 0.999f);
+    Trainer trainer;
+    trainer_init(&trainer, &m->model, &adam);
+    trainer.eval_interval = o->eval_interval;
+    trainer.max_iters = o->max_iters;
+    trainer.log = stdout;
+    trainer.csv = csv;
+    DlfsError err = {0};
+    double start = now_s();
+    int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, o->epochs,
+                             o->batch, rng, &err);
+    double elapsed = now_s() - start;
+    int rc = CLI_EXIT_OK;
+    if (status != DLFS_OK) {
+        cli_error("training failed: %s", err.msg);
+        rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    } else {
+        printf("trained %ld iterations in %.1f s\n", trainer.total_iters, elapsed);
+    }
+    trainer_free(&trainer);
+    adam_free(&adam);
+    return rc;
+}
+
+/* Writes W_in to OUT/vectors.txt. Returns an exit status. */
+static int save_vectors(const char *path, const TrainData *d, const Param *W_in)
+{
+    DlfsError err = {0};
+    const int V = W_in->value.shape[0], H = W_in->value.shape[1];
+    if (vectors_save_text(path, &d->vocab, W_in->value.data, V, H, &err) != DLFS_OK) {
+        cli_error("cannot save the word vectors: %s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    printf("wrote %s (%d x %d)\n", path, V, H);
+    return CLI_EXIT_OK;
+}
+
+/* Trains on prepared data and writes the output files. Returns an exit status. */
+static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng)
+{
+    DlfsError err = {0};
+    if (make_dirs(o->out_dir, &err) != DLFS_OK) {
+        cli_error("cannot create the output directory: %s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    char *csv_path = path_join(o->out_dir, "loss.csv");
+    char *vec_path = path_join(o->out_dir, "vectors.txt");
+    int rc = CLI_EXIT_RUNTIME;
+    FILE *csv = open_loss_csv(csv_path);
+    if (!csv) goto done;
+    rc = run_training(o, d, m, rng, csv);
+    if (fclose(csv) != 0 && rc == CLI_EXIT_OK) {
+        cli_error("cannot write '%s': %s", csv_path, strerror(errno));
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (rc != CLI_EXIT_OK) goto done;
+    rc = save_vectors(vec_path, d, m->W_in);
+    if (rc == CLI_EXIT_OK) printf("wrote %s\n", csv_path);
+done:
+    free(csv_path);
+    free(vec_path);
+    return rc;
+}
+
+int cmd_train(int argc, char **argv)
+{
+    TrainOptions o;
+    int rc = parse_train_args(argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+
+    TrainData d = {0};
+    TrainModel m = {0};
+    vocab_init(&d.vocab);
+    Rng rng;
+    rng_seed(&rng, o.seed);
+    rc = prepare_data(&o, &d);
+    if (rc == CLI_EXIT_OK) {
+        print_header(&o, &d);
+        rc = build_model(&o, &d, &rng, &m);
+    }
+    if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng);
+    train_model_free(&o, &m);
+    train_data_free(&d);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/* adam.c — the textbook's Adam (see adam.h). */
+#include "common/adam.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/check.h"
+
+/* Below this many elements a thread team costs more than it saves. */
+enum { ADAM_PARALLEL_MIN = 65536 };
+
+void adam_init(Adam *self, Param *const *params, int n_params, float lr, float beta1, float beta2)
+{
+    DLFS_ASSERT(n_params >= 1 && lr > 0.0f);
+    DLFS_ASSERT(beta1 >= 0.0f && beta1 < 1.0f && beta2 >= 0.0f && beta2 < 1.0f);
+    memset(self, 0, sizeof *self);
+    self->lr = lr;
+    self->beta1 = beta1;
+    self->beta2 = beta2;
+    self->n_params = n_params;
+    self->params = dlfs_malloc((size_t)n_params * sizeof *self->params);
+    self->m = dlfs_calloc((size_t)n_params, sizeof *self->m);
+    self->v = dlfs_calloc((size_t)n_params, sizeof *self->v);
+    for (int i = 0; i < n_params; i++) {
+        self->params[i] = params[i];
+        tensor_init(&self->m[i], params[i]->value.ndim, params[i]->value.shape);
+        tensor_init(&self->v[i], params[i]->value.ndim, params[i]->value.shape);
+    }
+}
+
+void adam_free(Adam *self)
+{
+    for (int i = 0; i < self->n_params; i++) {
+        tensor_free(&self->m[i]);
+        tensor_free(&self->v[i]);
+    }
+    free(self->m);
+    free(self->v);
+    free(self->params);
+    memset(self, 0, sizeof *self);
+}
+
+void adam_update(Adam *self, Param *const *params, int n_params)
+{
+    DLFS_ASSERT(n_params == self->n_params);
+    self->iter++;
+    const double t = self->iter;
+    const float lr_t = (float)(self->lr * sqrt(1.0 - pow(self->beta2, t)) / (1.0 - pow(self->beta1, t)));
+    const float one_minus_b1 = 1.0f - self->beta1;
+    const float one_minus_b2 = 1.0f - self->beta2;
+    for (int i = 0; i < n_params; i++) {
+        DLFS_ASSERT(params[i] == self->params[i]);
+        float *restrict p = params[i]->value.data;
+        const float *restrict g = params[i]->grad.data;
+        float *restrict m = self->m[i].data;
+        float *restrict v = self->v[i].data;
+        const long n = (long)params[i]->value.size;
+#pragma omp parallel for simd schedule(static) if (n >= ADAM_PARALLEL_MIN)
+        for (long j = 0; j < n; j++) {
+            m[j] += one_minus_b1 * (g[j] - m[j]);
+            v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
+            p[j] -= lr_t * m[j] / (sqrtf(v[j]) + ADAM_EPS);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+/*
+ * fs.h — the one file-system helper the library and the program share.
+ */
+#ifndef DLFS2_COMMON_FS_H
+#define DLFS2_COMMON_FS_H
+
+#include "common/status.h"
+
+/*
+ * mkdir -p: creates dir and every missing parent (mode 0777 less the
+ * umask). Succeeds when dir already is a directory. Errors: DLFS_ERR_ARG
+ * (empty or longer than 4095 bytes), DLFS_ERR_IO (a component cannot be
+ * created or exists and is not a directory; the message names it).
+ */
+int make_dirs(const char *dir, DlfsError *err) DLFS_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * model.h — the small interface every trainable model offers, so that one
+ * Trainer (and later one gradient checker) serves CBOW, SkipGram and the
+ * rest. It is the textbook's duck-typed model: forward -> loss, backward,
+ * params (grads are params[i]->grad), plus free. No generic layer vtable:
+ * layers take different inputs and are called directly by the models.
+ */
+#ifndef DLFS2_COMMON_MODEL_H
+#define DLFS2_COMMON_MODEL_H
+
+#include <stdint.h>
+
+#include "common/param.h"
+#include "common/rng.h"
+
+typedef struct ModelOps {
+    /*
+     * Loss for a minibatch: contexts (B, context_width) int32 and target
+     * (B,) int32, both borrowed until backward. A model that samples
+     * (negative sampling) draws with rng; with rng == NULL it reuses the
+     * draws of the previous call (frozen negatives, for gradient checks).
+     */
+    float (*forward)(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng);
+    /* Adds d(loss)/d(param) into every params[i]->grad (dout = 1). */
+    void (*backward)(void *self);
+    /* Releases what the model's init allocated (not the struct itself). */
+    void (*free)(void *self);
+} ModelOps;
+
+typedef struct Model {
+    const char *name;       /* "CBOW", "SkipGram", ... */
+    void *self;             /* the concrete model, e.g. a CBOW * */
+    const ModelOps *ops;
+    Param **params;         /* (n_params,) each shared weight once; owned by the model */
+    int n_params;
+    int context_width;      /* columns of contexts, 2 * window */
+    int max_batch;          /* largest B forward accepts */
+} Model;
+
+#endif

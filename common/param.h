@@ -1,0 +1,71 @@
+/*
+ * param.h — a trainable parameter: its value, its gradient, and the rows of
+ * the gradient written since the last zeroing.
+ *
+ * The textbook keeps `self.params` / `self.grads` lists per layer and merges
+ * shared weights with `remove_duplicate`. Here the model owns each Param
+ * once and layers hold pointers to it, so CBOW's 2*window Embedding layers
+ * all point at one W_in. Backward functions ADD into `grad` and never zero
+ * it; the trainer zeroes once per step. The sum of the contributions is the
+ * textbook's `remove_duplicate` sum, computed as it goes.
+ *
+ * A row-tracked Param (an embedding matrix) remembers which rows backward
+ * touched, so zeroing costs (rows touched) * H instead of V * H while the
+ * numbers stay those of the dense textbook arithmetic.
+ */
+#ifndef DLFS2_COMMON_PARAM_H
+#define DLFS2_COMMON_PARAM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/rng.h"
+#include "common/tensor.h"
+
+typedef struct Param {
+    const char *name;       /* "W_in", "W_out", ...; borrowed, static */
+    Tensor value;           /* e.g. (V, H) float32 */
+    Tensor grad;            /* same shape as value */
+    /* Row tracking (NULL / 0 when the gradient is written densely): */
+    uint8_t *row_touched;   /* (shape[0],) 1 if the row's grad may be non-zero */
+    int32_t *touched_rows;  /* (shape[0],) the rows with row_touched set */
+    int n_touched;
+} Param;
+
+/*
+ * Allocates value and grad of the given shape, zeroed. With track_rows the
+ * first axis is a row axis (a 2-D (V, H) matrix) whose touched rows are
+ * recorded by param_mark_row. `name` must outlive the Param. Aborts on a
+ * bad shape or when memory runs out. Free with param_free.
+ */
+void param_init(Param *p, const char *name, int ndim, const int *shape, bool track_rows);
+void param_free(Param *p);
+
+/*
+ * Records that row `row` of p->grad is about to be written. A no-op for a
+ * Param without row tracking. Contract: 0 <= row < shape[0].
+ */
+static inline void param_mark_row(Param *p, int32_t row)
+{
+    if (p->row_touched && !p->row_touched[row]) {
+        p->row_touched[row] = 1;
+        p->touched_rows[p->n_touched++] = row;
+    }
+}
+
+/*
+ * Sets the whole gradient to zero: only the touched rows for a row-tracked
+ * Param (cost n_touched * H), every element otherwise.
+ */
+void param_zero_grad(Param *p);
+
+/*
+ * Fills p->value with scale * N(0, 1) drawn from rng, element by element in
+ * row-major order: the textbook's scale * np.random.randn(V, H).astype('f').
+ */
+void param_fill_randn(Param *p, double scale, Rng *rng);
+
+/* Number of floats in one row of a row-tracked Param (product of shape[1..]). */
+int param_row_size(const Param *p);
+
+#endif

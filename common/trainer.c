@@ -1,0 +1,115 @@
+/* trainer.c — the textbook's Trainer.fit (common/trainer.py); see trainer.h. */
+#include "common/trainer.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/check.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void trainer_init(Trainer *self, Model *model, Adam *optimizer)
+{
+    memset(self, 0, sizeof *self);
+    self->model = model;
+    self->optimizer = optimizer;
+    self->eval_interval = 20;
+    self->log = stdout;
+}
+
+void trainer_free(Trainer *self)
+{
+    free(self->loss_list);
+    self->loss_list = NULL;
+    self->n_loss = self->cap_loss = 0;
+}
+
+static void record(Trainer *self, int epoch, int iter, int max_iters, double elapsed, float loss)
+{
+    if (self->n_loss == self->cap_loss) {
+        self->cap_loss = self->cap_loss ? 2 * self->cap_loss : 256;
+        self->loss_list = dlfs_realloc(self->loss_list, self->cap_loss * sizeof *self->loss_list);
+    }
+    self->loss_list[self->n_loss++] = (LossRecord){epoch, iter, elapsed, loss};
+    if (self->log) {
+        fprintf(self->log, "| epoch %d |  iter %d / %d | time %d[s] | loss %.2f\n",
+                epoch, iter, max_iters, (int)elapsed, loss);
+        fflush(self->log);
+    }
+    if (self->csv) {
+        fprintf(self->csv, "%d,%d,%.3f,%.6f\n", epoch, iter, elapsed, loss);
+        fflush(self->csv);
+    }
+}
+
+int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
+                int max_epoch, int batch_size, Rng *rng, DlfsError *err)
+{
+    Model *model = self->model;
+    const int width = model->context_width;
+    if (batch_size < 1 || batch_size > model->max_batch)
+        return dlfs_fail(err, DLFS_ERR_ARG, "batch size must be in [1, %d], got %d", model->max_batch, batch_size);
+    if (data_size < (size_t)batch_size)
+        return dlfs_fail(err, DLFS_ERR_ARG, "batch size %d is larger than the %zu training examples",
+                         batch_size, data_size);
+    if (data_size > INT32_MAX)
+        return dlfs_fail(err, DLFS_ERR_ARG, "%zu training examples is more than %d", data_size, INT32_MAX);
+    if (max_epoch < 0) return dlfs_fail(err, DLFS_ERR_ARG, "epochs must be >= 0, got %d", max_epoch);
+
+    const int max_iters = (int)(data_size / (size_t)batch_size);   /* the tail is dropped */
+    int32_t *perm = dlfs_malloc(data_size * sizeof *perm);
+    int32_t *batch_contexts = dlfs_malloc((size_t)batch_size * width * sizeof *batch_contexts);
+    int32_t *batch_target = dlfs_malloc((size_t)batch_size * sizeof *batch_target);
+    for (size_t i = 0; i < data_size; i++) perm[i] = (int32_t)i;
+
+    int status = DLFS_OK;
+    double total_loss = 0.0;
+    int loss_count = 0;
+    const double start = now_s();
+    for (int epoch = 0; epoch < max_epoch; epoch++) {
+        /* x = x[permutation]: shuffling the running permutation is the same */
+        rng_shuffle_int32(rng, perm, data_size);
+        for (int iters = 0; iters < max_iters; iters++) {
+            if (self->max_iters > 0 && self->total_iters >= self->max_iters) goto done;
+            const int32_t *rows = perm + (size_t)iters * batch_size;
+            for (int b = 0; b < batch_size; b++) {
+                memcpy(batch_contexts + (size_t)b * width, contexts + (size_t)rows[b] * width,
+                       (size_t)width * sizeof *batch_contexts);
+                batch_target[b] = target[rows[b]];
+            }
+            for (int i = 0; i < model->n_params; i++) param_zero_grad(model->params[i]);
+            const float loss = model->ops->forward(model->self, batch_contexts, batch_target, batch_size, rng);
+            if (!isfinite(loss)) {
+                status = dlfs_fail(err, DLFS_ERR_NUMERIC,
+                                   "loss is %g at epoch %d, iteration %d: training diverged "
+                                   "(the parameters are kept from the step before)",
+                                   loss, self->current_epoch + 1, iters + 1);
+                goto done;
+            }
+            model->ops->backward(model->self);
+            adam_update(self->optimizer, model->params, model->n_params);
+            total_loss += loss;
+            loss_count++;
+            self->total_iters++;
+            if (self->eval_interval > 0 && iters % self->eval_interval == 0) {
+                record(self, self->current_epoch + 1, iters + 1, max_iters, now_s() - start,
+                       (float)(total_loss / loss_count));
+                total_loss = 0.0;
+                loss_count = 0;
+            }
+        }
+        self->current_epoch++;
+    }
+done:
+    free(perm);
+    free(batch_contexts);
+    free(batch_target);
+    return status;
+}

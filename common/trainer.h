@@ -1,0 +1,66 @@
+/*
+ * trainer.h — the textbook's Trainer (common/trainer.py `Trainer.fit`).
+ *
+ * Per epoch: shuffle the rows with a random permutation, run
+ * data_size / batch_size minibatches (the tail is dropped, as in the
+ * textbook), and for each: zero the grads once, forward, backward, one
+ * optimizer step. Every eval_interval iterations (and at iteration 0 of
+ * each epoch) it prints the mean loss since the last print as the
+ * textbook's line
+ *
+ *     | epoch 1 |  iter 1 / 9295 | time 0[s] | loss 4.16
+ *
+ * and records it in loss_list (the textbook's trainer.loss_list).
+ */
+#ifndef DLFS2_COMMON_TRAINER_H
+#define DLFS2_COMMON_TRAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/adam.h"
+#include "common/model.h"
+#include "common/rng.h"
+#include "common/status.h"
+
+/* One printed line. */
+typedef struct LossRecord {
+    int epoch;              /* 1-based, as printed */
+    int iter;               /* 1-based within the epoch, as printed */
+    double elapsed_s;       /* wall-clock seconds since fit started */
+    float loss;             /* mean loss over the iterations since the last record */
+} LossRecord;
+
+typedef struct Trainer {
+    Model *model;           /* borrowed */
+    Adam *optimizer;        /* borrowed */
+    int eval_interval;      /* print every this many iterations; default 20; 0 = never */
+    long max_iters;         /* stop after this many iterations in all; 0 = no limit */
+    FILE *log;              /* progress lines go here; NULL = silent; default stdout */
+    FILE *csv;              /* if set, each record is also written as "epoch,iter,elapsed_s,loss" */
+    LossRecord *loss_list;  /* (n_loss,) owned */
+    size_t n_loss;
+    size_t cap_loss;
+    int current_epoch;      /* epochs finished */
+    long total_iters;       /* iterations run in all */
+} Trainer;
+
+/* A trainer with the textbook's defaults (eval_interval 20, log stdout). */
+void trainer_init(Trainer *self, Model *model, Adam *optimizer);
+void trainer_free(Trainer *self);
+
+/*
+ * Trains for max_epoch epochs on contexts (data_size, model->context_width)
+ * int32 and target (data_size,) int32 with minibatches of batch_size rows
+ * (1 <= batch_size <= model->max_batch and <= data_size). rng drives the
+ * shuffles and the model's sampling. Stops early after max_iters
+ * iterations if set. Errors: DLFS_ERR_ARG for sizes out of range;
+ * DLFS_ERR_NUMERIC when a loss is NaN or infinite (the message names the
+ * epoch and iteration; the parameters are those after the last good step,
+ * as the failing step is not applied).
+ */
+int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
+                int max_epoch, int batch_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+
+#endif

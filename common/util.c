@@ -1,0 +1,150 @@
+/*
+ * util.c — the textbook's common/util.py helpers: preprocess,
+ * create_contexts_target, cos_similarity, normalize, most_similar, analogy.
+ */
+#include "common/util.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/check.h"
+
+int preprocess(const char *text, Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    /* text.lower().replace('.', ' .').split() */
+    const size_t len = strlen(text);
+    char *buf = dlfs_malloc(2 * len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '.') buf[n++] = ' ';
+        buf[n++] = (char)tolower((unsigned char)text[i]);
+    }
+    buf[n] = '\0';
+
+    size_t n_words = 0, cap = 16;
+    int32_t *ids = dlfs_malloc(cap * sizeof *ids);
+    for (char *save = NULL, *w = strtok_r(buf, " \t\r\n\v\f", &save); w;
+         w = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+        if (n_words == cap) ids = dlfs_realloc(ids, (cap *= 2) * sizeof *ids);
+        ids[n_words++] = vocab_add(vocab, w);
+    }
+    free(buf);
+    if (n_words == 0) {
+        free(ids);
+        corpus->data = NULL;
+        corpus->size = 0;
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "the text holds no words");
+    }
+    corpus->data = ids;
+    corpus->size = n_words;
+    return DLFS_OK;
+}
+
+int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window,
+                           Int32Array *contexts, Int32Array *target, DlfsError *err)
+{
+    contexts->data = target->data = NULL;
+    contexts->size = target->size = 0;
+    if (window < 1) return dlfs_fail(err, DLFS_ERR_ARG, "window must be >= 1, got %d", window);
+    if (corpus_size <= 2 * (size_t)window)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "window %d needs a corpus of more than %d words, this one has %zu",
+                         window, 2 * window, corpus_size);
+    const size_t n = corpus_size - 2 * (size_t)window;
+    const int width = 2 * window;
+    int32_array_init(contexts, n * (size_t)width);
+    int32_array_init(target, n);
+    for (size_t i = 0; i < n; i++) {
+        const size_t t = i + (size_t)window;
+        int32_t *row = contexts->data + i * (size_t)width;
+        int k = 0;
+        for (int off = -window; off <= window; off++)
+            if (off != 0) row[k++] = corpus[(size_t)((ptrdiff_t)t + off)];
+        target->data[i] = corpus[t];
+    }
+    return DLFS_OK;
+}
+
+float cos_similarity(const float *x, const float *y, int H, float eps)
+{
+    double xx = 0.0, yy = 0.0, xy = 0.0;
+    for (int k = 0; k < H; k++) {
+        xx += (double)x[k] * x[k];
+        yy += (double)y[k] * y[k];
+        xy += (double)x[k] * y[k];
+    }
+    return (float)(xy / ((sqrt(xx) + eps) * (sqrt(yy) + eps)));
+}
+
+void normalize(float *x, int rows, int H)
+{
+    for (int r = 0; r < rows; r++) {
+        float *row = x + (size_t)r * H;
+        double s = 0.0;
+        for (int k = 0; k < H; k++) s += (double)row[k] * row[k];
+        const float norm = (float)sqrt(s);
+        for (int k = 0; k < H; k++) row[k] /= norm;
+    }
+}
+
+/* Inserts (id, sim) into out[0..*n) kept best first, at most top entries. */
+static void top_insert(SimilarWord *out, int *n, int top, int32_t id, float sim)
+{
+    if (*n == top && !(sim > out[top - 1].similarity)) return;
+    int i = *n < top ? (*n)++ : top - 1;
+    while (i > 0 && sim > out[i - 1].similarity) {
+        out[i] = out[i - 1];
+        i--;
+    }
+    out[i] = (SimilarWord){id, sim};
+}
+
+int most_similar(const char *query, const Vocab *vocab, const float *word_matrix, int V, int H,
+                 int top, SimilarWord *out, DlfsError *err)
+{
+    DLFS_ASSERT(V == vocab->size && top >= 0);
+    const int32_t query_id = vocab_get(vocab, query);
+    if (query_id < 0) return dlfs_fail(err, DLFS_ERR_NOT_FOUND, "'%s' is not in the vocabulary", query);
+    if (top == 0) return 0;
+    const float *query_vec = word_matrix + (size_t)query_id * H;
+    int n = 0;
+    for (int32_t i = 0; i < V; i++) {
+        if (i == query_id) continue;
+        const float sim = cos_similarity(word_matrix + (size_t)i * H, query_vec, H, 1e-8f);
+        if (isnan(sim)) continue;
+        top_insert(out, &n, top, i, sim);
+    }
+    return n;
+}
+
+int analogy(const char *a, const char *b, const char *c, const Vocab *vocab,
+            const float *word_matrix, int V, int H, int top, SimilarWord *out, DlfsError *err)
+{
+    DLFS_ASSERT(V == vocab->size && top >= 0);
+    const char *words[3] = {a, b, c};
+    int32_t ids[3];
+    for (int i = 0; i < 3; i++) {
+        ids[i] = vocab_get(vocab, words[i]);
+        if (ids[i] < 0) return dlfs_fail(err, DLFS_ERR_NOT_FOUND, "'%s' is not in the vocabulary", words[i]);
+    }
+    if (top == 0) return 0;
+    const float *a_vec = word_matrix + (size_t)ids[0] * H;
+    const float *b_vec = word_matrix + (size_t)ids[1] * H;
+    const float *c_vec = word_matrix + (size_t)ids[2] * H;
+    float *query_vec = dlfs_malloc((size_t)H * sizeof *query_vec);
+    for (int k = 0; k < H; k++) query_vec[k] = b_vec[k] - a_vec[k] + c_vec[k];
+    normalize(query_vec, 1, H);
+    int n = 0;
+    for (int32_t i = 0; i < V; i++) {
+        if (i == ids[0] || i == ids[1] || i == ids[2]) continue;
+        const float *row = word_matrix + (size_t)i * H;
+        double s = 0.0;
+        for (int k = 0; k < H; k++) s += (double)row[k] * query_vec[k];
+        if (isnan(s)) continue;
+        top_insert(out, &n, top, i, (float)s);
+    }
+    free(query_vec);
+    return n;
+}

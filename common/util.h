@@ -1,0 +1,75 @@
+/*
+ * util.h — the textbook's helper functions (common/util.py): preprocess,
+ * create_contexts_target, cos_similarity, most_similar, analogy, normalize.
+ * They compute and return; the programs print.
+ */
+#ifndef DLFS2_COMMON_UTIL_H
+#define DLFS2_COMMON_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/status.h"
+#include "common/tensor.h"
+#include "common/vocab.h"
+
+/* One answer of most_similar / analogy. */
+typedef struct SimilarWord {
+    int32_t id;
+    float similarity;
+} SimilarWord;
+
+/*
+ * util.preprocess(text): lower-cases (ASCII), puts a space before every
+ * '.', splits on whitespace, and maps words to ids in order of first
+ * appearance. "You say goodbye and I say hello." gives ids 0 1 2 3 4 1 5 6
+ * for you say goodbye and i say hello . Fills corpus (N,) int32 (free with
+ * int32_array_free) and adds to vocab. Returns DLFS_OK, or DLFS_ERR_FORMAT
+ * for a text without words.
+ */
+int preprocess(const char *text, Int32Array *corpus, Vocab *vocab, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * util.create_contexts_target(corpus, window_size): for every position
+ * t in [window, N - window), target[t - window] = corpus[t] and its context
+ * row holds corpus[t - window .. t + window] without corpus[t], left to
+ * right. Allocates contexts (N - 2*window, 2*window) and target
+ * (N - 2*window,). Errors: DLFS_ERR_ARG when window < 1 or the corpus has
+ * no more than 2*window words.
+ */
+int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window,
+                           Int32Array *contexts, Int32Array *target, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * util.cos_similarity(x, y, eps=1e-8): x·y / ((|x| + eps)(|y| + eps)), with
+ * x, y (H,) float32 — each is divided by its norm plus eps, as the textbook.
+ */
+float cos_similarity(const float *x, const float *y, int H, float eps);
+
+/*
+ * util.normalize(x): divides each row of x (rows, H) float32 in place by
+ * its L2 norm (a zero row becomes NaN, as NumPy's division).
+ */
+void normalize(float *x, int rows, int H);
+
+/*
+ * util.most_similar: the `top` words most cos-similar to `query` among the
+ * V rows of word_matrix (V, H) float32, the query itself excluded, best
+ * first (ties by lower id). Writes up to `top` entries to out and returns
+ * how many, or DLFS_ERR_NOT_FOUND (message "'WORD' is not in the
+ * vocabulary") when query is unknown. V must equal vocab->size.
+ */
+int most_similar(const char *query, const Vocab *vocab, const float *word_matrix, int V, int H,
+                 int top, SimilarWord *out, DlfsError *err);
+
+/*
+ * util.analogy(a, b, c): "a is to b as c is to ?". query = normalize(b - a
+ * + c); similarity[i] = word_matrix[i] · query (the rows are NOT normalised,
+ * as in the textbook's eval.py); answers a, b, c and NaN scores are
+ * skipped. Writes up to `top` entries to out (best first) and returns how
+ * many, or DLFS_ERR_NOT_FOUND naming the first unknown word.
+ */
+int analogy(const char *a, const char *b, const char *c, const Vocab *vocab,
+            const float *word_matrix, int V, int H, int top, SimilarWord *out, DlfsError *err);
+
+#endif

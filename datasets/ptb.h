@@ -1,0 +1,77 @@
+/*
+ * ptb.h — the Penn Treebank corpus as the textbook loads it (dataset/ptb.py),
+ * and any whitespace-tokenised text file read the same way.
+ *
+ * Reading: every newline becomes the token "<eos>" (ptb.py's
+ * replace('\n', '<eos>')), tokens are split on whitespace (space, tab, CR,
+ * VT, FF), and ids are given in order of first appearance. For PTB the
+ * vocabulary always comes from ptb.train.txt, so ids equal the textbook's
+ * word_to_id for every split: 929,589 train tokens and V = 10,000.
+ *
+ * Where the files live: ptb_data_dir picks --data-dir, else $DLFS2_DATA,
+ * else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb. A missing file is
+ * downloaded with libcurl from the textbook's source (or from the URL
+ * prefix in $DLFS2_PTB_URL, which may be a file:// URL), its SHA-256
+ * checked against the known sum, and only then renamed into place.
+ */
+#ifndef DLFS2_DATASETS_PTB_H
+#define DLFS2_DATASETS_PTB_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+#include "common/tensor.h"
+#include "common/vocab.h"
+
+/* Where ptb_ensure_file downloads from when $DLFS2_PTB_URL is unset. */
+#define PTB_DEFAULT_URL "https://raw.githubusercontent.com/tomsercu/lstm/master/data/"
+
+/*
+ * Writes the data directory into out (out_size bytes): explicit_dir when
+ * non-NULL, else $DLFS2_DATA, else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb.
+ * Errors: DLFS_ERR_ARG when the path does not fit or neither HOME nor
+ * XDG_CACHE_HOME is set. The directory need not exist.
+ */
+int ptb_data_dir(char *out, size_t out_size, const char *explicit_dir, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * The expected SHA-256 (64 lowercase hex digits) of ptb.<split>.txt, for
+ * split "train", "valid" or "test"; NULL for any other split.
+ */
+const char *ptb_sha256(const char *split);
+
+/*
+ * Makes sure data_dir/ptb.<split>.txt exists. If it does, nothing is
+ * checked or changed. If not, creates data_dir (and parents), downloads
+ * <url>ptb.<split>.txt (url = $DLFS2_PTB_URL or PTB_DEFAULT_URL) to a
+ * temporary file in data_dir, checks its SHA-256 and renames it into place.
+ * Errors: DLFS_ERR_ARG (unknown split), DLFS_ERR_IO (cannot create or
+ * write), DLFS_ERR_NET (download failed; the message says where to put the
+ * files by hand), DLFS_ERR_CHECKSUM (wrong data; nothing is left behind).
+ */
+int ptb_ensure_file(const char *data_dir, const char *split, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * The textbook's ptb.load_data(split): fills corpus (N,) int32 and vocab
+ * (which must be empty: vocab_init'ed, nothing added). Builds vocab from
+ * ptb.train.txt (downloading it if missing), then reads the split.
+ * split: "train", "valid" or "test". On failure corpus and vocab are left
+ * empty. Errors: those of ptb_ensure_file and corpus_load_file, and
+ * DLFS_ERR_FORMAT when valid/test holds a word that train does not.
+ * Free corpus with int32_array_free and vocab with vocab_free.
+ */
+int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, Vocab *vocab,
+                  DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * Reads a whitespace-tokenised text file into corpus (N,) int32, adding
+ * new words to vocab (ids in order of first appearance; vocab may already
+ * hold words, whose ids are kept). Every '\n' becomes "<eos>"; a file
+ * without a final newline ends without one. Errors: DLFS_ERR_IO (cannot
+ * open or read, message names the path), DLFS_ERR_FORMAT (no tokens at
+ * all, a NUL byte, or more than INT32_MAX tokens). On failure corpus is
+ * left empty (vocab may have grown).
+ */
+int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsError *err) DLFS_WARN_UNUSED;
+
+#endif

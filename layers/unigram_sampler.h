@@ -1,0 +1,71 @@
+/*
+ * unigram_sampler.h — the UnigramSampler (textbook §4.2.6,
+ * ch04/negative_sampling_layer.py `UnigramSampler`): draws negative
+ * examples from the unigram distribution raised to `power`,
+ *
+ *     p(w) = count(w)^power / sum_v count(v)^power,   power = 0.75,
+ *
+ * which lifts rare words a little (Mikolov et al., 2013).
+ *
+ * Each draw is O(1): an alias table (Walker 1977, built with Vose's 1991
+ * method in O(V)) gives exactly p(w); word2vec.c instead rounds p into a
+ * table of 1e8 cells. Two modes:
+ *
+ *  - without replacement (the default, the textbook's CPU path): per target,
+ *    sample_size distinct words, never the target. Draws equal to the
+ *    target or to a word already in the row are rejected and redrawn, which
+ *    gives each new word with probability p(w) / (mass of the words still
+ *    allowed): the same successive-sampling distribution as the textbook's
+ *    np.random.choice(V, sample_size, replace=False, p=p with p[target]=0),
+ *    without its O(V) copy and renormalisation per row. If a row rejects
+ *    1000 draws in a row (only when a few words hold nearly all the mass)
+ *    it finishes that row by exact O(V) inverse-CDF sampling over the
+ *    allowed words, so it always terminates.
+ *  - with replacement (the textbook's GPU path): sample_size independent
+ *    draws from p per row; the target itself can be drawn, as there.
+ */
+#ifndef DLFS2_LAYERS_UNIGRAM_SAMPLER_H
+#define DLFS2_LAYERS_UNIGRAM_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/rng.h"
+#include "common/status.h"
+
+typedef struct UnigramSampler {
+    int vocab_size;         /* V */
+    int sample_size;        /* negatives per target */
+    float power;            /* exponent on the counts, 0.75 in the textbook */
+    bool replace;           /* true: with replacement (GPU path) */
+    double *word_p;         /* (V,) normalised count^power; owned */
+    double *alias_prob;     /* (V,) alias table: keep cell i with this probability */
+    int32_t *alias;         /* (V,) alias table: otherwise take alias[i] */
+    int n_nonzero;          /* words with p > 0 */
+} UnigramSampler;
+
+/*
+ * Counts the ids of corpus (corpus_size,) int32, each in [0, vocab_size),
+ * and builds p and the alias table. power >= 0. Errors (DLFS_ERR_ARG, with a
+ * message in err): an id out of range, an empty corpus, sample_size < 1, or
+ * without replacement sample_size >= the number of distinct words in the
+ * corpus (then a row could not hold sample_size words other than its
+ * target). Free with unigram_sampler_free, also after a failure.
+ */
+int unigram_sampler_init(UnigramSampler *self, const int32_t *corpus, size_t corpus_size,
+                         int vocab_size, float power, int sample_size, bool replace,
+                         DlfsError *err) DLFS_WARN_UNUSED;
+void unigram_sampler_free(UnigramSampler *self);
+
+/* One draw from p in O(1). */
+int32_t unigram_sampler_draw(const UnigramSampler *self, Rng *rng);
+
+/*
+ * Fills negative_sample (B, sample_size) int32, row b for target[b], in the
+ * mode chosen at init. target: (B,) int32 in [0, V).
+ */
+void unigram_sampler_get_negative_sample(const UnigramSampler *self, int32_t *negative_sample,
+                                         const int32_t *target, int B, Rng *rng);
+
+#endif

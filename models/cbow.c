@@ -1,0 +1,124 @@
+/* cbow.c — CBOW with negative sampling, textbook ch04/cbow.py (see cbow.h). */
+#include "models/cbow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/check.h"
+
+int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
+              Rng *rng, DlfsError *err)
+{
+    word2vec_check_config(cfg);
+    memset(self, 0, sizeof *self);
+    self->cfg = *cfg;
+    const int V = cfg->vocab_size, H = cfg->hidden_size, n_in = 2 * cfg->window_size;
+    const int S = cfg->sample_size, max_batch = cfg->max_batch;
+
+    int status = unigram_sampler_init(&self->sampler, corpus, corpus_size, V, cfg->power, S,
+                                      cfg->replace, err);
+    if (status != DLFS_OK) return status;
+
+    param_init(&self->W_in, "W_in", 2, (int[]){V, H}, true);
+    param_init(&self->W_out, "W_out", 2, (int[]){V, H}, true);
+    param_fill_randn(&self->W_in, 0.01, rng);
+    param_fill_randn(&self->W_out, 0.01, rng);
+    self->params[0] = &self->W_in;
+    self->params[1] = &self->W_out;
+
+    self->in_layers = dlfs_calloc((size_t)n_in, sizeof *self->in_layers);
+    for (int i = 0; i < n_in; i++) embedding_init(&self->in_layers[i], &self->W_in);
+    negative_sampling_loss_init(&self->ns_loss, &self->W_out, S, max_batch);
+
+    self->context_cols = dlfs_calloc((size_t)n_in * max_batch, sizeof *self->context_cols);
+    self->negative_sample = dlfs_calloc((size_t)max_batch * S, sizeof *self->negative_sample);
+    self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
+    self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
+    self->out = dlfs_calloc((size_t)max_batch * H, sizeof *self->out);
+    return DLFS_OK;
+}
+
+void cbow_free(CBOW *self)
+{
+    unigram_sampler_free(&self->sampler);
+    param_free(&self->W_in);
+    param_free(&self->W_out);
+    free(self->in_layers);
+    negative_sampling_loss_free(&self->ns_loss);
+    free(self->context_cols);
+    free(self->negative_sample);
+    free(self->h);
+    free(self->dh);
+    free(self->out);
+    memset(self, 0, sizeof *self);
+}
+
+float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
+                   const int32_t *negative_sample, int B)
+{
+    const int n_in = 2 * self->cfg.window_size, H = self->cfg.hidden_size;
+    const size_t BH = (size_t)B * H;
+    DLFS_ASSERT(B >= 1 && B <= self->cfg.max_batch);
+    self->B = B;
+
+    /* h = mean of the 2w context rows of W_in */
+    for (int i = 0; i < n_in; i++) {
+        int32_t *col = self->context_cols + (size_t)i * self->cfg.max_batch;
+        for (int b = 0; b < B; b++) col[b] = contexts[(size_t)b * n_in + i];
+        embedding_forward(&self->in_layers[i], i == 0 ? self->h : self->out, col, B);
+        if (i > 0)
+            for (size_t j = 0; j < BH; j++) self->h[j] += self->out[j];
+    }
+    const float scale = 1.0f / (float)n_in;
+    for (size_t j = 0; j < BH; j++) self->h[j] *= scale;
+
+    return negative_sampling_loss_forward(&self->ns_loss, self->h, target, negative_sample, B);
+}
+
+void cbow_backward(CBOW *self)
+{
+    const int n_in = 2 * self->cfg.window_size;
+    const size_t BH = (size_t)self->B * self->cfg.hidden_size;
+    DLFS_ASSERT(self->B > 0);
+    memset(self->dh, 0, BH * sizeof *self->dh);
+    negative_sampling_loss_backward(&self->ns_loss, self->dh, 1.0f);
+    const float scale = 1.0f / (float)n_in;
+    for (size_t j = 0; j < BH; j++) self->dh[j] *= scale;
+    /* every context layer adds its share into the one W_in grad */
+    for (int i = 0; i < n_in; i++) embedding_backward(&self->in_layers[i], self->dh);
+}
+
+static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+{
+    CBOW *cbow = self;
+    if (rng)
+        unigram_sampler_get_negative_sample(&cbow->sampler, cbow->negative_sample, target, B, rng);
+    else
+        DLFS_ASSERT(cbow->B == B);   /* frozen negatives: same batch as before */
+    return cbow_forward(cbow, contexts, target, cbow->negative_sample, B);
+}
+
+static void model_backward(void *self)
+{
+    cbow_backward(self);
+}
+
+static void model_free(void *self)
+{
+    cbow_free(self);
+}
+
+static const ModelOps cbow_ops = {model_forward, model_backward, model_free};
+
+void cbow_as_model(CBOW *self, Model *model)
+{
+    *model = (Model){
+        .name = "CBOW",
+        .self = self,
+        .ops = &cbow_ops,
+        .params = self->params,
+        .n_params = 2,
+        .context_width = 2 * self->cfg.window_size,
+        .max_batch = self->cfg.max_batch,
+    };
+}

@@ -1,0 +1,63 @@
+/*
+ * skip_gram.h — skip-gram with negative sampling (textbook §4.3.1,
+ * ch04/skip_gram.py).
+ *
+ *   h    = W_in[target]                           one Embedding
+ *   loss = sum_i NegativeSamplingLoss_i(W_out)(h, contexts[:, i])   i < 2w
+ *
+ * Each of the 2w context positions has its own loss layer over the shared
+ * W_out, with its own negatives (the textbook gives each its own sampler;
+ * here one sampler draws them all). dh is the sum of the 2w losses'
+ * gradients.
+ */
+#ifndef DLFS2_MODELS_SKIP_GRAM_H
+#define DLFS2_MODELS_SKIP_GRAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/model.h"
+#include "common/param.h"
+#include "common/rng.h"
+#include "common/status.h"
+#include "layers/embedding.h"
+#include "layers/negative_sampling_loss.h"
+#include "layers/unigram_sampler.h"
+#include "models/cbow.h"
+
+typedef struct SkipGram {
+    Word2VecConfig cfg;
+    Param W_in;                     /* (V, H) the word vectors */
+    Param W_out;                    /* (V, H) */
+    Param *params[2];               /* {&W_in, &W_out} */
+    Embedding in_layer;             /* over W_in */
+    NegativeSamplingLoss *loss_layers;  /* (2w,) all over W_out */
+    UnigramSampler sampler;
+    int32_t *context_cols;          /* (2w, max_batch) column i of contexts */
+    int32_t *negative_sample;       /* (2w, max_batch, sample_size) the last draws */
+    float *h;                       /* (max_batch, H) */
+    float *dh;                      /* (max_batch, H) */
+    int B;
+} SkipGram;
+
+/* As cbow_init. Free with skip_gram_free, also after a failure. */
+int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
+                   size_t corpus_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+void skip_gram_free(SkipGram *self);
+
+/*
+ * Loss (summed over the 2w positions) for contexts (B, 2w) int32, target
+ * (B,) int32 and negative_sample (2w, B, sample_size) int32: block i holds
+ * the negatives for context position i, drawn for the positives
+ * contexts[:, i]. All borrowed until backward.
+ */
+float skip_gram_forward(SkipGram *self, const int32_t *contexts, const int32_t *target,
+                        const int32_t *negative_sample, int B);
+
+/* Adds the gradients of the last forward's loss into W_in.grad and W_out.grad. */
+void skip_gram_backward(SkipGram *self);
+
+/* As cbow_as_model. */
+void skip_gram_as_model(SkipGram *self, Model *model);
+
+#endif

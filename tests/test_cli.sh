@@ -1,0 +1,193 @@
+#!/bin/sh
+# test_cli.sh — TAP tests of the dlfs2 program (cli/): exit codes, usage
+# errors, training on a tiny corpus (the textbook's "you say goodbye and i
+# say hello ."), the output files, eval / similar / analogy, and, when the
+# real PTB is present, the first iterations of ch04/train.py's run.
+#
+#     sh tests/test_cli.sh path/to/build/dlfs2
+#
+# Meson runs it with protocol 'tap'. Failure details are "# " lines.
+# Environment: DLFS2_SOURCE_ROOT (set by Meson); DLFS2_DATA (optional) or
+# $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt.
+
+DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
+PLAN=41
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-cli.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+echo "1..$PLAN"
+n=0
+
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; }
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+# Prints file $1 (at most 15 lines) as TAP comments.
+show() { [ -f "$1" ] && sed -n '1,15s/^/#   /p' "$1"; }
+
+# run NAME ARGS...: runs dlfs2, output in $WORK/NAME.out and .err, status in $rc.
+run() {
+    name=$1
+    shift
+    "$DLFS2" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    rc=$?
+}
+
+# expect DESC STATUS NAME ARGS...: dlfs2 ARGS must exit with STATUS; a usage
+# or runtime error must also print one "dlfs2: " line on stderr.
+expect() {
+    desc=$1 want=$2 name=$3
+    shift 3
+    run "$name" "$@"
+    if [ "$rc" -ne "$want" ]; then
+        fail "$desc"
+        echo "# dlfs2 $*: exit $rc, expected $want; stderr:"
+        show "$WORK/$name.err"
+        return 1
+    fi
+    if [ "$want" -ne 0 ] && ! grep -q '^dlfs2: ' "$WORK/$name.err"; then
+        fail "$desc"
+        echo "# dlfs2 $*: no 'dlfs2: ' message on stderr:"
+        show "$WORK/$name.err"
+        return 1
+    fi
+    pass "$desc"
+}
+
+# check DESC COMMAND...: passes when COMMAND succeeds.
+check() {
+    desc=$1
+    shift
+    if "$@"; then pass "$desc"; else fail "$desc"; echo "# failed: $*"; fi
+}
+
+# --- help and usage errors -------------------------------------------------
+for args in "--help" "help" "train --help" "eval --help" "similar --help" "analogy --help"; do
+    # shellcheck disable=SC2086
+    run help $args
+    if [ "$rc" -eq 0 ] && grep -q '^Usage: dlfs2' "$WORK/help.out"; then
+        pass "dlfs2 $args prints usage, exit 0"
+    else
+        fail "dlfs2 $args prints usage, exit 0"
+        echo "# exit $rc, expected 0 and a 'Usage: dlfs2' line on stdout; stderr:"
+        show "$WORK/help.err"
+    fi
+done
+
+expect "no command: exit 2" 2 noargs
+expect "unknown command: exit 2" 2 badcmd frobnicate
+expect "unknown option: exit 2" 2 badopt train --bogus
+expect "--window 0: exit 2" 2 win0 train --window 0
+expect "--hidden x: exit 2" 2 hidx train --hidden x
+expect "--lr -1: exit 2" 2 lrneg train --lr -1
+expect "--model foo: exit 2" 2 badmodel train --model foo
+expect "--window without a value: exit 2" 2 noval train --window
+expect "similar without a word: exit 2" 2 simnoword similar --vectors "$WORK/none.txt"
+
+# --- training on a tiny corpus ---------------------------------------------
+TINY=$WORK/tiny.txt
+i=0
+while [ $i -lt 10 ]; do
+    echo "you say goodbye and i say hello ."
+    i=$((i + 1))
+done >"$TINY"
+# Vocabulary: you say goodbye and i hello . <eos>
+V=8
+H=5
+OUT1=$WORK/run1/a/b
+OUT2=$WORK/run2
+train_tiny() {
+    out=$1
+    shift
+    run "$(basename "$out")" train --corpus "$TINY" --window 1 --hidden $H --batch 3 \
+        --epochs 50 --sample-size 2 --out "$out" --seed 1 "$@"
+}
+
+train_tiny "$OUT1"
+LOG=$WORK/b.out
+if [ "$rc" -eq 0 ]; then pass "train on a tiny corpus: exit 0"; else
+    fail "train on a tiny corpus: exit 0"
+    echo "# exit $rc"
+    show "$WORK/b.err"
+fi
+
+VEC=$OUT1/vectors.txt
+CSV=$OUT1/loss.csv
+check "vectors.txt header is '$V $H'" test "$(head -n 1 "$VEC" 2>/dev/null)" = "$V $H"
+check "vectors.txt has V + 1 lines" test "$(wc -l 2>/dev/null <"$VEC")" -eq $((V + 1))
+check "loss.csv header" test "$(head -n 1 "$CSV" 2>/dev/null)" = "epoch,iter,elapsed_s,loss"
+
+grep '^| epoch' "$LOG" >"$WORK/progress.txt"
+lines=$(wc -l <"$WORK/progress.txt")
+bad=$(grep -Evc '^\| epoch [0-9]+ \|  iter [0-9]+ / [0-9]+ \| time [0-9]+\[s\] \| loss [0-9]+\.[0-9][0-9]$' \
+    "$WORK/progress.txt")
+check "progress lines in the textbook's format" test "$lines" -gt 0 -a "$bad" -eq 0
+rows=$(($(wc -l 2>/dev/null <"$CSV" || echo 1) - 1))
+check "loss.csv has one row per progress line ($lines)" test "$rows" -eq "$lines"
+
+first=$(sed -n 2p "$CSV" 2>/dev/null | cut -d, -f4)
+last=$(tail -n 1 "$CSV" 2>/dev/null | cut -d, -f4)
+if awk -v a="$first" -v b="$last" 'BEGIN { exit !(a != "" && b != "" && b + 0 < a + 0) }'; then
+    pass "loss falls ($first -> $last)"
+else
+    fail "loss falls ($first -> $last)"
+fi
+
+train_tiny "$OUT2"
+check "same --seed twice gives identical vectors.txt" cmp -s "$VEC" "$OUT2/vectors.txt"
+
+train_tiny "$WORK/run3" --model skipgram --epochs 2
+check "train --model skipgram: exit 0" test "$rc" -eq 0
+expect "--sample-size too large for the vocabulary: exit 2" 2 bigsample \
+    train --corpus "$TINY" --window 1 --sample-size $V --out "$WORK/run4"
+expect "--batch larger than the data: exit 2" 2 bigbatch \
+    train --corpus "$TINY" --window 1 --batch 1000 --out "$WORK/run5"
+
+# --- similar, analogy, eval ------------------------------------------------
+answers() { grep -c '^ [^ ].*: ' "$WORK/$1.out"; }
+expect "similar say: exit 0" 0 sim similar say --vectors "$VEC"
+check "similar say prints [query] and 5 answers" \
+    test "$(sed -n 2p "$WORK/sim.out")" = "[query] say" -a "$(answers sim)" -eq 5
+expect "similar with options first, --top 3: exit 0" 0 sim3 similar --vectors "$VEC" --top 3 you
+check "similar --top 3 prints 3 answers" test "$(answers sim3)" -eq 3
+expect "similar on an unknown word: exit 1" 1 simunk similar nosuchword --vectors "$VEC"
+check "unknown word message names the word" grep -q "'nosuchword' is not in the vocabulary" \
+    "$WORK/simunk.err"
+expect "analogy you i say: exit 0" 0 ana analogy you i say --vectors "$VEC"
+check "analogy prints its header and answers" \
+    test "$(sed -n 2p "$WORK/ana.out")" = "[analogy] you:i = say:?" -a "$(answers ana)" -ge 1
+expect "eval on the tiny vocabulary: exit 0" 0 eval eval --vectors "$VEC"
+check "eval prints 'is not found' for PTB words" grep -q '^year is not found$' "$WORK/eval.out"
+expect "missing --vectors file: exit 1" 1 novec similar say --vectors "$WORK/none.txt"
+printf '3 2\nyou 0.1 0.2\nsay 0.3\n' >"$WORK/bad.txt"
+expect "malformed vectors file: exit 1" 1 badvec similar you --vectors "$WORK/bad.txt"
+
+# --- PTB ---------------------------------------------------------------------
+EMPTY=$WORK/empty-data
+DLFS2_PTB_URL=file:///nonexistent/ "$DLFS2" train --data-dir "$EMPTY" --max-iters 1 \
+    --out "$WORK/run6" >"$WORK/noptb.out" 2>"$WORK/noptb.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q "^dlfs2: .*$EMPTY" "$WORK/noptb.err"; then
+    pass "PTB missing and download failing: exit 1 naming the data dir"
+else
+    fail "PTB missing and download failing: exit 1 naming the data dir"
+    echo "# exit $rc"
+    show "$WORK/noptb.err"
+fi
+
+PTB=
+for dir in "${DLFS2_DATA:-}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
+    if [ -n "$dir" ] && [ -f "$dir/ptb.train.txt" ]; then PTB=$dir; break; fi
+done
+if [ -z "$PTB" ]; then
+    skip "train on PTB, 40 iterations" "no PTB (set DLFS2_DATA)"
+    skip "PTB progress shows iter 1 / 9295" "no PTB"
+else
+    expect "train on PTB, 40 iterations: exit 0" 0 ptb \
+        train --max-iters 40 --eval-interval 20 --data-dir "$PTB" --out "$WORK/run7"
+    check "PTB progress shows iter 1 / 9295" grep -q 'iter 1 / 9295 ' "$WORK/ptb.out"
+fi
+
+if [ "$n" -ne "$PLAN" ]; then echo "# ran $n tests, planned $PLAN"; fi
+exit 0

@@ -1,0 +1,125 @@
+/*
+ * test_train_ptb.c — short runs of the textbook's ch04/train.py on the real
+ * PTB: the first printed loss is (sample_size + 1) ln 2 ≈ 4.16 for CBOW,
+ * as the textbook shows, and 300 iterations bring it well below that.
+ * Skipped (not run) when the real PTB is absent.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/adam.h"
+#include "common/trainer.h"
+#include "common/util.h"
+#include "datasets/ptb.h"
+#include "models/cbow.h"
+#include "models/skip_gram.h"
+#include "tests/testutil.h"
+
+typedef struct PtbData {
+    Vocab vocab;
+    Int32Array corpus, contexts, target;
+} PtbData;
+
+static PtbData ptb;
+
+static int load_ptb(void **state)
+{
+    (void)state;
+    DlfsError err = {0};
+    vocab_init(&ptb.vocab);
+    if (ptb_load_data(test_ptb_dir(), "train", &ptb.corpus, &ptb.vocab, &err) != DLFS_OK) {
+        fprintf(stderr, "# %s\n", err.msg);
+        return -1;
+    }
+    if (create_contexts_target(ptb.corpus.data, ptb.corpus.size, 5, &ptb.contexts, &ptb.target, &err)) return -1;
+    return 0;
+}
+
+static int free_ptb(void **state)
+{
+    (void)state;
+    int32_array_free(&ptb.corpus);
+    int32_array_free(&ptb.contexts);
+    int32_array_free(&ptb.target);
+    vocab_free(&ptb.vocab);
+    return 0;
+}
+
+/* Trains `model` for max_iters iterations with the textbook's Adam and batch 100. */
+static Trainer train(Model *model, long max_iters, Rng *rng)
+{
+    Adam adam;
+    adam_init(&adam, model->params, model->n_params, 0.001f, 0.9f, 0.999f);
+    Trainer trainer;
+    trainer_init(&trainer, model, &adam);
+    trainer.log = NULL;
+    trainer.max_iters = max_iters;
+    DlfsError err = {0};
+    if (trainer_fit(&trainer, ptb.contexts.data, ptb.target.data, ptb.target.size, 1, 100, rng, &err))
+        fail_msg("%s", err.msg);
+    adam_free(&adam);
+    return trainer;
+}
+
+static void test_cbow_300_iterations(void **state)
+{
+    (void)state;
+    assert_int_equal(ptb.target.size, 929579);   /* 929,589 - 2 * 5 */
+    Rng rng;
+    rng_seed(&rng, 1);
+    Word2VecConfig cfg = word2vec_default_config(ptb.vocab.size);
+    CBOW cbow;
+    DlfsError err = {0};
+    if (cbow_init(&cbow, &cfg, ptb.corpus.data, ptb.corpus.size, &rng, &err)) fail_msg("%s", err.msg);
+    Model model;
+    cbow_as_model(&cbow, &model);
+    Trainer t = train(&model, 300, &rng);
+
+    assert_int_equal(t.total_iters, 300);
+    assert_int_equal(t.n_loss, 15);                 /* iterations 1, 21, ..., 281 */
+    assert_int_equal(t.loss_list[1].iter, 21);
+    /* With weights of 0.01 N(0,1) every score is ~0: loss = 6 ln 2 = 4.1589 */
+    assert_close(t.loss_list[0].loss, 6.0 * log(2.0), 2e-3, 0.0);
+    const float last = t.loss_list[t.n_loss - 1].loss;
+    if (!(last < 3.9f)) fail_msg("loss after 300 iterations is %.3f, not below 3.9", last);
+    for (size_t i = 0; i < t.n_loss; i++) assert_true(isfinite(t.loss_list[i].loss));
+    trainer_free(&t);
+    cbow_free(&cbow);
+}
+
+static void test_skip_gram_falls(void **state)
+{
+    (void)state;
+    Rng rng;
+    rng_seed(&rng, 2);
+    Word2VecConfig cfg = word2vec_default_config(ptb.vocab.size);
+    SkipGram sg;
+    DlfsError err = {0};
+    if (skip_gram_init(&sg, &cfg, ptb.corpus.data, ptb.corpus.size, &rng, &err)) fail_msg("%s", err.msg);
+    Model model;
+    skip_gram_as_model(&sg, &model);
+    Trainer t = train(&model, 101, &rng);
+    /* 2 * window positions, each (5 + 1) ln 2 */
+    assert_close(t.loss_list[0].loss, 10 * 6.0 * log(2.0), 2e-2, 0.0);
+    const float last = t.loss_list[t.n_loss - 1].loss;
+    if (!(last < 0.95f * t.loss_list[0].loss))
+        fail_msg("skip-gram loss went from %.3f to %.3f in 100 iterations", t.loss_list[0].loss, last);
+    trainer_free(&t);
+    skip_gram_free(&sg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cbow_300_iterations),
+        cmocka_unit_test(test_skip_gram_falls),
+    };
+    return run_tests_needing_ptb("train_ptb", tests, 2, 2, load_ptb, free_ptb);
+}

@@ -1,0 +1,416 @@
+/*
+ * test_trainer.c — the textbook's Trainer (common/trainer.h;
+ * common/trainer.py `Trainer.fit`) driving a tiny CBOW on "You say goodbye
+ * and I say hello." (window 1: 6 examples). A spy model wraps the CBOW to
+ * see every minibatch and loss, so the test can check the printed lines
+ * exactly, the number of iterations, which examples each epoch visits, the
+ * averaging behind loss_list, max_iters, the zeroing of gradients before
+ * each step, argument errors, and what happens on a NaN loss.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/adam.h"
+#include "common/model.h"
+#include "common/rng.h"
+#include "common/status.h"
+#include "common/trainer.h"
+#include "models/cbow.h"
+#include "tests/testutil.h"
+
+enum { MAX_CALLS = 256, N = 6, W = 2 };
+
+/* The tiny data set: contexts (6, 2), target (6,), all six rows distinct. */
+static const int32_t ctx_data[N * W] = {0, 2, 1, 3, 2, 4, 3, 1, 4, 5, 1, 6};
+static const int32_t tgt_data[N] = {1, 2, 3, 4, 1, 5};
+static const int32_t corpus[8] = {0, 1, 2, 3, 4, 1, 5, 6};
+
+typedef struct Spy {
+    CBOW cbow;
+    Model inner;                /* the CBOW's own interface */
+    Model model;                /* the spy's, given to the trainer */
+    int calls;
+    float losses[MAX_CALLS];
+    int32_t rows[MAX_CALLS][8]; /* which data rows each call saw */
+    int batch[MAX_CALLS];
+    bool grads_dirty;           /* a forward found a non-zero gradient */
+    int nan_at;                 /* the call that returns NaN, or -1 */
+    float *snapshot;            /* W_in at the start of the NaN call */
+} Spy;
+
+static int row_of(const int32_t *c, int32_t t)
+{
+    for (int r = 0; r < N; r++)
+        if (ctx_data[r * W] == c[0] && ctx_data[r * W + 1] == c[1] && tgt_data[r] == t) return r;
+    return -1;
+}
+
+static float spy_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+{
+    Spy *s = self;
+    for (int i = 0; i < s->inner.n_params; i++) {
+        const Param *p = s->inner.params[i];
+        if (p->n_touched != 0) s->grads_dirty = true;
+        for (size_t j = 0; j < p->grad.size; j++)
+            if (p->grad.data[j] != 0.0f) s->grads_dirty = true;
+    }
+    assert_true(s->calls < MAX_CALLS);
+    s->batch[s->calls] = B;
+    for (int b = 0; b < B && b < 8; b++) s->rows[s->calls][b] = row_of(contexts + b * W, target[b]);
+    if (s->calls == s->nan_at) {
+        s->snapshot = malloc(s->cbow.W_in.value.size * sizeof(float));
+        assert_non_null(s->snapshot);
+        memcpy(s->snapshot, s->cbow.W_in.value.data, s->cbow.W_in.value.size * sizeof(float));
+    }
+    float loss = s->inner.ops->forward(s->inner.self, contexts, target, B, rng);
+    if (s->calls == s->nan_at) loss = NAN;
+    s->losses[s->calls++] = loss;
+    return loss;
+}
+
+static void spy_backward(void *self)
+{
+    Spy *s = self;
+    s->inner.ops->backward(s->inner.self);
+}
+
+static void spy_free(void *self)
+{
+    Spy *s = self;
+    s->inner.ops->free(s->inner.self);
+    free(s->snapshot);
+}
+
+static const ModelOps spy_ops = {spy_forward, spy_backward, spy_free};
+
+static void spy_init(Spy *s, int max_batch, uint64_t seed)
+{
+    memset(s, 0, sizeof *s);
+    s->nan_at = -1;
+    Word2VecConfig cfg = word2vec_default_config(7);
+    cfg.hidden_size = 5;
+    cfg.window_size = 1;
+    cfg.sample_size = 2;
+    cfg.max_batch = max_batch;
+    Rng rng;
+    rng_seed(&rng, seed);
+    DlfsError err = {0};
+    assert_int_equal(cbow_init(&s->cbow, &cfg, corpus, 8, &rng, &err), DLFS_OK);
+    cbow_as_model(&s->cbow, &s->inner);
+    s->model = s->inner;
+    s->model.name = "spy";
+    s->model.self = s;
+    s->model.ops = &spy_ops;
+}
+
+/* Everything a test needs: spy model, Adam, trainer logging to memory. */
+typedef struct Fixture {
+    Spy spy;
+    Adam adam;
+    Trainer trainer;
+    char *log_buf;
+    size_t log_len;
+    Rng rng;
+} Fixture;
+
+static void fixture_init(Fixture *f, int max_batch, int eval_interval)
+{
+    spy_init(&f->spy, max_batch, 1);
+    adam_init(&f->adam, f->spy.model.params, f->spy.model.n_params, 0.001f, 0.9f, 0.999f);
+    trainer_init(&f->trainer, &f->spy.model, &f->adam);
+    assert_int_equal(f->trainer.eval_interval, 20);   /* the textbook's default */
+    assert_true(f->trainer.log == stdout);
+    f->trainer.eval_interval = eval_interval;
+    f->log_buf = NULL;
+    f->log_len = 0;
+    f->trainer.log = open_memstream(&f->log_buf, &f->log_len);
+    assert_non_null(f->trainer.log);
+    rng_seed(&f->rng, 42);
+}
+
+/* Closes the log and returns its text (owned by f). */
+static const char *fixture_log(Fixture *f)
+{
+    if (f->trainer.log) {
+        fclose(f->trainer.log);
+        f->trainer.log = NULL;
+    }
+    return f->log_buf ? f->log_buf : "";
+}
+
+static void fixture_free(Fixture *f)
+{
+    fixture_log(f);
+    free(f->log_buf);
+    trainer_free(&f->trainer);
+    adam_free(&f->adam);
+    f->spy.model.ops->free(f->spy.model.self);
+}
+
+static int count_lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++) n += *s == '\n';
+    return n;
+}
+
+/* The line the trainer must print for a record: the textbook's format,
+ * '| epoch %d |  iter %d / %d | time %d[s] | loss %.2f' (whole seconds). */
+static void expected_line(char *buf, size_t size, const LossRecord *r, int max_iters)
+{
+    snprintf(buf, size, "| epoch %d |  iter %d / %d | time %d[s] | loss %.2f\n", r->epoch, r->iter,
+             max_iters, (int)r->elapsed_s, r->loss);
+}
+
+/* eval_interval 1, batch 2: 3 iterations per epoch, a line for each. */
+static void test_lines_and_records(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 1);
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 2, 2, &f.rng, &err), DLFS_OK);
+    const char *log = fixture_log(&f);
+
+    assert_int_equal(f.spy.calls, 6);
+    assert_int_equal(f.trainer.total_iters, 6);
+    assert_int_equal(f.trainer.current_epoch, 2);
+    assert_int_equal(f.adam.iter, 6);
+    assert_false(f.spy.grads_dirty);   /* zeroed before every forward */
+    assert_int_equal(f.trainer.n_loss, 6);
+    assert_int_equal(count_lines(log), 6);
+    /* the first line, literally */
+    assert_true(strncmp(log, "| epoch 1 |  iter 1 / 3 | time 0[s] | loss ", 43) == 0);
+
+    const char *p = log;
+    for (size_t k = 0; k < 6; k++) {
+        const LossRecord *r = &f.trainer.loss_list[k];
+        assert_int_equal(r->epoch, (int)k / 3 + 1);
+        assert_int_equal(r->iter, (int)k % 3 + 1);
+        assert_true(r->elapsed_s >= 0.0 && r->elapsed_s < 5.0);
+        assert_close(r->loss, f.spy.losses[k], 1e-6, 0);   /* one iteration per record */
+        char line[128];
+        expected_line(line, sizeof line, r, 3);
+        assert_true(strncmp(p, line, strlen(line)) == 0);
+        p += strlen(line);
+    }
+    assert_true(*p == '\0');
+
+    /* each epoch visits all six examples once, in minibatches of 2 */
+    for (int e = 0; e < 2; e++) {
+        int seen[N] = {0};
+        for (int c = 3 * e; c < 3 * e + 3; c++) {
+            assert_int_equal(f.spy.batch[c], 2);
+            for (int b = 0; b < 2; b++) {
+                assert_true(f.spy.rows[c][b] >= 0);
+                seen[f.spy.rows[c][b]]++;
+            }
+        }
+        for (int r = 0; r < N; r++) assert_int_equal(seen[r], 1);
+    }
+    fixture_free(&f);
+}
+
+/*
+ * Batch 4 of 6 examples: 6 / 4 = 1 iteration per epoch (the tail of 2 is
+ * dropped); with eval_interval 20 a line is printed at iteration 0 of each
+ * epoch only.
+ */
+static void test_tail_dropped_and_iter0_records(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 20);
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 3, 4, &f.rng, &err), DLFS_OK);
+    const char *log = fixture_log(&f);
+    assert_int_equal(f.spy.calls, 3);
+    for (int c = 0; c < 3; c++) assert_int_equal(f.spy.batch[c], 4);
+    assert_int_equal(f.trainer.n_loss, 3);
+    assert_int_equal(count_lines(log), 3);
+    const char *p = log;
+    for (int e = 0; e < 3; e++) {
+        char line[128];
+        expected_line(line, sizeof line, &f.trainer.loss_list[e], 1);
+        assert_int_equal(f.trainer.loss_list[e].epoch, e + 1);
+        assert_int_equal(f.trainer.loss_list[e].iter, 1);
+        assert_true(strncmp(p, line, strlen(line)) == 0);
+        p += strlen(line);
+    }
+    assert_true(strncmp(log, "| epoch 1 |  iter 1 / 1 | time 0[s] | loss ", 43) == 0);
+    fixture_free(&f);
+}
+
+/*
+ * Batch 1 (6 iterations per epoch), eval_interval 4: lines at iterations 0
+ * and 4 of each epoch, each the mean loss since the previous line, which
+ * carries across the epoch boundary as in the textbook:
+ *   (1, 1) L0   (1, 5) mean L1..L4   (2, 1) mean L5, L6   (2, 5) mean L7..L10
+ */
+static void test_eval_interval_means(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 4);
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 2, 1, &f.rng, &err), DLFS_OK);
+    const char *log = fixture_log(&f);
+    assert_int_equal(f.spy.calls, 12);
+    assert_int_equal(f.trainer.n_loss, 4);
+    assert_int_equal(count_lines(log), 4);
+    const float *L = f.spy.losses;
+    const double expect[4] = {
+        L[0],
+        ((double)L[1] + L[2] + L[3] + L[4]) / 4,
+        ((double)L[5] + L[6]) / 2,
+        ((double)L[7] + L[8] + L[9] + L[10]) / 4,
+    };
+    const int epoch[4] = {1, 1, 2, 2}, iter[4] = {1, 5, 1, 5};
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(f.trainer.loss_list[k].epoch, epoch[k]);
+        assert_int_equal(f.trainer.loss_list[k].iter, iter[k]);
+        assert_close(f.trainer.loss_list[k].loss, expect[k], 1e-6, 1e-6);
+    }
+    assert_true(strstr(log, "|  iter 5 / 6 |") != NULL);
+    fixture_free(&f);
+}
+
+/* max_iters stops in the middle of an epoch; eval_interval 0 prints nothing. */
+static void test_max_iters(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 0);
+    f.trainer.max_iters = 4;
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 10, 2, &f.rng, &err), DLFS_OK);
+    const char *log = fixture_log(&f);
+    assert_int_equal(f.spy.calls, 4);
+    assert_int_equal(f.trainer.total_iters, 4);
+    assert_int_equal(f.adam.iter, 4);
+    assert_int_equal(f.trainer.current_epoch, 1);   /* epoch 2 was cut short */
+    assert_int_equal(f.trainer.n_loss, 0);
+    assert_string_equal(log, "");
+    fixture_free(&f);
+}
+
+/* A second fit goes on counting epochs (the textbook's self.current_epoch). */
+static void test_second_fit_continues_epochs(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 20);
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 3, &f.rng, &err), DLFS_OK);
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 3, &f.rng, &err), DLFS_OK);
+    const char *log = fixture_log(&f);
+    assert_int_equal(f.trainer.current_epoch, 2);
+    assert_int_equal(f.trainer.n_loss, 2);
+    assert_int_equal(f.trainer.loss_list[1].epoch, 2);
+    assert_non_null(strstr(log, "\n| epoch 2 |  iter 1 / 2 | time "));
+    fixture_free(&f);
+}
+
+static void test_csv_and_silent_log(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 1);
+    fclose(f.trainer.log);
+    f.trainer.log = NULL;   /* silent */
+    char *csv_buf = NULL;
+    size_t csv_len = 0;
+    f.trainer.csv = open_memstream(&csv_buf, &csv_len);
+    assert_non_null(f.trainer.csv);
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 2, &f.rng, &err), DLFS_OK);
+    fclose(f.trainer.csv);
+    f.trainer.csv = NULL;
+    assert_int_equal(f.trainer.n_loss, 3);
+    assert_int_equal(count_lines(csv_buf), 3);
+    const char *p = csv_buf;
+    for (int k = 0; k < 3; k++) {
+        int epoch = 0, iter = 0, used = 0;
+        double elapsed = -1, loss = -1;
+        assert_int_equal(sscanf(p, "%d,%d,%lf,%lf\n%n", &epoch, &iter, &elapsed, &loss, &used), 4);
+        assert_int_equal(epoch, 1);
+        assert_int_equal(iter, k + 1);
+        assert_true(elapsed >= 0.0);
+        assert_close(loss, f.trainer.loss_list[k].loss, 1e-6, 0);
+        p = strchr(p, '\n') + 1;
+    }
+    free(csv_buf);
+    fixture_free(&f);
+}
+
+static void test_argument_errors(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 8, 1);
+    DlfsError err = {0};
+    /* batch larger than the data (but within max_batch) */
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 7, &f.rng, &err), DLFS_ERR_ARG);
+    assert_int_equal(err.status, DLFS_ERR_ARG);
+    assert_true(strlen(err.msg) > 0);
+    /* batch larger than the model's max_batch */
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 9, &f.rng, &err), DLFS_ERR_ARG);
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 0, &f.rng, &err), DLFS_ERR_ARG);
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, -2, &f.rng, NULL), DLFS_ERR_ARG);
+    const char *log = fixture_log(&f);
+    assert_int_equal(f.spy.calls, 0);
+    assert_int_equal(f.adam.iter, 0);
+    assert_string_equal(log, "");
+    /* the full batch (data_size == batch_size) is fine */
+    f.trainer.log = NULL;
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 6, &f.rng, &err), DLFS_OK);
+    assert_int_equal(f.spy.calls, 1);
+    fixture_free(&f);
+}
+
+/* A NaN loss at the third step: DLFS_ERR_NUMERIC naming epoch 1, iteration
+ * 3, and the parameters stay as after step 2. */
+static void test_nan_loss(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 1);
+    f.spy.nan_at = 2;
+    DlfsError err = {0};
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 3, 2, &f.rng, &err), DLFS_ERR_NUMERIC);
+    assert_int_equal(err.status, DLFS_ERR_NUMERIC);
+    assert_non_null(strstr(err.msg, "epoch 1"));
+    assert_non_null(strstr(err.msg, "iteration 3"));
+    assert_int_equal(f.spy.calls, 3);
+    assert_int_equal(f.adam.iter, 2);
+    assert_int_equal(f.trainer.total_iters, 2);
+    assert_int_equal(f.trainer.n_loss, 2);
+    assert_non_null(f.spy.snapshot);
+    assert_memory_equal(f.spy.cbow.W_in.value.data, f.spy.snapshot,
+                        f.spy.cbow.W_in.value.size * sizeof(float));
+    fixture_free(&f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lines_and_records),
+        cmocka_unit_test(test_tail_dropped_and_iter0_records),
+        cmocka_unit_test(test_eval_interval_means),
+        cmocka_unit_test(test_max_iters),
+        cmocka_unit_test(test_second_fit_continues_epochs),
+        cmocka_unit_test(test_csv_and_silent_log),
+        cmocka_unit_test(test_argument_errors),
+        cmocka_unit_test(test_nan_loss),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

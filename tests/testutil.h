@@ -1,0 +1,58 @@
+/*
+ * testutil.h — helpers shared by the cmocka tests: close-enough array
+ * comparisons, numerical gradients in double precision, and where the real
+ * PTB lives.
+ *
+ * Include after <stdarg.h>, <stddef.h>, <setjmp.h> and <cmocka.h>.
+ */
+#ifndef DLFS2_TESTS_TESTUTIL_H
+#define DLFS2_TESTS_TESTUTIL_H
+
+#include <stddef.h>
+
+/* Fails the test unless |a[i] - b[i]| <= atol + rtol * |b[i]| for every i. */
+void assert_close_array(const float *a, const float *b, size_t n, double atol, double rtol);
+
+/* Fails the test unless |a - b| <= atol + rtol * |b|. */
+void assert_close(double a, double b, double atol, double rtol);
+
+/* A scalar loss of the current parameter values; ctx is the test's state. */
+typedef double (*loss_fn)(void *ctx);
+
+/*
+ * Central difference (f(x + h) - f(x - h)) / 2h for element x[i], in double;
+ * x[i] is restored afterwards.
+ */
+double numerical_gradient(float *x, size_t i, double h, loss_fn f, void *ctx);
+
+/*
+ * Compares analytic[0..n) with numerical gradients of f w.r.t. x[0..n) and
+ * returns the largest relative error |a - n| / max(|a| + |n|, 1e-8) over
+ * elements whose |a| + |n| exceeds abs_floor (smaller ones are compared
+ * absolutely: their |a - n| must stay below abs_floor, else returns 1).
+ */
+double gradient_max_rel_error(float *x, const float *analytic, size_t n, double h, double abs_floor,
+                              loss_fn f, void *ctx);
+
+/*
+ * The directory holding the real ptb.{train,valid,test}.txt: the first of
+ * $DLFS2_DATA, $DLFS2_SOURCE_ROOT/../shared/datasets/ptb and the download
+ * cache (${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb) that has ptb.train.txt;
+ * NULL when none has (tests then skip). The string is static.
+ */
+const char *test_ptb_dir(void);
+
+/*
+ * Runs the cmocka group tests[0..n) and returns its status, but when
+ * test_ptb_dir() finds no real PTB it leaves out the LAST n_real tests
+ * (those that need it) and says so on a TAP comment line. (cmocka 1.1
+ * reports skip() as "not ok # SKIP", which Meson 1.0 counts as a failure.)
+ */
+int run_tests_needing_ptb(const char *group, const struct CMUnitTest *tests, size_t n,
+                          size_t n_real, CMFixtureFunction group_setup,
+                          CMFixtureFunction group_teardown);
+
+/* The path of a file under tests/data ($DLFS2_SOURCE_ROOT/tests/data/name); static buffer. */
+const char *test_data_path(const char *name);
+
+#endif
