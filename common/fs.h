@@ -1,8 +1,10 @@
 /*
- * fs.h — the one file-system helper the library and the program share.
+ * fs.h — the file-system helpers the library and the program share.
  */
 #ifndef DLFS2_COMMON_FS_H
 #define DLFS2_COMMON_FS_H
+
+#include <stddef.h>
 
 #include "common/status.h"
 
@@ -13,5 +15,12 @@
  * created or exists and is not a directory; the message names it).
  */
 int make_dirs(const char *dir, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * Reads the whole file at path into *out, a malloc'ed buffer of *out_len
+ * bytes plus a terminating NUL (free with free()). Errors: DLFS_ERR_IO
+ * (cannot open or read; the message names the path), with *out NULL.
+ */
+int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err) DLFS_WARN_UNUSED;
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/check.h"
+#include "common/fs.h"
 
 /* Field separators inside a line. '\r' is one, so CRLF files read like LF files. */
 static int is_blank(char c)
@@ -91,46 +92,6 @@ fail:
     if (tmp_created) unlink(tmp_path);
     free(tmp_path);
     return rc;
-}
-
-/* Reads the whole file at path into a malloc'ed, NUL-terminated buffer. */
-static int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err)
-{
-    *out = NULL;
-    *out_len = 0;
-    FILE *fp = fopen(path, "rb");
-    if (!fp) return dlfs_fail(err, DLFS_ERR_IO, "cannot open %s: %s", path, strerror(errno));
-
-    struct stat st;
-    size_t cap = 1 << 16;
-    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uintmax_t)st.st_size < SIZE_MAX - 1)
-        cap = (size_t)st.st_size + 1;
-    char *buf = dlfs_malloc(cap);
-    size_t len = 0;
-    for (;;) {
-        const size_t want = cap - 1 - len;  /* keep room for the NUL */
-        const size_t got = fread(buf + len, 1, want, fp);
-        len += got;
-        if (got < want) break;
-        const int c = getc(fp);  /* grow only if the file goes on */
-        if (c == EOF) break;
-        DLFS_ASSERT(cap <= SIZE_MAX / 2);
-        cap *= 2;
-        buf = dlfs_realloc(buf, cap);
-        buf[len++] = (char)c;
-    }
-    if (ferror(fp)) {
-        const int e = errno;
-        fclose(fp);
-        free(buf);
-        return dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", path, strerror(e));
-    }
-    fclose(fp);
-    buf[len] = '\0';
-    *out = buf;
-    *out_len = len;
-    return DLFS_OK;
 }
 
 /* The next line of [*cur, end), NUL-terminated in place (its '\n' is overwritten); NULL at the end. */
