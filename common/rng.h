@@ -25,7 +25,7 @@ uint64_t rng_u64(Rng *rng);
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_uniform(Rng *rng);
 
-/* Uniform integer in [0, n), n >= 1, without modulo bias (Lemire, 2019). */
+/* Uniform integer in [0, n), n >= 1, without modulo bias (rejection). */
 uint64_t rng_below(Rng *rng, uint64_t n);
 
 /* Standard normal N(0, 1) (Marsaglia's polar method). */
