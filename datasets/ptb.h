@@ -28,8 +28,10 @@
 
 /*
  * Writes the data directory into out (out_size bytes): explicit_dir when
- * non-NULL, else $DLFS2_DATA, else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb.
- * Errors: DLFS_ERR_ARG when the path does not fit or neither HOME nor
+ * non-NULL, else $DLFS2_DATA (when non-empty), else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb (an empty or relative
+ * XDG_CACHE_HOME is ignored, as the XDG spec says). Errors: DLFS_ERR_ARG
+ * when explicit_dir is "", the path does not fit, or neither HOME nor
  * XDG_CACHE_HOME is set. The directory need not exist.
  */
 int ptb_data_dir(char *out, size_t out_size, const char *explicit_dir, DlfsError *err) DLFS_WARN_UNUSED;
@@ -43,8 +45,9 @@ const char *ptb_sha256(const char *split);
 /*
  * Makes sure data_dir/ptb.<split>.txt exists. If it does, nothing is
  * checked or changed. If not, creates data_dir (and parents), downloads
- * <url>ptb.<split>.txt (url = $DLFS2_PTB_URL or PTB_DEFAULT_URL) to a
- * temporary file in data_dir, checks its SHA-256 and renames it into place.
+ * <url>/ptb.<split>.txt (url = $DLFS2_PTB_URL or PTB_DEFAULT_URL; the '/'
+ * is added only when url lacks it) to a temporary file in data_dir, checks
+ * its SHA-256 and renames it into place (mode 0644).
  * Errors: DLFS_ERR_ARG (unknown split), DLFS_ERR_IO (cannot create or
  * write), DLFS_ERR_NET (download failed; the message says where to put the
  * files by hand), DLFS_ERR_CHECKSUM (wrong data; nothing is left behind).

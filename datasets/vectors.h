@@ -19,18 +19,22 @@
  * Writes W (V, H) float32, row i labelled vocab_word(vocab, i), to path.
  * V must equal vocab->size. The file is written to path.tmp, flushed and
  * renamed, so an existing file at path survives a failure. Errors:
- * DLFS_ERR_IO (message names the path).
+ * DLFS_ERR_IO (message names the path); DLFS_ERR_ARG for an empty word or
+ * one holding whitespace and DLFS_ERR_NUMERIC for a NaN or infinite value,
+ * both refused before anything is written (the file could not be read back).
  */
 int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H,
                       DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
  * Reads a word2vec text file into vocab (which must be empty) and W, which
- * it allocates as (V, H) (free with tensor_free). Accepts CRLF line ends, a
- * trailing space, and a missing final newline. Errors: DLFS_ERR_IO (cannot
- * open), DLFS_ERR_FORMAT (bad header, wrong number of values, a value that
- * is not a number, fewer or more rows than the header says, a repeated
- * word: the message names the line). On failure vocab and W are left empty.
+ * it allocates as (V, H) (free with tensor_free; W must not own data on
+ * entry). Accepts a UTF-8 byte-order mark, CRLF line ends, trailing spaces
+ * (word2vec.c writes one after every value), blank lines at the end, and a
+ * missing final newline. Errors: DLFS_ERR_IO (cannot open), DLFS_ERR_FORMAT
+ * (bad header, wrong number of values, a value that is not a finite
+ * number, fewer or more rows than the header says, a repeated word: the
+ * message names "path:line:"). On failure vocab and W are left empty.
  */
 int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err) DLFS_WARN_UNUSED;
 
