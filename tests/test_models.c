@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,31 +46,6 @@ static Word2VecConfig tiny_config(int H, int window, int S, int max_batch)
 static void fill_normal(Param *p, double scale, Rng *rng)
 {
     for (size_t i = 0; i < p->value.size; i++) p->value.data[i] = (float)(scale * rng_normal(rng));
-}
-
-/*
- * Gradient check suited to a float32 loss. The loss comes back rounded to
- * a few ulps, ~|L| * FLT_EPSILON, so a central difference carries about
- * |L| * FLT_EPSILON / 2h of noise whatever the gradient: a purely relative
- * test cannot be both reliable on small elements and sharp on large ones.
- * Returns max_i |a_i - n_i| / (atol + rtol |n_i|) with atol = 4 |L| eps / 2h
- * (n from testutil's numerical_gradient); <= 1 passes. With h = 1e-2 and
- * rtol = 1e-3, 300 random cases of these shapes gave at most 0.4, and the
- * same cases with every analytic element 1% off gave at least 6.5.
- */
-#define GC_H 1e-2
-#define GC_RTOL 1e-3
-
-static double grad_check(float *x, const float *analytic, size_t n, loss_fn f, void *ctx)
-{
-    const double atol = 4.0 * fabs(f(ctx)) * FLT_EPSILON / (2.0 * GC_H);
-    double worst = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        const double num = numerical_gradient(x, i, GC_H, f, ctx);
-        const double r = fabs(analytic[i] - num) / (atol + GC_RTOL * fabs(num));
-        if (r > worst) worst = r;
-    }
-    return worst;
 }
 
 /* ---------------------------------------------------------------- CBOW */
@@ -127,8 +101,8 @@ static void test_cbow_gradient(void **state)
     memcpy(dW_in, c.m.W_in.grad.data, n * sizeof *dW_in);
     memcpy(dW_out, c.m.W_out.grad.data, n * sizeof *dW_out);
 
-    const double e_in = grad_check(c.m.W_in.value.data, dW_in, n, cbow_loss, &c);
-    const double e_out = grad_check(c.m.W_out.value.data, dW_out, n, cbow_loss, &c);
+    const double e_in = gradient_check_float32(c.m.W_in.value.data, dW_in, n, cbow_loss, &c);
+    const double e_out = gradient_check_float32(c.m.W_out.value.data, dW_out, n, cbow_loss, &c);
     assert_true(e_in <= 1.0);
     assert_true(e_out <= 1.0);
     /* word 5 is no output here: its W_out gradient is exactly zero */
@@ -139,7 +113,7 @@ static void test_cbow_gradient(void **state)
     float dh0[4];
     memcpy(dh0, c.m.dh, sizeof dh0);   /* already scaled by 1 / 2w */
     for (int k = 0; k < 4; k++) dW_in[1 * 4 + k] -= dh0[k];
-    assert_true(grad_check(c.m.W_in.value.data, dW_in, n, cbow_loss, &c) > 1.0);
+    assert_true(gradient_check_float32(c.m.W_in.value.data, dW_in, n, cbow_loss, &c) > 1.0);
     free(dW_in);
     free(dW_out);
     cbow_free(&c.m);
@@ -220,8 +194,8 @@ static void test_skip_gram_gradient(void **state)
     assert_non_null(dW_out);
     memcpy(dW_in, c.m.W_in.grad.data, n * sizeof *dW_in);
     memcpy(dW_out, c.m.W_out.grad.data, n * sizeof *dW_out);
-    const double e_in = grad_check(c.m.W_in.value.data, dW_in, n, sg_loss, &c);
-    const double e_out = grad_check(c.m.W_out.value.data, dW_out, n, sg_loss, &c);
+    const double e_in = gradient_check_float32(c.m.W_in.value.data, dW_in, n, sg_loss, &c);
+    const double e_out = gradient_check_float32(c.m.W_out.value.data, dW_out, n, sg_loss, &c);
     assert_true(e_in <= 1.0);
     assert_true(e_out <= 1.0);
     /* only targets 1 and 6 have W_in gradients */
@@ -230,7 +204,7 @@ static void test_skip_gram_gradient(void **state)
 
     /* 1% off is caught */
     for (size_t i = 0; i < n; i++) dW_in[i] *= 1.01f;
-    assert_true(grad_check(c.m.W_in.value.data, dW_in, n, sg_loss, &c) > 1.0);
+    assert_true(gradient_check_float32(c.m.W_in.value.data, dW_in, n, sg_loss, &c) > 1.0);
     free(dW_in);
     free(dW_out);
     skip_gram_free(&c.m);

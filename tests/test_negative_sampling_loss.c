@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -20,31 +19,6 @@
 #include "common/rng.h"
 #include "layers/negative_sampling_loss.h"
 #include "tests/testutil.h"
-
-/*
- * Gradient check suited to a float32 loss. The loss comes back rounded to
- * a few ulps, ~|L| * FLT_EPSILON, so a central difference carries about
- * |L| * FLT_EPSILON / 2h of noise whatever the gradient: a purely relative
- * test cannot be both reliable on small elements and sharp on large ones.
- * Returns max_i |a_i - n_i| / (atol + rtol |n_i|) with atol = 4 |L| eps / 2h
- * (n from testutil's numerical_gradient); <= 1 passes. With h = 1e-2 and
- * rtol = 1e-3, 300 random cases of these shapes gave at most 0.4, and the
- * same cases with every analytic element 1% off gave at least 6.5.
- */
-#define GC_H 1e-2
-#define GC_RTOL 1e-3
-
-static double grad_check(float *x, const float *analytic, size_t n, loss_fn f, void *ctx)
-{
-    const double atol = 4.0 * fabs(f(ctx)) * FLT_EPSILON / (2.0 * GC_H);
-    double worst = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        const double num = numerical_gradient(x, i, GC_H, f, ctx);
-        const double r = fabs(analytic[i] - num) / (atol + GC_RTOL * fabs(num));
-        if (r > worst) worst = r;
-    }
-    return worst;
-}
 
 /* All-zero W_out: every score is 0, each of the S + 1 terms is ln 2. */
 static void test_zero_weights_loss(void **state)
@@ -172,14 +146,14 @@ static void test_numerical_gradient_frozen_negatives(void **state)
     float dW[GV * GH];
     memcpy(dW, g.W.grad.data, sizeof dW);
 
-    assert_true(grad_check(g.h, dh, GB * GH, loss_of, &g) <= 1.0);
-    assert_true(grad_check(g.W.value.data, dW, GV * GH, loss_of, &g) <= 1.0);
+    assert_true(gradient_check_float32(g.h, dh, GB * GH, loss_of, &g) <= 1.0);
+    assert_true(gradient_check_float32(g.W.value.data, dW, GV * GH, loss_of, &g) <= 1.0);
 
     /* a 1% error in either gradient is caught */
     for (int i = 0; i < GB * GH; i++) dh[i] *= 1.01f;
     for (int i = 0; i < GV * GH; i++) dW[i] *= 1.01f;
-    assert_true(grad_check(g.h, dh, GB * GH, loss_of, &g) > 1.0);
-    assert_true(grad_check(g.W.value.data, dW, GV * GH, loss_of, &g) > 1.0);
+    assert_true(gradient_check_float32(g.h, dh, GB * GH, loss_of, &g) > 1.0);
+    assert_true(gradient_check_float32(g.W.value.data, dW, GV * GH, loss_of, &g) > 1.0);
 
     /* and so is a backward that drops a repeated negative (row 0 has 2 twice):
      * remove one copy of row 0's contribution dscore * h[0] from dW[2] */
@@ -191,7 +165,7 @@ static void test_numerical_gradient_frozen_negatives(void **state)
         const double dscore = 1.0 / (1.0 + exp(-s)) / GB;   /* label 0: y - 0 */
         for (int k = 0; k < GH; k++) dW[2 * GH + k] -= (float)(dscore * g.h[k]);
     }
-    assert_true(grad_check(g.W.value.data, dW, GV * GH, loss_of, &g) > 1.0);
+    assert_true(gradient_check_float32(g.W.value.data, dW, GV * GH, loss_of, &g) > 1.0);
     negative_sampling_loss_free(&g.ns);
     param_free(&g.W);
 }

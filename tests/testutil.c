@@ -7,6 +7,7 @@
 
 #include "tests/testutil.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,19 @@ double gradient_max_rel_error(float *x, const float *analytic, size_t n, double 
         }
         const double rel = fabs(a - num) / (scale > 1e-8 ? scale : 1e-8);
         if (rel > worst) worst = rel;
+    }
+    return worst;
+}
+
+double gradient_check_float32(float *x, const float *analytic, size_t n, loss_fn f, void *ctx)
+{
+    const double h = 1e-2, rtol = 1e-3;
+    const double atol = 4.0 * fabs(f(ctx)) * FLT_EPSILON / (2.0 * h);
+    double worst = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        const double num = numerical_gradient(x, i, h, f, ctx);
+        const double r = fabs(analytic[i] - num) / (atol + rtol * fabs(num));
+        if (r > worst) worst = r;
     }
     return worst;
 }
