@@ -17,10 +17,10 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "common/adam.h"
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/model.h"
+#include "common/optimizer.h"
 #include "common/rng.h"
 #include "common/tensor.h"
 #include "common/trainer.h"
@@ -347,10 +347,12 @@ static FILE *open_loss_csv(const char *path)
 static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
                         FILE *csv)
 {
-    Adam adam;
-    adam_init(&adam, m->model.params, m->model.n_params, (float)o->lr, 0.9f, 0.999f);
+    OptimizerConfig cfg = optimizer_default_config(OPTIMIZER_ADAM);
+    cfg.lr = (float)o->lr;
+    Optimizer opt;
+    optimizer_init(&opt, &cfg, m->model.params, m->model.n_params);
     Trainer trainer;
-    trainer_init(&trainer, &m->model, &adam);
+    trainer_init(&trainer, &m->model, &opt);
     trainer.eval_interval = o->eval_interval;
     trainer.max_iters = o->max_iters;
     trainer.log = stdout;
@@ -368,7 +370,7 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
         printf("trained %ld iterations in %.1f s\n", trainer.total_iters, elapsed);
     }
     trainer_free(&trainer);
-    adam_free(&adam);
+    optimizer_free(&opt);
     return rc;
 }
 

@@ -15,7 +15,7 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-void trainer_init(Trainer *self, Model *model, Adam *optimizer)
+void trainer_init(Trainer *self, Model *model, Optimizer *optimizer)
 {
     memset(self, 0, sizeof *self);
     self->model = model;
@@ -62,6 +62,9 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
     if (data_size > INT32_MAX)
         return dlfs_fail(err, DLFS_ERR_ARG, "%zu training examples is more than %d", data_size, INT32_MAX);
     if (max_epoch < 0) return dlfs_fail(err, DLFS_ERR_ARG, "epochs must be >= 0, got %d", max_epoch);
+    if (!(self->max_grad >= 0.0f))
+        return dlfs_fail(err, DLFS_ERR_ARG, "max_grad must be >= 0 (0 = no clipping), got %g",
+                         (double)self->max_grad);
 
     const int max_iters = (int)(data_size / (size_t)batch_size);   /* the tail is dropped */
     int32_t *perm = dlfs_malloc(data_size * sizeof *perm);
@@ -94,7 +97,8 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
                 goto done;
             }
             model->ops->backward(model->self);
-            adam_update(self->optimizer, model->params, model->n_params);
+            if (self->max_grad > 0.0f) clip_grads(model->params, model->n_params, self->max_grad);
+            optimizer_update(self->optimizer, model->params, model->n_params);
             total_loss += loss;
             loss_count++;
             self->total_iters++;

@@ -3,7 +3,8 @@
  *
  * Per epoch: shuffle the rows with a random permutation, run
  * data_size / batch_size minibatches (the tail is dropped, as in the
- * textbook), and for each: zero the grads once, forward, backward, one
+ * textbook), and for each: zero the grads once, forward, backward,
+ * clip_grads when max_grad is set (the textbook's fit(max_grad=...)), one
  * optimizer step. Every eval_interval iterations (and at iteration 0 of
  * each epoch) it prints the mean loss since the last print as the
  * textbook's line
@@ -19,8 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/adam.h"
 #include "common/model.h"
+#include "common/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
 
@@ -34,7 +35,9 @@ typedef struct LossRecord {
 
 typedef struct Trainer {
     Model *model;           /* borrowed */
-    Adam *optimizer;        /* borrowed */
+    Optimizer *optimizer;   /* borrowed; built for model->params */
+    float max_grad;         /* 0 = no clipping; else clip_grads(max_grad) before each
+                               update, as the textbook's fit(max_grad=...); default 0 */
     int eval_interval;      /* print every this many iterations; default 20; 0 = never */
     long max_iters;         /* stop after this many iterations in all; 0 = no limit */
     FILE *log;              /* progress lines go here; NULL = silent; default stdout */
@@ -46,8 +49,12 @@ typedef struct Trainer {
     long total_iters;       /* iterations run in all */
 } Trainer;
 
-/* A trainer with the textbook's defaults (eval_interval 20, log stdout). */
-void trainer_init(Trainer *self, Model *model, Adam *optimizer);
+/*
+ * A trainer with the textbook's defaults (eval_interval 20, log stdout, no
+ * clipping). model and optimizer are borrowed and must outlive the trainer;
+ * the optimizer must have been initialised with model->params.
+ */
+void trainer_init(Trainer *self, Model *model, Optimizer *optimizer);
 void trainer_free(Trainer *self);
 
 /*
@@ -55,10 +62,10 @@ void trainer_free(Trainer *self);
  * int32 and target (data_size,) int32 with minibatches of batch_size rows
  * (1 <= batch_size <= model->max_batch and <= data_size). rng drives the
  * shuffles and the model's sampling. Stops early after max_iters
- * iterations if set. Errors: DLFS_ERR_ARG for sizes out of range;
- * DLFS_ERR_NUMERIC when a loss is NaN or infinite (the message names the
- * epoch and iteration; the parameters are those after the last good step,
- * as the failing step is not applied).
+ * iterations if set. Errors: DLFS_ERR_ARG for sizes out of range or a
+ * negative or NaN max_grad; DLFS_ERR_NUMERIC when a loss is NaN or
+ * infinite (the message names the epoch and iteration; the parameters are
+ * those after the last good step, as the failing step is not applied).
  */
 int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
                 int max_epoch, int batch_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/adam.h"
+#include "common/optimizer.h"
 #include "common/model.h"
 #include "common/param.h"
 #include "common/rng.h"
@@ -421,10 +421,12 @@ static void train_tiny(bool skip_gram, uint64_t seed, int epochs, float *w_in, L
         assert_int_equal(cbow_init(&cb, &cfg, corpus, 8, &rng, &err), DLFS_OK);
         cbow_as_model(&cb, &m);
     }
-    Adam adam;
-    adam_init(&adam, m.params, m.n_params, 0.01f, 0.9f, 0.999f);
+    OptimizerConfig opt_cfg = optimizer_default_config(OPTIMIZER_ADAM);
+    opt_cfg.lr = 0.01f;
+    Optimizer opt;
+    optimizer_init(&opt, &opt_cfg, m.params, m.n_params);
     Trainer tr;
-    trainer_init(&tr, &m, &adam);
+    trainer_init(&tr, &m, &opt);
     tr.log = NULL;
     tr.eval_interval = 1;
     assert_int_equal(trainer_fit(&tr, contexts, target, 6, epochs, 3, &rng, &err), DLFS_OK);
@@ -434,7 +436,7 @@ static void train_tiny(bool skip_gram, uint64_t seed, int epochs, float *w_in, L
     *n = tr.n_loss;
     tr.loss_list = NULL;
     trainer_free(&tr);
-    adam_free(&adam);
+    optimizer_free(&opt);
     m.ops->free(m.self);
 }
 

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/adam.h"
+#include "common/optimizer.h"
 #include "common/trainer.h"
 #include "common/util.h"
 #include "datasets/ptb.h"
@@ -55,16 +55,17 @@ static int free_ptb(void **state)
 /* Trains `model` for max_iters iterations with the textbook's Adam and batch 100. */
 static Trainer train(Model *model, long max_iters, Rng *rng)
 {
-    Adam adam;
-    adam_init(&adam, model->params, model->n_params, 0.001f, 0.9f, 0.999f);
+    const OptimizerConfig cfg = optimizer_default_config(OPTIMIZER_ADAM);   /* lr 0.001 */
+    Optimizer opt;
+    optimizer_init(&opt, &cfg, model->params, model->n_params);
     Trainer trainer;
-    trainer_init(&trainer, model, &adam);
+    trainer_init(&trainer, model, &opt);
     trainer.log = NULL;
     trainer.max_iters = max_iters;
     DlfsError err = {0};
     if (trainer_fit(&trainer, ptb.contexts.data, ptb.target.data, ptb.target.size, 1, 100, rng, &err))
         fail_msg("%s", err.msg);
-    adam_free(&adam);
+    optimizer_free(&opt);
     return trainer;
 }
 

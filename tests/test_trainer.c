@@ -5,7 +5,8 @@
  * see every minibatch and loss, so the test can check the printed lines
  * exactly, the number of iterations, which examples each epoch visits, the
  * averaging behind loss_list, max_iters, the zeroing of gradients before
- * each step, argument errors, and what happens on a NaN loss.
+ * each step, argument errors, what happens on a NaN loss, and max_grad
+ * (clip_grads between backward and the update).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/adam.h"
 #include "common/model.h"
+#include "common/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/trainer.h"
@@ -45,7 +46,21 @@ typedef struct Spy {
     bool grads_dirty;           /* a forward found a non-zero gradient */
     int nan_at;                 /* the call that returns NaN, or -1 */
     float *snapshot;            /* W_in at the start of the NaN call */
+    /* The latest step, all params concatenated (n_floats each): */
+    size_t n_floats;
+    float *values_before;       /* the values when forward was called */
+    float *grads_after_backward; /* the grads as the model's backward left them */
 } Spy;
+
+/* Copies every param's value (or grad) into dst, one after the other. */
+static void spy_gather(const Model *m, float *dst, bool grads)
+{
+    for (int i = 0; i < m->n_params; i++) {
+        const Tensor *t = grads ? &m->params[i]->grad : &m->params[i]->value;
+        memcpy(dst, t->data, t->size * sizeof(float));
+        dst += t->size;
+    }
+}
 
 static int row_of(const int32_t *c, int32_t t)
 {
@@ -71,6 +86,7 @@ static float spy_forward(void *self, const int32_t *contexts, const int32_t *tar
         assert_non_null(s->snapshot);
         memcpy(s->snapshot, s->cbow.W_in.value.data, s->cbow.W_in.value.size * sizeof(float));
     }
+    spy_gather(&s->inner, s->values_before, false);
     float loss = s->inner.ops->forward(s->inner.self, contexts, target, B, rng);
     if (s->calls == s->nan_at) loss = NAN;
     s->losses[s->calls++] = loss;
@@ -81,6 +97,7 @@ static void spy_backward(void *self)
 {
     Spy *s = self;
     s->inner.ops->backward(s->inner.self);
+    spy_gather(&s->inner, s->grads_after_backward, true);
 }
 
 static void spy_free(void *self)
@@ -88,6 +105,8 @@ static void spy_free(void *self)
     Spy *s = self;
     s->inner.ops->free(s->inner.self);
     free(s->snapshot);
+    free(s->values_before);
+    free(s->grads_after_backward);
 }
 
 static const ModelOps spy_ops = {spy_forward, spy_backward, spy_free};
@@ -110,31 +129,45 @@ static void spy_init(Spy *s, int max_batch, uint64_t seed)
     s->model.name = "spy";
     s->model.self = s;
     s->model.ops = &spy_ops;
+    for (int i = 0; i < s->inner.n_params; i++) s->n_floats += s->inner.params[i]->value.size;
+    s->values_before = calloc(s->n_floats, sizeof(float));
+    s->grads_after_backward = calloc(s->n_floats, sizeof(float));
+    assert_non_null(s->values_before);
+    assert_non_null(s->grads_after_backward);
 }
 
-/* Everything a test needs: spy model, Adam, trainer logging to memory. */
+/* Everything a test needs: spy model, optimizer, trainer logging to memory. */
 typedef struct Fixture {
     Spy spy;
-    Adam adam;
+    Optimizer opt;
     Trainer trainer;
     char *log_buf;
     size_t log_len;
     Rng rng;
 } Fixture;
 
-static void fixture_init(Fixture *f, int max_batch, int eval_interval)
+/* A fixture whose trainer uses an optimizer built from cfg. */
+static void fixture_init_opt(Fixture *f, int max_batch, int eval_interval, const OptimizerConfig *cfg)
 {
     spy_init(&f->spy, max_batch, 1);
-    adam_init(&f->adam, f->spy.model.params, f->spy.model.n_params, 0.001f, 0.9f, 0.999f);
-    trainer_init(&f->trainer, &f->spy.model, &f->adam);
+    optimizer_init(&f->opt, cfg, f->spy.model.params, f->spy.model.n_params);
+    trainer_init(&f->trainer, &f->spy.model, &f->opt);
     assert_int_equal(f->trainer.eval_interval, 20);   /* the textbook's default */
     assert_true(f->trainer.log == stdout);
+    assert_true(f->trainer.max_grad == 0.0f);         /* no clipping unless asked */
     f->trainer.eval_interval = eval_interval;
     f->log_buf = NULL;
     f->log_len = 0;
     f->trainer.log = open_memstream(&f->log_buf, &f->log_len);
     assert_non_null(f->trainer.log);
     rng_seed(&f->rng, 42);
+}
+
+/* A fixture with the textbook's Adam (lr 0.001). */
+static void fixture_init(Fixture *f, int max_batch, int eval_interval)
+{
+    const OptimizerConfig cfg = optimizer_default_config(OPTIMIZER_ADAM);
+    fixture_init_opt(f, max_batch, eval_interval, &cfg);
 }
 
 /* Closes the log and returns its text (owned by f). */
@@ -152,7 +185,7 @@ static void fixture_free(Fixture *f)
     fixture_log(f);
     free(f->log_buf);
     trainer_free(&f->trainer);
-    adam_free(&f->adam);
+    optimizer_free(&f->opt);
     f->spy.model.ops->free(f->spy.model.self);
 }
 
@@ -184,7 +217,8 @@ static void test_lines_and_records(void **state)
     assert_int_equal(f.spy.calls, 6);
     assert_int_equal(f.trainer.total_iters, 6);
     assert_int_equal(f.trainer.current_epoch, 2);
-    assert_int_equal(f.adam.iter, 6);
+    assert_int_equal(f.opt.iter, 6);
+    assert_int_equal(f.opt.adam.iter, 6);
     assert_false(f.spy.grads_dirty);   /* zeroed before every forward */
     assert_int_equal(f.trainer.n_loss, 6);
     assert_int_equal(count_lines(log), 6);
@@ -296,7 +330,7 @@ static void test_max_iters(void **state)
     const char *log = fixture_log(&f);
     assert_int_equal(f.spy.calls, 4);
     assert_int_equal(f.trainer.total_iters, 4);
-    assert_int_equal(f.adam.iter, 4);
+    assert_int_equal(f.opt.iter, 4);
     assert_int_equal(f.trainer.current_epoch, 1);   /* epoch 2 was cut short */
     assert_int_equal(f.trainer.n_loss, 0);
     assert_string_equal(log, "");
@@ -366,15 +400,93 @@ static void test_argument_errors(void **state)
     assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 9, &f.rng, &err), DLFS_ERR_ARG);
     assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 0, &f.rng, &err), DLFS_ERR_ARG);
     assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, -2, &f.rng, NULL), DLFS_ERR_ARG);
+    /* a negative or NaN max_grad */
+    f.trainer.max_grad = -1.0f;
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 2, &f.rng, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "max_grad"));
+    f.trainer.max_grad = NAN;
+    assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 2, &f.rng, &err), DLFS_ERR_ARG);
+    f.trainer.max_grad = 0.0f;
     const char *log = fixture_log(&f);
     assert_int_equal(f.spy.calls, 0);
-    assert_int_equal(f.adam.iter, 0);
+    assert_int_equal(f.opt.iter, 0);
     assert_string_equal(log, "");
     /* the full batch (data_size == batch_size) is fine */
     f.trainer.log = NULL;
     assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 1, 6, &f.rng, &err), DLFS_OK);
     assert_int_equal(f.spy.calls, 1);
     fixture_free(&f);
+}
+
+/* The values of every param of f's model, concatenated, into dst. */
+static void gather_values(Fixture *f, float *dst)
+{
+    spy_gather(&f->spy.inner, dst, false);
+}
+
+/*
+ * max_grad (the textbook's fit(max_grad=...)): between backward and the
+ * update the trainer calls clip_grads, so with SGD (lr 1) a step moves
+ * the params by exactly -lr * rate * g, where g is what backward left,
+ * norm = |g| over all params together and rate = max_grad / (norm + 1e-6).
+ * Two full-batch steps; the second one is checked. The norm is ~0.008
+ * (weights of 0.01 N(0, 1)); with max_grad 1e-3 the step's length is
+ * lr * max_grad; with max_grad 1e6 (above the norm) or 0 (off) the step
+ * is -lr * g unscaled.
+ */
+static void test_max_grad_clips(void **state)
+{
+    (void)state;
+    OptimizerConfig cfg = optimizer_default_config(OPTIMIZER_SGD);
+    cfg.lr = 1.0f;
+    const float max_grads[3] = {1e-3f, 1e6f, 0.0f};
+    for (int k = 0; k < 3; k++) {
+        Fixture f;
+        fixture_init_opt(&f, 6, 1, &cfg);
+        fixture_log(&f);   /* closes the log: silent from here */
+        f.trainer.max_grad = max_grads[k];
+        DlfsError err = {0};
+        assert_int_equal(trainer_fit(&f.trainer, ctx_data, tgt_data, N, 2, 6, &f.rng, &err), DLFS_OK);
+        assert_int_equal(f.spy.calls, 2);
+        assert_int_equal(f.opt.iter, 2);
+        assert_false(f.spy.grads_dirty);   /* clipped grads are still zeroed before each step */
+
+        const size_t n = f.spy.n_floats;
+        const float *before = f.spy.values_before, *g = f.spy.grads_after_backward;
+        float *after = malloc(n * sizeof(float)), *expect = malloc(n * sizeof(float));
+        assert_non_null(after);
+        assert_non_null(expect);
+        gather_values(&f, after);
+        double norm = 0.0;
+        for (size_t j = 0; j < n; j++) norm += (double)g[j] * g[j];
+        norm = sqrt(norm);
+        assert_true(norm > 5e-3);   /* so that max_grad 1e-3 scales by less than 0.2 */
+        const double rate = k == 0 ? max_grads[0] / (norm + 1e-6) : 1.0;
+        if (k == 0) assert_true(rate < 0.2);
+        for (size_t j = 0; j < n; j++) expect[j] = (float)(before[j] - rate * g[j]);
+        assert_close_array(after, expect, n, 2e-9, 1e-6);
+
+        double step = 0.0;
+        for (size_t j = 0; j < n; j++) {
+            const double d = (double)after[j] - before[j];
+            step += d * d;
+        }
+        step = sqrt(step);   /* |delta| / lr with lr 1: the norm of the gradient SGD used */
+        if (k == 0)
+            assert_close(step, 1e-3, 0, 1e-3);
+        else
+            assert_close(step, norm, 0, 1e-3);
+        /* clip_grads scales the grads in place, as the textbook's */
+        float *g_now = malloc(n * sizeof(float));
+        assert_non_null(g_now);
+        spy_gather(&f.spy.inner, g_now, true);
+        for (size_t j = 0; j < n; j++) expect[j] = (float)(rate * g[j]);
+        assert_close_array(g_now, expect, n, 1e-12, 1e-6);
+        free(g_now);
+        free(after);
+        free(expect);
+        fixture_free(&f);
+    }
 }
 
 /* A NaN loss at the third step: DLFS_ERR_NUMERIC naming epoch 1, iteration
@@ -391,7 +503,7 @@ static void test_nan_loss(void **state)
     assert_non_null(strstr(err.msg, "epoch 1"));
     assert_non_null(strstr(err.msg, "iteration 3"));
     assert_int_equal(f.spy.calls, 3);
-    assert_int_equal(f.adam.iter, 2);
+    assert_int_equal(f.opt.iter, 2);
     assert_int_equal(f.trainer.total_iters, 2);
     assert_int_equal(f.trainer.n_loss, 2);
     assert_non_null(f.spy.snapshot);
@@ -410,6 +522,7 @@ int main(void)
         cmocka_unit_test(test_second_fit_continues_epochs),
         cmocka_unit_test(test_csv_and_silent_log),
         cmocka_unit_test(test_argument_errors),
+        cmocka_unit_test(test_max_grad_clips),
         cmocka_unit_test(test_nan_loss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
