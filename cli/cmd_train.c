@@ -3,8 +3,9 @@
  *
  * Loads PTB's train split (or any whitespace-tokenised text file), makes
  * (contexts, target) pairs with create_contexts_target, builds CBOW or
- * SkipGram with negative sampling, and trains with Adam through the
- * Trainer, which prints the textbook's progress lines. Writes OUT/loss.csv
+ * SkipGram with negative sampling, and trains with one of the textbook's
+ * optimizers (common/optimizer.py; Adam by default, as train.py) through
+ * the Trainer, which prints the textbook's progress lines. Writes OUT/loss.csv
  * (one row per printed line) and OUT/vectors.txt (W_in in word2vec's text
  * format; the textbook pickles word_vecs to cbow_params.pkl instead).
  */
@@ -45,7 +46,10 @@ typedef struct TrainOptions {
     int hidden;             /* --hidden */
     int batch;              /* --batch */
     int epochs;             /* --epochs */
-    double lr;              /* --lr */
+    OptimizerKind optimizer; /* --optimizer */
+    double lr;              /* --lr; the optimizer's textbook default unless lr_given */
+    bool lr_given;          /* --lr was on the command line */
+    double max_grad;        /* --max-grad, 0 = no clipping */
     int sample_size;        /* --sample-size */
     double power;           /* --power */
     bool replace;           /* --replace */
@@ -78,7 +82,7 @@ typedef struct TrainModel {
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
-    OPT_CORPUS, OPT_DATA_DIR, OPT_OUT,
+    OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD,
 };
 
 static const struct option train_options[] = {
@@ -87,7 +91,9 @@ static const struct option train_options[] = {
     {"hidden", required_argument, NULL, OPT_HIDDEN},
     {"batch", required_argument, NULL, OPT_BATCH},
     {"epochs", required_argument, NULL, OPT_EPOCHS},
+    {"optimizer", required_argument, NULL, OPT_OPTIMIZER},
     {"lr", required_argument, NULL, OPT_LR},
+    {"max-grad", required_argument, NULL, OPT_MAX_GRAD},
     {"sample-size", required_argument, NULL, OPT_SAMPLE_SIZE},
     {"power", required_argument, NULL, OPT_POWER},
     {"replace", no_argument, NULL, OPT_REPLACE},
@@ -114,7 +120,12 @@ void usage_train(void)
           "  --hidden N             size H of the word vectors (100)\n"
           "  --batch N              minibatch size (100)\n"
           "  --epochs N             epochs (10)\n"
-          "  --lr X                 Adam learning rate (0.001)\n"
+          "  --optimizer NAME       sgd|momentum|nesterov|adagrad|rmsprop|adam, the\n"
+          "                         textbook's common/optimizer.py classes (adam)\n"
+          "  --lr X                 learning rate (the optimizer's textbook default:\n"
+          "                         0.001 for adam, 0.01 for the others)\n"
+          "  --max-grad X           clip the gradients' total L2 norm to X before each\n"
+          "                         step (common/util.py clip_grads); 0 = off (0)\n"
           "  --sample-size N        negative samples per target (5)\n"
           "  --power X              exponent on word counts for negative sampling (0.75)\n"
           "  --replace              sample negatives with replacement (the textbook's GPU path)\n"
@@ -133,7 +144,8 @@ static void train_options_default(TrainOptions *o)
 {
     *o = (TrainOptions){
         .skipgram = false, .window = 5, .hidden = 100, .batch = 100, .epochs = 10,
-        .lr = 0.001, .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
+        .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .lr_given = false, .max_grad = 0.0,
+        .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
     };
 }
@@ -151,6 +163,16 @@ static int parse_model_name(const char *text, bool *skipgram)
     return 0;
 }
 
+static int parse_optimizer_name(const char *text, OptimizerKind *kind)
+{
+    if (optimizer_parse_kind(text, kind) != DLFS_OK) {
+        cli_error("--optimizer: expected sgd, momentum, nesterov, adagrad, rmsprop or adam, got '%s'",
+                  text);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
 /* Applies one option c with value arg to o. Returns 0 or CLI_EXIT_USAGE. */
 static int apply_option(TrainOptions *o, int c, const char *arg)
 {
@@ -160,7 +182,9 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_HIDDEN: return cli_parse_int("--hidden", arg, 1, MAX_HIDDEN, &o->hidden);
     case OPT_BATCH: return cli_parse_int("--batch", arg, 1, MAX_BATCH, &o->batch);
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
-    case OPT_LR: return cli_parse_double("--lr", arg, 0.0, 1, 1e6, &o->lr);
+    case OPT_OPTIMIZER: return parse_optimizer_name(arg, &o->optimizer);
+    case OPT_LR: o->lr_given = true; return cli_parse_double("--lr", arg, 0.0, 1, 1e6, &o->lr);
+    case OPT_MAX_GRAD: return cli_parse_double("--max-grad", arg, 0.0, 0, 1e6, &o->max_grad);
     case OPT_SAMPLE_SIZE:
         return cli_parse_int("--sample-size", arg, 1, MAX_SAMPLE_SIZE, &o->sample_size);
     case OPT_POWER: return cli_parse_double("--power", arg, 0.0, 0, 100.0, &o->power);
@@ -206,6 +230,8 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
         cli_error("--out: expected a directory, got ''");
         return CLI_EXIT_USAGE;
     }
+    /* --lr and --optimizer in either order: the default follows the optimizer */
+    if (!o->lr_given) o->lr = optimizer_default_config(o->optimizer).lr;
     return 0;
 }
 
@@ -315,11 +341,12 @@ static void print_header(const TrainOptions *o, const TrainData *d)
 {
     printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
            d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
-    printf("model: %s, window %d, hidden %d, batch %d, epochs %d, lr %g, sample size %d, "
-           "power %g, %s replacement, seed %llu",
-           o->skipgram ? "SkipGram" : "CBOW", o->window, o->hidden, o->batch, o->epochs, o->lr,
-           o->sample_size, o->power, o->replace ? "with" : "without",
-           (unsigned long long)o->seed);
+    printf("model: %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s, lr %g, "
+           "sample size %d, power %g, %s replacement, seed %llu",
+           o->skipgram ? "SkipGram" : "CBOW", o->window, o->hidden, o->batch, o->epochs,
+           optimizer_kind_name(o->optimizer), o->lr, o->sample_size, o->power,
+           o->replace ? "with" : "without", (unsigned long long)o->seed);
+    if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
     printf("\n");
 }
@@ -343,16 +370,17 @@ static FILE *open_loss_csv(const char *path)
     return f;
 }
 
-/* Runs Adam + Trainer over d, logging to csv. Returns an exit status. */
+/* Runs the chosen optimizer + Trainer over d, logging to csv. Returns an exit status. */
 static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
                         FILE *csv)
 {
-    OptimizerConfig cfg = optimizer_default_config(OPTIMIZER_ADAM);
+    OptimizerConfig cfg = optimizer_default_config(o->optimizer);
     cfg.lr = (float)o->lr;
     Optimizer opt;
     optimizer_init(&opt, &cfg, m->model.params, m->model.n_params);
     Trainer trainer;
     trainer_init(&trainer, &m->model, &opt);
+    trainer.max_grad = (float)o->max_grad;
     trainer.eval_interval = o->eval_interval;
     trainer.max_iters = o->max_iters;
     trainer.log = stdout;

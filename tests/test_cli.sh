@@ -11,7 +11,7 @@
 # $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt.
 
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
-PLAN=41
+PLAN=49
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-cli.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -139,6 +139,26 @@ check "same --seed twice gives identical vectors.txt" cmp -s "$VEC" "$OUT2/vecto
 
 train_tiny "$WORK/run3" --model skipgram --epochs 2
 check "train --model skipgram: exit 0" test "$rc" -eq 0
+# --optimizer / --max-grad: the textbook's common/optimizer.py and clip_grads
+check "default optimizer is adam with lr 0.001" grep -q ', optimizer adam, lr 0.001,' "$LOG"
+train_tiny "$WORK/run-sgd" --optimizer sgd --max-iters 3
+if [ "$rc" -eq 0 ] && [ "$(head -n 1 "$WORK/run-sgd/vectors.txt" 2>/dev/null)" = "$V $H" ]; then
+    pass "train --optimizer sgd --max-iters 3: exit 0, vectors.txt written"
+else
+    fail "train --optimizer sgd --max-iters 3: exit 0, vectors.txt written"
+    echo "# exit $rc"
+    show "$WORK/run-sgd.err"
+fi
+check "--optimizer sgd: summary names sgd with its default lr 0.01" \
+    grep -q ', optimizer sgd, lr 0.01,' "$WORK/run-sgd.out"
+check "--optimizer sgd --max-iters 3: 3 iterations" grep -q '^trained 3 iterations' "$WORK/run-sgd.out"
+train_tiny "$WORK/run-mom" --lr 0.05 --optimizer momentum --max-grad 0.5 --max-iters 2
+check "--lr before --optimizer is kept; --max-grad shown" \
+    grep -q ', optimizer momentum, lr 0.05, .*, max grad 0.5' "$WORK/run-mom.out"
+expect "--optimizer bogus: exit 2" 2 badopt2 train --optimizer bogus
+check "--optimizer bogus: the message names the flag and the value" \
+    grep -q "^dlfs2: --optimizer: .*'bogus'" "$WORK/badopt2.err"
+expect "--max-grad -1: exit 2" 2 badclip train --max-grad -1
 expect "--sample-size too large for the vocabulary: exit 2" 2 bigsample \
     train --corpus "$TINY" --window 1 --sample-size $V --out "$WORK/run4"
 expect "--batch larger than the data: exit 2" 2 bigbatch \
