@@ -1,6 +1,7 @@
 /*
  * util.c — the textbook's common/util.py helpers: preprocess,
- * create_contexts_target, cos_similarity, normalize, most_similar, analogy.
+ * create_contexts_target, create_co_matrix, ppmi, convert_one_hot,
+ * cos_similarity, normalize, most_similar, analogy.
  */
 #include "common/util.h"
 
@@ -65,6 +66,60 @@ int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window
         target->data[i] = corpus[t];
     }
     return DLFS_OK;
+}
+
+void create_co_matrix(const int32_t *corpus, size_t corpus_size, int vocab_size, int window_size,
+                      int32_t *co_matrix)
+{
+    DLFS_ASSERT(vocab_size >= 1 && window_size >= 0);
+    const size_t V = (size_t)vocab_size;
+    for (size_t t = 0; t < corpus_size; t++) DLFS_ASSERT(corpus[t] >= 0 && corpus[t] < vocab_size);
+    memset(co_matrix, 0, V * V * sizeof *co_matrix);
+    for (size_t t = 0; t < corpus_size; t++) {
+        int32_t *row = co_matrix + (size_t)corpus[t] * V;
+        for (size_t d = 1; d <= (size_t)window_size; d++) {
+            if (d <= t) row[corpus[t - d]]++;                 /* left neighbour */
+            if (d < corpus_size - t) row[corpus[t + d]]++;    /* right: t + d < corpus_size */
+        }
+    }
+}
+
+/* Above this many rows the V * V logarithms are split across threads. */
+enum { PPMI_PARALLEL_MIN_ROWS = 256 };
+
+void ppmi(const int32_t *C, int V, float *M, float eps)
+{
+    DLFS_ASSERT(V >= 1);
+    const size_t n = (size_t)V;
+    int64_t *S = dlfs_calloc(n, sizeof *S);   /* column sums, np.sum(C, axis=0) */
+    int64_t N = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            S[j] += C[i * n + j];
+            N += C[i * n + j];
+        }
+#pragma omp parallel for schedule(static) if (V >= PPMI_PARALLEL_MIN_ROWS)
+    for (int i = 0; i < V; i++) {
+        for (size_t j = 0; j < n; j++) {
+            const double denom = (double)S[j] * (double)S[i];
+            /* denom 0: NumPy's 0/0 = nan, and max(0, nan) is 0 */
+            const double c = C[(size_t)i * n + j];
+            const double pmi = denom > 0.0 ? log2(c * (double)N / denom + eps) : 0.0;
+            M[(size_t)i * n + j] = pmi > 0.0 ? (float)pmi : 0.0f;
+        }
+    }
+    free(S);
+}
+
+void convert_one_hot(const int32_t *ids, size_t n, int vocab_size, int32_t *one_hot)
+{
+    DLFS_ASSERT(vocab_size >= 1);
+    const size_t V = (size_t)vocab_size;
+    memset(one_hot, 0, n * V * sizeof *one_hot);
+    for (size_t k = 0; k < n; k++) {
+        DLFS_ASSERT(ids[k] >= 0 && ids[k] < vocab_size);
+        one_hot[k * V + (size_t)ids[k]] = 1;
+    }
 }
 
 float cos_similarity(const float *x, const float *y, int H, float eps)

@@ -1,7 +1,9 @@
 /*
  * util.h — the textbook's helper functions (common/util.py): preprocess,
- * create_contexts_target, cos_similarity, most_similar, analogy, normalize.
- * They compute and return; the programs print.
+ * create_contexts_target, cos_similarity, most_similar, analogy, normalize,
+ * and the count-based tools of chapter 2: create_co_matrix, ppmi,
+ * convert_one_hot. They compute and return; the programs print.
+ * (util.clip_grads is in common/optimizer.h, next to its users.)
  */
 #ifndef DLFS2_COMMON_UTIL_H
 #define DLFS2_COMMON_UTIL_H
@@ -39,6 +41,44 @@ int preprocess(const char *text, Int32Array *corpus, Vocab *vocab, DlfsError *er
  */
 int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window,
                            Int32Array *contexts, Int32Array *target, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * util.create_co_matrix(corpus, vocab_size, window_size): the co-occurrence
+ * counts of §2.3.4. For every position t of corpus (corpus_size,) int32 and
+ * every distance d in 1..window_size, co_matrix[corpus[t], corpus[t - d]]
+ * and co_matrix[corpus[t], corpus[t + d]] are incremented when that
+ * position lies inside the corpus (no wrapping, no padding). The result is
+ * symmetric. co_matrix is (vocab_size, vocab_size) int32, row-major,
+ * allocated by the caller (vocab_size * vocab_size ints) and overwritten.
+ * Contract (abort otherwise): vocab_size >= 1, window_size >= 0 (0 gives
+ * all zeros), every id in [0, vocab_size). Counts are int32, as NumPy's.
+ */
+void create_co_matrix(const int32_t *corpus, size_t corpus_size, int vocab_size, int window_size,
+                      int32_t *co_matrix);
+
+/*
+ * util.ppmi(C, eps=1e-8): positive pointwise mutual information (§2.4.1).
+ * With N the sum of all counts of C (V, V) int32 and S[j] the sum of column
+ * j (the textbook's np.sum(C, axis=0); the rows' sums for a symmetric C),
+ *
+ *     M[i, j] = max(0, log2(C[i, j] * N / (S[j] * S[i]) + eps))
+ *
+ * computed in double and stored in M (V, V) float32 (caller-allocated,
+ * overwritten). Where S[i] * S[j] = 0 (a word that never co-occurs) NumPy
+ * divides 0 by 0 and max(0, nan) keeps 0; so does this. Pass eps = 1e-8
+ * for the textbook's default. Contract: V >= 1. Allocates
+ * V column sums for the call.
+ */
+void ppmi(const int32_t *C, int V, float *M, float eps);
+
+/*
+ * util.convert_one_hot(corpus, vocab_size): row k of one_hot (n, V) int32
+ * is all 0 except a 1 at column ids[k]. ids is (n,) int32, or a flattened
+ * (N, C) array with n = N * C, whose result is the textbook's (N, C, V)
+ * array in row-major order. one_hot is caller-allocated (n * V ints) and
+ * overwritten. Contract: vocab_size >= 1, every id in [0, vocab_size).
+ */
+void convert_one_hot(const int32_t *ids, size_t n, int vocab_size, int32_t *one_hot);
 
 /*
  * util.cos_similarity(x, y, eps=1e-8): x·y / ((|x| + eps)(|y| + eps)), with

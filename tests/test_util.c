@@ -1,8 +1,9 @@
 /*
  * test_util.c — the textbook's helpers (common/util.h; common/util.py):
- * preprocess, create_contexts_target, cos_similarity, normalize,
- * most_similar and analogy on the textbook's sentence and on hand-made
- * embeddings whose answers are known.
+ * preprocess, create_contexts_target, create_co_matrix, ppmi,
+ * convert_one_hot, cos_similarity, normalize, most_similar and analogy on
+ * the textbook's sentence and on hand-made embeddings whose answers are
+ * known.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -118,6 +119,164 @@ static void test_contexts_target_window2_and_errors(void **state)
     assert_int_equal(create_contexts_target(corpus, 8, 100, &contexts, &target, &err), DLFS_ERR_ARG);
     assert_int_equal(create_contexts_target(corpus, 8, 0, &contexts, &target, &err), DLFS_ERR_ARG);
     assert_int_equal(create_contexts_target(corpus, 8, -1, &contexts, &target, NULL), DLFS_ERR_ARG);
+}
+
+/* "you say goodbye and i say hello ." as ids (see test_preprocess_textbook_sentence). */
+static const int32_t sentence[8] = {0, 1, 2, 3, 4, 1, 5, 6};
+
+/*
+ * Window 1: the textbook's §2.3.4 matrix. Rows/columns are you, say,
+ * goodbye, and, i, hello, '.'; e.g. "say" (at 1 and 5) has you, goodbye
+ * (around position 1) and i, hello (around 5).
+ */
+static void test_co_matrix_window1(void **state)
+{
+    (void)state;
+    const int32_t expect[7 * 7] = {
+        0, 1, 0, 0, 0, 0, 0,
+        1, 0, 1, 0, 1, 1, 0,
+        0, 1, 0, 1, 0, 0, 0,
+        0, 0, 1, 0, 1, 0, 0,
+        0, 1, 0, 1, 0, 0, 0,
+        0, 1, 0, 0, 0, 0, 1,
+        0, 0, 0, 0, 0, 1, 0,
+    };
+    int32_t C[7 * 7];
+    for (int k = 0; k < 49; k++) C[k] = -5;   /* overwritten, not added to */
+    create_co_matrix(sentence, 8, 7, 1, C);
+    assert_memory_equal(C, expect, sizeof expect);
+}
+
+/*
+ * Window 2. "say" at 1 sees you, goodbye, and; at 5 it sees and, i, hello,
+ * '.': row say = (1, 0, 1, 2, 1, 1, 1). Every position counts the
+ * neighbours inside the corpus: 2 + 3 + 4 * 4 + 3 + 2 = 26 in all.
+ * A window wider than the corpus counts every ordered pair of positions
+ * once: 8 * 7 = 56, and "say" co-occurs with itself twice. Window 0: zeros.
+ */
+static void test_co_matrix_wider_windows(void **state)
+{
+    (void)state;
+    int32_t C[7 * 7];
+    create_co_matrix(sentence, 8, 7, 2, C);
+    const int32_t say[7] = {1, 0, 1, 2, 1, 1, 1};
+    assert_memory_equal(C + 7, say, sizeof say);
+    long total = 0;
+    for (int i = 0; i < 7; i++)
+        for (int j = 0; j < 7; j++) {
+            total += C[i * 7 + j];
+            assert_int_equal(C[i * 7 + j], C[j * 7 + i]);   /* symmetric */
+        }
+    assert_int_equal(total, 26);
+
+    create_co_matrix(sentence, 8, 7, 10, C);
+    total = 0;
+    for (int k = 0; k < 49; k++) total += C[k];
+    assert_int_equal(total, 56);
+    assert_int_equal(C[1 * 7 + 1], 2);
+    assert_int_equal(C[0 * 7 + 1], 2);   /* you-say: both "say"s */
+    assert_int_equal(C[0 * 7 + 0], 0);
+
+    create_co_matrix(sentence, 8, 7, 0, C);
+    for (int k = 0; k < 49; k++) assert_int_equal(C[k], 0);
+}
+
+/*
+ * PPMI of the window-1 matrix (the textbook's §2.4.1 printout, to 3
+ * decimals: 1.807, 0.807, 2.807). N = 14; the column sums are
+ * S = (1, 4, 2, 2, 2, 2, 1). By hand:
+ *   you-say     log2(1 * 14 / (4 * 1)) = log2(3.5)  = 1.8073549
+ *   say-goodbye log2(1 * 14 / (2 * 4)) = log2(1.75) = 0.8073549
+ *   goodbye-and log2(1 * 14 / (2 * 2)) = log2(3.5)  = 1.8073549
+ *   hello-.     log2(1 * 14 / (1 * 2)) = log2(7)    = 2.8073549
+ * and a zero count gives log2(1e-8) < 0, so 0.
+ */
+static void test_ppmi_textbook(void **state)
+{
+    (void)state;
+    int32_t C[7 * 7];
+    create_co_matrix(sentence, 8, 7, 1, C);
+    float M[7 * 7];
+    for (int k = 0; k < 49; k++) M[k] = -1.0f;
+    ppmi(C, 7, M, 1e-8f);
+    const float a = 1.8073549f, b = 0.8073549f, c = 2.8073549f;
+    const float expect[7 * 7] = {
+        0, a, 0, 0, 0, 0, 0,
+        a, 0, b, 0, b, b, 0,
+        0, b, 0, a, 0, 0, 0,
+        0, 0, a, 0, a, 0, 0,
+        0, b, 0, a, 0, 0, 0,
+        0, b, 0, 0, 0, 0, c,
+        0, 0, 0, 0, 0, c, 0,
+    };
+    assert_close_array(M, expect, 49, 1e-6, 0);
+}
+
+/*
+ * C = [[4, 1, 0], [1, 1, 0], [0, 0, 0]]: N = 7, S = (5, 2, 0).
+ *   M[0, 0] = log2(4 * 7 / 25) = log2(1.12) = 0.1634987
+ *   M[0, 1] = log2(1 * 7 / 10) = log2(0.7) = -0.515 < 0, so 0
+ *   M[1, 1] = log2(1 * 7 / 4) = log2(1.75) = 0.8073549
+ *   row and column 2: S = 0, NumPy's 0/0 = nan, max(0, nan) = 0 (no NaN)
+ * With eps = 1 the eps is inside the log: M[0, 1] = log2(0.7 + 1) = 0.7655347.
+ *
+ * S is the column sums, as the textbook's np.sum(C, axis=0), which matters
+ * only for a C that is not symmetric: C = [[0, 2, 0], [0, 0, 1], [3, 0, 0]],
+ * N = 6, S = (3, 2, 1) (the row sums would be (2, 1, 3)):
+ *   M[0, 1] = log2(2 * 6 / (2 * 3)) = 1        (row sums: log2(6))
+ *   M[1, 2] = log2(1 * 6 / (1 * 2)) = log2(3) = 1.5849625
+ *   M[2, 0] = log2(3 * 6 / (3 * 1)) = log2(6) = 2.5849625
+ */
+static void test_ppmi_clipping_and_empty_word(void **state)
+{
+    (void)state;
+    const int32_t C[9] = {4, 1, 0, 1, 1, 0, 0, 0, 0};
+    float M[9];
+    ppmi(C, 3, M, 1e-8f);
+    const float expect[9] = {0.1634987f, 0, 0, 0, 0.8073549f, 0, 0, 0, 0};
+    assert_close_array(M, expect, 9, 1e-6, 0);
+    for (int k = 0; k < 9; k++) assert_false(isnan(M[k]));
+    ppmi(C, 3, M, 1.0f);
+    assert_close(M[1], 0.7655347, 1e-6, 0);
+    assert_close(M[3], 0.7655347, 1e-6, 0);
+    assert_close(M[4], log2(2.75), 1e-6, 0);
+    assert_true(M[8] == 0.0f);
+
+    const int32_t D[9] = {0, 2, 0, 0, 0, 1, 3, 0, 0};
+    ppmi(D, 3, M, 1e-8f);
+    const float expect_d[9] = {0, 1.0f, 0, 0, 0, 1.5849625f, 2.5849625f, 0, 0};
+    assert_close_array(M, expect_d, 9, 1e-6, 0);
+}
+
+/* One-hot rows of the corpus (8,) and of the window-1 contexts (6, 2) -> (6, 2, 7). */
+static void test_convert_one_hot(void **state)
+{
+    (void)state;
+    int32_t oh[12 * 7];
+    for (int k = 0; k < 12 * 7; k++) oh[k] = 9;   /* overwritten */
+    convert_one_hot(sentence, 8, 7, oh);
+    for (int r = 0; r < 8; r++) {
+        int ones = 0;
+        for (int j = 0; j < 7; j++) {
+            assert_true(oh[r * 7 + j] == 0 || oh[r * 7 + j] == 1);
+            ones += oh[r * 7 + j];
+        }
+        assert_int_equal(ones, 1);
+        assert_int_equal(oh[r * 7 + sentence[r]], 1);
+    }
+    const int32_t say_row[7] = {0, 1, 0, 0, 0, 0, 0};
+    assert_memory_equal(oh + 5 * 7, say_row, sizeof say_row);   /* position 5 is "say" */
+    assert_int_equal(oh[8 * 7], 9);   /* nothing written past n * V */
+
+    /* contexts (6, 2) flattened: element [2][1] is row 5 and holds id 4 ("i") */
+    const int32_t contexts[12] = {0, 2, 1, 3, 2, 4, 3, 1, 4, 5, 1, 6};
+    convert_one_hot(contexts, 12, 7, oh);
+    const int32_t i_row[7] = {0, 0, 0, 0, 1, 0, 0};
+    assert_memory_equal(oh + (2 * 2 + 1) * 7, i_row, sizeof i_row);
+    long total = 0;
+    for (int k = 0; k < 12 * 7; k++) total += oh[k];
+    assert_int_equal(total, 12);
+    assert_int_equal(oh[11 * 7 + 6], 1);   /* last context id: '.' */
 }
 
 static void test_cos_similarity(void **state)
@@ -282,6 +441,11 @@ int main(void)
         cmocka_unit_test(test_preprocess_no_words),
         cmocka_unit_test(test_contexts_target_window1),
         cmocka_unit_test(test_contexts_target_window2_and_errors),
+        cmocka_unit_test(test_co_matrix_window1),
+        cmocka_unit_test(test_co_matrix_wider_windows),
+        cmocka_unit_test(test_ppmi_textbook),
+        cmocka_unit_test(test_ppmi_clipping_and_empty_word),
+        cmocka_unit_test(test_convert_one_hot),
         cmocka_unit_test(test_cos_similarity),
         cmocka_unit_test(test_normalize),
         cmocka_unit_test(test_most_similar),
