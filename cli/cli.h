@@ -29,12 +29,14 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
+int cmd_gradcheck(int argc, char **argv);
 
 /* Their usage texts, printed to stdout by --help and by `dlfs2 help CMD`. */
 void usage_train(void);
 void usage_eval(void);
 void usage_similar(void);
 void usage_analogy(void);
+void usage_gradcheck(void);
 
 /* Prints "dlfs2: <message>\n" to stderr. */
 void cli_error(const char *fmt, ...) DLFS_PRINTF(1, 2);

@@ -6,6 +6,7 @@
  *     dlfs2 eval     ch04/eval.py: similar words and analogies (cli/cmd_eval.c)
  *     dlfs2 similar  common/util.py most_similar for one word
  *     dlfs2 analogy  common/util.py analogy for one question
+ *     dlfs2 gradcheck  numerical against analytic gradients of every layer and model
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
  */
@@ -30,6 +31,7 @@ static const Command commands[] = {
     {"eval", cmd_eval, usage_eval},
     {"similar", cmd_similar, usage_similar},
     {"analogy", cmd_analogy, usage_analogy},
+    {"gradcheck", cmd_gradcheck, usage_gradcheck},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -44,6 +46,7 @@ static void usage_main(void)
           "  eval      the textbook's ch04/eval.py: similar words and analogies\n"
           "  similar   the words most similar to WORD\n"
           "  analogy   answer A:B = C:?\n"
+          "  gradcheck check every layer's and model's backward against numerical gradients\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
           "Run 'dlfs2 COMMAND --help' for the options of a command.\n"

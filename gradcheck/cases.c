@@ -1,0 +1,417 @@
+/* cases.c — the problems `dlfs2 gradcheck` runs; see cases.h. */
+#include "gradcheck/cases.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/check.h"
+#include "common/rng.h"
+#include "layers/embedding.h"
+#include "layers/embedding_dot.h"
+#include "layers/negative_sampling_loss.h"
+#include "layers/sigmoid_with_loss.h"
+#include "models/cbow.h"
+#include "models/skip_gram.h"
+
+/* ------------------------------------------------------------ helpers */
+
+static void fill_normal(float *x, size_t n, double scale, Rng *rng)
+{
+    for (size_t i = 0; i < n; i++) x[i] = (float)(scale * rng_normal(rng));
+}
+
+static void fill_ids(int32_t *ids, size_t n, int V, Rng *rng)
+{
+    for (size_t i = 0; i < n; i++) ids[i] = (int32_t)rng_below(rng, (uint64_t)V);
+}
+
+/* sum_i R_i out_i in double: the scalar loss of a layer that is not a loss. */
+static float weighted_sum(const float *R, const float *out, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) s += (double)R[i] * out[i];
+    return (float)s;
+}
+
+/* sum_i |R_i out_i|: the magnitude behind weighted_sum's rounding. */
+static double weighted_abs_sum(const float *R, const float *out, size_t n)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++) s += fabs((double)R[i] * out[i]);
+    return s;
+}
+
+/* A Param of the given 2-D shape filled with scale * N(0, 1). */
+static void make_param(Param *p, const char *name, int rows, int cols, bool track_rows,
+                       double scale, Rng *rng)
+{
+    const int shape[2] = {rows, cols};
+    param_init(p, name, 2, shape, track_rows);
+    fill_normal(p->value.data, p->value.size, scale, rng);
+}
+
+/* Scales every parameter of a model from the 0.01 training init to O(1). */
+static void scale_params(Model *m, float factor)
+{
+    for (int i = 0; i < m->n_params; i++) {
+        Tensor *v = &m->params[i]->value;
+        for (size_t j = 0; j < v->size; j++) v->data[j] *= factor;
+    }
+}
+
+/* ---------------------------------------------------------- Embedding */
+
+enum { EMB_V = 6, EMB_H = 4, EMB_B = 5 };
+
+typedef struct EmbeddingCase {
+    Param W;
+    Embedding layer;
+    int32_t idx[EMB_B];
+    float out[EMB_B * EMB_H];
+    float R[EMB_B * EMB_H];
+} EmbeddingCase;
+
+static float embedding_case_loss(void *ctx)
+{
+    EmbeddingCase *c = ctx;
+    embedding_forward(&c->layer, c->out, c->idx, EMB_B);
+    return weighted_sum(c->R, c->out, EMB_B * EMB_H);
+}
+
+static void embedding_case_gradients(void *ctx)
+{
+    EmbeddingCase *c = ctx;
+    param_zero_grad(&c->W);
+    embedding_forward(&c->layer, c->out, c->idx, EMB_B);
+    embedding_backward(&c->layer, c->R);
+}
+
+/* ids with one id three times: rows 0, 2 and 4 share it */
+static void repeated_ids(int32_t *idx, int B, int V, Rng *rng)
+{
+    fill_ids(idx, (size_t)B, V, rng);
+    for (int b = 2; b < B; b += 2) idx[b] = idx[0];
+}
+
+static void build_embedding(GradCheckProblem *p, Rng *rng)
+{
+    EmbeddingCase *c = dlfs_calloc(1, sizeof *c);
+    make_param(&c->W, "W", EMB_V, EMB_H, true, 1.0, rng);
+    embedding_init(&c->layer, &c->W);
+    repeated_ids(c->idx, EMB_B, EMB_V, rng);
+    fill_normal(c->R, EMB_B * EMB_H, 1.0, rng);
+
+    *p = (GradCheckProblem){.name = "Embedding", .ctx = c, .loss = embedding_case_loss,
+                            .gradients = embedding_case_gradients};
+    gradcheck_add_param(p, &c->W);
+    (void)embedding_case_loss(c);
+    p->noise_scale = weighted_abs_sum(c->R, c->out, EMB_B * EMB_H);
+}
+
+static void destroy_embedding(void *ctx)
+{
+    EmbeddingCase *c = ctx;
+    param_free(&c->W);
+    free(c);
+}
+
+/* ------------------------------------------------------- EmbeddingDot */
+
+typedef struct EmbeddingDotCase {
+    Param W;
+    EmbeddingDot layer;
+    int32_t idx[EMB_B];
+    float h[EMB_B * EMB_H];
+    float dh[EMB_B * EMB_H];
+    float out[EMB_B];
+    float R[EMB_B];
+} EmbeddingDotCase;
+
+static float embedding_dot_case_loss(void *ctx)
+{
+    EmbeddingDotCase *c = ctx;
+    embedding_dot_forward(&c->layer, c->out, c->h, c->idx, EMB_B);
+    return weighted_sum(c->R, c->out, EMB_B);
+}
+
+static void embedding_dot_case_gradients(void *ctx)
+{
+    EmbeddingDotCase *c = ctx;
+    param_zero_grad(&c->W);
+    memset(c->dh, 0, sizeof c->dh);
+    embedding_dot_forward(&c->layer, c->out, c->h, c->idx, EMB_B);
+    embedding_dot_backward(&c->layer, c->dh, c->R);
+}
+
+static void build_embedding_dot(GradCheckProblem *p, Rng *rng)
+{
+    EmbeddingDotCase *c = dlfs_calloc(1, sizeof *c);
+    make_param(&c->W, "W", EMB_V, EMB_H, true, 1.0, rng);
+    embedding_dot_init(&c->layer, &c->W);
+    repeated_ids(c->idx, EMB_B, EMB_V, rng);
+    fill_normal(c->h, EMB_B * EMB_H, 1.0, rng);
+    fill_normal(c->R, EMB_B, 1.0, rng);
+
+    *p = (GradCheckProblem){.name = "EmbeddingDot", .ctx = c, .loss = embedding_dot_case_loss,
+                            .gradients = embedding_dot_case_gradients};
+    gradcheck_add_param(p, &c->W);
+    gradcheck_add_tensor(p, "h", c->h, c->dh, 2, (const int[]){EMB_B, EMB_H});
+    (void)embedding_dot_case_loss(c);
+    p->noise_scale = weighted_abs_sum(c->R, c->out, EMB_B);
+}
+
+static void destroy_embedding_dot(void *ctx)
+{
+    EmbeddingDotCase *c = ctx;
+    param_free(&c->W);
+    free(c);
+}
+
+/* ---------------------------------------------------- SigmoidWithLoss */
+
+enum { SWL_B = 6 };
+
+typedef struct SigmoidWithLossCase {
+    SigmoidWithLoss layer;
+    float x[SWL_B];
+    float dx[SWL_B];
+    int32_t t[SWL_B];
+} SigmoidWithLossCase;
+
+static float sigmoid_with_loss_case_loss(void *ctx)
+{
+    SigmoidWithLossCase *c = ctx;
+    return sigmoid_with_loss_forward(&c->layer, c->x, c->t, SWL_B);
+}
+
+static void sigmoid_with_loss_case_gradients(void *ctx)
+{
+    SigmoidWithLossCase *c = ctx;
+    memset(c->dx, 0, sizeof c->dx);
+    (void)sigmoid_with_loss_forward(&c->layer, c->x, c->t, SWL_B);
+    sigmoid_with_loss_backward(&c->layer, c->dx, 1.0f);
+}
+
+static void build_sigmoid_with_loss(GradCheckProblem *p, Rng *rng)
+{
+    SigmoidWithLossCase *c = dlfs_calloc(1, sizeof *c);
+    sigmoid_with_loss_init(&c->layer, SWL_B);
+    fill_normal(c->x, SWL_B, 2.0, rng);
+    fill_ids(c->t, SWL_B, 2, rng);
+
+    *p = (GradCheckProblem){.name = "SigmoidWithLoss", .ctx = c,
+                            .loss = sigmoid_with_loss_case_loss,
+                            .gradients = sigmoid_with_loss_case_gradients};
+    gradcheck_add_tensor(p, "x", c->x, c->dx, 1, (const int[]){SWL_B});
+}
+
+static void destroy_sigmoid_with_loss(void *ctx)
+{
+    SigmoidWithLossCase *c = ctx;
+    sigmoid_with_loss_free(&c->layer);
+    free(c);
+}
+
+/* ----------------------------------------------- NegativeSamplingLoss */
+
+enum { NS_V = 8, NS_H = 4, NS_B = 3, NS_S = 3 };
+
+typedef struct NegativeSamplingCase {
+    Param W_out;
+    NegativeSamplingLoss layer;
+    float h[NS_B * NS_H];
+    float dh[NS_B * NS_H];
+    int32_t target[NS_B];
+    int32_t negative_sample[NS_B * NS_S];
+} NegativeSamplingCase;
+
+static float negative_sampling_case_loss(void *ctx)
+{
+    NegativeSamplingCase *c = ctx;
+    return negative_sampling_loss_forward(&c->layer, c->h, c->target, c->negative_sample, NS_B);
+}
+
+static void negative_sampling_case_gradients(void *ctx)
+{
+    NegativeSamplingCase *c = ctx;
+    param_zero_grad(&c->W_out);
+    memset(c->dh, 0, sizeof c->dh);
+    (void)negative_sampling_case_loss(c);
+    negative_sampling_loss_backward(&c->layer, c->dh, 1.0f);
+}
+
+static void build_negative_sampling_loss(GradCheckProblem *p, Rng *rng)
+{
+    NegativeSamplingCase *c = dlfs_calloc(1, sizeof *c);
+    make_param(&c->W_out, "W_out", NS_V, NS_H, true, 0.5, rng);
+    negative_sampling_loss_init(&c->layer, &c->W_out, NS_S, NS_B);
+    fill_normal(c->h, NS_B * NS_H, 0.5, rng);
+    fill_ids(c->target, NS_B, NS_V, rng);
+    /* negatives: never the target, as the UnigramSampler draws them */
+    for (int b = 0; b < NS_B; b++) {
+        for (int s = 0; s < NS_S; s++) {
+            int32_t w;
+            do w = (int32_t)rng_below(rng, NS_V); while (w == c->target[b]);
+            c->negative_sample[b * NS_S + s] = w;
+        }
+    }
+
+    *p = (GradCheckProblem){.name = "NegativeSamplingLoss", .ctx = c,
+                            .loss = negative_sampling_case_loss,
+                            .gradients = negative_sampling_case_gradients};
+    gradcheck_add_param(p, &c->W_out);
+    gradcheck_add_tensor(p, "h", c->h, c->dh, 2, (const int[]){NS_B, NS_H});
+}
+
+static void destroy_negative_sampling_loss(void *ctx)
+{
+    NegativeSamplingCase *c = ctx;
+    negative_sampling_loss_free(&c->layer);
+    param_free(&c->W_out);
+    free(c);
+}
+
+/* ------------------------------------------------- CBOW and SkipGram */
+
+enum { W2V_V = 10, W2V_H = 5, W2V_WINDOW = 2, W2V_S = 3, W2V_B = 4, W2V_CORPUS = 40 };
+
+/* A random corpus and minibatch, drawn from rng. */
+typedef struct Word2VecBatch {
+    int32_t corpus[W2V_CORPUS];
+    int32_t contexts[W2V_B * 2 * W2V_WINDOW];
+    int32_t target[W2V_B];
+} Word2VecBatch;
+
+static Word2VecConfig word2vec_case_config(Word2VecBatch *batch, Rng *rng)
+{
+    /* every word appears, so the sampler can always find S distinct negatives */
+    for (int i = 0; i < W2V_CORPUS; i++)
+        batch->corpus[i] = i < W2V_V ? i : (int32_t)rng_below(rng, W2V_V);
+    fill_ids(batch->contexts, W2V_B * 2 * W2V_WINDOW, W2V_V, rng);
+    fill_ids(batch->target, W2V_B, W2V_V, rng);
+    Word2VecConfig cfg = word2vec_default_config(W2V_V);
+    cfg.hidden_size = W2V_H;
+    cfg.window_size = W2V_WINDOW;
+    cfg.sample_size = W2V_S;
+    cfg.max_batch = W2V_B;
+    return cfg;
+}
+
+/*
+ * A model case: the check's storage, the model, its Model view and its
+ * batch. storage comes first: the problem's ctx is &storage, which is also
+ * the address of the whole case that destroy_model frees.
+ */
+typedef struct ModelCase {
+    GradCheckModelCtx storage;
+    union {
+        CBOW cbow;
+        SkipGram skip_gram;
+    } u;
+    void (*free_model)(void *model);
+    Model model;
+    Word2VecBatch batch;
+} ModelCase;
+
+/* Fills p for c->model, scaled to O(1) weights; the model draws its negatives from rng. */
+static void model_problem(GradCheckProblem *p, ModelCase *c, int B, Rng *rng)
+{
+    scale_params(&c->model, 50.0f);     /* 0.01 N(0,1) -> 0.5 N(0,1) */
+    gradcheck_model_problem(p, &c->storage, &c->model, c->batch.contexts, c->batch.target, B,
+                            rng);
+}
+
+static void destroy_model(void *ctx)
+{
+    ModelCase *c = ctx;
+    c->free_model(&c->u);
+    free(c);
+}
+
+static void free_cbow(void *m) { cbow_free(m); }
+static void free_skip_gram(void *m) { skip_gram_free(m); }
+
+static void build_cbow(GradCheckProblem *p, Rng *rng)
+{
+    ModelCase *c = dlfs_calloc(1, sizeof *c);
+    const Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    DlfsError err;
+    DLFS_ASSERT(cbow_init(&c->u.cbow, &cfg, c->batch.corpus, W2V_CORPUS, rng, &err) == DLFS_OK);
+    c->free_model = free_cbow;
+    cbow_as_model(&c->u.cbow, &c->model);
+    model_problem(p, c, W2V_B, rng);
+}
+
+static void build_skip_gram(GradCheckProblem *p, Rng *rng)
+{
+    ModelCase *c = dlfs_calloc(1, sizeof *c);
+    const Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    DlfsError err;
+    DLFS_ASSERT(skip_gram_init(&c->u.skip_gram, &cfg, c->batch.corpus, W2V_CORPUS, rng, &err) ==
+                DLFS_OK);
+    c->free_model = free_skip_gram;
+    skip_gram_as_model(&c->u.skip_gram, &c->model);
+    model_problem(p, c, W2V_B, rng);
+}
+
+/* -------------------------------------------------------------- table */
+
+typedef struct GradCheckCase {
+    const char *name;
+    void (*build)(GradCheckProblem *p, Rng *rng);   /* p->ctx allocated */
+    void (*destroy)(void *ctx);
+} GradCheckCase;
+
+static const GradCheckCase cases[] = {
+    {"SigmoidWithLoss", build_sigmoid_with_loss, destroy_sigmoid_with_loss},
+    {"Embedding", build_embedding, destroy_embedding},
+    {"EmbeddingDot", build_embedding_dot, destroy_embedding_dot},
+    {"NegativeSamplingLoss", build_negative_sampling_loss, destroy_negative_sampling_loss},
+    {"CBOW", build_cbow, destroy_model},
+    {"SkipGram", build_skip_gram, destroy_model},
+};
+
+int gradcheck_case_count(void)
+{
+    return (int)(sizeof cases / sizeof cases[0]);
+}
+
+const char *gradcheck_case_name(int i)
+{
+    DLFS_ASSERT(i >= 0 && i < gradcheck_case_count());
+    return cases[i].name;
+}
+
+int gradcheck_case_find(const char *name)
+{
+    for (int i = 0; i < gradcheck_case_count(); i++)
+        if (strcasecmp(cases[i].name, name) == 0) return i;
+    return -1;
+}
+
+void gradcheck_case_build(int i, uint64_t seed, GradCheckProblem *p)
+{
+    DLFS_ASSERT(i >= 0 && i < gradcheck_case_count());
+    Rng rng;
+    rng_seed(&rng, seed);
+    cases[i].build(p, &rng);
+}
+
+void gradcheck_case_free(int i, GradCheckProblem *p)
+{
+    DLFS_ASSERT(i >= 0 && i < gradcheck_case_count());
+    cases[i].destroy(p->ctx);
+    memset(p, 0, sizeof *p);
+}
+
+int gradcheck_run_case(int i, uint64_t seed, GradCheckResult *results)
+{
+    GradCheckProblem p;
+    gradcheck_case_build(i, seed, &p);
+    (void)gradcheck_run(&p, results);
+    const int n = p.n_tensors;
+    gradcheck_case_free(i, &p);
+    return n;
+}
