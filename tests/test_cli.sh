@@ -11,7 +11,7 @@
 # $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt.
 
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
-PLAN=49
+PLAN=56
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-cli.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -182,6 +182,25 @@ check "eval prints 'is not found' for PTB words" grep -q '^year is not found$' "
 expect "missing --vectors file: exit 1" 1 novec similar say --vectors "$WORK/none.txt"
 printf '3 2\nyou 0.1 0.2\nsay 0.3\n' >"$WORK/bad.txt"
 expect "malformed vectors file: exit 1" 1 badvec similar you --vectors "$WORK/bad.txt"
+
+# --- gradcheck ---------------------------------------------------------------
+expect "gradcheck all: exit 0" 0 gc gradcheck all --seed 3
+# a table row: name, tensor, (shape), max abs err, max rel err, PASS or FAIL
+ROW='^[A-Za-z]+ +[A-Za-z_]+ +\(.*\) +[-+.e0-9]+ +[-+.e0-9]+ +(PASS|FAIL)$'
+rows=$(grep -cE "$ROW" "$WORK/gc.out")
+check "gradcheck all: a PASS row for each required layer and model" sh -c '
+    for name in SigmoidWithLoss Embedding EmbeddingDot NegativeSamplingLoss CBOW SkipGram; do
+        grep -qE "^$name +[A-Za-z_]+ +\(.*PASS$" "$1" || exit 1
+    done' - "$WORK/gc.out"
+check "gradcheck all: no FAIL row, and the summary counts $rows rows" \
+    sh -c '! grep -q "FAIL$" "$1" && grep -q "^all $2 rows PASS$" "$1"' - "$WORK/gc.out" "$rows"
+expect "gradcheck embedding (any case): exit 0" 0 gc1 gradcheck embedding
+check "gradcheck embedding prints only Embedding rows" \
+    test "$(grep -cE "$ROW" "$WORK/gc1.out")" -eq 1 -a \
+    "$(grep -cE '^Embedding +W +\(' "$WORK/gc1.out")" -eq 1
+expect "gradcheck on an unknown name: exit 2" 2 gcbad gradcheck NoSuchLayer
+check "the unknown-name message lists the known names" grep -q "NoSuchLayer.*known:.* CBOW" \
+    "$WORK/gcbad.err"
 
 # --- PTB ---------------------------------------------------------------------
 EMPTY=$WORK/empty-data
