@@ -2,6 +2,7 @@
 #include "layers/functions.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "common/check.h"
 
@@ -76,4 +77,15 @@ float cross_entropy_error_onehot(const float *y, const int32_t *t, int N, int C)
         total += log((double)y[(size_t)n * C + id] + 1e-7);
     }
     return (float)(-total / N);
+}
+
+void convert_one_hot(float *out, const int32_t *ids, int N, int stride, int V)
+{
+    DLFS_ASSERT(N >= 1 && V >= 1 && stride >= 1);
+    memset(out, 0, (size_t)N * V * sizeof *out);
+    for (int n = 0; n < N; n++) {
+        const int32_t id = ids[(size_t)n * stride];
+        DLFS_ASSERT(id >= 0 && id < V);
+        out[(size_t)n * V + id] = 1.0f;
+    }
 }

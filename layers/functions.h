@@ -1,7 +1,8 @@
 /*
  * functions.h — the textbook's stateless helper functions (common/functions.py):
  * sigmoid, relu, softmax and cross_entropy_error, used by the layers of
- * chapters 1–4. Arrays are row-major float32; nothing is allocated.
+ * chapters 1–4, plus util.py's convert_one_hot for the chapter-3 models.
+ * Arrays are row-major; nothing is allocated.
  */
 #ifndef DLFS2_LAYERS_FUNCTIONS_H
 #define DLFS2_LAYERS_FUNCTIONS_H
@@ -52,5 +53,14 @@ float cross_entropy_error_onehot(const float *y, const int32_t *t, int N, int C)
  * one-hot forms of the cross-entropy and SoftmaxWithLoss.
  */
 int32_t one_hot_to_id(const int32_t *row, int C);
+
+/*
+ * One-hot rows out (N, V) float32, overwritten: out[n, ids[n * stride]] = 1,
+ * every other element 0. stride 1 reads ids (N,); stride k with ids + i
+ * reads column i of an (N, k) matrix. Ids must be in [0, V) (aborts
+ * otherwise). The textbook's util.py `convert_one_hot`, float 0/1 here so
+ * the rows can go straight into a MatMul.
+ */
+void convert_one_hot(float *out, const int32_t *ids, int N, int stride, int V);
 
 #endif
