@@ -2,7 +2,7 @@
  * test_functions.c — the textbook's common/functions.py helpers
  * (layers/functions.h): sigmoid, relu, softmax and cross_entropy_error on
  * hand-worked numbers, large inputs that must not overflow, in-place use,
- * and the textbook's 1e-7 inside the log.
+ * and the textbook's 1e-7 inside the log; and util.py's convert_one_hot.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -153,6 +153,30 @@ static void test_cross_entropy_error_onehot(void **state)
     for (int n = 0; n < 3; n++) assert_int_equal(one_hot_to_id(onehot + 4 * n, 4), ids[n]);
 }
 
+/* Ids 2, 0, 2 into (3, 4) rows, from a plain array and from column 1 of a (3, 2) matrix. */
+static void test_convert_one_hot(void **state)
+{
+    (void)state;
+    const float expect[3 * 4] = {
+        0, 0, 1, 0,
+        1, 0, 0, 0,
+        0, 0, 1, 0,
+    };
+    float out[3 * 4];
+    for (int i = 0; i < 12; i++) out[i] = 5.0f;   /* every element is written */
+    const int32_t ids[3] = {2, 0, 2};
+    convert_one_hot(out, ids, 3, 1, 4);
+    assert_memory_equal(out, expect, sizeof expect);
+    const int32_t matrix[3 * 2] = {3, 2, 1, 0, 3, 2};
+    for (int i = 0; i < 12; i++) out[i] = 5.0f;
+    convert_one_hot(out, matrix + 1, 3, 2, 4);
+    assert_memory_equal(out, expect, sizeof expect);
+    /* and back: each row's id */
+    int32_t rows[3 * 4];
+    for (int i = 0; i < 12; i++) rows[i] = (int32_t)out[i];
+    for (int n = 0; n < 3; n++) assert_int_equal(one_hot_to_id(rows + 4 * n, 4), ids[n]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_softmax_rows_sum_to_one),
         cmocka_unit_test(test_cross_entropy_error),
         cmocka_unit_test(test_cross_entropy_error_onehot),
+        cmocka_unit_test(test_convert_one_hot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
