@@ -1,5 +1,5 @@
 /*
- * affine.h — the Affine layer (textbook §1.3.4.5, common/layers.py
+ * affine.h — the Affine layer (textbook §1.3.5.2, common/layers.py
  * `Affine`): a fully connected layer with bias.
  *
  * forward:  out = x @ W + b             x (N, D), W (D, H), b (H,), out (N, H)

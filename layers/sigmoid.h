@@ -1,5 +1,5 @@
 /*
- * sigmoid.h — the Sigmoid layer (textbook §1.3.4.3, common/layers.py
+ * sigmoid.h — the Sigmoid layer (textbook §1.3.5.1, common/layers.py
  * `Sigmoid`), elementwise on any shape.
  *
  * forward:  y = 1 / (1 + exp(-x))

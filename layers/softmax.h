@@ -1,6 +1,6 @@
 /*
- * softmax.h — the Softmax layer (textbook §1.3.4, common/layers.py
- * `Softmax`), row-wise over (N, C).
+ * softmax.h — the Softmax layer (the softmax half of textbook §1.3.5.3;
+ * common/layers.py `Softmax`), row-wise over (N, C).
  *
  * forward:  y[n, :] = softmax(x[n, :])                (functions.h)
  * backward: dx[n, c] += y[n, c] * (dout[n, c] - sum_k dout[n, k] y[n, k])
