@@ -89,7 +89,8 @@ void simple_cbow_backward(SimpleCBOW *self)
     /* da = dh * (1 / 2w) reaches every in_layer; the one-hot inputs need no dx */
     const float scale = 1.0f / (float)n_in;
     for (size_t j = 0; j < BH; j++) self->dh[j] *= scale;
-    for (int i = n_in - 1; i >= 0; i--) matmul_backward(&self->in_layers[i], NULL, self->dh);
+    for (int i = n_in - 1; i >= 0; i--)   /* last layer first, as the textbook */
+        matmul_backward(&self->in_layers[i], NULL, self->dh);
 }
 
 static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
