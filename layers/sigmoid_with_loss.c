@@ -21,14 +21,6 @@ void sigmoid_with_loss_free(SigmoidWithLoss *self)
     memset(self, 0, sizeof *self);
 }
 
-float sigmoid(float x)
-{
-    /* exp of a non-positive number only, so nothing overflows. */
-    if (x >= 0.0f) return 1.0f / (1.0f + expf(-x));
-    const float e = expf(x);
-    return e / (1.0f + e);
-}
-
 /* softplus(z) = log(1 + exp(z)), stable for any z. */
 static double softplus(double z)
 {

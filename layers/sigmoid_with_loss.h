@@ -21,6 +21,8 @@
 
 #include <stdint.h>
 
+#include "layers/functions.h"   /* sigmoid(): callers that found it here still do */
+
 typedef struct SigmoidWithLoss {
     float *y;               /* (max_batch,) sigmoid outputs of the last forward; owned */
     const int32_t *t;       /* (B,) labels of the last forward, 0 or 1; borrowed */
@@ -40,8 +42,5 @@ float sigmoid_with_loss_forward(SigmoidWithLoss *self, const float *x, const int
 
 /* ADDS (y - t) * dout / B into dx (B,) float32. dout is usually 1. */
 void sigmoid_with_loss_backward(SigmoidWithLoss *self, float *dx, float dout);
-
-/* The logistic sigmoid 1 / (1 + exp(-x)), without overflow for any x. */
-float sigmoid(float x);
 
 #endif

@@ -1,0 +1,64 @@
+/*
+ * softmax_with_loss.h — the SoftmaxWithLoss layer (textbook §1.3.5.3,
+ * common/layers.py `SoftmaxWithLoss`): softmax over C classes followed by
+ * the cross-entropy, averaged over the batch. The output layer of chapter
+ * 3's SimpleCBOW and SimpleSkipGram.
+ *
+ * forward:  y[n, :] = softmax(x[n, :])
+ *           loss = -(1/N) sum_n log y[n, t_n]
+ * backward: dx[n, c] += (y[n, c] - [c == t_n]) * dout / N
+ *
+ * Labels come as ids t (N,) or, as the textbook also accepts, one-hot rows
+ * t (N, C), which are turned into ids first (the textbook's argmax).
+ *
+ * Numerically stable form: -log y[n, t_n] = logsumexp(x[n, :]) - x[n, t_n]
+ * with logsumexp(x) = m + log sum_c exp(x_c - m), m = max_c x_c, in double,
+ * so the loss is exact for any scores and never log(0). The textbook
+ * instead computes -log(y_t + 1e-7) (functions.py cross_entropy_error),
+ * where y_t is the probability given to the true class; per sample the two
+ * differ by log(1 + 1e-7 / y_t): at most 1e-6 while y_t >= 0.1, and they
+ * part only for confidently wrong scores (0.1 nats at y_t = 1e-6, log 2 at
+ * y_t = 1e-7), where the textbook caps the loss at -log(1e-7) ≈ 16.1 and
+ * this one keeps growing with the score gap. The gradient y - onehot(t) is
+ * the same in both.
+ */
+#ifndef DLFS2_LAYERS_SOFTMAX_WITH_LOSS_H
+#define DLFS2_LAYERS_SOFTMAX_WITH_LOSS_H
+
+#include <stdint.h>
+
+#include "layers/functions.h"
+
+typedef struct SoftmaxWithLoss {
+    float *y;               /* (max_batch, C) softmax of the last forward; owned */
+    int32_t *t;             /* (max_batch,) label ids of the last forward; owned copy */
+    int N;                  /* rows of the last forward; 0 before any */
+    int C;                  /* classes, fixed at init */
+    int max_batch;
+} SoftmaxWithLoss;
+
+/* Allocates room for up to max_batch >= 1 rows of C >= 1 classes. Free with _free. */
+void softmax_with_loss_init(SoftmaxWithLoss *self, int max_batch, int C);
+void softmax_with_loss_free(SoftmaxWithLoss *self);
+
+/*
+ * x: (N, C) float32 scores; t: (N,) int32 ids in [0, C), copied (the
+ * caller may reuse it at once). 1 <= N <= max_batch. Returns the mean
+ * cross-entropy in nats (stable form above). Aborts on an id out of range.
+ */
+float softmax_with_loss_forward(SoftmaxWithLoss *self, const float *x, const int32_t *t, int N);
+
+/*
+ * As softmax_with_loss_forward with one-hot labels t (N, C) int32 (each row
+ * one 1, the rest 0; aborts otherwise). Gives exactly the loss and the
+ * gradient of the same labels given as ids.
+ */
+float softmax_with_loss_forward_onehot(SoftmaxWithLoss *self, const float *x, const int32_t *t, int N);
+
+/*
+ * ADDS (y - onehot(t)) * dout / N into dx (N, C) float32, N that of the
+ * last forward. dout is usually 1. Aborts if no forward came first.
+ */
+void softmax_with_loss_backward(SoftmaxWithLoss *self, float *dx, float dout);
+
+#endif

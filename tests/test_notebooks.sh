@@ -1,0 +1,70 @@
+#!/bin/sh
+# test_notebooks.sh — TAP tests of the notebook programs (notebooks-c/):
+# ch03_simple_cbow, the textbook's ch03/train.py: its output format (one
+# progress line per epoch, one vector line per word in id order, the final
+# loss), the same seed giving the same bytes, usage errors, and the full
+# 1000-epoch run ending below a loss of 1.
+#
+#     sh tests/test_notebooks.sh path/to/build/notebooks-c/ch03_simple_cbow
+#
+# Meson runs it with protocol 'tap'. Failure details are "# " lines.
+
+CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow}
+PLAN=11
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-nb.XXXXXX") || exit 1
+trap 'rm -rf "$WORK"' EXIT
+trap 'exit 1' HUP INT PIPE TERM
+
+echo "1..$PLAN"
+n=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() { n=$((n + 1)); echo "not ok $n - $1"; }
+show() { [ -f "$1" ] && sed -n '1,15s/^/#   /p' "$1"; }
+check() {
+    desc=$1
+    shift
+    if "$@"; then pass "$desc"; else fail "$desc"; echo "# failed: $*"; fi
+}
+
+# --- a short run ------------------------------------------------------------
+"$CH03" --epochs 5 --seed 3 >"$WORK/a.out" 2>"$WORK/a.err"
+rc=$?
+if [ "$rc" -eq 0 ]; then pass "--epochs 5 --seed 3: exit 0"; else
+    fail "--epochs 5 --seed 3: exit 0"
+    echo "# exit $rc"
+    show "$WORK/a.err"
+fi
+check "five progress lines, epochs 1..5 of 2 iterations" \
+    test "$(grep -c '^| epoch [1-5] |  iter 1 / 2 | time [0-9]*\[s\] | loss [0-9]\.[0-9][0-9]$' "$WORK/a.out")" -eq 5
+# the words in id order, each with 5 numbers
+grep -v '^|' "$WORK/a.out" | grep -v '^final loss' | sed 's/ \[.*//' | tr '\n' ' ' >"$WORK/words"
+check "one vector line per word, in id order" test "$(cat "$WORK/words")" = "you say goodbye and i hello . "
+check "every vector has 5 numbers" \
+    test "$(grep -c '^[a-z.]* \[-\{0,1\}[0-9]\.[0-9]*\( -\{0,1\}[0-9]\.[0-9]*\)\{4\}\]$' "$WORK/a.out")" -eq 7
+check "last line is 'final loss: X.XX'" \
+    sh -c "tail -n 1 '$WORK/a.out' | grep -q '^final loss: [0-9]\.[0-9][0-9]$'"
+# five epochs barely move weights of 0.01: the loss is still ln 7 = 1.95
+check "after 5 epochs the loss is still ln 7" test "$(tail -n 1 "$WORK/a.out")" = "final loss: 1.95"
+
+"$CH03" --epochs 5 --seed 3 >"$WORK/b.out" 2>&1
+"$CH03" --epochs 5 --seed 4 >"$WORK/c.out" 2>&1
+check "the same seed gives the same output" cmp -s "$WORK/a.out" "$WORK/b.out"
+check "another seed gives other vectors" sh -c "! cmp -s '$WORK/a.out' '$WORK/c.out'"
+
+# --- usage errors -------------------------------------------------------------
+"$CH03" --epochs x >/dev/null 2>"$WORK/e1.err"
+rc1=$?
+"$CH03" --bogus >/dev/null 2>"$WORK/e2.err"
+rc2=$?
+check "bad arguments: exit 2 with a message" \
+    test "$rc1" -eq 2 -a "$rc2" -eq 2 -a -s "$WORK/e1.err" -a -s "$WORK/e2.err"
+
+# --- the textbook's run: 1000 epochs, seed 1 ------------------------------------
+"$CH03" >"$WORK/full.out" 2>"$WORK/full.err"
+rc=$?
+check "the default run (1000 epochs): exit 0" test "$rc" -eq 0
+final=$(tail -n 1 "$WORK/full.out" | sed -n 's/^final loss: //p')
+echo "# default run: final loss $final (first line: $(head -n 1 "$WORK/full.out"))"
+check "the default run ends below a loss of 1" \
+    awk -v f="$final" 'BEGIN { exit !(f != "" && f + 0 < 1.0) }'
