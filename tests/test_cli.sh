@@ -13,18 +13,7 @@
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
 PLAN=56
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-cli.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 1' HUP INT PIPE TERM
-
-echo "1..$PLAN"
-n=0
-
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-# Prints file $1 (at most 15 lines) as TAP comments.
-show() { [ -f "$1" ] && sed -n '1,15s/^/#   /p' "$1"; }
+. "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
 # run NAME ARGS...: runs dlfs2, output in $WORK/NAME.out and .err, status in $rc.
 run() {
@@ -53,13 +42,6 @@ expect() {
         return 1
     fi
     pass "$desc"
-}
-
-# check DESC COMMAND...: passes when COMMAND succeeds.
-check() {
-    desc=$1
-    shift
-    if "$@"; then pass "$desc"; else fail "$desc"; echo "# failed: $*"; fi
 }
 
 # --- help and usage errors -------------------------------------------------
@@ -228,5 +210,5 @@ else
     check "PTB progress shows iter 1 / 9295" grep -q 'iter 1 / 9295 ' "$WORK/ptb.out"
 fi
 
-if [ "$n" -ne "$PLAN" ]; then echo "# ran $n tests, planned $PLAN"; fi
+tap_done
 exit 0

@@ -12,20 +12,7 @@
 CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow}
 PLAN=11
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-nb.XXXXXX") || exit 1
-trap 'rm -rf "$WORK"' EXIT
-trap 'exit 1' HUP INT PIPE TERM
-
-echo "1..$PLAN"
-n=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() { n=$((n + 1)); echo "not ok $n - $1"; }
-show() { [ -f "$1" ] && sed -n '1,15s/^/#   /p' "$1"; }
-check() {
-    desc=$1
-    shift
-    if "$@"; then pass "$desc"; else fail "$desc"; echo "# failed: $*"; fi
-}
+. "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
 # --- a short run ------------------------------------------------------------
 "$CH03" --epochs 5 --seed 3 >"$WORK/a.out" 2>"$WORK/a.err"
