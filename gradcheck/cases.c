@@ -8,11 +8,18 @@
 
 #include "common/check.h"
 #include "common/rng.h"
+#include "layers/affine.h"
 #include "layers/embedding.h"
 #include "layers/embedding_dot.h"
 #include "layers/negative_sampling_loss.h"
+#include "layers/matmul.h"
+#include "layers/sigmoid.h"
 #include "layers/sigmoid_with_loss.h"
+#include "layers/softmax.h"
+#include "layers/softmax_with_loss.h"
 #include "models/cbow.h"
+#include "models/simple_cbow.h"
+#include "models/simple_skip_gram.h"
 #include "models/skip_gram.h"
 
 /* ------------------------------------------------------------ helpers */
@@ -59,6 +66,190 @@ static void scale_params(Model *m, float factor)
         Tensor *v = &m->params[i]->value;
         for (size_t j = 0; j < v->size; j++) v->data[j] *= factor;
     }
+}
+
+/* ------------------------------------------------------ MatMul, Affine */
+
+enum { MM_N = 3, MM_D = 4, MM_H = 5 };
+
+typedef struct AffineCase {
+    Param W;                /* (D, H) */
+    Param b;                /* (H,) Affine only */
+    MatMul matmul;
+    Affine affine;
+    bool has_bias;          /* Affine rather than MatMul */
+    float x[MM_N * MM_D];
+    float dx[MM_N * MM_D];
+    float out[MM_N * MM_H];
+    float R[MM_N * MM_H];
+} AffineCase;
+
+static float affine_case_loss(void *ctx)
+{
+    AffineCase *c = ctx;
+    if (c->has_bias)
+        affine_forward(&c->affine, c->out, c->x, MM_N);
+    else
+        matmul_forward(&c->matmul, c->out, c->x, MM_N);
+    return weighted_sum(c->R, c->out, MM_N * MM_H);
+}
+
+static void affine_case_gradients(void *ctx)
+{
+    AffineCase *c = ctx;
+    param_zero_grad(&c->W);
+    if (c->has_bias) param_zero_grad(&c->b);
+    memset(c->dx, 0, sizeof c->dx);
+    (void)affine_case_loss(c);
+    if (c->has_bias)
+        affine_backward(&c->affine, c->dx, c->R);
+    else
+        matmul_backward(&c->matmul, c->dx, c->R);
+}
+
+static void build_affine_case(GradCheckProblem *p, Rng *rng, bool has_bias)
+{
+    AffineCase *c = dlfs_calloc(1, sizeof *c);
+    c->has_bias = has_bias;
+    make_param(&c->W, "W", MM_D, MM_H, false, 1.0, rng);
+    if (has_bias) {
+        param_init(&c->b, "b", 1, (const int[]){MM_H}, false);
+        fill_normal(c->b.value.data, MM_H, 1.0, rng);
+        affine_init(&c->affine, &c->W, &c->b);
+    } else {
+        matmul_init(&c->matmul, &c->W);
+    }
+    fill_normal(c->x, MM_N * MM_D, 1.0, rng);
+    fill_normal(c->R, MM_N * MM_H, 1.0, rng);
+
+    *p = (GradCheckProblem){.name = has_bias ? "Affine" : "MatMul", .ctx = c,
+                            .loss = affine_case_loss, .gradients = affine_case_gradients};
+    gradcheck_add_param(p, &c->W);
+    if (has_bias) gradcheck_add_param(p, &c->b);
+    gradcheck_add_tensor(p, "x", c->x, c->dx, 2, (const int[]){MM_N, MM_D});
+    (void)affine_case_loss(c);
+    p->noise_scale = weighted_abs_sum(c->R, c->out, MM_N * MM_H);
+}
+
+static void build_matmul(GradCheckProblem *p, Rng *rng) { build_affine_case(p, rng, false); }
+static void build_affine(GradCheckProblem *p, Rng *rng) { build_affine_case(p, rng, true); }
+
+static void destroy_affine(void *ctx)
+{
+    AffineCase *c = ctx;
+    param_free(&c->W);
+    if (c->has_bias) param_free(&c->b);
+    free(c);
+}
+
+/* ----------------------------------------------------- Sigmoid, Softmax */
+
+enum { ACT_N = 3, ACT_C = 5 };
+
+typedef struct ActivationCase {
+    Sigmoid sigmoid;
+    Softmax softmax;
+    bool is_softmax;
+    float x[ACT_N * ACT_C];
+    float dx[ACT_N * ACT_C];
+    float out[ACT_N * ACT_C];
+    float R[ACT_N * ACT_C];
+} ActivationCase;
+
+static float activation_case_loss(void *ctx)
+{
+    ActivationCase *c = ctx;
+    if (c->is_softmax)
+        softmax_forward(&c->softmax, c->out, c->x, ACT_N);
+    else
+        sigmoid_forward(&c->sigmoid, c->out, c->x, ACT_N * ACT_C);
+    return weighted_sum(c->R, c->out, ACT_N * ACT_C);
+}
+
+static void activation_case_gradients(void *ctx)
+{
+    ActivationCase *c = ctx;
+    memset(c->dx, 0, sizeof c->dx);
+    (void)activation_case_loss(c);
+    if (c->is_softmax)
+        softmax_backward(&c->softmax, c->dx, c->R);
+    else
+        sigmoid_backward(&c->sigmoid, c->dx, c->R);
+}
+
+static void build_activation(GradCheckProblem *p, Rng *rng, bool is_softmax)
+{
+    ActivationCase *c = dlfs_calloc(1, sizeof *c);
+    c->is_softmax = is_softmax;
+    if (is_softmax)
+        softmax_init(&c->softmax, ACT_N, ACT_C);
+    else
+        sigmoid_init(&c->sigmoid, ACT_N * ACT_C);
+    fill_normal(c->x, ACT_N * ACT_C, 2.0, rng);
+    fill_normal(c->R, ACT_N * ACT_C, 1.0, rng);
+
+    *p = (GradCheckProblem){.name = is_softmax ? "Softmax" : "Sigmoid", .ctx = c,
+                            .loss = activation_case_loss,
+                            .gradients = activation_case_gradients};
+    gradcheck_add_tensor(p, "x", c->x, c->dx, 2, (const int[]){ACT_N, ACT_C});
+    (void)activation_case_loss(c);
+    p->noise_scale = weighted_abs_sum(c->R, c->out, ACT_N * ACT_C);
+}
+
+static void build_sigmoid(GradCheckProblem *p, Rng *rng) { build_activation(p, rng, false); }
+static void build_softmax(GradCheckProblem *p, Rng *rng) { build_activation(p, rng, true); }
+
+static void destroy_activation(void *ctx)
+{
+    ActivationCase *c = ctx;
+    if (c->is_softmax)
+        softmax_free(&c->softmax);
+    else
+        sigmoid_free(&c->sigmoid);
+    free(c);
+}
+
+/* ---------------------------------------------------- SoftmaxWithLoss */
+
+typedef struct SoftmaxWithLossCase {
+    SoftmaxWithLoss layer;
+    float x[ACT_N * ACT_C];
+    float dx[ACT_N * ACT_C];
+    int32_t t[ACT_N];
+} SoftmaxWithLossCase;
+
+static float softmax_with_loss_case_loss(void *ctx)
+{
+    SoftmaxWithLossCase *c = ctx;
+    return softmax_with_loss_forward(&c->layer, c->x, c->t, ACT_N);
+}
+
+static void softmax_with_loss_case_gradients(void *ctx)
+{
+    SoftmaxWithLossCase *c = ctx;
+    memset(c->dx, 0, sizeof c->dx);
+    (void)softmax_with_loss_case_loss(c);
+    softmax_with_loss_backward(&c->layer, c->dx, 1.0f);
+}
+
+static void build_softmax_with_loss(GradCheckProblem *p, Rng *rng)
+{
+    SoftmaxWithLossCase *c = dlfs_calloc(1, sizeof *c);
+    softmax_with_loss_init(&c->layer, ACT_N, ACT_C);
+    fill_normal(c->x, ACT_N * ACT_C, 2.0, rng);
+    fill_ids(c->t, ACT_N, ACT_C, rng);
+
+    *p = (GradCheckProblem){.name = "SoftmaxWithLoss", .ctx = c,
+                            .loss = softmax_with_loss_case_loss,
+                            .gradients = softmax_with_loss_case_gradients};
+    gradcheck_add_tensor(p, "x", c->x, c->dx, 2, (const int[]){ACT_N, ACT_C});
+}
+
+static void destroy_softmax_with_loss(void *ctx)
+{
+    SoftmaxWithLossCase *c = ctx;
+    softmax_with_loss_free(&c->layer);
+    free(c);
 }
 
 /* ---------------------------------------------------------- Embedding */
@@ -307,6 +498,8 @@ static Word2VecConfig word2vec_case_config(Word2VecBatch *batch, Rng *rng)
 typedef struct ModelCase {
     GradCheckModelCtx storage;
     union {
+        SimpleCBOW simple_cbow;
+        SimpleSkipGram simple_skip_gram;
         CBOW cbow;
         SkipGram skip_gram;
     } u;
@@ -330,8 +523,30 @@ static void destroy_model(void *ctx)
     free(c);
 }
 
+static void free_simple_cbow(void *m) { simple_cbow_free(m); }
+static void free_simple_skip_gram(void *m) { simple_skip_gram_free(m); }
 static void free_cbow(void *m) { cbow_free(m); }
 static void free_skip_gram(void *m) { skip_gram_free(m); }
+
+static void build_simple_cbow(GradCheckProblem *p, Rng *rng)
+{
+    ModelCase *c = dlfs_calloc(1, sizeof *c);
+    (void)word2vec_case_config(&c->batch, rng);
+    simple_cbow_init(&c->u.simple_cbow, W2V_V, W2V_H, W2V_WINDOW, W2V_B, rng);
+    c->free_model = free_simple_cbow;
+    simple_cbow_as_model(&c->u.simple_cbow, &c->model);
+    model_problem(p, c, W2V_B, rng);
+}
+
+static void build_simple_skip_gram(GradCheckProblem *p, Rng *rng)
+{
+    ModelCase *c = dlfs_calloc(1, sizeof *c);
+    (void)word2vec_case_config(&c->batch, rng);
+    simple_skip_gram_init(&c->u.simple_skip_gram, W2V_V, W2V_H, W2V_WINDOW, W2V_B, rng);
+    c->free_model = free_simple_skip_gram;
+    simple_skip_gram_as_model(&c->u.simple_skip_gram, &c->model);
+    model_problem(p, c, W2V_B, rng);
+}
 
 static void build_cbow(GradCheckProblem *p, Rng *rng)
 {
@@ -365,10 +580,17 @@ typedef struct GradCheckCase {
 } GradCheckCase;
 
 static const GradCheckCase cases[] = {
+    {"MatMul", build_matmul, destroy_affine},
+    {"Affine", build_affine, destroy_affine},
+    {"Sigmoid", build_sigmoid, destroy_activation},
+    {"Softmax", build_softmax, destroy_activation},
+    {"SoftmaxWithLoss", build_softmax_with_loss, destroy_softmax_with_loss},
     {"SigmoidWithLoss", build_sigmoid_with_loss, destroy_sigmoid_with_loss},
     {"Embedding", build_embedding, destroy_embedding},
     {"EmbeddingDot", build_embedding_dot, destroy_embedding_dot},
     {"NegativeSamplingLoss", build_negative_sampling_loss, destroy_negative_sampling_loss},
+    {"SimpleCBOW", build_simple_cbow, destroy_model},
+    {"SimpleSkipGram", build_simple_skip_gram, destroy_model},
     {"CBOW", build_cbow, destroy_model},
     {"SkipGram", build_skip_gram, destroy_model},
 };
