@@ -3,14 +3,16 @@
 # ch03_simple_cbow, the textbook's ch03/train.py: its output format (one
 # progress line per epoch, one vector line per word in id order, the final
 # loss), the same seed giving the same bytes, usage errors, and the full
-# 1000-epoch run ending below a loss of 1.
+# 1000-epoch run ending below a loss of 1; and gradient_check, the
+# gradient-check lab: the real backwards PASS, the two wrong ones FAIL.
 #
-#     sh tests/test_notebooks.sh path/to/build/notebooks-c/ch03_simple_cbow
+#     sh tests/test_notebooks.sh path/to/ch03_simple_cbow path/to/gradient_check
 #
 # Meson runs it with protocol 'tap'. Failure details are "# " lines.
 
-CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow}
-PLAN=11
+CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
+GRADCHECK_LAB=${2:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
+PLAN=15
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -55,3 +57,18 @@ final=$(tail -n 1 "$WORK/full.out" | sed -n 's/^final loss: //p')
 echo "# default run: final loss $final (first line: $(head -n 1 "$WORK/full.out"))"
 check "the default run ends below a loss of 1" \
     awk -v f="$final" 'BEGIN { exit !(f != "" && f + 0 < 1.0) }'
+
+# --- the gradient-check lab ---------------------------------------------------
+"$GRADCHECK_LAB" >"$WORK/gc.out" 2>"$WORK/gc.err"
+rc=$?
+check "gradient_check: exit 0" test "$rc" -eq 0
+# the table rows in order: real SigmoidWithLoss, its 1/N bug, real Embedding, overwriting Embedding
+verdicts=$(grep -E '^(SigmoidWithLoss|Embedding) ' "$WORK/gc.out" | awk '{print $1 ":" $NF}' | tr '\n' ' ')
+check "gradient_check: PASS, FAIL, PASS, FAIL in that order" \
+    test "$verdicts" = "SigmoidWithLoss:PASS SigmoidWithLoss:FAIL Embedding:PASS Embedding:FAIL "
+# forgetting 1/N (N = 4) makes the analytic gradient 4x the numerical one: rel err (4-1)/(4+1)
+check "gradient_check: the 1/N bug shows max rel err 0.6" \
+    grep -qE '^SigmoidWithLoss +x +\(4,\) +[0-9.e+-]+ +6\.000e-01 +FAIL$' "$WORK/gc.out"
+check "gradient_check: the overwriting Embedding is caught on row 3, the repeated id" \
+    grep -q '^worst element W\[3, ' "$WORK/gc.out"
+tap_done
