@@ -225,7 +225,7 @@ int analogy_accuracy(AnalogyResult *self, const char *path, const Vocab *vocab, 
         if ((size_t)rows > list.size) rows = (int)list.size;
         float *Wn = dlfs_malloc((size_t)V * (size_t)H * sizeof *Wn);
         normalize_rows(Wn, W, V, H);
-        unsigned char *correct = dlfs_malloc(list.size);
+        unsigned char *correct = dlfs_calloc(list.size, 1);
         answer_questions(correct, list.items, list.size, &lv, Wn, V, H, rows);
         for (size_t k = 0; k < list.size; k++) self->sections[list.items[k].section].correct += correct[k];
         free(correct);
