@@ -62,7 +62,10 @@ void analogy_result_free(AnalogyResult *self);
  *     prediction = argmax over all words w of  ŵ · (b̂ − â + ĉ)
  *
  * which ranks words as cos(w, b̂ − â + ĉ) does (3CosAdd, Levy & Goldberg
- * 2014; gensim's most_similar(positive=[b, c], negative=[a])). a, b and
+ * 2014; gensim's most_similar(positive=[b, c], negative=[a])). The whole
+ * vocabulary takes part (gensim's restrict_vocab defaults to the first
+ * 300,000 words, compute-accuracy's threshold to 30,000: the same for
+ * smaller vocabularies such as PTB's 10,000). a, b and
  * c, and their case variants, are never predicted; the question is
  * correct when the prediction is d or a case variant of d (gensim
  * compares the upper-cased words). Ties go to the lowest id.

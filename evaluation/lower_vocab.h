@@ -33,6 +33,8 @@ typedef struct LowerVocab {
  * case variants in increasing id order. Free with lower_vocab_free.
  */
 void lower_vocab_init(LowerVocab *self, const Vocab *vocab);
+
+/* Releases the view's memory and zeroes self. */
 void lower_vocab_free(LowerVocab *self);
 
 /*
