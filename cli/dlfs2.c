@@ -6,6 +6,8 @@
  *     dlfs2 eval     ch04/eval.py: similar words and analogies (cli/cmd_eval.c)
  *     dlfs2 similar  common/util.py most_similar for one word
  *     dlfs2 analogy  common/util.py analogy for one question
+ *     dlfs2 accuracy the Google analogy test (cli/cmd_benchmark.c)
+ *     dlfs2 wordsim  word-pair similarity: Spearman's rho (WordSim-353)
  *     dlfs2 gradcheck  numerical against analytic gradients of every layer and model
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
@@ -31,6 +33,8 @@ static const Command commands[] = {
     {"eval", cmd_eval, usage_eval},
     {"similar", cmd_similar, usage_similar},
     {"analogy", cmd_analogy, usage_analogy},
+    {"accuracy", cmd_accuracy, usage_accuracy},
+    {"wordsim", cmd_wordsim, usage_wordsim},
     {"gradcheck", cmd_gradcheck, usage_gradcheck},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
@@ -46,6 +50,8 @@ static void usage_main(void)
           "  eval      the textbook's ch04/eval.py: similar words and analogies\n"
           "  similar   the words most similar to WORD\n"
           "  analogy   answer A:B = C:?\n"
+          "  accuracy  the Google analogy test: accuracy on questions-words.txt\n"
+          "  wordsim   word similarity: Spearman's rho on WordSim-353-style pairs\n"
           "  gradcheck check every layer's and model's backward against numerical gradients\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"

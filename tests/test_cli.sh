@@ -1,17 +1,21 @@
 #!/bin/sh
 # test_cli.sh — TAP tests of the dlfs2 program (cli/): exit codes, usage
 # errors, training on a tiny corpus (the textbook's "you say goodbye and i
-# say hello ."), the output files, eval / similar / analogy, and, when the
+# say hello ."), the output files, eval / similar / analogy, the benchmarks
+# accuracy / wordsim on hand-made files (and on the real questions-words.txt
+# and wordsim353.tsv when ../shared/datasets/eval has them), and, when the
 # real PTB is present, the first iterations of ch04/train.py's run.
 #
 #     sh tests/test_cli.sh path/to/build/dlfs2
 #
 # Meson runs it with protocol 'tap'. Failure details are "# " lines.
 # Environment: DLFS2_SOURCE_ROOT (set by Meson); DLFS2_DATA (optional) or
-# $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt.
+# $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt;
+# DLFS2_EVAL (optional) or $DLFS2_SOURCE_ROOT/../shared/datasets/eval holding
+# questions-words.txt and wordsim353.tsv.
 
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
-PLAN=56
+PLAN=73
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -45,7 +49,8 @@ expect() {
 }
 
 # --- help and usage errors -------------------------------------------------
-for args in "--help" "help" "train --help" "eval --help" "similar --help" "analogy --help"; do
+for args in "--help" "help" "train --help" "eval --help" "similar --help" "analogy --help" \
+        "accuracy --help" "wordsim --help"; do
     # shellcheck disable=SC2086
     run help $args
     if [ "$rc" -eq 0 ] && grep -q '^Usage: dlfs2' "$WORK/help.out"; then
@@ -164,6 +169,63 @@ check "eval prints 'is not found' for PTB words" grep -q '^year is not found$' "
 expect "missing --vectors file: exit 1" 1 novec similar say --vectors "$WORK/none.txt"
 printf '3 2\nyou 0.1 0.2\nsay 0.3\n' >"$WORK/bad.txt"
 expect "malformed vectors file: exit 1" 1 badvec similar you --vectors "$WORK/bad.txt"
+
+# --- accuracy, wordsim ------------------------------------------------------
+# 2-D vectors: paris 0° (length 3), rome 30° (0.5), germany 60°, france 90° (2),
+# italy 110°, berlin 150°. On unit vectors paris:france = rome:? points to
+# 95.1°: france (b) and rome (c) are excluded, italy (14.9° away) wins.
+# rome:paris = germany:? points to 30°, rome itself (a, excluded): france wins.
+TOYVEC=$WORK/toy.txt
+cat >"$TOYVEC" <<'EOF'
+6 2
+paris 3 0
+france 0 2
+rome 0.4330127 0.25
+italy -0.34202014 0.93969262
+germany 0.5 0.8660254
+berlin -0.8660254 0.5
+EOF
+# semantic: right, wrong, out of vocabulary; syntactic: right, out of vocabulary
+printf ': capital-common-countries\nparis france rome italy\nParis France Rome Germany\nparis france rome spain\n: gram1-test\nrome paris germany france\ntokyo japan rome italy\n' \
+    >"$WORK/q.txt"
+expect "accuracy on a hand-made file: exit 0" 0 acc accuracy --vectors "$TOYVEC" --questions "$WORK/q.txt"
+check "accuracy: last line '2/3 covered of 5; semantic 1/2, syntactic 1/1'" test "$(tail -n 1 "$WORK/acc.out")" = \
+    "accuracy: 0.6667 (2/3 covered of 5; semantic 0.5000, syntactic 1.0000)"
+check "accuracy: a line per section with correct/covered and total" \
+    grep -Eq '^gram1-test +1\.0000 +1/1 +2$' "$WORK/acc.out"
+# cosines: paris-rome 0.866, paris-germany 0.5, paris-france 0, paris-italy -0.342
+# (ranks 4 3 2 1); human 9 7 8 2 (ranks 4 2 3 1): Σd² = 2, rho = 1 - 6*2/(4*15) = 0.8
+printf '# a comment\nparis\trome\t9\nparis germany 7\r\nPARIS\tFrance\t8\nparis italy 2\nparis zebra 5\n' \
+    >"$WORK/p.txt"
+expect "wordsim on a hand-made file: exit 0" 0 ws wordsim --pairs "$WORK/p.txt" --vectors "$TOYVEC"
+check "wordsim: last line 'spearman: 0.8000 (4/5 pairs)'" \
+    test "$(tail -n 1 "$WORK/ws.out")" = "spearman: 0.8000 (4/5 pairs)"
+expect "accuracy without --questions: exit 2" 2 accnoq accuracy --vectors "$TOYVEC"
+check "accuracy without --questions: the message names --questions" grep -q -- '--questions FILE is required' \
+    "$WORK/accnoq.err"
+expect "wordsim with a stray argument: exit 2" 2 wsarg wordsim --pairs "$WORK/p.txt" extra
+expect "accuracy on a missing questions file: exit 1" 1 accmiss accuracy --vectors "$TOYVEC" \
+    --questions "$WORK/none.txt"
+printf 'paris rome 9\nparis rome\n' >"$WORK/badp.txt"
+expect "wordsim on a malformed pairs file: exit 1" 1 wsbad wordsim --vectors "$TOYVEC" --pairs "$WORK/badp.txt"
+check "the malformed-line message names file:line" grep -q "badp.txt:2: " "$WORK/wsbad.err"
+
+EVAL=${DLFS2_EVAL:-${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/eval}
+if [ -f "$EVAL/questions-words.txt" ] && [ -f "$EVAL/wordsim353.tsv" ]; then
+    expect "accuracy on questions-words.txt: exit 0" 0 accreal accuracy --vectors "$VEC" \
+        --questions "$EVAL/questions-words.txt"
+    check "accuracy on questions-words.txt: last line format, 'of 19544'" grep -Eq \
+        '^accuracy: [01]\.[0-9]{4} \([0-9]+/[0-9]+ covered of 19544; semantic [01]\.[0-9]{4}, syntactic [01]\.[0-9]{4}\)$' \
+        "$WORK/accreal.out"
+    expect "wordsim on wordsim353.tsv: exit 0" 0 wsreal wordsim --vectors "$VEC" --pairs "$EVAL/wordsim353.tsv"
+    check "wordsim on wordsim353.tsv: last line format, '/353 pairs'" grep -Eq \
+        '^spearman: (-?[01]\.[0-9]{4}|nan) \([0-9]+/353 pairs\)$' "$WORK/wsreal.out"
+else
+    for what in "accuracy on questions-words.txt: exit 0" "accuracy: last line, 'of 19544'" \
+            "wordsim on wordsim353.tsv: exit 0" "wordsim: last line, '/353 pairs'"; do
+        skip "$what" "no $EVAL/questions-words.txt and wordsim353.tsv (set DLFS2_EVAL)"
+    done
+fi
 
 # --- gradcheck ---------------------------------------------------------------
 expect "gradcheck all: exit 0" 0 gc gradcheck all --seed 3

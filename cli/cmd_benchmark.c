@@ -1,0 +1,215 @@
+/*
+ * cmd_benchmark.c — `dlfs2 accuracy` and `dlfs2 wordsim`: the standard
+ * word-vector benchmarks over vectors in word2vec's text format
+ * (datasets/vectors.h). `accuracy` is word2vec.c's compute-accuracy and
+ * gensim's evaluate_word_analogies on the Google analogy questions
+ * (evaluation/analogy.h); `wordsim` is gensim's evaluate_word_pairs on
+ * WordSim-353-style pairs (evaluation/wordsim.h).
+ *
+ * The last line of each is meant for scripts:
+ *
+ *     accuracy: 0.0163 (77/4716 covered of 19544; semantic 0.0115, syntactic 0.0176)
+ *     spearman: 0.1465 (237/353 pairs)
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli/cli.h"
+#include "common/tensor.h"
+#include "common/vocab.h"
+#include "datasets/vectors.h"
+#include "evaluation/analogy.h"
+#include "evaluation/wordsim.h"
+
+#define DEFAULT_VECTORS "out/vectors.txt"
+
+typedef struct BenchmarkOptions {
+    const char *vectors;  /* --vectors FILE */
+    const char *data;     /* --questions FILE or --pairs FILE */
+} BenchmarkOptions;
+
+enum { OPT_VECTORS = CLI_OPT_LONG_BASE, OPT_DATA };
+
+void usage_accuracy(void)
+{
+    fputs("Usage: dlfs2 accuracy --questions FILE [--vectors FILE]\n"
+          "\n"
+          "The Google analogy test (questions-words.txt), as word2vec's compute-accuracy\n"
+          "and gensim's evaluate_word_analogies run it: for every question 'a b c d' whose\n"
+          "four words are in the vocabulary (looked up case-insensitively), the answer is\n"
+          "the word w other than a, b, c with the highest cos(w, b - a + c) on unit-length\n"
+          "vectors (3CosAdd); it is correct when it is d. Questions with a word outside the\n"
+          "vocabulary are skipped. Sections named gram* are syntactic, the others semantic.\n"
+          "\n"
+          "Prints a line per section (accuracy = correct/covered, and the section's total),\n"
+          "the semantic, syntactic and overall totals, and last a line\n"
+          "  accuracy: 0.0163 (77/4716 covered of 19544; semantic 0.0115, syntactic 0.0176)\n"
+          "(0.0000 where nothing is covered).\n"
+          "\n"
+          "Options:\n"
+          "  --questions FILE  the questions: ': section' lines and 'a b c d' lines (required)\n"
+          "  --vectors FILE    word vectors in word2vec text format (" DEFAULT_VECTORS ")\n"
+          "  -h, --help        show this help\n",
+          stdout);
+}
+
+void usage_wordsim(void)
+{
+    fputs("Usage: dlfs2 wordsim --pairs FILE [--vectors FILE]\n"
+          "\n"
+          "Word similarity, as gensim's evaluate_word_pairs: Spearman's rank correlation\n"
+          "(ties get the average of their ranks) between the cosine similarity of the two\n"
+          "words' vectors and the human score, over the pairs whose two words are in the\n"
+          "vocabulary (looked up case-insensitively); also Pearson's r of the raw values.\n"
+          "\n"
+          "Prints pearson, the number of pairs skipped, and last a line\n"
+          "  spearman: 0.1465 (237/353 pairs)\n"
+          "(pairs used / pairs in the file; 'nan' when fewer than 2 pairs are used).\n"
+          "\n"
+          "Options:\n"
+          "  --pairs FILE     'word1 word2 score' lines, tab- or space-separated, '#' comments\n"
+          "                   (WordSim-353's wordsim353.tsv) (required)\n"
+          "  --vectors FILE   word vectors in word2vec text format (" DEFAULT_VECTORS ")\n"
+          "  -h, --help       show this help\n",
+          stdout);
+}
+
+/*
+ * Parses `dlfs2 CMD --DATA FILE [--vectors FILE]`. Returns -1 after
+ * printing the help (exit 0), 0 to go on, or CLI_EXIT_USAGE.
+ */
+static int parse_benchmark_args(const char *cmd, const char *data_option, void (*usage)(void), int argc,
+                                char **argv, BenchmarkOptions *o)
+{
+    const struct option options[] = {
+        {"vectors", required_argument, NULL, OPT_VECTORS},
+        {data_option, required_argument, NULL, OPT_DATA},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    *o = (BenchmarkOptions){.vectors = DEFAULT_VECTORS};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        switch (c) {
+        case 'h': usage(); return -1;
+        case OPT_VECTORS: o->vectors = optarg; break;
+        case OPT_DATA: o->data = optarg; break;
+        default: return cli_getopt_error(cmd, c, argv);
+        }
+    }
+    if (optind < argc) {
+        cli_error("%s: unexpected argument '%s' (see 'dlfs2 %s --help')", cmd, argv[optind], cmd);
+        return CLI_EXIT_USAGE;
+    }
+    if (!o->data) {
+        cli_error("%s: --%s FILE is required (see 'dlfs2 %s --help')", cmd, data_option, cmd);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* Reads the vectors; prints why on failure. Returns an exit status. */
+static int load_vectors(const char *path, Vocab *vocab, Tensor *W)
+{
+    DlfsError err = {0};
+    vocab_init(vocab);
+    if (vectors_load_text(path, vocab, W, &err) != DLFS_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    printf("vectors: %s (%d words, %d dimensions)\n", path, (int)vocab->size, W->shape[1]);
+    return CLI_EXIT_OK;
+}
+
+/* One row of the accuracy table. */
+static void print_row(const char *name, size_t correct, size_t covered, size_t total)
+{
+    char counts[48];
+    snprintf(counts, sizeof counts, "%zu/%zu", correct, covered);
+    printf("%-28s %8.4f %15s %7zu\n", name, analogy_fraction(correct, covered), counts, total);
+}
+
+static void print_accuracy(const AnalogyResult *r)
+{
+    printf("%-28s %8s %15s %7s\n", "section", "accuracy", "correct/covered", "total");
+    for (size_t i = 0; i < r->n_sections; i++) {
+        const AnalogySection *s = &r->sections[i];
+        print_row(s->name, s->correct, s->covered, s->total);
+    }
+    print_row("semantic", r->semantic_correct, r->semantic_covered, r->semantic_total);
+    print_row("syntactic", r->syntactic_correct, r->syntactic_covered, r->syntactic_total);
+    print_row("total", r->correct, r->covered, r->total);
+    printf("skipped: %zu questions with a word outside the vocabulary\n", r->total - r->covered);
+    printf("accuracy: %.4f (%zu/%zu covered of %zu; semantic %.4f, syntactic %.4f)\n",
+           analogy_fraction(r->correct, r->covered), r->correct, r->covered, r->total,
+           analogy_fraction(r->semantic_correct, r->semantic_covered),
+           analogy_fraction(r->syntactic_correct, r->syntactic_covered));
+}
+
+int cmd_accuracy(int argc, char **argv)
+{
+    BenchmarkOptions o;
+    int rc = parse_benchmark_args("accuracy", "questions", usage_accuracy, argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+
+    Vocab vocab;
+    Tensor W = {0};
+    AnalogyResult result;
+    analogy_result_init(&result);
+    rc = load_vectors(o.vectors, &vocab, &W);
+    if (rc == CLI_EXIT_OK) {
+        DlfsError err = {0};
+        printf("questions: %s\n", o.data);
+        if (analogy_accuracy(&result, o.data, &vocab, W.data, W.shape[0], W.shape[1], 0, &err) == DLFS_OK) {
+            print_accuracy(&result);
+        } else {
+            cli_error("%s", err.msg);
+            rc = CLI_EXIT_RUNTIME;
+        }
+    }
+    analogy_result_free(&result);
+    tensor_free(&W);
+    vocab_free(&vocab);
+    return rc;
+}
+
+/* x with 4 decimals, or "nan" (glibc would print "-nan" for a negative NaN). */
+static const char *format_corr(double x, char *buf, size_t size)
+{
+    if (isnan(x))
+        snprintf(buf, size, "nan");
+    else
+        snprintf(buf, size, "%.4f", x);
+    return buf;
+}
+
+int cmd_wordsim(int argc, char **argv)
+{
+    BenchmarkOptions o;
+    int rc = parse_benchmark_args("wordsim", "pairs", usage_wordsim, argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+
+    Vocab vocab;
+    Tensor W = {0};
+    rc = load_vectors(o.vectors, &vocab, &W);
+    if (rc == CLI_EXIT_OK) {
+        DlfsError err = {0};
+        WordSimResult r;
+        printf("pairs: %s\n", o.data);
+        if (wordsim_evaluate(&r, o.data, &vocab, W.data, W.shape[0], W.shape[1], &err) == DLFS_OK) {
+            char buf[32];
+            printf("pearson: %s\n", format_corr(r.pearson, buf, sizeof buf));
+            printf("skipped: %zu pairs with a word outside the vocabulary\n", r.skipped);
+            printf("spearman: %s (%zu/%zu pairs)\n", format_corr(r.spearman, buf, sizeof buf), r.used, r.total);
+        } else {
+            cli_error("%s", err.msg);
+            rc = CLI_EXIT_RUNTIME;
+        }
+    }
+    tensor_free(&W);
+    vocab_free(&vocab);
+    return rc;
+}

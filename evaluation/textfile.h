@@ -1,0 +1,49 @@
+/*
+ * textfile.h — line-by-line reading of the small text files the benchmarks
+ * use (analogy questions, word-pair similarities), shared by
+ * evaluation/analogy.c and evaluation/wordsim.c.
+ *
+ * The whole file is read into memory; lines are cut in place. Fields are
+ * separated by any run of spaces, tabs, '\r', '\v' or '\f', so CRLF files
+ * read like LF files and tab- or space-separated columns alike.
+ */
+#ifndef DLFS2_EVALUATION_TEXTFILE_H
+#define DLFS2_EVALUATION_TEXTFILE_H
+
+#include <stddef.h>
+
+#include "common/status.h"
+
+typedef struct TextFile {
+    const char *path;   /* borrowed, for messages */
+    char *text;         /* the file's bytes plus a NUL; owned */
+    char *cur;          /* start of the next line */
+    char *end;          /* text + length */
+    size_t lineno;      /* 1-based number of the line last returned; 0 before the first */
+} TextFile;
+
+/*
+ * Reads the file at path (borrowed; must outlive self) into self, skipping a
+ * UTF-8 byte-order mark. Errors: DLFS_ERR_IO (cannot open or read; the
+ * message names the path), DLFS_ERR_FORMAT (a NUL byte: "path:line: NUL
+ * byte"). On error self holds nothing to free. Free with text_file_close.
+ */
+int text_file_open(TextFile *self, const char *path, DlfsError *err) DLFS_WARN_UNUSED;
+
+/* Releases the text; safe on a closed or zeroed TextFile. */
+void text_file_close(TextFile *self);
+
+/*
+ * The next line, NUL-terminated in place (its '\n' removed), with
+ * self->lineno counting it; NULL at the end of the file. A missing final
+ * newline is accepted. The line points into self->text.
+ */
+char *text_file_next_line(TextFile *self);
+
+/*
+ * The next field of a NUL-terminated line, NUL-terminated in place, with
+ * *cur advanced past it; NULL when only separators are left.
+ */
+char *text_next_field(char **cur);
+
+#endif
