@@ -30,7 +30,7 @@ LIB=$(find "$STAGE" -name 'libdlfs2.so' | head -n 1)
 check "dlfs2.pc and libdlfs2.so are installed" test -n "$PC" -a -n "$LIB"
 check "headers are installed under include/dlfs2/<folder>/" sh -c '
     for h in common/param.h layers/embedding.h layers/matmul.h models/cbow.h \
-             datasets/vectors.h gradcheck/gradcheck.h; do
+             datasets/vectors.h evaluation/analogy.h gradcheck/gradcheck.h; do
         [ -n "$(find "$1" -path "*/include/dlfs2/$h")" ] || { echo "# missing $h"; exit 1; }
     done' - "$STAGE"
 
