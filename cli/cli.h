@@ -1,7 +1,7 @@
 /*
  * cli.h — declarations shared by the files of the dlfs2 program: the
- * subcommands (cli/cmd_train.c, cli/cmd_eval.c) and the option helpers in
- * cli/dlfs2.c.
+ * subcommands (cli/cmd_train.c, cli/cmd_eval.c, cli/cmd_convert.c,
+ * cli/cmd_gradcheck.c) and the option helpers in cli/dlfs2.c.
  *
  * Every subcommand takes (argc, argv) with argv[0] the subcommand's name and
  * returns the process exit status: CLI_EXIT_OK, CLI_EXIT_RUNTIME (a file,
@@ -29,6 +29,7 @@ int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_gradcheck(int argc, char **argv);
 
 /* Their usage texts, printed to stdout by --help and by `dlfs2 help CMD`. */
@@ -36,6 +37,7 @@ void usage_train(void);
 void usage_eval(void);
 void usage_similar(void);
 void usage_analogy(void);
+void usage_convert(void);
 void usage_gradcheck(void);
 
 /* Prints "dlfs2: <message>\n" to stderr. */

@@ -4,8 +4,9 @@
  *
  *     dlfs2 train    ch04/train.py: train CBOW or skip-gram (cli/cmd_train.c)
  *     dlfs2 eval     ch04/eval.py: similar words and analogies (cli/cmd_eval.c)
- *     dlfs2 similar  common/util.py most_similar for one word
- *     dlfs2 analogy  common/util.py analogy for one question
+ *     dlfs2 similar  common/util.py most_similar for one word, or one per line of stdin
+ *     dlfs2 analogy  common/util.py analogy for one question, or one per line of stdin
+ *     dlfs2 convert  word vectors from word2vec's text format to binary or back
  *     dlfs2 gradcheck  numerical against analytic gradients of every layer and model
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
@@ -31,6 +32,7 @@ static const Command commands[] = {
     {"eval", cmd_eval, usage_eval},
     {"similar", cmd_similar, usage_similar},
     {"analogy", cmd_analogy, usage_analogy},
+    {"convert", cmd_convert, usage_convert},
     {"gradcheck", cmd_gradcheck, usage_gradcheck},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
@@ -46,6 +48,7 @@ static void usage_main(void)
           "  eval      the textbook's ch04/eval.py: similar words and analogies\n"
           "  similar   the words most similar to WORD\n"
           "  analogy   answer A:B = C:?\n"
+          "  convert   word vectors from word2vec's text format to binary, or back\n"
           "  gradcheck check every layer's and model's backward against numerical gradients\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
