@@ -276,13 +276,14 @@ static void test_load_malformed(void **state)
         size_t data_len;    /* bytes of data_0_5 after the header */
         const char *what;
     } cases[] = {
-        {0, "", 0, 0, "not a .npy file"},
-        {0, "\x93NUMP", 5, 0, "not a .npy file"},
-        {0, "\x93NUMPX\x01\x00\x10\x00", 10, 0, "not a .npy file"},
-        {0, "PK\x03\x04 a zip, maybe an .npz", 30, 0, "not a .npy file"},
-        {0, "\x93NUMPY\x01\x00\x10", 9, 0, "ends in the header length"},
-        {0, "\x93NUMPY\x09\x00\x10\x00", 10, 0, "unknown .npy format version 9.0"},
-        {0, "\x93NUMPY\x01\x00\x40\x00{'descr'", 17, 0, "header of 64 bytes runs past the end of the file (17 bytes)"},
+#define RAW(bytes, what) {0, bytes, sizeof bytes - 1, 0, what}
+        RAW("", "not a .npy file"),
+        RAW("\x93NUMP", "not a .npy file"),
+        RAW("\x93NUMPX\x01\x00\x10\x00", "not a .npy file"),
+        RAW("PK\x03\x04 a zip, maybe an .npz", "not a .npy file"),
+        RAW("\x93NUMPY\x01\x00\x10", "ends in the header length"),
+        RAW("\x93NUMPY\x09\x00\x10\x00", "unknown .npy format version 9.0"),
+        RAW("\x93NUMPY\x01\x00\x40\x00{'descr'", "header of 64 bytes runs past the end of the file (18 bytes)"),
         {1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }  ", 0, 24, "does not end in a newline"},
         {1, "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }\n", 0, 24, "descr '<f8' is not '<f4'"},
         {1, "{'descr': '>f4', 'fortran_order': False, 'shape': (2, 3), }\n", 0, 24, "descr '>f4' is not '<f4'"},
@@ -308,6 +309,7 @@ static void test_load_malformed(void **state)
          "0 bytes of data, shape (2, 3) float32 needs 24"},
         {1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 5), }\n", 0, 24,
          "24 bytes of data, 4 more than shape (1, 5) float32 needs"},
+#undef RAW
     };
     char path[PATH_MAX + 32];
     snprintf(path, sizeof path, "%s", path_in(f, "bad.npy"));
