@@ -1,7 +1,7 @@
 /*
  * cli.h — declarations shared by the files of the dlfs2 program: the
  * subcommands (cli/cmd_train.c, cli/cmd_eval.c, cli/cmd_benchmark.c,
- * cli/cmd_gradcheck.c) and the option helpers in
+ * cli/cmd_convert.c, cli/cmd_gradcheck.c) and the option helpers in
  * cli/dlfs2.c.
  *
  * Every subcommand takes (argc, argv) with argv[0] the subcommand's name and
@@ -32,6 +32,7 @@ int cmd_similar(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
 int cmd_accuracy(int argc, char **argv);
 int cmd_wordsim(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
 int cmd_gradcheck(int argc, char **argv);
 
 /* Their usage texts, printed to stdout by --help and by `dlfs2 help CMD`. */
@@ -41,6 +42,7 @@ void usage_similar(void);
 void usage_analogy(void);
 void usage_accuracy(void);
 void usage_wordsim(void);
+void usage_convert(void);
 void usage_gradcheck(void);
 
 /* Prints "dlfs2: <message>\n" to stderr. */

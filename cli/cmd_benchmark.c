@@ -1,6 +1,6 @@
 /*
  * cmd_benchmark.c — `dlfs2 accuracy` and `dlfs2 wordsim`: the standard
- * word-vector benchmarks over vectors in word2vec's text format
+ * word-vector benchmarks over word vectors in word2vec's text or binary format
  * (datasets/vectors.h). `accuracy` is word2vec.c's compute-accuracy and
  * gensim's evaluate_word_analogies on the Google analogy questions
  * (evaluation/analogy.h); `wordsim` is gensim's evaluate_word_pairs on
@@ -50,7 +50,7 @@ void usage_accuracy(void)
           "\n"
           "Options:\n"
           "  --questions FILE  the questions: ': section' lines and 'a b c d' lines (required)\n"
-          "  --vectors FILE    word vectors in word2vec text format (" DEFAULT_VECTORS ")\n"
+          "  --vectors FILE    word vectors, word2vec text or binary (" DEFAULT_VECTORS ")\n"
           "  -h, --help        show this help\n",
           stdout);
 }
@@ -71,7 +71,7 @@ void usage_wordsim(void)
           "Options:\n"
           "  --pairs FILE     'word1 word2 score' lines, tab- or space-separated, '#' comments\n"
           "                   (WordSim-353's wordsim353.tsv) (required)\n"
-          "  --vectors FILE   word vectors in word2vec text format (" DEFAULT_VECTORS ")\n"
+          "  --vectors FILE   word vectors, word2vec text or binary (" DEFAULT_VECTORS ")\n"
           "  -h, --help       show this help\n",
           stdout);
 }
@@ -116,7 +116,7 @@ static int load_vectors(const char *path, Vocab *vocab, Tensor *W)
 {
     DlfsError err = {0};
     vocab_init(vocab);
-    if (vectors_load_text(path, vocab, W, &err) != DLFS_OK) {
+    if (vectors_load(path, vocab, W, &err) != DLFS_OK) {
         cli_error("%s", err.msg);
         return CLI_EXIT_RUNTIME;
     }

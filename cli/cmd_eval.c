@@ -1,8 +1,9 @@
 /*
  * cmd_eval.c — `dlfs2 eval`, `dlfs2 similar` and `dlfs2 analogy`: the
  * textbook's ch04/eval.py and the printing of common/util.py's
- * most_similar and analogy, over word vectors in word2vec's text format
- * (datasets/vectors.h) instead of cbow_params.pkl.
+ * most_similar and analogy, over word vectors in either of word2vec's
+ * formats, text or binary (datasets/vectors.h vectors_load), instead of
+ * cbow_params.pkl.
  *
  * Output, as the textbook prints it:
  *
@@ -14,13 +15,22 @@
  *
  * each block preceded by an empty line. Scores are printed with the fewest
  * digits that read back as the same float32, as NumPy prints a float32.
+ *
+ * `similar` without WORD and `analogy` without A B C read their queries
+ * from stdin, one per line, and answer each in the same format; an unknown
+ * word or a line with the wrong number of words prints its one-line
+ * message and the next line is read. The exit status at the end of input
+ * is 0 if every query was answered, 1 otherwise.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "common/check.h"
@@ -68,7 +78,7 @@ static const struct option eval_options[] = {
 };
 
 #define VECTOR_OPTIONS_HELP                                                       \
-    "  --vectors FILE   word vectors in word2vec text format (" DEFAULT_VECTORS ")\n" \
+    "  --vectors FILE   word vectors in word2vec text or binary format (" DEFAULT_VECTORS ")\n" \
     "  --top N          how many answers to print (5)\n"                              \
     "  -h, --help       show this help\n"
 
@@ -86,10 +96,14 @@ void usage_eval(void)
 
 void usage_similar(void)
 {
-    fputs("Usage: dlfs2 similar WORD [OPTIONS]\n"
+    fputs("Usage: dlfs2 similar [WORD] [OPTIONS]\n"
           "\n"
           "Prints the words whose vectors have the highest cosine similarity to WORD's\n"
           "(common/util.py most_similar).\n"
+          "\n"
+          "Without WORD, reads one word per line from standard input and answers each the\n"
+          "same way; an unknown word prints its message and the next line is read. The\n"
+          "exit status at the end of input is 0 if every query was answered, else 1.\n"
           "\n"
           "Options:\n" VECTOR_OPTIONS_HELP,
           stdout);
@@ -97,10 +111,14 @@ void usage_similar(void)
 
 void usage_analogy(void)
 {
-    fputs("Usage: dlfs2 analogy A B C [OPTIONS]\n"
+    fputs("Usage: dlfs2 analogy [A B C] [OPTIONS]\n"
           "\n"
           "Answers \"A is to B as C is to ?\": the words closest to normalize(B - A + C)\n"
           "by dot product (common/util.py analogy).\n"
+          "\n"
+          "Without A B C, reads three words per line from standard input and answers each\n"
+          "the same way; an unknown word prints its message and the next line is read. The\n"
+          "exit status at the end of input is 0 if every query was answered, else 1.\n"
           "\n"
           "Options:\n" VECTOR_OPTIONS_HELP,
           stdout);
@@ -118,11 +136,12 @@ static int add_word(const char *cmd, EvalOptions *o, size_t n_words, const char 
 }
 
 /*
- * Parses the options of subcommand cmd, which takes exactly n_words words.
- * Returns -1 after printing the help (exit 0), 0 to go on, or CLI_EXIT_USAGE.
+ * Parses the options of subcommand cmd, which takes exactly n_words words,
+ * or none when or_none (the queries then come from stdin). Returns -1 after
+ * printing the help (exit 0), 0 to go on, or CLI_EXIT_USAGE.
  */
-static int parse_eval_args(const char *cmd, void (*usage)(void), size_t n_words, int argc,
-                           char **argv, EvalOptions *o)
+static int parse_eval_args(const char *cmd, void (*usage)(void), size_t n_words, bool or_none,
+                           int argc, char **argv, EvalOptions *o)
 {
     *o = (EvalOptions){.vectors = DEFAULT_VECTORS, .top = DEFAULT_TOP};
     opterr = 0;
@@ -137,7 +156,7 @@ static int parse_eval_args(const char *cmd, void (*usage)(void), size_t n_words,
         }
     }
     for (; rc == 0 && optind < argc; optind++) rc = add_word(cmd, o, n_words, argv[optind]);
-    if (rc == 0 && o->n_words < n_words) {
+    if (rc == 0 && o->n_words < n_words && !(or_none && o->n_words == 0)) {
         cli_error("%s: expected %zu word%s, got %zu (see 'dlfs2 %s --help')", cmd, n_words,
                   n_words == 1 ? "" : "s", o->n_words, cmd);
         rc = CLI_EXIT_USAGE;
@@ -151,7 +170,7 @@ static int load_vectors(const EvalOptions *o, WordVectors *wv)
     DlfsError err = {0};
     *wv = (WordVectors){.path = o->vectors};
     vocab_init(&wv->vocab);
-    if (vectors_load_text(o->vectors, &wv->vocab, &wv->W, &err) != DLFS_OK) {
+    if (vectors_load(o->vectors, &wv->vocab, &wv->W, &err) != DLFS_OK) {
         cli_error("%s", err.msg);
         return CLI_EXIT_RUNTIME;
     }
@@ -248,11 +267,70 @@ static void run_eval(WordVectors *wv)
     }
 }
 
+/*
+ * Answers the queries on stdin, n_words words a line (blank lines are
+ * skipped), each as the one-shot form does: print_similar for one word,
+ * print_analogy for three. An unknown word or a line with another number
+ * of words prints one message and the next line is read. prompt goes to
+ * stderr before each line when stdin is a terminal. Returns CLI_EXIT_OK if
+ * every query was answered, else CLI_EXIT_RUNTIME.
+ */
+static int run_stdin_queries(WordVectors *wv, const char *cmd, size_t n_words, const char *prompt)
+{
+    const bool tty = isatty(STDIN_FILENO);
+    int rc = CLI_EXIT_OK;
+    char *line = NULL;
+    size_t cap = 0;
+    long lineno = 0;
+    for (;;) {
+        if (tty) {
+            fputs(prompt, stderr);
+            fflush(stderr);
+        }
+        if (getline(&line, &cap, stdin) < 0) break;
+        lineno++;
+        const char *words[3] = {NULL, NULL, NULL};
+        size_t n = 0;
+        char *save = NULL;
+        for (char *w = strtok_r(line, " \t\r\n\v\f", &save); w; w = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+            if (n < 3) words[n] = w;
+            n++;
+        }
+        if (n == 0) continue;
+        if (n != n_words) {
+            cli_error("%s: line %ld: expected %zu word%s, got %zu", cmd, lineno, n_words,
+                      n_words == 1 ? "" : "s", n);
+            rc = CLI_EXIT_RUNTIME;
+            continue;
+        }
+        bool known = true;
+        for (size_t k = 0; k < n_words && known; k++) {
+            words[k] = resolve_word(wv, words[k]);
+            known = words[k] != NULL;
+        }
+        if (!known) {
+            rc = CLI_EXIT_RUNTIME;
+            continue;
+        }
+        if (n_words == 1)
+            print_similar(wv, words[0]);
+        else
+            print_analogy(wv, words[0], words[1], words[2]);
+    }
+    if (ferror(stdin)) {
+        cli_error("%s: cannot read standard input: %s", cmd, strerror(errno));
+        rc = CLI_EXIT_RUNTIME;
+    }
+    if (tty) fputc('\n', stderr);
+    free(line);
+    return rc;
+}
+
 int cmd_eval(int argc, char **argv)
 {
     EvalOptions o;
     WordVectors wv;
-    int rc = parse_eval_args("eval", usage_eval, 0, argc, argv, &o);
+    int rc = parse_eval_args("eval", usage_eval, 0, false, argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
     rc = load_vectors(&o, &wv);
     if (rc == CLI_EXIT_OK) run_eval(&wv);
@@ -264,9 +342,14 @@ int cmd_similar(int argc, char **argv)
 {
     EvalOptions o;
     WordVectors wv;
-    int rc = parse_eval_args("similar", usage_similar, 1, argc, argv, &o);
+    int rc = parse_eval_args("similar", usage_similar, 1, true, argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
     rc = load_vectors(&o, &wv);
+    if (rc == CLI_EXIT_OK && o.n_words == 0) {
+        rc = run_stdin_queries(&wv, "similar", 1, "word> ");
+        word_vectors_free(&wv);
+        return rc;
+    }
     const char *query = rc == CLI_EXIT_OK ? resolve_word(&wv, o.words[0]) : NULL;
     if (query)
         print_similar(&wv, query);
@@ -280,9 +363,14 @@ int cmd_analogy(int argc, char **argv)
 {
     EvalOptions o;
     WordVectors wv;
-    int rc = parse_eval_args("analogy", usage_analogy, 3, argc, argv, &o);
+    int rc = parse_eval_args("analogy", usage_analogy, 3, true, argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
     rc = load_vectors(&o, &wv);
+    if (rc == CLI_EXIT_OK && o.n_words == 0) {
+        rc = run_stdin_queries(&wv, "analogy", 3, "a b c> ");
+        word_vectors_free(&wv);
+        return rc;
+    }
     const char *words[3] = {NULL, NULL, NULL};
     for (int k = 0; k < 3 && rc == CLI_EXIT_OK; k++) {
         words[k] = resolve_word(&wv, o.words[k]);

@@ -7,7 +7,10 @@
  * optimizers (common/optimizer.py; Adam by default, as train.py) through
  * the Trainer, which prints the textbook's progress lines. Writes OUT/loss.csv
  * (one row per printed line) and OUT/vectors.txt (W_in in word2vec's text
- * format; the textbook pickles word_vecs to cbow_params.pkl instead).
+ * format) or, with --format binary, OUT/vectors.bin (word2vec's binary
+ * format); with --save-npy also OUT/W_in.npy and OUT/W_out.npy, the model's
+ * weight matrices for NumPy. The textbook pickles word_vecs to
+ * cbow_params.pkl instead.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -27,6 +30,7 @@
 #include "common/trainer.h"
 #include "common/util.h"
 #include "common/vocab.h"
+#include "datasets/npy.h"
 #include "datasets/ptb.h"
 #include "datasets/vectors.h"
 #include "models/cbow.h"
@@ -59,6 +63,8 @@ typedef struct TrainOptions {
     const char *corpus;     /* --corpus: "ptb" or a file */
     const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
     const char *out_dir;    /* --out */
+    VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
+    bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
 } TrainOptions;
 
 /* The loaded text and what training needs from it. */
@@ -82,7 +88,7 @@ typedef struct TrainModel {
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
-    OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD,
+    OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
 };
 
 static const struct option train_options[] = {
@@ -103,6 +109,8 @@ static const struct option train_options[] = {
     {"corpus", required_argument, NULL, OPT_CORPUS},
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"out", required_argument, NULL, OPT_OUT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"save-npy", no_argument, NULL, OPT_SAVE_NPY},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -112,7 +120,8 @@ void usage_train(void)
     fputs("Usage: dlfs2 train [OPTIONS]\n"
           "\n"
           "Trains word vectors with negative sampling as ch04/train.py does and writes\n"
-          "OUT/vectors.txt (word2vec text format) and OUT/loss.csv (epoch,iter,elapsed_s,loss).\n"
+          "OUT/vectors.txt (word2vec text format; OUT/vectors.bin with --format binary)\n"
+          "and OUT/loss.csv (epoch,iter,elapsed_s,loss).\n"
           "\n"
           "Options (defaults are the textbook's):\n"
           "  --model cbow|skipgram  the model (cbow)\n"
@@ -136,6 +145,12 @@ void usage_train(void)
           "  --data-dir DIR         where PTB is kept, downloaded if missing\n"
           "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
           "  --out DIR              output directory, created if missing (./out)\n"
+          "  --format text|binary   word vectors as OUT/vectors.txt in word2vec's text format,\n"
+          "                         or as OUT/vectors.bin in its binary format (text)\n"
+          "  --save-npy             also write OUT/W_in.npy and OUT/W_out.npy, the model's two\n"
+          "                         weight matrices as float32 NumPy files, each saved as the\n"
+          "                         model holds it: (V, H) for cbow and skipgram (a model whose\n"
+          "                         W_out is (H, V) would save that as is, not transposed)\n"
           "  -h, --help             show this help\n",
           stdout);
 }
@@ -147,6 +162,7 @@ static void train_options_default(TrainOptions *o)
         .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .lr_given = false, .max_grad = 0.0,
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
+        .format = VECTORS_TEXT, .save_npy = false,
     };
 }
 
@@ -168,6 +184,15 @@ static int parse_optimizer_name(const char *text, OptimizerKind *kind)
     if (optimizer_parse_kind(text, kind) != DLFS_OK) {
         cli_error("--optimizer: expected sgd, momentum, nesterov, adagrad, rmsprop or adam, got '%s'",
                   text);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int parse_format_name(const char *text, VectorsFormat *format)
+{
+    if (vectors_format_parse(text, format) != DLFS_OK) {
+        cli_error("--format: expected text or binary, got '%s'", text);
         return CLI_EXIT_USAGE;
     }
     return 0;
@@ -196,6 +221,8 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_CORPUS: o->corpus = arg; return 0;
     case OPT_DATA_DIR: o->data_dir = arg; return 0;
     case OPT_OUT: o->out_dir = arg; return 0;
+    case OPT_FORMAT: return parse_format_name(arg, &o->format);
+    case OPT_SAVE_NPY: o->save_npy = true; return 0;
     default: return CLI_EXIT_USAGE;
     }
 }
@@ -402,16 +429,46 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     return rc;
 }
 
-/* Writes W_in to OUT/vectors.txt. Returns an exit status. */
-static int save_vectors(const char *path, const TrainData *d, const Param *W_in)
+/* Writes W_in to OUT/vectors.txt or OUT/vectors.bin. Returns an exit status. */
+static int save_vectors(const char *path, VectorsFormat format, const TrainData *d, const Param *W_in)
 {
     DlfsError err = {0};
     const int V = W_in->value.shape[0], H = W_in->value.shape[1];
-    if (vectors_save_text(path, &d->vocab, W_in->value.data, V, H, &err) != DLFS_OK) {
+    if (vectors_save(path, format, &d->vocab, W_in->value.data, V, H, &err) != DLFS_OK) {
         cli_error("cannot save the word vectors: %s", err.msg);
         return CLI_EXIT_RUNTIME;
     }
     printf("wrote %s (%d x %d)\n", path, V, H);
+    return CLI_EXIT_OK;
+}
+
+/*
+ * Writes the model's W_in and W_out, each as it holds it (the models here
+ * keep both as (V, H)), to OUT/W_in.npy and OUT/W_out.npy. Returns an exit
+ * status.
+ */
+static int save_npy_params(const char *out_dir, const Model *model)
+{
+    int saved = 0;
+    for (int i = 0; i < model->n_params; i++) {
+        const Param *p = model->params[i];
+        if (strcmp(p->name, "W_in") != 0 && strcmp(p->name, "W_out") != 0) continue;
+        DLFS_ASSERT(p->value.ndim == 2);
+        const int rows = p->value.shape[0], cols = p->value.shape[1];
+        char name[16];
+        snprintf(name, sizeof name, "%s.npy", p->name);
+        char *path = path_join(out_dir, name);
+        DlfsError err = {0};
+        const int status = npy_save_float32_2d(path, p->value.data, rows, cols, &err);
+        if (status == DLFS_OK) printf("wrote %s (%d x %d)\n", path, rows, cols);
+        free(path);
+        if (status != DLFS_OK) {
+            cli_error("cannot save the weights: %s", err.msg);
+            return CLI_EXIT_RUNTIME;
+        }
+        saved++;
+    }
+    DLFS_ASSERT(saved == 2);  /* every model here has a W_in and a W_out */
     return CLI_EXIT_OK;
 }
 
@@ -424,7 +481,7 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
         return CLI_EXIT_RUNTIME;
     }
     char *csv_path = path_join(o->out_dir, "loss.csv");
-    char *vec_path = path_join(o->out_dir, "vectors.txt");
+    char *vec_path = path_join(o->out_dir, o->format == VECTORS_BINARY ? "vectors.bin" : "vectors.txt");
     int rc = CLI_EXIT_RUNTIME;
     FILE *csv = open_loss_csv(csv_path);
     if (!csv) goto done;
@@ -434,7 +491,8 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
         rc = CLI_EXIT_RUNTIME;
     }
     if (rc != CLI_EXIT_OK) goto done;
-    rc = save_vectors(vec_path, d, m->W_in);
+    rc = save_vectors(vec_path, o->format, d, m->W_in);
+    if (rc == CLI_EXIT_OK && o->save_npy) rc = save_npy_params(o->out_dir, &m->model);
     if (rc == CLI_EXIT_OK) printf("wrote %s\n", csv_path);
 done:
     free(csv_path);

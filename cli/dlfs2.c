@@ -4,10 +4,11 @@
  *
  *     dlfs2 train    ch04/train.py: train CBOW or skip-gram (cli/cmd_train.c)
  *     dlfs2 eval     ch04/eval.py: similar words and analogies (cli/cmd_eval.c)
- *     dlfs2 similar  common/util.py most_similar for one word
- *     dlfs2 analogy  common/util.py analogy for one question
+ *     dlfs2 similar  common/util.py most_similar for one word, or one per line of stdin
+ *     dlfs2 analogy  common/util.py analogy for one question, or one per line of stdin
  *     dlfs2 accuracy the Google analogy test (cli/cmd_benchmark.c)
  *     dlfs2 wordsim  word-pair similarity: Spearman's rho (WordSim-353)
+ *     dlfs2 convert  word vectors from word2vec's text format to binary or back
  *     dlfs2 gradcheck  numerical against analytic gradients of every layer and model
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
@@ -35,6 +36,7 @@ static const Command commands[] = {
     {"analogy", cmd_analogy, usage_analogy},
     {"accuracy", cmd_accuracy, usage_accuracy},
     {"wordsim", cmd_wordsim, usage_wordsim},
+    {"convert", cmd_convert, usage_convert},
     {"gradcheck", cmd_gradcheck, usage_gradcheck},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
@@ -52,6 +54,7 @@ static void usage_main(void)
           "  analogy   answer A:B = C:?\n"
           "  accuracy  the Google analogy test: accuracy on questions-words.txt\n"
           "  wordsim   word similarity: Spearman's rho on WordSim-353-style pairs\n"
+          "  convert   word vectors from word2vec's text format to binary, or back\n"
           "  gradcheck check every layer's and model's backward against numerical gradients\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"

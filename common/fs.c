@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/check.h"
 
@@ -74,4 +75,58 @@ int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *er
     *out = buf;
     *out_len = len;
     return DLFS_OK;
+}
+
+int atomic_file_open(AtomicFile *af, const char *path, DlfsError *err)
+{
+    const size_t len = strlen(path);
+    char *tmp_path = dlfs_malloc(len + sizeof ".tmp");
+    memcpy(tmp_path, path, len);
+    memcpy(tmp_path + len, ".tmp", sizeof ".tmp");
+    *af = (AtomicFile){0};
+    FILE *fp = fopen(tmp_path, "wb");
+    if (!fp) {
+        const int rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot create %s: %s", path, tmp_path,
+                                 strerror(errno));
+        free(tmp_path);
+        return rc;
+    }
+    af->fp = fp;
+    af->tmp_path = tmp_path;
+    af->path = dlfs_malloc(len + 1);
+    memcpy(af->path, path, len + 1);
+    return DLFS_OK;
+}
+
+void atomic_file_abort(AtomicFile *af)
+{
+    if (af->fp) fclose(af->fp);
+    if (af->tmp_path) unlink(af->tmp_path);
+    free(af->tmp_path);
+    free(af->path);
+    *af = (AtomicFile){0};
+}
+
+int atomic_file_commit(AtomicFile *af, DlfsError *err)
+{
+    DLFS_ASSERT(af->fp != NULL);
+    int rc = DLFS_OK;
+    FILE *fp = af->fp;
+    af->fp = NULL;
+    /* errno from the failing call; ferror alone leaves none, so say so. */
+    errno = 0;
+    const int bad = ferror(fp) || fflush(fp) != 0 || fsync(fileno(fp)) != 0;
+    const int e = errno;
+    if (fclose(fp) != 0 || bad) {
+        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot write %s: %s", af->path, af->tmp_path,
+                       strerror(bad ? (e ? e : EIO) : errno));
+    } else if (rename(af->tmp_path, af->path) != 0) {
+        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot rename %s to it: %s", af->path, af->tmp_path,
+                       strerror(errno));
+    } else {
+        free(af->tmp_path);  /* renamed: nothing left to remove */
+        af->tmp_path = NULL;
+    }
+    atomic_file_abort(af);
+    return rc;
 }

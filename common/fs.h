@@ -5,6 +5,7 @@
 #define DLFS2_COMMON_FS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/status.h"
 
@@ -22,5 +23,35 @@ int make_dirs(const char *dir, DlfsError *err) DLFS_WARN_UNUSED;
  * (cannot open or read; the message names the path), with *out NULL.
  */
 int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * A file written in place of another all at once: the bytes go to
+ * "path.tmp", which atomic_file_commit flushes to disk (fsync) and renames
+ * over path, so a reader sees the old file or the whole new one, and a
+ * failure leaves an existing file at path alone.
+ */
+typedef struct AtomicFile {
+    FILE *fp;          /* write here (opened "wb"); NULL once committed or aborted */
+    char *path;        /* the final path; owned */
+    char *tmp_path;    /* path + ".tmp"; owned */
+} AtomicFile;
+
+/*
+ * Creates path.tmp (replacing one left by an earlier crash) and opens it
+ * for writing into af->fp. Errors: DLFS_ERR_IO ("cannot save PATH: cannot
+ * create PATH.tmp: why"), with af cleared so atomic_file_abort is a no-op.
+ */
+int atomic_file_open(AtomicFile *af, const char *path, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * Checks af->fp for write errors, flushes, fsyncs, closes and renames
+ * path.tmp to path. Errors: DLFS_ERR_IO ("cannot save PATH: cannot write
+ * PATH.tmp: why" or "... cannot rename PATH.tmp to it: why"), after which
+ * path.tmp is gone and path untouched. Either way af is released.
+ */
+int atomic_file_commit(AtomicFile *af, DlfsError *err) DLFS_WARN_UNUSED;
+
+/* Closes and removes path.tmp and releases af; a no-op after commit or a failed open. */
+void atomic_file_abort(AtomicFile *af);
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * vectors.c — word vectors in word2vec's text format (see vectors.h): the
- * layout word2vec.c writes with -binary 0 ("V H" header, then one
- * "word v1 ... vH" line per word) and gensim reads with
- * KeyedVectors.load_word2vec_format(binary=False). It stands in for the
- * pickle the textbook's ch04/train.py writes (word_vecs, word_to_id,
+ * vectors.c — word vectors in word2vec's text and binary formats (see
+ * vectors.h): the layouts word2vec.c writes with -binary 0 and -binary 1
+ * ("V H" header, then per word "word v1 ... vH\n" or "word " + H raw
+ * float32 + "\n") and gensim reads with
+ * KeyedVectors.load_word2vec_format(binary=False / True). It stands in for
+ * the pickle the textbook's ch04/train.py writes (word_vecs, word_to_id,
  * id_to_word), in a form other tools can read.
  */
 #include "datasets/vectors.h"
@@ -15,8 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <strings.h>
 
 #include "common/check.h"
 #include "common/fs.h"
@@ -27,11 +27,40 @@ static int is_blank(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+int vectors_format_parse(const char *name, VectorsFormat *format)
 {
-    DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
+    if (strcmp(name, "text") == 0)
+        *format = VECTORS_TEXT;
+    else if (strcmp(name, "binary") == 0)
+        *format = VECTORS_BINARY;
+    else
+        return DLFS_ERR_ARG;
+    return DLFS_OK;
+}
 
-    /* Refuse what could not be read back, before any file is touched. */
+const char *vectors_format_name(VectorsFormat format)
+{
+    return format == VECTORS_BINARY ? "binary" : "text";
+}
+
+int vectors_format_from_path(const char *path, VectorsFormat *format)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base) return DLFS_ERR_ARG;  /* no extension, or a dot file like ".bin" */
+    if (strcasecmp(dot, ".bin") == 0)
+        *format = VECTORS_BINARY;
+    else if (strcasecmp(dot, ".txt") == 0)
+        *format = VECTORS_TEXT;
+    else
+        return DLFS_ERR_ARG;
+    return DLFS_OK;
+}
+
+/* Refuses, before any file is touched, what could not be read back: either format. */
+static int check_savable(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+{
     for (int i = 0; i < V; i++) {
         const char *word = vocab_word(vocab, i);
         if (!*word) return dlfs_fail(err, DLFS_ERR_ARG, "cannot save %s: word %d is empty", path, i);
@@ -45,53 +74,77 @@ int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int 
             return dlfs_fail(err, DLFS_ERR_NUMERIC, "cannot save %s: row %zu ('%.100s') value %zu is %g", path,
                              k / (size_t)H, vocab_word(vocab, (int32_t)(k / (size_t)H)), k % (size_t)H + 1,
                              (double)W[k]);
+    return DLFS_OK;
+}
 
-    int rc;
-    int tmp_created = 0;
-    FILE *fp = NULL;
-    const size_t path_len = strlen(path);
-    char *tmp_path = dlfs_malloc(path_len + sizeof ".tmp");
-    memcpy(tmp_path, path, path_len);
-    memcpy(tmp_path + path_len, ".tmp", sizeof ".tmp");
+int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+{
+    DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
+    int rc = check_savable(path, vocab, W, V, H, err);
+    if (rc) return rc;
 
-    fp = fopen(tmp_path, "w");
-    if (!fp) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot create %s: %s", path, tmp_path, strerror(errno));
-        goto fail;
-    }
-    tmp_created = 1;
-
-    fprintf(fp, "%d %d\n", V, H);
-    for (int i = 0; i < V && !ferror(fp); i++) {
-        fputs(vocab_word(vocab, i), fp);
+    AtomicFile af;
+    rc = atomic_file_open(&af, path, err);
+    if (rc) return rc;
+    fprintf(af.fp, "%d %d\n", V, H);
+    for (int i = 0; i < V && !ferror(af.fp); i++) {
+        fputs(vocab_word(vocab, i), af.fp);
         const float *row = W + (size_t)i * (size_t)H;
         /* %.9g: 9 significant digits read back to the same float32. */
-        for (int j = 0; j < H; j++) fprintf(fp, " %.9g", (double)row[j]);
-        fputc('\n', fp);
+        for (int j = 0; j < H; j++) fprintf(af.fp, " %.9g", (double)row[j]);
+        fputc('\n', af.fp);
     }
-    if (ferror(fp) || fflush(fp) != 0 || fsync(fileno(fp)) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot write %s: %s", path, tmp_path, strerror(errno));
-        goto fail;
-    }
-    FILE *closing = fp;
-    fp = NULL;
-    if (fclose(closing) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot write %s: %s", path, tmp_path, strerror(errno));
-        goto fail;
-    }
-    if (rename(tmp_path, path) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot save %s: cannot rename %s to it: %s", path, tmp_path,
-                       strerror(errno));
-        goto fail;
-    }
-    tmp_created = 0;
-    rc = DLFS_OK;
+    return atomic_file_commit(&af, err);
+}
 
-fail:
-    if (fp) fclose(fp);
-    if (tmp_created) unlink(tmp_path);
-    free(tmp_path);
-    return rc;
+/* The 4 bytes of x, little-endian whatever the machine's byte order. */
+static void put_f32_le(float x, unsigned char *out)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    out[0] = (unsigned char)(u & 0xFF);
+    out[1] = (unsigned char)((u >> 8) & 0xFF);
+    out[2] = (unsigned char)((u >> 16) & 0xFF);
+    out[3] = (unsigned char)(u >> 24);
+}
+
+static float get_f32_le(const unsigned char *in)
+{
+    const uint32_t u = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+int vectors_save_binary(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+{
+    DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
+    int rc = check_savable(path, vocab, W, V, H, err);
+    if (rc) return rc;
+
+    AtomicFile af;
+    rc = atomic_file_open(&af, path, err);
+    if (rc) return rc;
+    const size_t row_bytes = 4 * (size_t)H;
+    unsigned char *bytes = dlfs_malloc(row_bytes);
+    fprintf(af.fp, "%d %d\n", V, H);
+    for (int i = 0; i < V && !ferror(af.fp); i++) {
+        const float *row = W + (size_t)i * (size_t)H;
+        for (int j = 0; j < H; j++) put_f32_le(row[j], bytes + 4 * (size_t)j);
+        fputs(vocab_word(vocab, i), af.fp);
+        fputc(' ', af.fp);
+        fwrite(bytes, 1, row_bytes, af.fp);
+        fputc('\n', af.fp);
+    }
+    free(bytes);
+    return atomic_file_commit(&af, err);
+}
+
+int vectors_save(const char *path, VectorsFormat format, const Vocab *vocab, const float *W, int V, int H,
+                 DlfsError *err)
+{
+    return format == VECTORS_BINARY ? vectors_save_binary(path, vocab, W, V, H, err)
+                                    : vectors_save_text(path, vocab, W, V, H, err);
 }
 
 /* The next line of [*cur, end), NUL-terminated in place (its '\n' is overwritten); NULL at the end. */
@@ -137,17 +190,59 @@ static int parse_count(const char *s, int *out)
     return 1;
 }
 
-int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+/*
+ * The header line "V H" at buf[*pos..len), read in place (buf is not
+ * changed), as both formats have it; on success *pos is past its '\n'.
+ * Errors name "path:1:".
+ */
+static int parse_header(const char *path, const char *buf, size_t len, size_t *pos, int *V, int *H,
+                        DlfsError *err)
 {
-    DLFS_ASSERT(vocab->size == 0);
-    memset(W, 0, sizeof *W);
+    const char *p = buf + *pos, *const end = buf + len;
+    if (p >= end) return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:1: empty file, expected a header 'V H'", path);
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    const char *eol = nl ? nl : end;
 
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_whole_file(path, &text, &len, err);
-    if (rc) return rc;
+    char fields[2][24];  /* a count needs at most 10 digits; longer is bad anyway */
+    int n = 0, too_long = 0;
+    for (const char *q = p; q < eol;) {
+        while (q < eol && is_blank(*q)) q++;
+        if (q == eol) break;
+        const char *field = q;
+        while (q < eol && !is_blank(*q)) q++;
+        if (n < 2) {
+            size_t k = (size_t)(q - field);
+            if (k >= sizeof fields[0]) too_long = 1, k = sizeof fields[0] - 1;
+            memcpy(fields[n], field, k);
+            fields[n][k] = '\0';
+        }
+        n++;
+    }
+    if (n != 2 || too_long || !parse_count(fields[0], V) || !parse_count(fields[1], H)) {
+        char shown[48];  /* the line for the message, without its trailing blanks */
+        const size_t k = (size_t)(eol - p) < sizeof shown ? (size_t)(eol - p) : sizeof shown - 1;
+        memcpy(shown, p, k);
+        shown[k] = '\0';
+        for (size_t m = strlen(shown); m > 0 && is_blank(shown[m - 1]); m--) shown[m - 1] = '\0';
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:1: bad header '%s', expected 'V H' (two positive integers)",
+                         path, shown);
+    }
+    *pos = nl ? (size_t)(nl + 1 - buf) : len;
+    return DLFS_OK;
+}
 
-    char *cur = text;
+/* After a failed read: vocab and W empty again. */
+static void clear_outputs(Vocab *vocab, Tensor *W)
+{
+    tensor_free(W);
+    vocab_free(vocab);
+    vocab_init(vocab);
+}
+
+/* The text reader over the file's bytes text[0..len) (text[len] == '\0'), which it cuts up in place. */
+static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    int rc;
     char *const end = text + len;
     size_t lineno = 0;
     const char *nul = memchr(text, '\0', len);
@@ -157,27 +252,13 @@ int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
         rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte (not a text file?)", path, line);
         goto fail;
     }
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) cur += 3;  /* a UTF-8 byte-order mark */
+    size_t pos = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;  /* a UTF-8 byte-order mark */
 
     /* Header: "V H". */
-    char *line = next_line(&cur, end);
-    lineno = 1;
-    if (!line) {
-        rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:1: empty file, expected a header 'V H'", path);
-        goto fail;
-    }
-    char header[48];  /* for the message: the line before next_field cuts it up */
-    snprintf(header, sizeof header, "%s", line);
-    for (size_t n = strlen(header); n > 0 && is_blank(header[n - 1]); n--) header[n - 1] = '\0';
-    char *f1 = next_field(&line);
-    char *f2 = next_field(&line);
-    char *f3 = next_field(&line);
     int V = 0, H = 0;
-    if (!parse_count(f1, &V) || !parse_count(f2, &H) || f3) {
-        rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:1: bad header '%s', expected 'V H' (two positive integers)",
-                       path, header);
-        goto fail;
-    }
+    rc = parse_header(path, text, len, &pos, &V, &H, err);
+    if (rc) goto fail;
+    lineno = 1;
     /* Every value takes at least 2 bytes (a separator and a digit): catches absurd headers before allocating. */
     if ((double)V * (2.0 * H + 1.0) > (double)len) {
         rc = dlfs_fail(err, DLFS_ERR_FORMAT,
@@ -187,6 +268,8 @@ int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
     }
     tensor_init_2d(W, V, H);
 
+    char *cur = text + pos;
+    char *line;
     for (int r = 0; r < V; r++) {
         line = next_line(&cur, end);
         lineno++;
@@ -242,13 +325,233 @@ int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
             goto fail;
         }
     }
-    free(text);
     return DLFS_OK;
 
 fail:
+    clear_outputs(vocab, W);
+    return rc;
+}
+
+/* The first (up to) 40 bytes of a word, for a message: '...' marks a cut. */
+static void quote_word(char *out, size_t size, const char *word, size_t len)
+{
+    const size_t max = size - 4;
+    if (len <= max) {
+        snprintf(out, size, "%.*s", (int)len, word);
+    } else {
+        snprintf(out, size, "%.*s...", (int)max - 3, word);
+    }
+}
+
+/* The binary reader over the file's bytes buf[0..len); buf is not changed. */
+static int parse_binary(const char *path, const char *buf, size_t len, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    int V = 0, H = 0;
+    size_t pos = 0;
+    char *word = NULL;
+    size_t word_cap = 0;
+    char shown[44];
+    int rc = parse_header(path, buf, len, &pos, &V, &H, err);
+    if (rc) goto fail;
+    /* A record takes at least 4H + 2 bytes (a 1-byte word, the space, the floats). */
+    if ((double)V * (4.0 * H + 2.0) > (double)(len - pos)) {
+        rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                       "%s:1: header says V=%d words of H=%d values, more than the file's %zu bytes can hold",
+                       path, V, H, len);
+        goto fail;
+    }
+    tensor_init_2d(W, V, H);
+    const size_t row_bytes = 4 * (size_t)H;
+    int newline_ends = -1;  /* record 1 ended with a newline (1) or not (0) */
+
+    for (int r = 0; r < V; r++) {
+        const int rec = r + 1;
+        if (pos >= len) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: the file ends after %d of the header's V=%d records",
+                           path, rec, r, V);
+            goto fail;
+        }
+        /* The word: the bytes up to a space, none of them whitespace or NUL. */
+        size_t stop = pos;
+        while (stop < len && buf[stop] != ' ' && buf[stop] != '\n' && buf[stop] != '\0' && !is_blank(buf[stop]))
+            stop++;
+        const size_t word_len = stop - pos;
+        quote_word(shown, sizeof shown, buf + pos, word_len);
+        if (stop >= len) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: the file ends in the word '%s' (truncated?)", path,
+                           rec, shown);
+            goto fail;
+        }
+        const char *hint = rec > 1 ? " (does the header's H match the data?)" : "";
+        if (word_len == 0 && buf[stop] == ' ') {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: empty word (a space at offset %zu)", path, rec,
+                           stop);
+            goto fail;
+        }
+        if (word_len == 0) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: expected a word, found byte 0x%02x at offset %zu%s",
+                           path, rec, (unsigned)(unsigned char)buf[stop], stop, hint);
+            goto fail;
+        }
+        if (buf[stop] != ' ') {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                           "%s:record %d: no space after the word '%s': byte 0x%02x at offset %zu%s", path, rec,
+                           shown, (unsigned)(unsigned char)buf[stop], stop, hint);
+            goto fail;
+        }
+        if (word_len + 1 > word_cap) {
+            word_cap = 2 * (word_len + 1);
+            word = dlfs_realloc(word, word_cap);
+        }
+        memcpy(word, buf + pos, word_len);
+        word[word_len] = '\0';
+        const int32_t seen = vocab_get(vocab, word);
+        if (seen >= 0) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: word '%s' repeats record %d", path, rec, shown,
+                           (int)seen + 1);
+            goto fail;
+        }
+        pos = stop + 1;
+
+        /* The values. */
+        if (len - pos < row_bytes) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                           "%s:record %d: the file ends %zu bytes into the %zu bytes of '%s''s H=%d float32 values "
+                           "(truncated?)",
+                           path, rec, len - pos, row_bytes, shown, H);
+            goto fail;
+        }
+        const unsigned char *bytes = (const unsigned char *)buf + pos;
+        float *row = W->data + (size_t)r * (size_t)H;
+        for (int j = 0; j < H; j++) {
+            row[j] = get_f32_le(bytes + 4 * (size_t)j);
+            if (!isfinite(row[j])) {
+                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: value %d of '%s' is not a finite float32 (%g)",
+                               path, rec, j + 1, shown, (double)row[j]);
+                goto fail;
+            }
+        }
+        pos += row_bytes;
+
+        /* The record's end: '\n' or "\r\n", or nothing in very old word2vec.c files. */
+        int newline = 0;
+        if (pos < len && buf[pos] == '\n') {
+            pos += 1;
+            newline = 1;
+        } else if (len - pos >= 2 && buf[pos] == '\r' && buf[pos + 1] == '\n') {
+            pos += 2;
+            newline = 1;
+        }
+        if (newline_ends < 0) {
+            newline_ends = newline;
+        } else if (newline_ends && !newline && pos < len) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                           "%s:record %d: no newline after the values of '%s', though record 1 has one (does the "
+                           "header's H=%d match the data?)",
+                           path, rec, shown, H);
+            goto fail;
+        }
+        vocab_add(vocab, word);
+    }
+    if (pos < len) {
+        rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                       "%s:record %d: %zu more bytes after the header's V=%d records (does the header match the "
+                       "data?)",
+                       path, V + 1, len - pos, V);
+        goto fail;
+    }
+    free(word);
+    return DLFS_OK;
+
+fail:
+    free(word);
+    clear_outputs(vocab, W);
+    return rc;
+}
+
+int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    DLFS_ASSERT(vocab->size == 0);
+    memset(W, 0, sizeof *W);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_whole_file(path, &text, &len, err);
+    if (rc) return rc;
+    rc = parse_text(path, text, len, vocab, W, err);
     free(text);
-    tensor_free(W);
-    vocab_free(vocab);
-    vocab_init(vocab);
+    return rc;
+}
+
+int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    DLFS_ASSERT(vocab->size == 0);
+    memset(W, 0, sizeof *W);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = read_whole_file(path, &buf, &len, err);
+    if (rc) return rc;
+    rc = parse_binary(path, buf, len, vocab, W, err);
+    free(buf);
+    return rc;
+}
+
+/*
+ * A byte a text file's numbers and separators may be made of: what strtof
+ * reads (digits, sign, point, exponent, "nan", "inf", "infinity", hex
+ * floats like "0x1p-3"; letters in either case) and blanks.
+ */
+static int is_number_text(unsigned char c)
+{
+    return (c != '\0' && strchr("0123456789+-.aAbBcCdDeEfFiInNpPtTxXyY", c)) || is_blank((char)c);
+}
+
+/* The format the file looks like, from its first record after the header (at buf[pos]): the rule in vectors.h. */
+static VectorsFormat guess_format(const char *buf, size_t len, size_t pos, int H)
+{
+    if (memchr(buf, '\0', len)) return VECTORS_BINARY;  /* never in text */
+    while (pos < len && buf[pos] != ' ' && buf[pos] != '\t' && buf[pos] != '\n') pos++;
+    if (pos >= len || buf[pos] == '\n') return VECTORS_TEXT;  /* no space: not binary; the text reader says why */
+    pos++;
+    const size_t n = len - pos < 4 * (size_t)H ? len - pos : 4 * (size_t)H;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char c = (unsigned char)buf[pos + i];
+        if (c == '\n') break;
+        if (!is_number_text(c)) return VECTORS_BINARY;
+    }
+    return VECTORS_TEXT;
+}
+
+int vectors_load(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    DLFS_ASSERT(vocab->size == 0);
+    memset(W, 0, sizeof *W);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = read_whole_file(path, &buf, &len, err);
+    if (rc) return rc;
+
+    size_t pos = len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    int V, H;
+    rc = parse_header(path, buf, len, &pos, &V, &H, err);  /* the same in both formats */
+    if (rc) goto done;
+    /* The first reader's error is the one reported; the other's is dropped. */
+    DlfsError first = {0}, other = {0};
+    if (guess_format(buf, len, pos, H) == VECTORS_BINARY) {
+        rc = parse_binary(path, buf, len, vocab, W, &first);
+        if (rc == DLFS_ERR_FORMAT && parse_text(path, buf, len, vocab, W, &other) == DLFS_OK) rc = DLFS_OK;
+    } else {
+        rc = parse_text(path, buf, len, vocab, W, &first);
+        if (rc == DLFS_ERR_FORMAT) {
+            /* The text reader cut buf up: read the file again for the binary one. */
+            free(buf);
+            buf = NULL;
+            if (read_whole_file(path, &buf, &len, &other) == DLFS_OK &&
+                parse_binary(path, buf, len, vocab, W, &other) == DLFS_OK)
+                rc = DLFS_OK;
+        }
+    }
+    if (rc != DLFS_OK && err) *err = first;
+done:
+    free(buf);
     return rc;
 }

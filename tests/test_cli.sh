@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_cli.sh — TAP tests of the dlfs2 program (cli/): exit codes, usage
 # errors, training on a tiny corpus (the textbook's "you say goodbye and i
-# say hello ."), the output files, eval / similar / analogy, the benchmarks
+# say hello ."), the output files, eval / similar / analogy (also with
+# queries on stdin), the binary and .npy outputs and convert, the benchmarks
 # accuracy / wordsim on hand-made files (and on the real questions-words.txt
 # and wordsim353.tsv when ../shared/datasets/eval has them), and, when the
 # real PTB is present, the first iterations of ch04/train.py's run.
@@ -15,7 +16,7 @@
 # questions-words.txt and wordsim353.tsv.
 
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
-PLAN=73
+PLAN=103
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -50,7 +51,7 @@ expect() {
 
 # --- help and usage errors -------------------------------------------------
 for args in "--help" "help" "train --help" "eval --help" "similar --help" "analogy --help" \
-        "accuracy --help" "wordsim --help"; do
+        "accuracy --help" "wordsim --help" "convert --help"; do
     # shellcheck disable=SC2086
     run help $args
     if [ "$rc" -eq 0 ] && grep -q '^Usage: dlfs2' "$WORK/help.out"; then
@@ -70,7 +71,7 @@ expect "--hidden x: exit 2" 2 hidx train --hidden x
 expect "--lr -1: exit 2" 2 lrneg train --lr -1
 expect "--model foo: exit 2" 2 badmodel train --model foo
 expect "--window without a value: exit 2" 2 noval train --window
-expect "similar without a word: exit 2" 2 simnoword similar --vectors "$WORK/none.txt"
+expect "analogy with two words: exit 2" 2 ananoword analogy a b --vectors "$WORK/none.txt"
 
 # --- training on a tiny corpus ---------------------------------------------
 TINY=$WORK/tiny.txt
@@ -226,6 +227,79 @@ else
         skip "$what" "no $EVAL/questions-words.txt and wordsim353.tsv (set DLFS2_EVAL)"
     done
 fi
+# --- the binary format, .npy files, convert ----------------------------------
+# hexbytes FILE: the file's bytes as hex, one a line.
+hexbytes() { od -An -v -tx1 "$1" | tr -s ' \n' '\n\n' | grep -v '^$'; }
+# bin_floats FILE H: the float bytes of a word2vec binary file (word, space,
+# 4H bytes, newline per record), one hex byte a line.
+bin_floats() {
+    hexbytes "$1" | awk -v h="$2" '
+        state == 0 { if ($1 == "0a") state = 1; next }
+        state == 1 { if ($1 == "20") { state = 2; k = 0 }; next }
+        state == 2 { print; if (++k == 4 * h) state = 3; next }
+        state == 3 { if ($1 != "0a") exit 1; state = 1 }'
+}
+# same_floats NPY BIN H: the .npy's data (after its 128-byte header) are BIN's floats, in order.
+same_floats() {
+    hexbytes "$1" | tail -n +129 >"$WORK/npy.hex"
+    bin_floats "$2" "$3" >"$WORK/bin.hex" && cmp -s "$WORK/npy.hex" "$WORK/bin.hex" &&
+        test "$(wc -l <"$WORK/npy.hex")" -eq $((V * H * 4))
+}
+
+train_tiny "$WORK/run-bin" --format binary --save-npy
+check "train --format binary --save-npy: exit 0" test "$rc" -eq 0
+BIN=$WORK/run-bin/vectors.bin
+check "--format binary writes vectors.bin and no vectors.txt" \
+    test -f "$BIN" -a ! -e "$WORK/run-bin/vectors.txt"
+check "vectors.bin header is '$V $H'" test "$(head -n 1 "$BIN" 2>/dev/null)" = "$V $H"
+# header, then per word: its bytes, a space, 4H bytes of float32, a newline
+size=$(awk -v h=$H 'NR == 1 { n = length($0) + 1; next } { n += length($1) + 2 + 4 * h } END { print n }' "$VEC")
+check "vectors.bin is V records of word, space, 4H bytes, newline ($size bytes)" \
+    test "$(wc -c <"$BIN")" -eq "$size"
+expect "similar reads vectors.bin: exit 0" 0 simbin similar say --vectors "$BIN"
+check "similar on vectors.bin prints what it prints on vectors.txt (same seed)" \
+    cmp -s "$WORK/sim.out" "$WORK/simbin.out"
+expect "eval reads vectors.bin: exit 0" 0 evalbin eval --vectors "$BIN"
+check "eval on vectors.bin prints what it prints on vectors.txt" cmp -s "$WORK/eval.out" "$WORK/evalbin.out"
+NPY_HEADER="{'descr': '<f4', 'fortran_order': False, 'shape': ($V, $H), }"
+for m in W_in W_out; do
+    check "--save-npy: $m.npy says shape ($V, $H) float32 and holds V*H floats" sh -c '
+        head -c 128 "$1" | grep -aqF "$2" && test "$(wc -c <"$1")" -eq $((128 + $3))' \
+        - "$WORK/run-bin/$m.npy" "$NPY_HEADER" $((V * H * 4))
+done
+check "W_in.npy holds the rows of vectors.bin" same_floats "$WORK/run-bin/W_in.npy" "$BIN" $H
+check "W_out.npy is not W_in.npy" sh -c '! cmp -s "$1/W_in.npy" "$1/W_out.npy"' - "$WORK/run-bin"
+expect "train --format bogus: exit 2" 2 badfmt train --format bogus
+
+expect "convert vectors.txt to .bin: exit 0" 0 conv1 convert "$VEC" "$WORK/conv.bin"
+check "convert: the .bin is the one train --format binary wrote" cmp -s "$WORK/conv.bin" "$BIN"
+expect "convert the .bin to .txt: exit 0" 0 conv2 convert "$WORK/conv.bin" "$WORK/conv.txt"
+check "convert txt -> bin -> txt gives back the identical vectors.txt" cmp -s "$VEC" "$WORK/conv.txt"
+expect "convert to an unknown extension without --format: exit 2" 2 conv3 convert "$VEC" "$WORK/conv.vec"
+check "... says to pass --format and writes nothing" \
+    sh -c 'grep -q "pass --format" "$1" && test ! -e "$2"' - "$WORK/conv3.err" "$WORK/conv.vec"
+expect "convert --format binary to any name: exit 0" 0 conv4 convert "$VEC" "$WORK/conv.vec" --format binary
+check "convert --format binary writes the binary format" cmp -s "$WORK/conv.vec" "$BIN"
+expect "convert --format bogus: exit 2" 2 conv5 convert "$VEC" "$WORK/x.bin" --format bogus
+expect "convert a missing file: exit 1" 1 conv6 convert "$WORK/none.txt" "$WORK/x.bin"
+
+# --- queries on stdin ----------------------------------------------------------
+printf 'say\nnosuchword\n' | "$DLFS2" similar --vectors "$VEC" >"$WORK/sin.out" 2>"$WORK/sin.err"
+rc=$?
+check "similar, two queries on stdin, one unknown: exit 1" test "$rc" -eq 1
+check "... prints the known word's answers as 'similar say' does" cmp -s "$WORK/sim.out" "$WORK/sin.out"
+check "... and one message for the unknown word (no prompt: stdin is no terminal)" sh -c '
+    test "$(wc -l <"$1")" -eq 1 && grep -Fxq "$2" "$1"' - "$WORK/sin.err" \
+    "dlfs2: 'nosuchword' is not in the vocabulary ($V words in $VEC)"
+printf 'you i say\n\n' | "$DLFS2" analogy --vectors "$BIN" >"$WORK/ain.out" 2>"$WORK/ain.err"
+rc=$?
+check "analogy, one query on stdin (and a blank line): exit 0" test "$rc" -eq 0 -a ! -s "$WORK/ain.err"
+check "... prints what 'analogy you i say' does" cmp -s "$WORK/ana.out" "$WORK/ain.out"
+printf 'you i\n' | "$DLFS2" analogy --vectors "$VEC" >"$WORK/ain2.out" 2>"$WORK/ain2.err"
+rc=$?
+check "analogy, a line of two words on stdin: exit 1 naming the line" \
+    sh -c 'test "$1" -eq 1 && grep -q "^dlfs2: analogy: line 1: expected 3 words, got 2$" "$2"' - "$rc" \
+    "$WORK/ain2.err"
 
 # --- gradcheck ---------------------------------------------------------------
 expect "gradcheck all: exit 0" 0 gc gradcheck all --seed 3
