@@ -1,5 +1,5 @@
-/* textfile.c — line and field splitting for the benchmark files (see textfile.h). */
-#include "evaluation/textfile.h"
+/* textfile.c — line and field splitting for small text files (see textfile.h). */
+#include "common/textfile.h"
 
 #include <stdlib.h>
 #include <string.h>

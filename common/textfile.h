@@ -1,14 +1,14 @@
 /*
- * textfile.h — line-by-line reading of the small text files the benchmarks
- * use (analogy questions, word-pair similarities), shared by
- * evaluation/analogy.c and evaluation/wordsim.c.
+ * textfile.h — line-by-line reading of small whole-file text formats: the
+ * benchmark files (analogy questions, word-pair similarities; used by
+ * evaluation/analogy.c and evaluation/wordsim.c).
  *
  * The whole file is read into memory; lines are cut in place. Fields are
  * separated by any run of spaces, tabs, '\r', '\v' or '\f', so CRLF files
  * read like LF files and tab- or space-separated columns alike.
  */
-#ifndef DLFS2_EVALUATION_TEXTFILE_H
-#define DLFS2_EVALUATION_TEXTFILE_H
+#ifndef DLFS2_COMMON_TEXTFILE_H
+#define DLFS2_COMMON_TEXTFILE_H
 
 #include <stddef.h>
 
