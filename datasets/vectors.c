@@ -21,6 +21,7 @@
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/textfile.h"
+#include "datasets/f32le.h"
 
 int vectors_format_parse(const char *name, VectorsFormat *format)
 {
@@ -90,25 +91,6 @@ int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int 
         fputc('\n', af.fp);
     }
     return atomic_file_commit(&af, err);
-}
-
-/* The 4 bytes of x, little-endian whatever the machine's byte order. */
-static void put_f32_le(float x, unsigned char *out)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    out[0] = (unsigned char)(u & 0xFF);
-    out[1] = (unsigned char)((u >> 8) & 0xFF);
-    out[2] = (unsigned char)((u >> 16) & 0xFF);
-    out[3] = (unsigned char)(u >> 24);
-}
-
-static float get_f32_le(const unsigned char *in)
-{
-    const uint32_t u = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
 }
 
 int vectors_save_binary(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
