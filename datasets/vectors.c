@@ -407,20 +407,8 @@ fail:
     return rc;
 }
 
-int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
-{
-    DLFS_ASSERT(vocab->size == 0);
-    memset(W, 0, sizeof *W);
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_whole_file(path, &text, &len, err);
-    if (rc) return rc;
-    rc = parse_text(path, text, len, vocab, W, err);
-    free(text);
-    return rc;
-}
-
-int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+/* Reads the file at path whole and parses it as format: the two readers' shared front end. */
+static int load_as(const char *path, VectorsFormat format, Vocab *vocab, Tensor *W, DlfsError *err)
 {
     DLFS_ASSERT(vocab->size == 0);
     memset(W, 0, sizeof *W);
@@ -428,9 +416,20 @@ int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *er
     size_t len = 0;
     int rc = read_whole_file(path, &buf, &len, err);
     if (rc) return rc;
-    rc = parse_binary(path, buf, len, vocab, W, err);
+    rc = format == VECTORS_BINARY ? parse_binary(path, buf, len, vocab, W, err)
+                                  : parse_text(path, buf, len, vocab, W, err);
     free(buf);
     return rc;
+}
+
+int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    return load_as(path, VECTORS_TEXT, vocab, W, err);
+}
+
+int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    return load_as(path, VECTORS_BINARY, vocab, W, err);
 }
 
 /*
