@@ -22,16 +22,6 @@
 #include "datasets/npy.h"
 #include "tests/testutil.h"
 
-/* xorshift32: the test's own deterministic randomness. */
-static uint32_t next_u32(uint32_t *s)
-{
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
-
 /*
  * numpy.save(f, numpy.arange(6, dtype='<f4').reshape(2, 3)), byte for byte
  * (NumPy 1.24.2): magic, version 1.0, header length 118 ('v', 0), the dict,
@@ -80,7 +70,7 @@ static void test_alignment_and_round_trip(void **state)
         assert_non_null(data);
         /* Random bits: every float32, NaN payloads and infinities included, must come back. */
         for (size_t i = 0; i < n; i++) {
-            const uint32_t bits = next_u32(&seed);
+            const uint32_t bits = test_xorshift32(&seed);
             memcpy(&data[i], &bits, sizeof bits);
         }
         DlfsError err = {0};

@@ -39,16 +39,6 @@ static void make_vocab(Vocab *v, const char *const *words, int n)
     for (int i = 0; i < n; i++) assert_int_equal(vocab_add(v, words[i]), i);
 }
 
-/* xorshift32: the test's own deterministic randomness. */
-static uint32_t next_u32(uint32_t *s)
-{
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
-
 /* ---- saving --------------------------------------------------------------- */
 
 /* The exact bytes: header, one line per word, "%.9g" values, single spaces, no trailing space. */
@@ -92,11 +82,11 @@ static void fill_weights(float *W, size_t n, uint32_t seed)
         float x;
         if (k % 2) {
             do {
-                const uint32_t bits = next_u32(&s);
+                const uint32_t bits = test_xorshift32(&s);
                 memcpy(&x, &bits, sizeof x);
             } while (!isfinite(x));
         } else {
-            x = (float)((double)next_u32(&s) / 4294967296.0 * 2.0 - 1.0);  /* ordinary weights */
+            x = (float)((double)test_xorshift32(&s) / 4294967296.0 * 2.0 - 1.0);  /* ordinary weights */
         }
         W[k] = x;
     }

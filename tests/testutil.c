@@ -126,6 +126,15 @@ int run_tests_needing_ptb(const char *group, const struct CMUnitTest *tests, siz
     return _cmocka_run_group_tests(group, tests, count, group_setup, group_teardown);
 }
 
+uint32_t test_xorshift32(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
 int test_make_tmpdir(char *dir, size_t size)
 {
     const char *tmp = getenv("TMPDIR");

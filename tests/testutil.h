@@ -10,6 +10,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* Fails the test unless the string hay contains the string needle. */
@@ -75,6 +76,9 @@ int run_tests_needing_ptb(const char *group, const struct CMUnitTest *tests, siz
 
 /* The path of a file under tests/data ($DLFS2_SOURCE_ROOT/tests/data/name); static buffer. */
 const char *test_data_path(const char *name);
+
+/* xorshift32 (Marsaglia): the next value of the state *s, which it advances; *s must not be 0. */
+uint32_t test_xorshift32(uint32_t *s);
 
 /* ---- a temporary directory per test ---------------------------------------- */
 
