@@ -73,16 +73,24 @@ static int check_savable(const char *path, const Vocab *vocab, const float *W, i
     return DLFS_OK;
 }
 
-int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+/* Both writers' start: refuses what could not be read back, opens path.tmp in af, writes the "V H" header. */
+static int save_begin(AtomicFile *af, const char *path, const Vocab *vocab, const float *W, int V, int H,
+                      DlfsError *err)
 {
     DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
     int rc = check_savable(path, vocab, W, V, H, err);
     if (rc) return rc;
-
-    AtomicFile af;
-    rc = atomic_file_open(&af, path, err);
+    rc = atomic_file_open(af, path, err);
     if (rc) return rc;
-    fprintf(af.fp, "%d %d\n", V, H);
+    fprintf(af->fp, "%d %d\n", V, H);
+    return DLFS_OK;
+}
+
+int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+{
+    AtomicFile af;
+    const int rc = save_begin(&af, path, vocab, W, V, H, err);
+    if (rc) return rc;
     for (int i = 0; i < V && !ferror(af.fp); i++) {
         fputs(vocab_word(vocab, i), af.fp);
         const float *row = W + (size_t)i * (size_t)H;
@@ -95,16 +103,11 @@ int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int 
 
 int vectors_save_binary(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
 {
-    DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
-    int rc = check_savable(path, vocab, W, V, H, err);
-    if (rc) return rc;
-
     AtomicFile af;
-    rc = atomic_file_open(&af, path, err);
+    const int rc = save_begin(&af, path, vocab, W, V, H, err);
     if (rc) return rc;
     const size_t row_bytes = 4 * (size_t)H;
     unsigned char *bytes = dlfs_malloc(row_bytes);
-    fprintf(af.fp, "%d %d\n", V, H);
     for (int i = 0; i < V && !ferror(af.fp); i++) {
         const float *row = W + (size_t)i * (size_t)H;
         for (int j = 0; j < H; j++) put_f32_le(row[j], bytes + 4 * (size_t)j);
