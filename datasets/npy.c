@@ -14,6 +14,7 @@
 
 #include "common/check.h"
 #include "common/fs.h"
+#include "datasets/f32le.h"
 
 #define NPY_MAGIC "\x93NUMPY"
 enum {
@@ -22,24 +23,6 @@ enum {
     NPY_GROWTH_DIGITS = 21,     /* numpy.lib.format.GROWTH_AXIS_MAX_DIGITS */
     NPY_MAX_HEADER = 1 << 20,   /* larger headers are refused before parsing */
 };
-
-static void put_f32_le(float x, unsigned char *out)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    out[0] = (unsigned char)(u & 0xFF);
-    out[1] = (unsigned char)((u >> 8) & 0xFF);
-    out[2] = (unsigned char)((u >> 16) & 0xFF);
-    out[3] = (unsigned char)(u >> 24);
-}
-
-static float get_f32_le(const unsigned char *in)
-{
-    const uint32_t u = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
 
 int npy_save_float32_2d(const char *path, const float *data, int rows, int cols, DlfsError *err)
 {

@@ -20,12 +20,8 @@
 
 #include "common/check.h"
 #include "common/fs.h"
-
-/* Field separators inside a line. '\r' is one, so CRLF files read like LF files. */
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
+#include "common/textfile.h"
+#include "datasets/f32le.h"
 
 int vectors_format_parse(const char *name, VectorsFormat *format)
 {
@@ -65,7 +61,7 @@ static int check_savable(const char *path, const Vocab *vocab, const float *W, i
         const char *word = vocab_word(vocab, i);
         if (!*word) return dlfs_fail(err, DLFS_ERR_ARG, "cannot save %s: word %d is empty", path, i);
         for (const char *c = word; *c; c++)
-            if (is_blank(*c) || *c == '\n')
+            if (text_is_blank(*c) || *c == '\n')
                 return dlfs_fail(err, DLFS_ERR_ARG, "cannot save %s: word %d ('%.100s') contains whitespace",
                                  path, i, word);
     }
@@ -77,16 +73,24 @@ static int check_savable(const char *path, const Vocab *vocab, const float *W, i
     return DLFS_OK;
 }
 
-int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+/* Both writers' start: refuses what could not be read back, opens path.tmp in af, writes the "V H" header. */
+static int save_begin(AtomicFile *af, const char *path, const Vocab *vocab, const float *W, int V, int H,
+                      DlfsError *err)
 {
     DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
     int rc = check_savable(path, vocab, W, V, H, err);
     if (rc) return rc;
-
-    AtomicFile af;
-    rc = atomic_file_open(&af, path, err);
+    rc = atomic_file_open(af, path, err);
     if (rc) return rc;
-    fprintf(af.fp, "%d %d\n", V, H);
+    fprintf(af->fp, "%d %d\n", V, H);
+    return DLFS_OK;
+}
+
+int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
+{
+    AtomicFile af;
+    const int rc = save_begin(&af, path, vocab, W, V, H, err);
+    if (rc) return rc;
     for (int i = 0; i < V && !ferror(af.fp); i++) {
         fputs(vocab_word(vocab, i), af.fp);
         const float *row = W + (size_t)i * (size_t)H;
@@ -97,37 +101,13 @@ int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int 
     return atomic_file_commit(&af, err);
 }
 
-/* The 4 bytes of x, little-endian whatever the machine's byte order. */
-static void put_f32_le(float x, unsigned char *out)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    out[0] = (unsigned char)(u & 0xFF);
-    out[1] = (unsigned char)((u >> 8) & 0xFF);
-    out[2] = (unsigned char)((u >> 16) & 0xFF);
-    out[3] = (unsigned char)(u >> 24);
-}
-
-static float get_f32_le(const unsigned char *in)
-{
-    const uint32_t u = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 | (uint32_t)in[3] << 24;
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
 int vectors_save_binary(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
 {
-    DLFS_ASSERT(V >= 1 && H >= 1 && V == vocab->size);
-    int rc = check_savable(path, vocab, W, V, H, err);
-    if (rc) return rc;
-
     AtomicFile af;
-    rc = atomic_file_open(&af, path, err);
+    const int rc = save_begin(&af, path, vocab, W, V, H, err);
     if (rc) return rc;
     const size_t row_bytes = 4 * (size_t)H;
     unsigned char *bytes = dlfs_malloc(row_bytes);
-    fprintf(af.fp, "%d %d\n", V, H);
     for (int i = 0; i < V && !ferror(af.fp); i++) {
         const float *row = W + (size_t)i * (size_t)H;
         for (int j = 0; j < H; j++) put_f32_le(row[j], bytes + 4 * (size_t)j);
@@ -145,37 +125,6 @@ int vectors_save(const char *path, VectorsFormat format, const Vocab *vocab, con
 {
     return format == VECTORS_BINARY ? vectors_save_binary(path, vocab, W, V, H, err)
                                     : vectors_save_text(path, vocab, W, V, H, err);
-}
-
-/* The next line of [*cur, end), NUL-terminated in place (its '\n' is overwritten); NULL at the end. */
-static char *next_line(char **cur, char *end)
-{
-    char *line = *cur;
-    if (line >= end) return NULL;
-    char *nl = memchr(line, '\n', (size_t)(end - line));
-    if (nl) {
-        *nl = '\0';
-        *cur = nl + 1;
-    } else {
-        *cur = end;  /* a missing final newline: *end is already '\0' */
-    }
-    return line;
-}
-
-/* The next blank-separated field of a NUL-terminated line, NUL-terminated in place; NULL when none is left. */
-static char *next_field(char **cur)
-{
-    char *p = *cur;
-    while (*p && is_blank(*p)) p++;
-    if (!*p) {
-        *cur = p;
-        return NULL;
-    }
-    char *field = p;
-    while (*p && !is_blank(*p)) p++;
-    if (*p) *p++ = '\0';
-    *cur = p;
-    return field;
 }
 
 /* A header count: a decimal integer in [1, INT_MAX]. */
@@ -206,10 +155,10 @@ static int parse_header(const char *path, const char *buf, size_t len, size_t *p
     char fields[2][24];  /* a count needs at most 10 digits; longer is bad anyway */
     int n = 0, too_long = 0;
     for (const char *q = p; q < eol;) {
-        while (q < eol && is_blank(*q)) q++;
+        while (q < eol && text_is_blank(*q)) q++;
         if (q == eol) break;
         const char *field = q;
-        while (q < eol && !is_blank(*q)) q++;
+        while (q < eol && !text_is_blank(*q)) q++;
         if (n < 2) {
             size_t k = (size_t)(q - field);
             if (k >= sizeof fields[0]) too_long = 1, k = sizeof fields[0] - 1;
@@ -223,7 +172,7 @@ static int parse_header(const char *path, const char *buf, size_t len, size_t *p
         const size_t k = (size_t)(eol - p) < sizeof shown ? (size_t)(eol - p) : sizeof shown - 1;
         memcpy(shown, p, k);
         shown[k] = '\0';
-        for (size_t m = strlen(shown); m > 0 && is_blank(shown[m - 1]); m--) shown[m - 1] = '\0';
+        for (size_t m = strlen(shown); m > 0 && text_is_blank(shown[m - 1]); m--) shown[m - 1] = '\0';
         return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:1: bad header '%s', expected 'V H' (two positive integers)",
                          path, shown);
     }
@@ -242,23 +191,16 @@ static void clear_outputs(Vocab *vocab, Tensor *W)
 /* The text reader over the file's bytes text[0..len) (text[len] == '\0'), which it cuts up in place. */
 static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Tensor *W, DlfsError *err)
 {
-    int rc;
-    char *const end = text + len;
-    size_t lineno = 0;
-    const char *nul = memchr(text, '\0', len);
-    if (nul) {
-        size_t line = 1;
-        for (const char *q = text; q < nul; q++) line += *q == '\n';
-        rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte (not a text file?)", path, line);
-        goto fail;
-    }
-    size_t pos = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;  /* a UTF-8 byte-order mark */
+    TextFile tf;  /* borrows text; skips a UTF-8 byte-order mark */
+    int rc = text_file_init(&tf, path, text, len, err);
+    if (rc) goto fail;
 
-    /* Header: "V H". */
+    /* Header: "V H", read uncut by parse_header (shared with the binary reader); then its line is skipped. */
     int V = 0, H = 0;
+    size_t pos = (size_t)(tf.cur - text);
     rc = parse_header(path, text, len, &pos, &V, &H, err);
     if (rc) goto fail;
-    lineno = 1;
+    (void)text_file_next_line(&tf);  /* the header line, line 1 */
     /* Every value takes at least 2 bytes (a separator and a digit): catches absurd headers before allocating. */
     if ((double)V * (2.0 * H + 1.0) > (double)len) {
         rc = dlfs_fail(err, DLFS_ERR_FORMAT,
@@ -268,17 +210,16 @@ static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Te
     }
     tensor_init_2d(W, V, H);
 
-    char *cur = text + pos;
     char *line;
     for (int r = 0; r < V; r++) {
-        line = next_line(&cur, end);
-        lineno++;
+        line = text_file_next_line(&tf);
         if (!line) {
             rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: expected V=%d rows after the header, found %d", path,
-                           lineno, V, r);
+                           tf.lineno + 1, V, r);
             goto fail;
         }
-        char *word = next_field(&line);
+        const size_t lineno = tf.lineno;
+        char *word = text_next_field(&line);
         if (!word) {
             rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: empty line, expected a word and H=%d values", path,
                            lineno, H);
@@ -292,7 +233,7 @@ static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Te
         }
         float *row = W->data + (size_t)r * (size_t)H;
         int count = 0;
-        for (char *field; (field = next_field(&line)); count++) {
+        for (char *field; (field = text_next_field(&line)); count++) {
             if (count >= H) continue;  /* only counted, for the message below */
             char *stop;
             const float x = strtof(field, &stop);
@@ -318,10 +259,9 @@ static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Te
     }
 
     /* Blank lines may follow; another row may not. */
-    while ((line = next_line(&cur, end))) {
-        lineno++;
-        if (next_field(&line)) {
-            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: more rows than the header's V=%d", path, lineno, V);
+    while ((line = text_file_next_line(&tf))) {
+        if (text_next_field(&line)) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: more rows than the header's V=%d", path, tf.lineno, V);
             goto fail;
         }
     }
@@ -373,7 +313,8 @@ static int parse_binary(const char *path, const char *buf, size_t len, Vocab *vo
         }
         /* The word: the bytes up to a space, none of them whitespace or NUL. */
         size_t stop = pos;
-        while (stop < len && buf[stop] != ' ' && buf[stop] != '\n' && buf[stop] != '\0' && !is_blank(buf[stop]))
+        while (stop < len && buf[stop] != ' ' && buf[stop] != '\n' && buf[stop] != '\0' &&
+               !text_is_blank(buf[stop]))
             stop++;
         const size_t word_len = stop - pos;
         quote_word(shown, sizeof shown, buf + pos, word_len);
@@ -469,20 +410,8 @@ fail:
     return rc;
 }
 
-int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
-{
-    DLFS_ASSERT(vocab->size == 0);
-    memset(W, 0, sizeof *W);
-    char *text = NULL;
-    size_t len = 0;
-    int rc = read_whole_file(path, &text, &len, err);
-    if (rc) return rc;
-    rc = parse_text(path, text, len, vocab, W, err);
-    free(text);
-    return rc;
-}
-
-int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+/* Reads the file at path whole and parses it as format: the two readers' shared front end. */
+static int load_as(const char *path, VectorsFormat format, Vocab *vocab, Tensor *W, DlfsError *err)
 {
     DLFS_ASSERT(vocab->size == 0);
     memset(W, 0, sizeof *W);
@@ -490,9 +419,20 @@ int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *er
     size_t len = 0;
     int rc = read_whole_file(path, &buf, &len, err);
     if (rc) return rc;
-    rc = parse_binary(path, buf, len, vocab, W, err);
+    rc = format == VECTORS_BINARY ? parse_binary(path, buf, len, vocab, W, err)
+                                  : parse_text(path, buf, len, vocab, W, err);
     free(buf);
     return rc;
+}
+
+int vectors_load_text(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    return load_as(path, VECTORS_TEXT, vocab, W, err);
+}
+
+int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *err)
+{
+    return load_as(path, VECTORS_BINARY, vocab, W, err);
 }
 
 /*
@@ -502,7 +442,7 @@ int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *er
  */
 static int is_number_text(unsigned char c)
 {
-    return (c != '\0' && strchr("0123456789+-.aAbBcCdDeEfFiInNpPtTxXyY", c)) || is_blank((char)c);
+    return (c != '\0' && strchr("0123456789+-.aAbBcCdDeEfFiInNpPtTxXyY", c)) || text_is_blank((char)c);
 }
 
 /* The format the file looks like, from its first record after the header (at buf[pos]): the rule in vectors.h. */

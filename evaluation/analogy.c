@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "common/textfile.h"
 #include "evaluation/lower_vocab.h"
-#include "evaluation/textfile.h"
 
 /* The scores of one chunk take at most this many floats (256 MiB) when chunk = 0. */
 #define MAX_SCORE_FLOATS ((size_t)1 << 26)

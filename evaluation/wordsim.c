@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "common/textfile.h"
 #include "evaluation/lower_vocab.h"
-#include "evaluation/textfile.h"
 
 void rank_average(double *ranks, const double *x, size_t n)
 {

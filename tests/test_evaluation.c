@@ -32,57 +32,14 @@
 
 #define PI 3.14159265358979323846
 
-#define assert_contains(hay, needle)                                                \
-    do {                                                                            \
-        if (!strstr((hay), (needle)))                                               \
-            fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));            \
-    } while (0)
-
 /* ---- fixture: a temporary directory holding q.txt and p.txt ---------------- */
 
-typedef struct Fixture {
-    char dir[PATH_MAX];
-    char path[PATH_MAX + 16];  /* the file written last */
-} Fixture;
-
-static int setup(void **state)
+/* Writes text to the fixture's directory as name; returns its path (test_tmpdir_path's buffer). */
+static const char *write_file(const TestTmpdir *f, const char *name, const char *text)
 {
-    Fixture *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/dlfs2-test-evaluation-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    Fixture *f = *state;
-    const char *names[] = {"q.txt", "p.txt"};
-    char path[PATH_MAX + 16];
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        snprintf(path, sizeof path, "%s/%s", f->dir, names[i]);
-        unlink(path);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-/* Writes text to dir/name; returns its path (f->path). */
-static const char *write_file(Fixture *f, const char *name, const char *text)
-{
-    snprintf(f->path, sizeof f->path, "%s/%s", f->dir, name);
-    FILE *fp = fopen(f->path, "wb");
-    assert_non_null(fp);
-    const size_t len = strlen(text);
-    assert_int_equal(fwrite(text, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-    return f->path;
+    const char *path = test_tmpdir_path(f, name);
+    test_write_file(path, text, strlen(text));
+    return path;
 }
 
 /* ---- toy vocabularies --------------------------------------------------------- */
@@ -144,7 +101,7 @@ static const ToyWord capitals[] = {
 enum { N_CAPITALS = sizeof capitals / sizeof capitals[0] };
 
 /* Runs the one-question file ": s\n<question>\n" and returns 1 if it is answered correctly. */
-static int answered(Fixture *f, const Toy *t, const char *question)
+static int answered(TestTmpdir *f, const Toy *t, const char *question)
 {
     char text[256];
     snprintf(text, sizeof text, ": s\n%s\n", question);
@@ -420,7 +377,7 @@ static void test_analogy_chunks(void **state)
 /* Each malformed file: DLFS_ERR_FORMAT naming path:line:, and the result left empty. */
 static void test_analogy_malformed(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const struct {
         const char *text;
         const char *line;   /* ":N:" */
@@ -498,7 +455,7 @@ static const ToyWord axes[] = {
     {"e", 0.0, 1.0}, {"n", 90.0, 1.0}, {"d", 45.0, 1.4142135623730951}, {"w", 180.0, 1.0}, {"t", 53.13010235415598, 5.0},
 };
 
-static WordSimResult wordsim_ok(Fixture *f, const Toy *t, const char *text)
+static WordSimResult wordsim_ok(TestTmpdir *f, const Toy *t, const char *text)
 {
     const char *path = write_file(f, "p.txt", text);
     WordSimResult r;
@@ -595,7 +552,7 @@ static void test_wordsim_oov_pairs(void **state)
 
 static void test_wordsim_malformed(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const struct {
         const char *text;
         const char *line;
@@ -631,24 +588,26 @@ static void test_wordsim_malformed(void **state)
     toy_free(&t);
 }
 
+#define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lower_vocab_first_wins),
-        cmocka_unit_test_setup_teardown(test_analogy_3cosadd_on_unit_vectors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_excludes_a_b_c, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_mixed_case_questions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_case_variants, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_sections_and_totals, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_nothing_covered, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_chunks, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_analogy_malformed, setup, teardown),
+        T(test_analogy_3cosadd_on_unit_vectors),
+        T(test_analogy_excludes_a_b_c),
+        T(test_analogy_mixed_case_questions),
+        T(test_analogy_case_variants),
+        T(test_analogy_sections_and_totals),
+        T(test_analogy_nothing_covered),
+        T(test_analogy_chunks),
+        T(test_analogy_malformed),
         cmocka_unit_test(test_rank_average_ties),
         cmocka_unit_test(test_correlations_by_hand),
-        cmocka_unit_test_setup_teardown(test_wordsim_spearman_with_ties, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wordsim_perfect_correlations, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wordsim_oov_pairs, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_wordsim_malformed, setup, teardown),
+        T(test_wordsim_spearman_with_ties),
+        T(test_wordsim_perfect_correlations),
+        T(test_wordsim_oov_pairs),
+        T(test_wordsim_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,102 +21,6 @@
 
 #include "datasets/npy.h"
 #include "tests/testutil.h"
-
-#define assert_contains(hay, needle)                                                \
-    do {                                                                            \
-        if (!strstr((hay), (needle)))                                               \
-            fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));            \
-    } while (0)
-
-/* Per test: a fresh directory, emptied and removed afterwards. */
-typedef struct Fixture {
-    char dir[PATH_MAX];
-} Fixture;
-
-static int setup(void **state)
-{
-    Fixture *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/dlfs2-test-npy-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-/* The tests only make plain files and empty directories in f->dir. */
-static int teardown(void **state)
-{
-    Fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    if (d) {
-        char path[PATH_MAX + 300];
-        for (struct dirent *e; (e = readdir(d));) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof path, "%s/%s", f->dir, e->d_name);
-            struct stat st;
-            if (lstat(path, &st) != 0) continue;
-            if (S_ISDIR(st.st_mode)) rmdir(path);
-            else unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-/* f->dir/name in a static buffer. */
-static const char *path_in(const Fixture *f, const char *name)
-{
-    static char buf[PATH_MAX + 32];
-    snprintf(buf, sizeof buf, "%s/%s", f->dir, name);
-    return buf;
-}
-
-static void write_file(const char *path, const void *bytes, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(bytes, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-}
-
-/* The file's bytes, malloc'ed, and their count in *len. */
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    const long n = ftell(fp);
-    assert_true(n >= 0);
-    rewind(fp);
-    unsigned char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    *len = (size_t)n;
-    return buf;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
-}
-
-/* xorshift32: the test's own deterministic randomness. */
-static uint32_t next_u32(uint32_t *s)
-{
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
 
 /*
  * numpy.save(f, numpy.arange(6, dtype='<f4').reshape(2, 3)), byte for byte
@@ -137,28 +40,28 @@ static const char numpy_2x3[] =
 /* The header bytes (and the data) are numpy.save's for a (2, 3) float32 array. */
 static void test_header_bytes_as_numpy(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     const float data[6] = {0, 1, 2, 3, 4, 5};
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "a.npy"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "a.npy"));
     DlfsError err = {0};
     assert_int_equal(npy_save_float32_2d(path, data, 2, 3, &err), DLFS_OK);
     size_t len;
-    unsigned char *bytes = read_bytes(path, &len);
+    unsigned char *bytes = test_read_bytes(path, &len);
     assert_int_equal(sizeof numpy_2x3 - 1, 128 + 24);  /* the literal itself */
     assert_int_equal(len, sizeof numpy_2x3 - 1);
     assert_memory_equal(bytes, numpy_2x3, len);
     free(bytes);
-    assert_false(exists(path_in(f, "a.npy.tmp")));
+    assert_false(test_path_exists(test_tmpdir_path(f, "a.npy.tmp")));
 }
 
 /* Header length and data offset for many shapes: a multiple of 64, and NumPy's layout rule. */
 static void test_alignment_and_round_trip(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const int shapes[][2] = {{1, 1}, {2, 3}, {7, 12345}, {10000, 100}, {1, 65536}, {123, 1}, {3, 1000001}};
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "a.npy"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "a.npy"));
     uint32_t seed = 99;
     for (size_t k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
         const int rows = shapes[k][0], cols = shapes[k][1];
@@ -167,14 +70,14 @@ static void test_alignment_and_round_trip(void **state)
         assert_non_null(data);
         /* Random bits: every float32, NaN payloads and infinities included, must come back. */
         for (size_t i = 0; i < n; i++) {
-            const uint32_t bits = next_u32(&seed);
+            const uint32_t bits = test_xorshift32(&seed);
             memcpy(&data[i], &bits, sizeof bits);
         }
         DlfsError err = {0};
         assert_int_equal(npy_save_float32_2d(path, data, rows, cols, &err), DLFS_OK);
 
         size_t len;
-        unsigned char *bytes = read_bytes(path, &len);
+        unsigned char *bytes = test_read_bytes(path, &len);
         const size_t header_len = (size_t)bytes[8] | (size_t)bytes[9] << 8;
         assert_int_equal((10 + header_len) % 64, 0);
         assert_int_equal(len, 10 + header_len + 4 * n);
@@ -226,7 +129,7 @@ static void write_npy(const char *path, int major, const char *header, const voi
     }
     memcpy(buf + n, header, hlen);
     if (data_len) memcpy(buf + n + hlen, data, data_len);
-    write_file(path, buf, n + hlen + data_len);
+    test_write_file(path, buf, n + hlen + data_len);
     free(buf);
 }
 
@@ -238,7 +141,7 @@ static const char data_0_5[] = "\x00\x00\x00\x00" "\x00\x00\x80\x3f" "\x00\x00\x
  * double quotes, no trailing comma, Python 2's "3L". */
 static void test_load_header_variants(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const struct {
         int major;
         const char *header;
@@ -251,7 +154,7 @@ static void test_load_header_variants(void **state)
         {1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2L, 3L), }\n"},
         {1, "{'descr':'<f4','fortran_order':False,'shape':( 2 , 3 , ),}\n"},
     };
-    const char *path = path_in(f, "v.npy");
+    const char *path = test_tmpdir_path(f, "v.npy");
     const float want[6] = {0, 1, 2, 3, 4, 5};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         write_npy(path, cases[k].major, cases[k].header, data_0_5, sizeof data_0_5 - 1);
@@ -268,7 +171,7 @@ static void test_load_header_variants(void **state)
 /* One defect per file; each is a format error naming the path, and leaves out empty. */
 static void test_load_malformed(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const struct {
         int major;          /* 0: write raw bytes instead */
         const char *header; /* or the raw bytes */
@@ -312,10 +215,10 @@ static void test_load_malformed(void **state)
 #undef RAW
     };
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "bad.npy"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "bad.npy"));
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         if (cases[k].major == 0)
-            write_file(path, cases[k].header, cases[k].raw_len);
+            test_write_file(path, cases[k].header, cases[k].raw_len);
         else
             write_npy(path, cases[k].major, cases[k].header, data_0_5, cases[k].data_len);
         Tensor T = {0};
@@ -334,41 +237,41 @@ static void test_load_malformed(void **state)
 /* A failed save leaves the existing file alone and no temporary file behind; a missing file is an io error. */
 static void test_io_errors(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     const float data[2] = {1.0f, 2.0f};
     DlfsError err = {0};
     assert_int_equal(npy_save_float32_2d("/nonexistent-dir/a.npy", data, 1, 2, &err), DLFS_ERR_IO);
     assert_contains(err.msg, "/nonexistent-dir/a.npy");
 
     char keep[PATH_MAX + 32], keep_tmp[PATH_MAX + 40];
-    snprintf(keep, sizeof keep, "%s", path_in(f, "keep.npy"));
+    snprintf(keep, sizeof keep, "%s", test_tmpdir_path(f, "keep.npy"));
     snprintf(keep_tmp, sizeof keep_tmp, "%s.tmp", keep);
-    write_file(keep, "precious\n", 9);
+    test_write_file(keep, "precious\n", 9);
     assert_int_equal(mkdir(keep_tmp, 0777), 0);
     assert_int_equal(npy_save_float32_2d(keep, data, 1, 2, &err), DLFS_ERR_IO);
     assert_contains(err.msg, keep);
     size_t len;
-    unsigned char *bytes = read_bytes(keep, &len);
+    unsigned char *bytes = test_read_bytes(keep, &len);
     assert_int_equal(len, 9);
     assert_memory_equal(bytes, "precious\n", 9);
     free(bytes);
 
     /* The rename fails (path is a directory): the written path.tmp is removed. */
     char sub[PATH_MAX + 32], sub_tmp[PATH_MAX + 40];
-    snprintf(sub, sizeof sub, "%s", path_in(f, "sub"));
+    snprintf(sub, sizeof sub, "%s", test_tmpdir_path(f, "sub"));
     snprintf(sub_tmp, sizeof sub_tmp, "%s.tmp", sub);
     assert_int_equal(mkdir(sub, 0777), 0);
     assert_int_equal(npy_save_float32_2d(sub, data, 1, 2, &err), DLFS_ERR_IO);
     assert_contains(err.msg, "rename");
-    assert_false(exists(sub_tmp));
+    assert_false(test_path_exists(sub_tmp));
 
     Tensor T;
-    assert_int_equal(npy_load_float32_2d(path_in(f, "none.npy"), &T, &err), DLFS_ERR_IO);
+    assert_int_equal(npy_load_float32_2d(test_tmpdir_path(f, "none.npy"), &T, &err), DLFS_ERR_IO);
     assert_contains(err.msg, "none.npy");
     assert_null(T.data);
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
 
 int main(void)
 {

@@ -23,12 +23,6 @@
 #include "datasets/ptb.h"
 #include "tests/testutil.h"
 
-#define assert_contains(hay, needle)                                                \
-    do {                                                                            \
-        if (!strstr((hay), (needle)))                                               \
-            fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));            \
-    } while (0)
-
 static const char *const ENV_NAMES[] = {"DLFS2_DATA", "DLFS2_PTB_URL", "XDG_CACHE_HOME", "HOME"};
 enum { N_ENV = sizeof ENV_NAMES / sizeof ENV_NAMES[0] };
 
@@ -40,28 +34,6 @@ typedef struct Fixture {
 
 /* The real PTB directory (resolved, no ".."), or "" when it is absent. */
 static char real_ptb[PATH_MAX];
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0) return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (d) {
-            struct dirent *e;
-            while ((e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-                char child[PATH_MAX];
-                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
-                remove_tree(child);
-            }
-            closedir(d);
-        }
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
 
 /* Entries in dir besides . and ..; -1 when it cannot be opened. */
 static int count_entries(const char *dir)
@@ -76,38 +48,12 @@ static int count_entries(const char *dir)
     return n;
 }
 
-static void write_file(const char *path, const char *bytes, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(bytes, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-}
-
-#define write_text(path, s) write_file((path), (s), sizeof(s) - 1)
-
-/* A malloc'ed copy of the file's bytes; *len gets its size. */
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-    const long n = ftell(fp);
-    assert_true(n >= 0);
-    rewind(fp);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-    fclose(fp);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
+#define write_text(path, s) test_write_file((path), (s), sizeof(s) - 1)
 
 static void assert_same_file(const char *a, const char *b)
 {
     size_t na, nb;
-    char *x = read_file(a, &na), *y = read_file(b, &nb);
+    unsigned char *x = test_read_bytes(a, &na), *y = test_read_bytes(b, &nb);
     assert_int_equal(na, nb);
     assert_memory_equal(x, y, na);
     free(x);
@@ -133,9 +79,7 @@ static int setup(void **state)
 {
     Fixture *f = calloc(1, sizeof *f);
     if (!f) return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/dlfs2-test-ptb-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
+    if (test_make_tmpdir(f->dir, sizeof f->dir) != 0) {
         free(f);
         return -1;
     }
@@ -155,7 +99,7 @@ static int teardown(void **state)
         else unsetenv(ENV_NAMES[i]);
         free(f->saved_env[i]);
     }
-    remove_tree(f->dir);
+    test_remove_tree(f->dir);
     free(f);
     return 0;
 }
@@ -387,7 +331,7 @@ static void test_ensure_existing_file_untouched(void **state)
     DlfsError err = {0};
     assert_int_equal(ptb_ensure_file(f->dir, "train", &err), DLFS_OK);
     size_t n;
-    char *text = read_file(path, &n);
+    char *text = (char *)test_read_bytes(path, &n);
     assert_string_equal(text, "not the real ptb\n");
     free(text);
     assert_int_equal(count_entries(f->dir), 1);
@@ -496,7 +440,7 @@ static void make_tiny_ptb(const char *dir, const char *valid)
 {
     char path[PATH_MAX];
     write_text(join(path, sizeof path, dir, "ptb.train.txt"), " b a b \n a c \n");
-    write_file(join(path, sizeof path, dir, "ptb.valid.txt"), valid, strlen(valid));
+    test_write_file(join(path, sizeof path, dir, "ptb.valid.txt"), valid, strlen(valid));
     write_text(join(path, sizeof path, dir, "ptb.test.txt"), " a \n");
     setenv("DLFS2_PTB_URL", "file:///nonexistent-dir/", 1);  /* nothing may be fetched */
 }

@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <float.h>
 #include <limits.h>
 #include <math.h>
@@ -27,105 +26,11 @@
 #include "datasets/vectors.h"
 #include "tests/testutil.h"
 
-#define assert_contains(hay, needle)                                                \
-    do {                                                                            \
-        if (!strstr((hay), (needle)))                                               \
-            fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));            \
-    } while (0)
-
-/* Per test: a fresh directory, emptied and removed afterwards. */
-typedef struct Fixture {
-    char dir[PATH_MAX];
-} Fixture;
-
-static int setup(void **state)
-{
-    Fixture *f = calloc(1, sizeof *f);
-    if (!f) return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/dlfs2-test-vectors-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
-        free(f);
-        return -1;
-    }
-    *state = f;
-    return 0;
-}
-
-/* The tests only make plain files and empty directories in f->dir. */
-static int teardown(void **state)
-{
-    Fixture *f = *state;
-    DIR *d = opendir(f->dir);
-    if (d) {
-        char path[PATH_MAX + 300];
-        for (struct dirent *e; (e = readdir(d));) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            snprintf(path, sizeof path, "%s/%s", f->dir, e->d_name);
-            struct stat st;
-            if (lstat(path, &st) != 0) continue;
-            if (S_ISDIR(st.st_mode)) rmdir(path);
-            else unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(f->dir);
-    free(f);
-    return 0;
-}
-
-static const char *path_in(const Fixture *f, const char *name)
-{
-    static char buf[PATH_MAX + 32];
-    snprintf(buf, sizeof buf, "%s/%s", f->dir, name);
-    return buf;
-}
-
-static void write_file(const char *path, const char *bytes, size_t len)
-{
-    FILE *fp = fopen(path, "wb");
-    assert_non_null(fp);
-    assert_int_equal(fwrite(bytes, 1, len, fp), len);
-    assert_int_equal(fclose(fp), 0);
-}
-
 /* The file's bytes, NUL-terminated, malloc'ed. */
 static char *read_text(const char *path)
 {
-    FILE *fp = fopen(path, "rb");
-    assert_non_null(fp);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    int c;
-    while ((c = getc(fp)) != EOF) {
-        if (len + 1 >= cap) {
-            cap = cap ? 2 * cap : 256;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-        buf[len++] = (char)c;
-    }
-    fclose(fp);
-    if (!buf) buf = malloc(1);
-    assert_non_null(buf);
-    buf[len] = '\0';
-    return buf;
-}
-
-/* The file's bytes, malloc'ed, and their count in *len. */
-static unsigned char *read_bytes(const char *path, size_t *len)
-{
-    char *text = read_text(path);
-    struct stat st;
-    assert_int_equal(stat(path, &st), 0);
-    *len = (size_t)st.st_size;
-    return (unsigned char *)text;
-}
-
-static int exists(const char *path)
-{
-    struct stat st;
-    return lstat(path, &st) == 0;
+    size_t len;
+    return (char *)test_read_bytes(path, &len);
 }
 
 static void make_vocab(Vocab *v, const char *const *words, int n)
@@ -134,34 +39,24 @@ static void make_vocab(Vocab *v, const char *const *words, int n)
     for (int i = 0; i < n; i++) assert_int_equal(vocab_add(v, words[i]), i);
 }
 
-/* xorshift32: the test's own deterministic randomness. */
-static uint32_t next_u32(uint32_t *s)
-{
-    uint32_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    return *s = x;
-}
-
 /* ---- saving --------------------------------------------------------------- */
 
 /* The exact bytes: header, one line per word, "%.9g" values, single spaces, no trailing space. */
 static void test_save_exact_text(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     const char *words[] = {"a", "b"};
     Vocab v;
     make_vocab(&v, words, 2);
     const float W[6] = {1.0f, -2.5f, 0.1f, 0.0f, FLT_TRUE_MIN, FLT_MAX};
     DlfsError err = {0};
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.txt"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.txt"));
     assert_int_equal(vectors_save_text(path, &v, W, 2, 3, &err), DLFS_OK);
     char *text = read_text(path);
     assert_string_equal(text, "2 3\na 1 -2.5 0.100000001\nb 0 1.40129846e-45 3.40282347e+38\n");
     free(text);
-    assert_false(exists(path_in(f, "v.txt.tmp")));
+    assert_false(test_path_exists(test_tmpdir_path(f, "v.txt.tmp")));
     vocab_free(&v);
 }
 
@@ -187,11 +82,11 @@ static void fill_weights(float *W, size_t n, uint32_t seed)
         float x;
         if (k % 2) {
             do {
-                const uint32_t bits = next_u32(&s);
+                const uint32_t bits = test_xorshift32(&s);
                 memcpy(&x, &bits, sizeof x);
             } while (!isfinite(x));
         } else {
-            x = (float)((double)next_u32(&s) / 4294967296.0 * 2.0 - 1.0);  /* ordinary weights */
+            x = (float)((double)test_xorshift32(&s) / 4294967296.0 * 2.0 - 1.0);  /* ordinary weights */
         }
         W[k] = x;
     }
@@ -217,7 +112,7 @@ static void assert_loaded(const Tensor *T, const Vocab *v2, const float *W, cons
 /* Every bit pattern of a finite float32 comes back identical, UTF-8 words included. */
 static void test_round_trip_bit_exact(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char names[NV][16];
     const char *words[NV];
     make_round_trip_words(names, words);
@@ -226,7 +121,7 @@ static void test_round_trip_bit_exact(void **state)
     float W[NV * NH];
     fill_weights(W, NV * NH, 12345);
 
-    const char *path = path_in(f, "v.txt");
+    const char *path = test_tmpdir_path(f, "v.txt");
     DlfsError err = {0};
     assert_int_equal(vectors_save_text(path, &v, W, NV, NH, &err), DLFS_OK);
 
@@ -243,12 +138,12 @@ static void test_round_trip_bit_exact(void **state)
 /* Saving over an existing file replaces it. */
 static void test_save_replaces_existing(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     const char *words[] = {"x"};
     Vocab v;
     make_vocab(&v, words, 1);
-    const char *path = path_in(f, "v.txt");
-    write_file(path, "old contents that are longer than the new ones\n", 47);
+    const char *path = test_tmpdir_path(f, "v.txt");
+    test_write_file(path, "old contents that are longer than the new ones\n", 47);
     const float W[2] = {0.5f, -4.0f};
     DlfsError err = {0};
     assert_int_equal(vectors_save_text(path, &v, W, 1, 2, &err), DLFS_OK);
@@ -261,7 +156,7 @@ static void test_save_replaces_existing(void **state)
 /* A failed save, in either format, leaves the existing file alone and no temporary file behind. */
 static void test_save_failures_keep_existing(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     const char *words[] = {"x"};
     Vocab v;
     make_vocab(&v, words, 1);
@@ -278,9 +173,9 @@ static void test_save_failures_keep_existing(void **state)
 
         /* path.tmp cannot be created (a directory is in the way; works even as root). */
         char keep[PATH_MAX + 32], keep_tmp[PATH_MAX + 40];
-        snprintf(keep, sizeof keep, "%s", path_in(f, fmt == VECTORS_TEXT ? "keep.txt" : "keep.bin"));
+        snprintf(keep, sizeof keep, "%s", test_tmpdir_path(f, fmt == VECTORS_TEXT ? "keep.txt" : "keep.bin"));
         snprintf(keep_tmp, sizeof keep_tmp, "%s.tmp", keep);
-        write_file(keep, "precious\n", 9);
+        test_write_file(keep, "precious\n", 9);
         assert_int_equal(mkdir(keep_tmp, 0777), 0);
         assert_int_equal(vectors_save(keep, (VectorsFormat)fmt, &v, W, 1, 2, &err), DLFS_ERR_IO);
         assert_contains(err.msg, keep);
@@ -290,13 +185,13 @@ static void test_save_failures_keep_existing(void **state)
 
         /* The rename fails (path is a directory): the written path.tmp is removed. */
         char sub[PATH_MAX + 32], sub_tmp[PATH_MAX + 40];
-        snprintf(sub, sizeof sub, "%s", path_in(f, fmt == VECTORS_TEXT ? "sub-txt" : "sub-bin"));
+        snprintf(sub, sizeof sub, "%s", test_tmpdir_path(f, fmt == VECTORS_TEXT ? "sub-txt" : "sub-bin"));
         snprintf(sub_tmp, sizeof sub_tmp, "%s.tmp", sub);
         assert_int_equal(mkdir(sub, 0777), 0);
         assert_int_equal(vectors_save(sub, (VectorsFormat)fmt, &v, W, 1, 2, &err), DLFS_ERR_IO);
         assert_contains(err.msg, sub);
         assert_contains(err.msg, "rename");
-        assert_false(exists(sub_tmp));
+        assert_false(test_path_exists(sub_tmp));
     }
     vocab_free(&v);
 }
@@ -304,7 +199,7 @@ static void test_save_failures_keep_existing(void **state)
 /* What could not be read back is refused, in either format, before any file is written. */
 static void test_save_refuses_unreadable_output(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const struct {
         const char *words[2];
         float W[2];
@@ -320,7 +215,7 @@ static void test_save_refuses_unreadable_output(void **state)
     };
     for (int fmt = VECTORS_TEXT; fmt <= VECTORS_BINARY; fmt++) {
         char path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s", path_in(f, fmt == VECTORS_TEXT ? "v.txt" : "v.bin"));
+        snprintf(path, sizeof path, "%s", test_tmpdir_path(f, fmt == VECTORS_TEXT ? "v.txt" : "v.bin"));
         for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
             Vocab v;
             make_vocab(&v, cases[k].words, 2);
@@ -329,12 +224,12 @@ static void test_save_refuses_unreadable_output(void **state)
             if (rc != cases[k].status || !strstr(err.msg, cases[k].what) || !strstr(err.msg, path))
                 fail_msg("%s case %zu: status %d, \"%s\"", vectors_format_name((VectorsFormat)fmt), k, rc,
                          err.msg);
-            assert_false(exists(path));
+            assert_false(test_path_exists(path));
             vocab_free(&v);
         }
         char tmp[PATH_MAX + 40];
         snprintf(tmp, sizeof tmp, "%s.tmp", path);
-        assert_false(exists(tmp));
+        assert_false(test_path_exists(tmp));
     }
 }
 
@@ -343,13 +238,13 @@ static void test_save_refuses_unreadable_output(void **state)
 /* CRLF, tabs, trailing blanks, a byte-order mark, UTF-8 words and no final newline all read. */
 static void test_load_lenient_layouts(void **state)
 {
-    Fixture *f = *state;
-    const char *path = path_in(f, "v.txt");
+    TestTmpdir *f = *state;
+    const char *path = test_tmpdir_path(f, "v.txt");
     static const char text[] = "\xEF\xBB\xBF" "3 2\r\n"
                                "the 1 -2\r\n"
                                "caf\xc3\xa9 0.5 1e-3 \r\n"
                                "\xe6\x97\xa5\xe6\x9c\xac \t3\t-4.25e+2";
-    write_file(path, text, sizeof text - 1);
+    test_write_file(path, text, sizeof text - 1);
     Vocab v;
     vocab_init(&v);
     Tensor W;
@@ -368,7 +263,7 @@ static void test_load_lenient_layouts(void **state)
 
     /* word2vec.c's own layout: a space after every value; blank lines at the end are ignored. */
     static const char w2v[] = "2 1\nx 7 \ny -0.125 \n\n \n";
-    write_file(path, w2v, sizeof w2v - 1);
+    test_write_file(path, w2v, sizeof w2v - 1);
     vocab_init(&v);
     if (vectors_load_text(path, &v, &W, &err) != DLFS_OK) fail_msg("%s", err.msg);
     assert_int_equal(v.size, 2);
@@ -380,7 +275,7 @@ static void test_load_lenient_layouts(void **state)
 /* One defect per text file; each is a format error naming the line, and leaves vocab and W empty. */
 static void test_load_malformed(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     static const struct {
         const char *text;
         size_t len;      /* 0: strlen(text) */
@@ -409,10 +304,10 @@ static void test_load_malformed(void **state)
         {"2 2\na 1 2\nb 3\0 4\n", 17, ":3:", "NUL"},
     };
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "bad.txt"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "bad.txt"));
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         const size_t len = cases[k].len ? cases[k].len : strlen(cases[k].text);
-        write_file(path, cases[k].text, len);
+        test_write_file(path, cases[k].text, len);
         Vocab v;
         vocab_init(&v);
         Tensor W = {0};
@@ -440,9 +335,9 @@ static void test_load_malformed(void **state)
 
 static void test_load_missing_file(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.txt"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.txt"));
     Vocab v;
     vocab_init(&v);
     Tensor W;
@@ -499,7 +394,7 @@ typedef int (*LoadFn)(const char *, Vocab *, Tensor *, DlfsError *);
 /* Writes len bytes to path and reads them back with load; fails the test on an error. */
 static void load_bytes(const char *path, const char *bytes, size_t len, LoadFn load, Vocab *v, Tensor *W)
 {
-    write_file(path, bytes, len);
+    test_write_file(path, bytes, len);
     vocab_init(v);
     DlfsError err = {0};
     if (load(path, v, W, &err) != DLFS_OK) fail_msg("%s", err.msg);
@@ -508,19 +403,19 @@ static void load_bytes(const char *path, const char *bytes, size_t len, LoadFn l
 /* The bytes written are word2vec.c's, byte for byte. */
 static void test_save_binary_exact_bytes(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     Vocab v;
     make_vocab(&v, gensim_words, 3);
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.bin"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.bin"));
     DlfsError err = {0};
     assert_int_equal(vectors_save_binary(path, &v, gensim_W, 3, 2, &err), DLFS_OK);
     size_t len;
-    unsigned char *bytes = read_bytes(path, &len);
+    unsigned char *bytes = test_read_bytes(path, &len);
     assert_int_equal(len, sizeof w2v_3x2 - 1);
     assert_memory_equal(bytes, w2v_3x2, len);
     free(bytes);
-    assert_false(exists(path_in(f, "v.bin.tmp")));
+    assert_false(test_path_exists(test_tmpdir_path(f, "v.bin.tmp")));
 
     /* vectors_save picks the writer by format. */
     assert_int_equal(vectors_save(path, VECTORS_TEXT, &v, gensim_W, 3, 2, &err), DLFS_OK);
@@ -533,9 +428,9 @@ static void test_save_binary_exact_bytes(void **state)
 /* word2vec.c's and gensim's files (without the newline after a record), and CRLF, all read. */
 static void test_load_gensim_and_word2vec_binary(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.bin"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.bin"));
     static const char crlf[] = "3 2\r\n"
                                "the " F_1 F_M2_5 "\r\n"
                                "caf\xc3\xa9 " F_0_5 F_0_25 "\r\n"
@@ -565,7 +460,7 @@ static void test_load_gensim_and_word2vec_binary(void **state)
 /* Every bit pattern of a finite float32 comes back identical through the binary format, UTF-8 words included. */
 static void test_binary_round_trip_bit_exact(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char names[NV][16];
     const char *words[NV];
     make_round_trip_words(names, words);
@@ -575,7 +470,7 @@ static void test_binary_round_trip_bit_exact(void **state)
     fill_weights(W, NV * NH, 777);
 
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.bin"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.bin"));
     DlfsError err = {0};
     assert_int_equal(vectors_save_binary(path, &v, W, NV, NH, &err), DLFS_OK);
     const LoadFn loaders[2] = {vectors_load_binary, vectors_load};
@@ -594,7 +489,7 @@ static void test_binary_round_trip_bit_exact(void **state)
 /* text -> binary -> text -> binary through vectors_load: the same bits, the same files. */
 static void test_text_binary_conversions(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char names[NV][16];
     const char *words[NV];
     make_round_trip_words(names, words);
@@ -604,10 +499,10 @@ static void test_text_binary_conversions(void **state)
     fill_weights(W, NV * NH, 4242);
 
     char t1[PATH_MAX + 32], b1[PATH_MAX + 32], t2[PATH_MAX + 32], b2[PATH_MAX + 32];
-    snprintf(t1, sizeof t1, "%s", path_in(f, "t1.txt"));
-    snprintf(b1, sizeof b1, "%s", path_in(f, "b1.bin"));
-    snprintf(t2, sizeof t2, "%s", path_in(f, "t2.txt"));
-    snprintf(b2, sizeof b2, "%s", path_in(f, "b2.bin"));
+    snprintf(t1, sizeof t1, "%s", test_tmpdir_path(f, "t1.txt"));
+    snprintf(b1, sizeof b1, "%s", test_tmpdir_path(f, "b1.bin"));
+    snprintf(t2, sizeof t2, "%s", test_tmpdir_path(f, "t2.txt"));
+    snprintf(b2, sizeof b2, "%s", test_tmpdir_path(f, "b2.bin"));
     const char *chain[4] = {t1, b1, t2, b2};
     DlfsError err = {0};
     assert_int_equal(vectors_save_text(t1, &v, W, NV, NH, &err), DLFS_OK);
@@ -623,13 +518,13 @@ static void test_text_binary_conversions(void **state)
         vocab_free(&v2);
     }
     size_t n1, n2;
-    unsigned char *x = read_bytes(t1, &n1), *y = read_bytes(t2, &n2);
+    unsigned char *x = test_read_bytes(t1, &n1), *y = test_read_bytes(t2, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(x, y, n1);
     free(x);
     free(y);
-    x = read_bytes(b1, &n1);
-    y = read_bytes(b2, &n2);
+    x = test_read_bytes(b1, &n1);
+    y = test_read_bytes(b2, &n2);
     assert_int_equal(n1, n2);
     assert_memory_equal(x, y, n1);
     size_t expect_len = strlen("40 13\n");
@@ -643,9 +538,9 @@ static void test_text_binary_conversions(void **state)
 /* vectors_load tells the formats apart, also in the cases its first guess gets wrong. */
 static void test_load_detects_format(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.vec"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.vec"));
     Vocab v;
     Tensor W;
 
@@ -699,12 +594,12 @@ static void test_load_detects_format(void **state)
     /* A malformed file reports the error of the format it looks like. */
     DlfsError err = {0};
     static const char bad_text[] = "2 2\na 1 nan\nb 3 4\n";
-    write_file(path, bad_text, sizeof bad_text - 1);
+    test_write_file(path, bad_text, sizeof bad_text - 1);
     vocab_init(&v);
     assert_int_equal(vectors_load(path, &v, &W, &err), DLFS_ERR_FORMAT);
     assert_contains(err.msg, ":2: value 2 ('nan') is not a finite float32");
     static const char bad_bin[] = "3 1\nab " F_1 "\ncd " F_1 "\nab " F_2 "\n";
-    write_file(path, bad_bin, sizeof bad_bin - 1);
+    test_write_file(path, bad_bin, sizeof bad_bin - 1);
     assert_int_equal(vectors_load(path, &v, &W, &err), DLFS_ERR_FORMAT);
     assert_contains(err.msg, ":record 3: word 'ab' repeats record 1");
     assert_int_equal(v.size, 0);
@@ -716,7 +611,7 @@ static void test_load_detects_format(void **state)
  * looks like text, and the text reader's message names line 2. */
 static void test_load_binary_malformed(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
 #define CASE(bytes, at, what) {bytes, sizeof bytes - 1, at, what}
     static const struct {
         const char *bytes;
@@ -758,9 +653,9 @@ static void test_load_binary_malformed(void **state)
     };
 #undef CASE
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "bad.bin"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "bad.bin"));
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        write_file(path, cases[k].bytes, cases[k].len);
+        test_write_file(path, cases[k].bytes, cases[k].len);
         char msg[2][sizeof((DlfsError *)0)->msg];
         const LoadFn loaders[2] = {vectors_load_binary, vectors_load};
         for (int l = 0; l < 2; l++) {
@@ -831,9 +726,9 @@ static void test_format_helpers(void **state)
 
 static void test_load_binary_missing_file(void **state)
 {
-    Fixture *f = *state;
+    TestTmpdir *f = *state;
     char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s", path_in(f, "v.bin"));
+    snprintf(path, sizeof path, "%s", test_tmpdir_path(f, "v.bin"));
     const LoadFn loaders[2] = {vectors_load_binary, vectors_load};
     for (int l = 0; l < 2; l++) {
         Vocab v;
@@ -847,7 +742,7 @@ static void test_load_binary_missing_file(void **state)
     }
 }
 
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
 
 int main(void)
 {

@@ -7,10 +7,14 @@
 
 #include "tests/testutil.h"
 
+#include <dirent.h>
 #include <float.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void assert_close(double a, double b, double atol, double rtol)
@@ -120,4 +124,101 @@ int run_tests_needing_ptb(const char *group, const struct CMUnitTest *tests, siz
                "%zu of %zu tests not run\n", n_real, n);
     }
     return _cmocka_run_group_tests(group, tests, count, group_setup, group_teardown);
+}
+
+uint32_t test_xorshift32(uint32_t *s)
+{
+    uint32_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *s = x;
+}
+
+int test_make_tmpdir(char *dir, size_t size)
+{
+    const char *tmp = getenv("TMPDIR");
+    const int n = snprintf(dir, size, "%s/dlfs2-test-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n >= size) return -1;
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+void test_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0) return;
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+                char child[PATH_MAX];
+                snprintf(child, sizeof child, "%s/%s", path, e->d_name);
+                test_remove_tree(child);
+            }
+            closedir(d);
+        }
+        rmdir(path);
+    } else {
+        unlink(path);
+    }
+}
+
+int test_tmpdir_setup(void **state)
+{
+    TestTmpdir *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    if (test_make_tmpdir(t->dir, sizeof t->dir) != 0) {
+        free(t);
+        return -1;
+    }
+    *state = t;
+    return 0;
+}
+
+int test_tmpdir_teardown(void **state)
+{
+    TestTmpdir *t = *state;
+    test_remove_tree(t->dir);
+    free(t);
+    return 0;
+}
+
+const char *test_tmpdir_path(const TestTmpdir *t, const char *name)
+{
+    static char buf[PATH_MAX + 32];
+    snprintf(buf, sizeof buf, "%s/%s", t->dir, name);
+    return buf;
+}
+
+void test_write_file(const char *path, const void *bytes, size_t len)
+{
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(bytes, 1, len, fp), len);
+    assert_int_equal(fclose(fp), 0);
+}
+
+unsigned char *test_read_bytes(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    assert_int_equal(fseek(fp, 0, SEEK_END), 0);
+    const long n = ftell(fp);
+    assert_true(n >= 0);
+    rewind(fp);
+    unsigned char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
+    fclose(fp);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+int test_path_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
 }

@@ -1,14 +1,24 @@
 /*
  * testutil.h — helpers shared by the cmocka tests: close-enough array
- * comparisons, numerical gradients in double precision, and where the real
- * PTB lives.
+ * comparisons, numerical gradients in double precision, where the real
+ * PTB lives, and a per-test temporary directory with small file helpers.
  *
  * Include after <stdarg.h>, <stddef.h>, <setjmp.h> and <cmocka.h>.
  */
 #ifndef DLFS2_TESTS_TESTUTIL_H
 #define DLFS2_TESTS_TESTUTIL_H
 
+#include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Fails the test unless the string hay contains the string needle. */
+#define assert_contains(hay, needle)                                                \
+    do {                                                                            \
+        if (!strstr((hay), (needle)))                                               \
+            fail_msg("\"%s\" does not contain \"%s\"", (hay), (needle));            \
+    } while (0)
 
 /* Fails the test unless |a[i] - b[i]| <= atol + rtol * |b[i]| for every i. */
 void assert_close_array(const float *a, const float *b, size_t n, double atol, double rtol);
@@ -66,5 +76,49 @@ int run_tests_needing_ptb(const char *group, const struct CMUnitTest *tests, siz
 
 /* The path of a file under tests/data ($DLFS2_SOURCE_ROOT/tests/data/name); static buffer. */
 const char *test_data_path(const char *name);
+
+/* xorshift32 (Marsaglia): the next value of the state *s, which it advances; *s must not be 0. */
+uint32_t test_xorshift32(uint32_t *s);
+
+/* ---- a temporary directory per test ---------------------------------------- */
+
+/* A fresh directory under $TMPDIR (or /tmp), removed with all it holds afterwards. */
+typedef struct TestTmpdir {
+    char dir[PATH_MAX];
+} TestTmpdir;
+
+/*
+ * Makes a fresh directory $TMPDIR/dlfs2-test-XXXXXX (/tmp when $TMPDIR is
+ * unset or empty) and writes its path into dir[0..size). Returns 0, or -1
+ * when it cannot be made.
+ */
+int test_make_tmpdir(char *dir, size_t size);
+
+/* Removes path: a file, or a directory with everything below it. Errors are ignored. */
+void test_remove_tree(const char *path);
+
+/*
+ * cmocka setup: *state becomes a malloc'ed TestTmpdir whose directory was
+ * just made (test_make_tmpdir). Returns 0, or -1 on failure.
+ */
+int test_tmpdir_setup(void **state);
+
+/* cmocka teardown for test_tmpdir_setup: removes the directory and all it holds, frees *state. */
+int test_tmpdir_teardown(void **state);
+
+/* t->dir/name, in a static buffer that the next call overwrites. */
+const char *test_tmpdir_path(const TestTmpdir *t, const char *name);
+
+/* Writes bytes[0..len) to path (created or truncated); fails the test on any error. */
+void test_write_file(const char *path, const void *bytes, size_t len);
+
+/*
+ * The whole file's bytes, malloc'ed (the caller frees) with a '\0' after
+ * the last one; *len gets their count. Fails the test on any error.
+ */
+unsigned char *test_read_bytes(const char *path, size_t *len);
+
+/* 1 when something (a file, directory or link) is at path, else 0. */
+int test_path_exists(const char *path);
 
 #endif

@@ -1,14 +1,16 @@
 /*
- * textfile.h — line-by-line reading of the small text files the benchmarks
- * use (analogy questions, word-pair similarities), shared by
- * evaluation/analogy.c and evaluation/wordsim.c.
+ * textfile.h — line-by-line reading of small whole-file text formats: the
+ * benchmark files (analogy questions, word-pair similarities; used by
+ * evaluation/analogy.c and evaluation/wordsim.c) and word2vec's text
+ * vectors (datasets/vectors.c).
  *
- * The whole file is read into memory; lines are cut in place. Fields are
+ * The whole file is read into memory (or handed over already read); lines
+ * are cut in place. Fields are
  * separated by any run of spaces, tabs, '\r', '\v' or '\f', so CRLF files
  * read like LF files and tab- or space-separated columns alike.
  */
-#ifndef DLFS2_EVALUATION_TEXTFILE_H
-#define DLFS2_EVALUATION_TEXTFILE_H
+#ifndef DLFS2_COMMON_TEXTFILE_H
+#define DLFS2_COMMON_TEXTFILE_H
 
 #include <stddef.h>
 
@@ -16,7 +18,7 @@
 
 typedef struct TextFile {
     const char *path;   /* borrowed, for messages */
-    char *text;         /* the file's bytes plus a NUL; owned */
+    char *text;         /* the file's bytes plus a NUL; owned (NULL when borrowed: text_file_init) */
     char *cur;          /* start of the next line */
     char *end;          /* text + length */
     size_t lineno;      /* 1-based number of the line last returned; 0 before the first */
@@ -30,6 +32,14 @@ typedef struct TextFile {
  */
 int text_file_open(TextFile *self, const char *path, DlfsError *err) DLFS_WARN_UNUSED;
 
+/*
+ * Like text_file_open, over bytes already read: text[0..len) with
+ * text[len] == '\0', borrowed (it must outlive self) and cut in place by
+ * text_file_next_line. Same checks and errors, less DLFS_ERR_IO; self
+ * owns nothing, so text_file_close is not needed (and is harmless).
+ */
+int text_file_init(TextFile *self, const char *path, char *text, size_t len, DlfsError *err) DLFS_WARN_UNUSED;
+
 /* Releases the text; safe on a closed or zeroed TextFile. */
 void text_file_close(TextFile *self);
 
@@ -39,6 +49,9 @@ void text_file_close(TextFile *self);
  * newline is accepted. The line points into self->text.
  */
 char *text_file_next_line(TextFile *self);
+
+/* 1 when c separates fields: ' ', '\t', '\r', '\v' or '\f' (not '\n', which ends the line). */
+int text_is_blank(char c);
 
 /*
  * The next field of a NUL-terminated line, NUL-terminated in place, with

@@ -1,14 +1,30 @@
-/* textfile.c — line and field splitting for the benchmark files (see textfile.h). */
-#include "evaluation/textfile.h"
+/* textfile.c — line and field splitting for small text files (see textfile.h). */
+#include "common/textfile.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/fs.h"
 
-static int is_blank(char c)
+int text_is_blank(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+int text_file_init(TextFile *self, const char *path, char *text, size_t len, DlfsError *err)
+{
+    memset(self, 0, sizeof *self);
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        size_t line = 1;
+        for (const char *q = text; q < nul; q++) line += *q == '\n';
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte (not a text file?)", path, line);
+    }
+    self->path = path;
+    self->cur = text;
+    self->end = text + len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) self->cur += 3;
+    return DLFS_OK;
 }
 
 int text_file_open(TextFile *self, const char *path, DlfsError *err)
@@ -18,18 +34,12 @@ int text_file_open(TextFile *self, const char *path, DlfsError *err)
     size_t len = 0;
     int rc = read_whole_file(path, &text, &len, err);
     if (rc) return rc;
-    const char *nul = memchr(text, '\0', len);
-    if (nul) {
-        size_t line = 1;
-        for (const char *q = text; q < nul; q++) line += *q == '\n';
+    rc = text_file_init(self, path, text, len, err);
+    if (rc) {
         free(text);
-        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte (not a text file?)", path, line);
+        return rc;
     }
-    self->path = path;
     self->text = text;
-    self->cur = text;
-    self->end = text + len;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) self->cur += 3;
     return DLFS_OK;
 }
 
@@ -57,13 +67,13 @@ char *text_file_next_line(TextFile *self)
 char *text_next_field(char **cur)
 {
     char *p = *cur;
-    while (*p && is_blank(*p)) p++;
+    while (*p && text_is_blank(*p)) p++;
     if (!*p) {
         *cur = p;
         return NULL;
     }
     char *field = p;
-    while (*p && !is_blank(*p)) p++;
+    while (*p && !text_is_blank(*p)) p++;
     if (*p) *p++ = '\0';
     *cur = p;
     return field;
