@@ -14,6 +14,11 @@ float sigmoid(float x)
     return e / (1.0f + e);
 }
 
+double softplus(double z)
+{
+    return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
+}
+
 void sigmoid_array(float *y, const float *x, size_t n)
 {
     for (size_t i = 0; i < n; i++) y[i] = sigmoid(x[i]);

@@ -1,7 +1,8 @@
 /*
  * functions.h — the textbook's stateless helper functions (common/functions.py):
  * sigmoid, relu, softmax and cross_entropy_error, used by the layers of
- * chapters 1–4, plus a float one-hot (util.py's convert_one_hot) for the chapter-3 models.
+ * chapters 1–4, plus a float one-hot (util.py's convert_one_hot) for the chapter-3 models,
+ * and the softplus behind the binary cross-entropy losses.
  * Arrays are row-major; nothing is allocated.
  */
 #ifndef DLFS2_LAYERS_FUNCTIONS_H
@@ -15,6 +16,15 @@
  * any x (only exp of a non-positive number is taken). functions.py `sigmoid`.
  */
 float sigmoid(float x);
+
+/*
+ * softplus(z) = log(1 + exp(z)) in double, exact for any z: max(z, 0) +
+ * log1p(exp(-|z|)) never overflows. The binary cross-entropy of a score x
+ * is softplus(-x) for label 1 (-log sigmoid(x)) and softplus(x) for label 0
+ * (-log(1 - sigmoid(x))), so SigmoidWithLoss and HierarchicalSoftmaxLoss
+ * never take log(0).
+ */
+double softplus(double z);
 
 /* y[i] = sigmoid(x[i]) for x, y (n,) float32; y may be x (in place). */
 void sigmoid_array(float *y, const float *x, size_t n);

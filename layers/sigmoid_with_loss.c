@@ -1,7 +1,6 @@
 /* sigmoid_with_loss.c — SigmoidWithLoss, textbook common/layers.py. */
 #include "layers/sigmoid_with_loss.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,12 +18,6 @@ void sigmoid_with_loss_free(SigmoidWithLoss *self)
 {
     free(self->y);
     memset(self, 0, sizeof *self);
-}
-
-/* softplus(z) = log(1 + exp(z)), stable for any z. */
-static double softplus(double z)
-{
-    return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
 }
 
 float sigmoid_with_loss_forward(SigmoidWithLoss *self, const float *x, const int32_t *t, int B)

@@ -1,6 +1,6 @@
 /*
  * test_functions.c — the textbook's common/functions.py helpers
- * (layers/functions.h): sigmoid, relu, softmax and cross_entropy_error on
+ * (layers/functions.h): sigmoid, softplus, relu, softmax and cross_entropy_error on
  * hand-worked numbers, large inputs that must not overflow, in-place use,
  * and the textbook's 1e-7 inside the log; and the float one-hot rows.
  */
@@ -35,6 +35,23 @@ static void test_sigmoid_array(void **state)
     float untouched[1] = {7.0f};
     sigmoid_array(untouched, untouched, 0);
     assert_true(untouched[0] == 7.0f);
+}
+
+/*
+ * softplus(0) = ln 2 = 0.693147181, softplus(2) = ln(1 + e^2) = 2.126928011,
+ * softplus(-2) = ln(1 + e^-2) = 0.126928011; softplus(z) - softplus(-z) = z.
+ * At +-1000 the plain formula overflows (inf) or rounds to 0; this does not.
+ */
+static void test_softplus(void **state)
+{
+    (void)state;
+    assert_close(softplus(0.0), 0.693147181, 1e-9, 0);
+    assert_close(softplus(2.0), 2.126928011, 1e-9, 0);
+    assert_close(softplus(-2.0), 0.126928011, 1e-9, 0);
+    assert_true(softplus(1000.0) == 1000.0);
+    assert_close(softplus(-1000.0), 0.0, 1e-300, 0);
+    assert_close(softplus(-40.0), exp(-40.0), 0, 1e-12);   /* log1p keeps the tiny value */
+    for (double z = -5.0; z <= 5.0; z += 0.75) assert_close(softplus(z) - softplus(-z), z, 1e-12, 0);
 }
 
 static void test_relu(void **state)
@@ -181,6 +198,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sigmoid_array),
+        cmocka_unit_test(test_softplus),
         cmocka_unit_test(test_relu),
         cmocka_unit_test(test_softmax_values),
         cmocka_unit_test(test_softmax_rows_sum_to_one),
