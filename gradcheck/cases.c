@@ -11,6 +11,8 @@
 #include "layers/affine.h"
 #include "layers/embedding.h"
 #include "layers/embedding_dot.h"
+#include "layers/hierarchical_softmax_loss.h"
+#include "layers/huffman_tree.h"
 #include "layers/negative_sampling_loss.h"
 #include "layers/matmul.h"
 #include "layers/sigmoid.h"
@@ -464,6 +466,63 @@ static void destroy_negative_sampling_loss(void *ctx)
     free(c);
 }
 
+/* -------------------------------------------- HierarchicalSoftmaxLoss */
+
+enum { HS_V = 7, HS_H = 4, HS_B = 4 };
+
+/* Codes 11, 0000, 101, 0001, 001, 01, 100: paths of 2 to 4 decisions. */
+static const int64_t hs_counts[HS_V] = {30, 3, 12, 4, 7, 20, 9};
+
+typedef struct HierarchicalSoftmaxCase {
+    HuffmanTree tree;
+    Param W;                /* (HS_V - 1, HS_H) */
+    HierarchicalSoftmaxLoss layer;
+    float h[HS_B * HS_H];
+    float dh[HS_B * HS_H];
+    int32_t target[HS_B];
+} HierarchicalSoftmaxCase;
+
+static float hierarchical_softmax_case_loss(void *ctx)
+{
+    HierarchicalSoftmaxCase *c = ctx;
+    return hierarchical_softmax_loss_forward(&c->layer, c->h, c->target, HS_B);
+}
+
+static void hierarchical_softmax_case_gradients(void *ctx)
+{
+    HierarchicalSoftmaxCase *c = ctx;
+    param_zero_grad(&c->W);
+    memset(c->dh, 0, sizeof c->dh);
+    (void)hierarchical_softmax_case_loss(c);
+    hierarchical_softmax_loss_backward(&c->layer, c->dh, 1.0f);
+}
+
+static void build_hierarchical_softmax_loss(GradCheckProblem *p, Rng *rng)
+{
+    HierarchicalSoftmaxCase *c = dlfs_calloc(1, sizeof *c);
+    DlfsError err;
+    DLFS_ASSERT(huffman_tree_init(&c->tree, hs_counts, HS_V, &err) == DLFS_OK);
+    make_param(&c->W, "W", HS_V - 1, HS_H, true, 0.5, rng);
+    hierarchical_softmax_loss_init(&c->layer, &c->W, &c->tree, HS_B);
+    fill_normal(c->h, HS_B * HS_H, 0.5, rng);
+    repeated_ids(c->target, HS_B, HS_V, rng);   /* rows 0 and 2: one path walked twice */
+
+    *p = (GradCheckProblem){.name = "HierarchicalSoftmaxLoss", .ctx = c,
+                            .loss = hierarchical_softmax_case_loss,
+                            .gradients = hierarchical_softmax_case_gradients};
+    gradcheck_add_param(p, &c->W);
+    gradcheck_add_tensor(p, "h", c->h, c->dh, 2, (const int[]){HS_B, HS_H});
+}
+
+static void destroy_hierarchical_softmax_loss(void *ctx)
+{
+    HierarchicalSoftmaxCase *c = ctx;
+    hierarchical_softmax_loss_free(&c->layer);
+    param_free(&c->W);
+    huffman_tree_free(&c->tree);
+    free(c);
+}
+
 /* ------------------------------------------------- CBOW and SkipGram */
 
 enum { W2V_V = 10, W2V_H = 5, W2V_WINDOW = 2, W2V_S = 3, W2V_B = 4, W2V_CORPUS = 40 };
@@ -589,6 +648,7 @@ static const GradCheckCase cases[] = {
     {"Embedding", build_embedding, destroy_embedding},
     {"EmbeddingDot", build_embedding_dot, destroy_embedding_dot},
     {"NegativeSamplingLoss", build_negative_sampling_loss, destroy_negative_sampling_loss},
+    {"HierarchicalSoftmaxLoss", build_hierarchical_softmax_loss, destroy_hierarchical_softmax_loss},
     {"SimpleCBOW", build_simple_cbow, destroy_model},
     {"SimpleSkipGram", build_simple_skip_gram, destroy_model},
     {"CBOW", build_cbow, destroy_model},

@@ -8,7 +8,9 @@
  * tensor the layer gives a gradient for: its parameters and its inputs.
  * A layer that is not a loss is checked through L = sum_i R_i * out_i with
  * a fixed random R, i.e. backward with dout = R. The Embedding and
- * EmbeddingDot cases repeat an id three times in the batch, so a backward
+ * EmbeddingDot cases repeat an id three times in the batch, and the
+ * HierarchicalSoftmaxLoss case a target twice (its path's rows, and the
+ * root that every path shares, are written by several rows), so a backward
  * that overwrites instead of adding fails.
  */
 #ifndef DLFS2_GRADCHECK_CASES_H

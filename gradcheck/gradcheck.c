@@ -126,7 +126,7 @@ void gradcheck_model_problem(GradCheckProblem *p, GradCheckModelCtx *storage, Mo
 
 void gradcheck_print_header(FILE *out)
 {
-    fprintf(out, "%-22s %-8s %-12s %12s %12s  %s\n", "layer/model", "param", "shape",
+    fprintf(out, "%-23s %-8s %-12s %12s %12s  %s\n", "layer/model", "param", "shape",
             "max abs err", "max rel err", "result");
 }
 
@@ -137,6 +137,6 @@ void gradcheck_print_result(FILE *out, const GradCheckResult *r)
     for (int d = 0; d < r->ndim; d++)
         len += snprintf(shape + len, sizeof shape - (size_t)len, d ? ", %d" : "%d", r->shape[d]);
     snprintf(shape + len, sizeof shape - (size_t)len, r->ndim == 1 ? ",)" : ")");
-    fprintf(out, "%-22s %-8s %-12s %12.3e %12.3e  %s\n", r->problem, r->tensor, shape, r->max_abs,
+    fprintf(out, "%-23s %-8s %-12s %12.3e %12.3e  %s\n", r->problem, r->tensor, shape, r->max_abs,
             r->max_rel, r->pass ? "PASS" : "FAIL");
 }

@@ -256,8 +256,8 @@ static void test_case_names(void **state)
     /* the list, in the table's order */
     const char *required[] = {"MatMul", "Affine", "Sigmoid", "Softmax", "SoftmaxWithLoss",
                               "SigmoidWithLoss", "Embedding", "EmbeddingDot",
-                              "NegativeSamplingLoss", "SimpleCBOW", "SimpleSkipGram", "CBOW",
-                              "SkipGram"};
+                              "NegativeSamplingLoss", "HierarchicalSoftmaxLoss", "SimpleCBOW",
+                              "SimpleSkipGram", "CBOW", "SkipGram"};
     int last = -1;
     for (size_t r = 0; r < sizeof required / sizeof required[0]; r++) {
         const int i = gradcheck_case_find(required[r]);
