@@ -7,14 +7,20 @@
 
 #include "common/check.h"
 
-void softmax_with_loss_init(SoftmaxWithLoss *self, int max_batch, int C)
+void softmax_with_loss_init_multi(SoftmaxWithLoss *self, int max_batch, int C, int max_labels)
 {
-    DLFS_ASSERT(max_batch >= 1 && C >= 1);
+    DLFS_ASSERT(max_batch >= 1 && C >= 1 && max_labels >= 1);
     memset(self, 0, sizeof *self);
     self->max_batch = max_batch;
+    self->max_labels = max_labels;
     self->C = C;
     self->y = dlfs_calloc((size_t)max_batch * C, sizeof *self->y);
-    self->t = dlfs_calloc((size_t)max_batch, sizeof *self->t);
+    self->t = dlfs_calloc((size_t)max_batch * max_labels, sizeof *self->t);
+}
+
+void softmax_with_loss_init(SoftmaxWithLoss *self, int max_batch, int C)
+{
+    softmax_with_loss_init_multi(self, max_batch, C, 1);
 }
 
 void softmax_with_loss_free(SoftmaxWithLoss *self)
@@ -25,25 +31,32 @@ void softmax_with_loss_free(SoftmaxWithLoss *self)
 }
 
 /*
- * Softmax of x (N, C) into self->y and the mean of logsumexp(x_n) - x_n[t_n]
- * over the ids already in self->t. One pass of exp per row, in double.
+ * Softmax of x (N, C) into self->y and the sum over the K label columns of
+ * the mean of logsumexp(x_n) - x_n[t_nk], the ids already in self->t
+ * (N, K). One expf per score, summed in double.
  */
-static float forward_ids(SoftmaxWithLoss *self, const float *x, int N)
+static float forward_ids(SoftmaxWithLoss *self, const float *x, int N, int K)
 {
     const int C = self->C;
     double total = 0.0;
     for (int n = 0; n < N; n++) {
         const float *xr = x + (size_t)n * C;
         float *yr = self->y + (size_t)n * C;
-        double m = xr[0];
+        float m = xr[0];
         for (int c = 1; c < C; c++)
             if (xr[c] > m) m = xr[c];
         double sum = 0.0;
-        for (int c = 0; c < C; c++) sum += exp((double)xr[c] - m);
-        for (int c = 0; c < C; c++) yr[c] = (float)(exp((double)xr[c] - m) / sum);
-        total += m + log(sum) - (double)xr[self->t[n]];
+        for (int c = 0; c < C; c++) {
+            yr[c] = expf(xr[c] - m);
+            sum += yr[c];
+        }
+        const float inv = (float)(1.0 / sum);
+        for (int c = 0; c < C; c++) yr[c] *= inv;
+        const double lse = (double)m + log(sum);
+        for (int k = 0; k < K; k++) total += lse - (double)xr[self->t[(size_t)n * K + k]];
     }
     self->N = N;
+    self->K = K;
     return (float)(total / N);
 }
 
@@ -54,7 +67,19 @@ float softmax_with_loss_forward(SoftmaxWithLoss *self, const float *x, const int
         DLFS_ASSERT(t[n] >= 0 && t[n] < self->C);
         self->t[n] = t[n];
     }
-    return forward_ids(self, x, N);
+    return forward_ids(self, x, N, 1);
+}
+
+float softmax_with_loss_forward_multi(SoftmaxWithLoss *self, const float *x, const int32_t *t, int N,
+                                      int K)
+{
+    DLFS_ASSERT(N >= 1 && N <= self->max_batch && K >= 1 && K <= self->max_labels);
+    const size_t n_labels = (size_t)N * K;
+    for (size_t i = 0; i < n_labels; i++) {
+        DLFS_ASSERT(t[i] >= 0 && t[i] < self->C);
+        self->t[i] = t[i];
+    }
+    return forward_ids(self, x, N, K);
 }
 
 float softmax_with_loss_forward_onehot(SoftmaxWithLoss *self, const float *x, const int32_t *t, int N)
@@ -62,18 +87,19 @@ float softmax_with_loss_forward_onehot(SoftmaxWithLoss *self, const float *x, co
     DLFS_ASSERT(N >= 1 && N <= self->max_batch);
     /* the textbook's t.argmax(axis=1), for rows that are one-hot */
     for (int n = 0; n < N; n++) self->t[n] = one_hot_to_id(t + (size_t)n * self->C, self->C);
-    return forward_ids(self, x, N);
+    return forward_ids(self, x, N, 1);
 }
 
 void softmax_with_loss_backward(SoftmaxWithLoss *self, float *dx, float dout)
 {
     DLFS_ASSERT(self->N > 0);
-    const int C = self->C;
+    const int C = self->C, K = self->K;
     const float scale = dout / (float)self->N;
+    const float y_scale = (float)K * scale;
     for (int n = 0; n < self->N; n++) {
         const float *y = self->y + (size_t)n * C;
         float *g = dx + (size_t)n * C;
-        const int32_t t = self->t[n];
-        for (int c = 0; c < C; c++) g[c] += (y[c] - (c == t ? 1.0f : 0.0f)) * scale;
+        for (int c = 0; c < C; c++) g[c] += y[c] * y_scale;
+        for (int k = 0; k < K; k++) g[self->t[(size_t)n * K + k]] -= scale;
     }
 }

@@ -12,7 +12,8 @@
  * t (N, C), which are turned into ids first (the textbook's argmax).
  *
  * Numerically stable form: -log y[n, t_n] = logsumexp(x[n, :]) - x[n, t_n]
- * with logsumexp(x) = m + log sum_c exp(x_c - m), m = max_c x_c, in double,
+ * with logsumexp(x) = m + log sum_c exp(x_c - m), m = max_c x_c (expf per
+ * score, the sum and the log in double),
  * so the loss is exact for any scores and never log(0). The textbook
  * instead computes -log(y_t + 1e-7) (functions.py cross_entropy_error),
  * where y_t is the probability given to the true class; per sample the two
@@ -31,14 +32,19 @@
 
 typedef struct SoftmaxWithLoss {
     float *y;               /* (max_batch, C) softmax of the last forward; owned */
-    int32_t *t;             /* (max_batch,) label ids of the last forward; owned copy */
+    int32_t *t;             /* (max_batch, max_labels) label ids of the last forward; owned copy */
     int N;                  /* rows of the last forward; 0 before any */
+    int K;                  /* labels per row of the last forward (1 but for _forward_multi) */
     int C;                  /* classes, fixed at init */
     int max_batch;
+    int max_labels;         /* largest K _forward_multi accepts; 1 after softmax_with_loss_init */
 } SoftmaxWithLoss;
 
 /* Allocates room for up to max_batch >= 1 rows of C >= 1 classes. Free with _free. */
 void softmax_with_loss_init(SoftmaxWithLoss *self, int max_batch, int C);
+
+/* As softmax_with_loss_init, with room for up to max_labels >= 1 labels per row (_forward_multi). */
+void softmax_with_loss_init_multi(SoftmaxWithLoss *self, int max_batch, int C, int max_labels);
 void softmax_with_loss_free(SoftmaxWithLoss *self);
 
 /*
@@ -54,6 +60,18 @@ float softmax_with_loss_forward(SoftmaxWithLoss *self, const float *x, const int
  * gradient of the same labels given as ids.
  */
 float softmax_with_loss_forward_onehot(SoftmaxWithLoss *self, const float *x, const int32_t *t, int N);
+
+/*
+ * K labels per row against the same scores: t (N, K) int32 ids, row-major
+ * (e.g. SkipGram's contexts). Returns the SUM over k of the mean
+ * cross-entropy of label column k, and backward then adds
+ * (K * y - sum_k onehot(t[:, k])) * dout / N: exactly K SoftmaxWithLoss
+ * layers on one score matrix whose losses are summed (the textbook's
+ * SimpleSkipGram with its loss_layer1 + loss_layer2), with the softmax
+ * computed once instead of K times. 1 <= K <= max_labels.
+ */
+float softmax_with_loss_forward_multi(SoftmaxWithLoss *self, const float *x, const int32_t *t, int N,
+                                      int K);
 
 /*
  * ADDS (y - onehot(t)) * dout / N into dx (N, C) float32, N that of the

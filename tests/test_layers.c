@@ -510,6 +510,65 @@ static void test_softmax_with_loss_matches_textbook(void **state)
     softmax_with_loss_free(&s);
 }
 
+
+/*
+ * K labels per row against one score matrix: the loss is the sum of K
+ * single-label layers' losses and dx their summed gradients (the textbook's
+ * SimpleSkipGram with one SoftmaxWithLoss per context position); and the
+ * multi-label gradient matches a numerical one.
+ */
+enum { MN = 3, MC = 6, MK = 4 };
+
+typedef struct MultiCtx {
+    SoftmaxWithLoss swl;
+    float x[MN * MC];
+    int32_t t[MN * MK];
+} MultiCtx;
+
+static double multi_loss(void *p)
+{
+    MultiCtx *c = p;
+    return softmax_with_loss_forward_multi(&c->swl, c->x, c->t, MN, MK);
+}
+
+static void test_softmax_with_loss_multi(void **state)
+{
+    (void)state;
+    MultiCtx c;
+    Rng rng;
+    rng_seed(&rng, 11);
+    fill_normal(c.x, MN * MC, 2.0, &rng);
+    /* row 0 repeats label 2, so the same class is counted twice */
+    const int32_t t[MN * MK] = {2, 2, 0, 5, 1, 3, 4, 0, 5, 5, 5, 1};
+    memcpy(c.t, t, sizeof t);
+    softmax_with_loss_init_multi(&c.swl, MN, MC, MK);
+    const float loss = softmax_with_loss_forward_multi(&c.swl, c.x, c.t, MN, MK);
+    float dx[MN * MC];
+    for (int i = 0; i < MN * MC; i++) dx[i] = 0.5f;   /* backward adds */
+    softmax_with_loss_backward(&c.swl, dx, 1.0f);
+
+    SoftmaxWithLoss one;
+    softmax_with_loss_init(&one, MN, MC);
+    double expected_loss = 0.0;
+    float expected_dx[MN * MC];
+    for (int i = 0; i < MN * MC; i++) expected_dx[i] = 0.5f;
+    for (int k = 0; k < MK; k++) {
+        int32_t col[MN];
+        for (int n = 0; n < MN; n++) col[n] = t[n * MK + k];
+        expected_loss += softmax_with_loss_forward(&one, c.x, col, MN);
+        softmax_with_loss_backward(&one, expected_dx, 1.0f);
+    }
+    assert_close(loss, expected_loss, 1e-5, 1e-6);
+    for (int i = 0; i < MN * MC; i++) assert_close(dx[i], expected_dx[i], 1e-5, 1e-6);
+
+    for (int i = 0; i < MN * MC; i++) dx[i] = 0.0f;
+    (void)multi_loss(&c);
+    softmax_with_loss_backward(&c.swl, dx, 1.0f);
+    check_gradient(c.x, dx, MN * MC, multi_loss, &c);
+    softmax_with_loss_free(&one);
+    softmax_with_loss_free(&c.swl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -525,6 +584,7 @@ int main(void)
         cmocka_unit_test(test_softmax_with_loss_zero_scores),
         cmocka_unit_test(test_softmax_with_loss_huge_score),
         cmocka_unit_test(test_softmax_with_loss_matches_textbook),
+        cmocka_unit_test(test_softmax_with_loss_multi),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
