@@ -607,27 +607,64 @@ static void build_simple_skip_gram(GradCheckProblem *p, Rng *rng)
     model_problem(p, c, W2V_B, rng);
 }
 
-static void build_cbow(GradCheckProblem *p, Rng *rng)
+/* CBOW with the given output loss. */
+static void build_cbow_with(GradCheckProblem *p, Rng *rng, Word2VecLoss loss, const char *name)
 {
     ModelCase *c = dlfs_calloc(1, sizeof *c);
-    const Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    cfg.loss = loss;
     DlfsError err;
     DLFS_ASSERT(cbow_init(&c->u.cbow, &cfg, c->batch.corpus, W2V_CORPUS, rng, &err) == DLFS_OK);
     c->free_model = free_cbow;
     cbow_as_model(&c->u.cbow, &c->model);
     model_problem(p, c, W2V_B, rng);
+    p->name = name;
 }
 
-static void build_skip_gram(GradCheckProblem *p, Rng *rng)
+/* SkipGram with the given output loss. */
+static void build_skip_gram_with(GradCheckProblem *p, Rng *rng, Word2VecLoss loss,
+                                 const char *name)
 {
     ModelCase *c = dlfs_calloc(1, sizeof *c);
-    const Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    cfg.loss = loss;
     DlfsError err;
     DLFS_ASSERT(skip_gram_init(&c->u.skip_gram, &cfg, c->batch.corpus, W2V_CORPUS, rng, &err) ==
                 DLFS_OK);
     c->free_model = free_skip_gram;
     skip_gram_as_model(&c->u.skip_gram, &c->model);
     model_problem(p, c, W2V_B, rng);
+    p->name = name;
+}
+
+static void build_cbow(GradCheckProblem *p, Rng *rng)
+{
+    build_cbow_with(p, rng, WORD2VEC_LOSS_NEGSAMP, "CBOW");
+}
+
+static void build_skip_gram(GradCheckProblem *p, Rng *rng)
+{
+    build_skip_gram_with(p, rng, WORD2VEC_LOSS_NEGSAMP, "SkipGram");
+}
+
+static void build_cbow_softmax(GradCheckProblem *p, Rng *rng)
+{
+    build_cbow_with(p, rng, WORD2VEC_LOSS_SOFTMAX, "CBOW-softmax");
+}
+
+static void build_cbow_hsoftmax(GradCheckProblem *p, Rng *rng)
+{
+    build_cbow_with(p, rng, WORD2VEC_LOSS_HSOFTMAX, "CBOW-hsoftmax");
+}
+
+static void build_skip_gram_softmax(GradCheckProblem *p, Rng *rng)
+{
+    build_skip_gram_with(p, rng, WORD2VEC_LOSS_SOFTMAX, "SkipGram-softmax");
+}
+
+static void build_skip_gram_hsoftmax(GradCheckProblem *p, Rng *rng)
+{
+    build_skip_gram_with(p, rng, WORD2VEC_LOSS_HSOFTMAX, "SkipGram-hsoftmax");
 }
 
 /* -------------------------------------------------------------- table */
@@ -653,6 +690,10 @@ static const GradCheckCase cases[] = {
     {"SimpleSkipGram", build_simple_skip_gram, destroy_model},
     {"CBOW", build_cbow, destroy_model},
     {"SkipGram", build_skip_gram, destroy_model},
+    {"CBOW-softmax", build_cbow_softmax, destroy_model},
+    {"CBOW-hsoftmax", build_cbow_hsoftmax, destroy_model},
+    {"SkipGram-softmax", build_skip_gram_softmax, destroy_model},
+    {"SkipGram-hsoftmax", build_skip_gram_hsoftmax, destroy_model},
 };
 
 int gradcheck_case_count(void)

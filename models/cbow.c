@@ -12,23 +12,17 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
     word2vec_check_config(cfg);
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
-    const int V = cfg->vocab_size, H = cfg->hidden_size, n_in = 2 * cfg->window_size;
+    const int H = cfg->hidden_size, n_in = 2 * cfg->window_size;
     const int S = cfg->sample_size, max_batch = cfg->max_batch;
 
-    int status = unigram_sampler_init(&self->sampler, corpus, corpus_size, V, cfg->power, S,
-                                      cfg->replace, err);
-    if (status != DLFS_OK) return status;
-
-    param_init(&self->W_in, "W_in", 2, (int[]){V, H}, true);
-    param_init(&self->W_out, "W_out", 2, (int[]){V, H}, true);
-    param_fill_randn(&self->W_in, 0.01, rng);
-    param_fill_randn(&self->W_out, 0.01, rng);
+    word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
     self->params[0] = &self->W_in;
     self->params[1] = &self->W_out;
+    int status = word2vec_output_init(&self->output, cfg, 1, &self->W_out, corpus, corpus_size, err);
+    if (status != DLFS_OK) return status;
 
     self->in_layers = dlfs_calloc((size_t)n_in, sizeof *self->in_layers);
     for (int i = 0; i < n_in; i++) embedding_init(&self->in_layers[i], &self->W_in);
-    negative_sampling_loss_init(&self->ns_loss, &self->W_out, S, max_batch);
 
     self->context_cols = dlfs_calloc((size_t)n_in * max_batch, sizeof *self->context_cols);
     self->negative_sample = dlfs_calloc((size_t)max_batch * S, sizeof *self->negative_sample);
@@ -40,11 +34,10 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
 
 void cbow_free(CBOW *self)
 {
-    unigram_sampler_free(&self->sampler);
+    word2vec_output_free(&self->output);
     param_free(&self->W_in);
     param_free(&self->W_out);
     free(self->in_layers);
-    negative_sampling_loss_free(&self->ns_loss);
     free(self->context_cols);
     free(self->negative_sample);
     free(self->h);
@@ -72,7 +65,7 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
     const float scale = 1.0f / (float)n_in;
     for (size_t j = 0; j < BH; j++) self->h[j] *= scale;
 
-    return negative_sampling_loss_forward(&self->ns_loss, self->h, target, negative_sample, B);
+    return word2vec_output_forward(&self->output, self->h, target, negative_sample, B);
 }
 
 void cbow_backward(CBOW *self)
@@ -81,7 +74,7 @@ void cbow_backward(CBOW *self)
     const size_t BH = (size_t)self->B * self->cfg.hidden_size;
     DLFS_ASSERT(self->B > 0);
     memset(self->dh, 0, BH * sizeof *self->dh);
-    negative_sampling_loss_backward(&self->ns_loss, self->dh, 1.0f);
+    word2vec_output_backward(&self->output, self->dh);
     const float scale = 1.0f / (float)n_in;
     for (size_t j = 0; j < BH; j++) self->dh[j] *= scale;
     /* every context layer adds its share into the one W_in grad */
@@ -91,11 +84,12 @@ void cbow_backward(CBOW *self)
 static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
 {
     CBOW *cbow = self;
+    const bool sampled = word2vec_output_samples(&cbow->output);
     if (rng)
-        unigram_sampler_get_negative_sample(&cbow->sampler, cbow->negative_sample, target, B, rng);
-    else
+        word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
+    else if (sampled)
         DLFS_ASSERT(cbow->B == B);   /* frozen negatives: same batch as before */
-    return cbow_forward(cbow, contexts, target, cbow->negative_sample, B);
+    return cbow_forward(cbow, contexts, target, sampled ? cbow->negative_sample : NULL, B);
 }
 
 static void model_backward(void *self)

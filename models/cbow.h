@@ -4,9 +4,12 @@
  *   h    = (1 / 2w) * sum_i W_in[contexts[:, i]]     2w Embedding layers sharing W_in
  *   loss = NegativeSamplingLoss(W_out)(h, target)
  *
- * W_in and W_out are (V, H), initialised 0.01 * N(0, 1) float32; the word
- * vectors are the rows of W_in. The model owns both Params and the
- * UnigramSampler; the 2w Embedding layers and the loss layer point at them.
+ * or, with cfg.loss, the full softmax (MatMul(W_out) + SoftmaxWithLoss) or
+ * the hierarchical softmax in place of the negative-sampling loss (see
+ * word2vec_output.h). W_in is (V, H), W_out (V, H), (H, V) or (V - 1, H)
+ * by the loss, both initialised 0.01 * N(0, 1) float32; the word vectors
+ * are the rows of W_in. The model owns both Params; the 2w Embedding layers
+ * and the output side point at them.
  */
 #ifndef DLFS2_MODELS_CBOW_H
 #define DLFS2_MODELS_CBOW_H
@@ -19,20 +22,18 @@
 #include "common/rng.h"
 #include "common/status.h"
 #include "layers/embedding.h"
-#include "layers/negative_sampling_loss.h"
-#include "layers/unigram_sampler.h"
 #include "models/word2vec.h"
+#include "models/word2vec_output.h"
 
 typedef struct CBOW {
     Word2VecConfig cfg;
     Param W_in;                 /* (V, H) the word vectors */
-    Param W_out;                /* (V, H) */
+    Param W_out;                /* word2vec_w_out_shape(cfg): (V, H) for negative sampling */
     Param *params[2];           /* {&W_in, &W_out}: each shared weight once */
     Embedding *in_layers;       /* (2w,) all over W_in */
-    NegativeSamplingLoss ns_loss;
-    UnigramSampler sampler;
+    Word2VecOutput output;      /* the loss on W_out */
     int32_t *context_cols;      /* (2w, max_batch) column i of contexts for in_layers[i] */
-    int32_t *negative_sample;   /* (max_batch, sample_size) the last draws */
+    int32_t *negative_sample;   /* (max_batch, sample_size) the last draws (negative sampling) */
     float *h;                   /* (max_batch, H) */
     float *dh;                  /* (max_batch, H) */
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
@@ -41,8 +42,8 @@ typedef struct CBOW {
 
 /*
  * Builds the model: W_in, W_out drawn 0.01 * N(0,1) from rng, the sampler
- * from corpus (corpus_size,) int32 ids in [0, V). Errors (from the
- * sampler, DLFS_ERR_ARG): ids out of range, too few distinct words for
+ * (or the Huffman tree) from corpus (corpus_size,) int32 ids in [0, V).
+ * Errors (DLFS_ERR_ARG): ids out of range, too few distinct words for
  * sample_size. Sizes (V, H, w, max_batch >= 1) are contracts. Free with
  * cbow_free, also after a failure.
  */
@@ -52,7 +53,8 @@ void cbow_free(CBOW *self);
 
 /*
  * Loss for contexts (B, 2w) int32, target (B,) int32 and negative_sample
- * (B, sample_size) int32; all borrowed until backward. Deterministic.
+ * (B, sample_size) int32 (NULL unless the loss is negative sampling); all
+ * borrowed until backward. Deterministic.
  */
 float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
                    const int32_t *negative_sample, int B);
@@ -62,8 +64,8 @@ void cbow_backward(CBOW *self);
 
 /*
  * Fills *model with this CBOW behind the Model interface: its forward draws
- * negatives with the given rng (or reuses the last ones when rng is NULL)
- * and calls cbow_forward.
+ * negatives with the given rng (or reuses the last ones when rng is NULL;
+ * nothing is drawn for the softmax losses) and calls cbow_forward.
  */
 void cbow_as_model(CBOW *self, Model *model);
 

@@ -8,7 +8,8 @@
  * Each of the 2w context positions has its own loss layer over the shared
  * W_out, with its own negatives (the textbook gives each its own sampler;
  * here one sampler draws them all). dh is the sum of the 2w losses'
- * gradients.
+ * gradients. With cfg.loss the 2w losses are softmax losses over one score
+ * matrix h @ W_out, or hierarchical-softmax losses (see word2vec_output.h).
  */
 #ifndef DLFS2_MODELS_SKIP_GRAM_H
 #define DLFS2_MODELS_SKIP_GRAM_H
@@ -21,19 +22,16 @@
 #include "common/rng.h"
 #include "common/status.h"
 #include "layers/embedding.h"
-#include "layers/negative_sampling_loss.h"
-#include "layers/unigram_sampler.h"
 #include "models/cbow.h"
+#include "models/word2vec_output.h"
 
 typedef struct SkipGram {
     Word2VecConfig cfg;
     Param W_in;                     /* (V, H) the word vectors */
-    Param W_out;                    /* (V, H) */
+    Param W_out;                    /* word2vec_w_out_shape(cfg): (V, H) for negative sampling */
     Param *params[2];               /* {&W_in, &W_out} */
     Embedding in_layer;             /* over W_in */
-    NegativeSamplingLoss *loss_layers;  /* (2w,) all over W_out */
-    UnigramSampler sampler;
-    int32_t *context_cols;          /* (2w, max_batch) column i of contexts */
+    Word2VecOutput output;          /* the 2w losses on W_out */
     int32_t *negative_sample;       /* (2w, max_batch, sample_size) the last draws */
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
@@ -49,7 +47,8 @@ void skip_gram_free(SkipGram *self);
  * Loss (summed over the 2w positions) for contexts (B, 2w) int32, target
  * (B,) int32 and negative_sample (2w, B, sample_size) int32: block i holds
  * the negatives for context position i, drawn for the positives
- * contexts[:, i]. All borrowed until backward.
+ * contexts[:, i] (NULL unless the loss is negative sampling). All borrowed
+ * until backward.
  */
 float skip_gram_forward(SkipGram *self, const int32_t *contexts, const int32_t *target,
                         const int32_t *negative_sample, int B);

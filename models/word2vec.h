@@ -1,13 +1,31 @@
 /*
  * word2vec.h — the settings shared by the chapter-4 models (CBOW and
- * SkipGram with negative sampling), with the textbook's defaults
- * (ch04/train.py: window 5, hidden 100, batch 100; NegativeSamplingLoss:
- * power 0.75, sample_size 5).
+ * SkipGram), with the textbook's defaults (ch04/train.py: window 5,
+ * hidden 100, batch 100; NegativeSamplingLoss: power 0.75, sample_size 5),
+ * and the choice of output loss the chapter is about.
  */
 #ifndef DLFS2_MODELS_WORD2VEC_H
 #define DLFS2_MODELS_WORD2VEC_H
 
 #include <stdbool.h>
+
+#include "common/param.h"
+#include "common/rng.h"
+
+/*
+ * The output side of CBOW and SkipGram, and the shape of its weight W_out:
+ * - NEGSAMP: NegativeSamplingLoss (textbook §4.2), W_out (V, H). The default.
+ * - SOFTMAX: MatMul(W_out) + SoftmaxWithLoss over all V words, chapter 3's
+ *   output side at chapter 4's scale (§4.1 shows why it is slow), W_out (H, V).
+ * - HSOFTMAX: HierarchicalSoftmaxLoss over a Huffman tree of the corpus
+ *   counts (word2vec.c; Mikolov et al. 2013, §2.1), W_out (V - 1, H): one
+ *   vector per inner node.
+ */
+typedef enum Word2VecLoss {
+    WORD2VEC_LOSS_NEGSAMP,
+    WORD2VEC_LOSS_SOFTMAX,
+    WORD2VEC_LOSS_HSOFTMAX,
+} Word2VecLoss;
 
 /* What both chapter-4 models are built from; word2vec_default_config gives the textbook's. */
 typedef struct Word2VecConfig {
@@ -18,12 +36,34 @@ typedef struct Word2VecConfig {
     float power;            /* sampler exponent, 0.75 */
     bool replace;           /* sampler with replacement (the textbook's GPU path); false */
     int max_batch;          /* largest minibatch, 100 */
+    Word2VecLoss loss;      /* the output loss, NEGSAMP */
 } Word2VecConfig;
 
 /* The textbook's settings for a vocabulary of vocab_size words. */
 Word2VecConfig word2vec_default_config(int vocab_size);
 
-/* Aborts (contract) unless every size is >= 1 and power >= 0. */
+/*
+ * Aborts (contract) unless every size is >= 1, power >= 0 and loss is one
+ * of the three (HSOFTMAX also needs vocab_size >= 2).
+ */
 void word2vec_check_config(const Word2VecConfig *cfg);
+
+/* "negsamp", "softmax" or "hsoftmax": the --loss names; static. */
+const char *word2vec_loss_name(Word2VecLoss loss);
+
+/* Parses a --loss name (as word2vec_loss_name gives). Returns DLFS_OK or DLFS_ERR_ARG. */
+int word2vec_loss_parse(const char *name, Word2VecLoss *loss);
+
+/* Shape of W_out for cfg's loss: (V, H), (H, V) or (V - 1, H) (see Word2VecLoss). */
+void word2vec_w_out_shape(const Word2VecConfig *cfg, int shape[2]);
+
+/*
+ * Allocates the two weights of a chapter-4 model and fills them as the
+ * textbook does (0.01 * np.random.randn(...).astype('f')): W_in (V, H)
+ * first, then W_out (word2vec_w_out_shape), both drawn from rng. Both are
+ * row-tracked except the softmax's dense (H, V) W_out. The caller owns
+ * them (param_free).
+ */
+void word2vec_init_params(Param *W_in, Param *W_out, const Word2VecConfig *cfg, Rng *rng);
 
 #endif

@@ -1,8 +1,10 @@
 /*
  * test_train_ptb.c — short runs of the textbook's ch04/train.py on the real
  * PTB: the first printed loss is (sample_size + 1) ln 2 ≈ 4.16 for CBOW,
- * as the textbook shows, and 300 iterations bring it well below that.
- * Skipped (not run) when the real PTB is absent.
+ * as the textbook shows, and 300 iterations bring it well below that. With
+ * the full softmax the first loss is ln(10000) ≈ 9.21 (every word equally
+ * likely), and falls; with the hierarchical softmax it is ln 2 per decision
+ * on the target's Huffman path. Skipped (not run) when the real PTB is absent.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -116,11 +118,73 @@ static void test_skip_gram_falls(void **state)
     skip_gram_free(&sg);
 }
 
+static void test_softmax_cbow_first_loss(void **state)
+{
+    (void)state;
+    Rng rng;
+    rng_seed(&rng, 1);
+    Word2VecConfig cfg = word2vec_default_config(ptb.vocab.size);
+    cfg.loss = WORD2VEC_LOSS_SOFTMAX;
+    CBOW cbow;
+    DlfsError err = {0};
+    if (cbow_init(&cbow, &cfg, ptb.corpus.data, ptb.corpus.size, &rng, &err)) fail_msg("%s", err.msg);
+    Model model;
+    cbow_as_model(&cbow, &model);
+    Trainer t = train(&model, 101, &rng);
+    assert_int_equal(t.n_loss, 6);                  /* iterations 1, 21, ..., 101 */
+    /* scores ~1e-5: a uniform softmax over the 10,000 words */
+    assert_close(t.loss_list[0].loss, log(10000.0), 1e-3, 0.0);
+    /* it learns the word frequencies first: 8.6 after 100 iterations (seed 1) */
+    const float last = t.loss_list[t.n_loss - 1].loss;
+    if (!(last < t.loss_list[0].loss - 0.3f))
+        fail_msg("softmax CBOW loss went from %.3f to %.3f in 100 iterations", t.loss_list[0].loss,
+                 last);
+    trainer_free(&t);
+    cbow_free(&cbow);
+}
+
+static void test_hsoftmax_cbow_first_loss(void **state)
+{
+    (void)state;
+    Rng rng;
+    rng_seed(&rng, 1);
+    Word2VecConfig cfg = word2vec_default_config(ptb.vocab.size);
+    cfg.loss = WORD2VEC_LOSS_HSOFTMAX;
+    CBOW cbow;
+    DlfsError err = {0};
+    if (cbow_init(&cbow, &cfg, ptb.corpus.data, ptb.corpus.size, &rng, &err)) fail_msg("%s", err.msg);
+    /* the expected first loss: ln 2 times the corpus-weighted mean code length */
+    const HuffmanTree *tree = &cbow.output.tree;
+    double weighted = 0.0;
+    for (size_t i = 0; i < ptb.corpus.size; i++) weighted += tree->code_length[ptb.corpus.data[i]];
+    const double expected = log(2.0) * weighted / (double)ptb.corpus.size;
+    /* Huffman codes are within 1 bit of the unigram entropy (about 10.6 bits on PTB) */
+    assert_true(expected > 6.0 * log(2.0) && expected < 14.0 * log(2.0));
+    /*
+     * Below the softmax's ln 10000 = 9.21 from the start: the Huffman tree
+     * already encodes the word frequencies, and its mean code length is
+     * close to the unigram entropy. What is left to learn is the context,
+     * which is slower: 6.4 -> 6.3 -> 6.0 after 1, 2 and 9 thousand
+     * iterations (seed 1), too long for this test.
+     */
+    assert_true(expected < log(10000.0) - 2.0);
+    Model model;
+    cbow_as_model(&cbow, &model);
+    Trainer t = train(&model, 21, &rng);
+    /* one batch of 100 targets: within 15% of the corpus mean */
+    assert_close(t.loss_list[0].loss, expected, 0.0, 0.15);
+    assert_true(isfinite(t.loss_list[1].loss));
+    trainer_free(&t);
+    cbow_free(&cbow);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cbow_300_iterations),
         cmocka_unit_test(test_skip_gram_falls),
+        cmocka_unit_test(test_softmax_cbow_first_loss),
+        cmocka_unit_test(test_hsoftmax_cbow_first_loss),
     };
-    return run_tests_needing_ptb("train_ptb", tests, 2, 2, load_ptb, free_ptb);
+    return run_tests_needing_ptb("train_ptb", tests, 4, 4, load_ptb, free_ptb);
 }

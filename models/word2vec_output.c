@@ -1,0 +1,147 @@
+/* word2vec_output.c — the output side of CBOW and SkipGram (see word2vec_output.h). */
+#include "models/word2vec_output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/check.h"
+
+int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                         const int32_t *corpus, size_t corpus_size, DlfsError *err)
+{
+    word2vec_check_config(cfg);
+    DLFS_ASSERT(K >= 1);
+    int shape[2];
+    word2vec_w_out_shape(cfg, shape);
+    DLFS_ASSERT(W_out->value.ndim == 2 && W_out->value.shape[0] == shape[0] &&
+                W_out->value.shape[1] == shape[1]);
+    memset(self, 0, sizeof *self);
+    self->loss = cfg->loss;
+    self->K = K;
+    self->max_batch = cfg->max_batch;
+    self->sample_size = cfg->sample_size;
+    self->W_out = W_out;
+    const int V = cfg->vocab_size, max_batch = cfg->max_batch;
+    int status = DLFS_OK;
+
+    switch (cfg->loss) {
+    case WORD2VEC_LOSS_NEGSAMP:
+        status = unigram_sampler_init(&self->sampler, corpus, corpus_size, V, cfg->power,
+                                      cfg->sample_size, cfg->replace, err);
+        if (status != DLFS_OK) return status;
+        self->ns_layers = dlfs_calloc((size_t)K, sizeof *self->ns_layers);
+        for (int k = 0; k < K; k++)
+            negative_sampling_loss_init(&self->ns_layers[k], W_out, cfg->sample_size, max_batch);
+        break;
+    case WORD2VEC_LOSS_SOFTMAX:
+        matmul_init(&self->matmul, W_out);
+        softmax_with_loss_init_multi(&self->softmax_loss, max_batch, V, K);
+        self->score = dlfs_calloc((size_t)max_batch * V, sizeof *self->score);
+        self->dscore = dlfs_calloc((size_t)max_batch * V, sizeof *self->dscore);
+        break;
+    case WORD2VEC_LOSS_HSOFTMAX:
+        status = huffman_tree_init_from_corpus(&self->tree, corpus, corpus_size, V, err);
+        if (status != DLFS_OK) return status;
+        self->hs_layers = dlfs_calloc((size_t)K, sizeof *self->hs_layers);
+        for (int k = 0; k < K; k++)
+            hierarchical_softmax_loss_init(&self->hs_layers[k], W_out, &self->tree, max_batch);
+        break;
+    }
+    self->label_cols = dlfs_calloc((size_t)K * max_batch, sizeof *self->label_cols);
+    return DLFS_OK;
+}
+
+void word2vec_output_free(Word2VecOutput *self)
+{
+    switch (self->loss) {
+    case WORD2VEC_LOSS_NEGSAMP:
+        unigram_sampler_free(&self->sampler);
+        if (self->ns_layers)
+            for (int k = 0; k < self->K; k++) negative_sampling_loss_free(&self->ns_layers[k]);
+        free(self->ns_layers);
+        break;
+    case WORD2VEC_LOSS_SOFTMAX:
+        softmax_with_loss_free(&self->softmax_loss);
+        free(self->score);
+        free(self->dscore);
+        break;
+    case WORD2VEC_LOSS_HSOFTMAX:
+        if (self->hs_layers)
+            for (int k = 0; k < self->K; k++) hierarchical_softmax_loss_free(&self->hs_layers[k]);
+        free(self->hs_layers);
+        huffman_tree_free(&self->tree);
+        break;
+    }
+    free(self->label_cols);
+    memset(self, 0, sizeof *self);
+}
+
+/* Column k of labels (B, K), i.e. the targets of layer k. */
+static const int32_t *label_column(Word2VecOutput *self, const int32_t *labels, int k, int B)
+{
+    if (self->K == 1) return labels;
+    int32_t *col = self->label_cols + (size_t)k * self->max_batch;
+    for (int b = 0; b < B; b++) col[b] = labels[(size_t)b * self->K + k];
+    return col;
+}
+
+void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, const int32_t *labels,
+                            int B, Rng *rng)
+{
+    if (!word2vec_output_samples(self)) return;
+    DLFS_ASSERT(B >= 1 && B <= self->max_batch);
+    const size_t block = (size_t)B * self->sample_size;
+    for (int k = 0; k < self->K; k++)
+        unigram_sampler_get_negative_sample(&self->sampler, negative_sample + k * block,
+                                            label_column(self, labels, k, B), B, rng);
+}
+
+float word2vec_output_forward(Word2VecOutput *self, const float *h, const int32_t *labels,
+                              const int32_t *negative_sample, int B)
+{
+    DLFS_ASSERT(B >= 1 && B <= self->max_batch);
+    self->B = B;
+    float loss = 0.0f;
+    switch (self->loss) {
+    case WORD2VEC_LOSS_NEGSAMP: {
+        DLFS_ASSERT(negative_sample != NULL);
+        const size_t block = (size_t)B * self->sample_size;
+        for (int k = 0; k < self->K; k++)
+            loss += negative_sampling_loss_forward(&self->ns_layers[k], h,
+                                                   label_column(self, labels, k, B),
+                                                   negative_sample + k * block, B);
+        break;
+    }
+    case WORD2VEC_LOSS_SOFTMAX:
+        matmul_forward(&self->matmul, self->score, h, B);
+        loss = softmax_with_loss_forward_multi(&self->softmax_loss, self->score, labels, B, self->K);
+        break;
+    case WORD2VEC_LOSS_HSOFTMAX:
+        for (int k = 0; k < self->K; k++)
+            loss += hierarchical_softmax_loss_forward(&self->hs_layers[k], h,
+                                                      label_column(self, labels, k, B), B);
+        break;
+    }
+    return loss;
+}
+
+void word2vec_output_backward(Word2VecOutput *self, float *dh)
+{
+    DLFS_ASSERT(self->B > 0);
+    switch (self->loss) {
+    case WORD2VEC_LOSS_NEGSAMP:
+        for (int k = 0; k < self->K; k++) negative_sampling_loss_backward(&self->ns_layers[k], dh, 1.0f);
+        break;
+    case WORD2VEC_LOSS_SOFTMAX: {
+        const size_t n = (size_t)self->B * self->softmax_loss.C;
+        memset(self->dscore, 0, n * sizeof *self->dscore);
+        softmax_with_loss_backward(&self->softmax_loss, self->dscore, 1.0f);
+        matmul_backward(&self->matmul, dh, self->dscore);
+        break;
+    }
+    case WORD2VEC_LOSS_HSOFTMAX:
+        for (int k = 0; k < self->K; k++)
+            hierarchical_softmax_loss_backward(&self->hs_layers[k], dh, 1.0f);
+        break;
+    }
+}

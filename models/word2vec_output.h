@@ -1,0 +1,101 @@
+/*
+ * word2vec_output.h — the output side of CBOW and SkipGram: the hidden
+ * vectors h (B, H) scored against K label columns, with one of the three
+ * losses of Word2VecLoss. CBOW has K = 1 (the target), SkipGram K = 2w (one
+ * column per context position, textbook ch04/skip_gram.py); the loss is the
+ * sum over the K columns, and dh the sum of their gradients.
+ *
+ *   NEGSAMP   K NegativeSamplingLoss layers on W_out (V, H), each with its own
+ *             negatives (textbook §4.2.7); a UnigramSampler draws them.
+ *   SOFTMAX   one MatMul(W_out (H, V)) gives the scores (B, V) through
+ *             cblas_sgemm, and SoftmaxWithLoss takes all K columns at once
+ *             (softmax_with_loss_forward_multi: the same numbers as K layers
+ *             on one score matrix, the softmax computed once), chapter 3's
+ *             SimpleCBOW / SimpleSkipGram output side.
+ *   HSOFTMAX  K HierarchicalSoftmaxLoss layers on W_out (V - 1, H) over one
+ *             Huffman tree of the corpus counts (word2vec.c).
+ *
+ * W_out belongs to the model (it is one of its params) and is borrowed here;
+ * its shape is word2vec_w_out_shape(cfg). Everything else (sampler, tree,
+ * layers, scratch) is owned.
+ */
+#ifndef DLFS2_MODELS_WORD2VEC_OUTPUT_H
+#define DLFS2_MODELS_WORD2VEC_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/param.h"
+#include "common/rng.h"
+#include "common/status.h"
+#include "layers/hierarchical_softmax_loss.h"
+#include "layers/huffman_tree.h"
+#include "layers/matmul.h"
+#include "layers/negative_sampling_loss.h"
+#include "layers/softmax_with_loss.h"
+#include "layers/unigram_sampler.h"
+#include "models/word2vec.h"
+
+typedef struct Word2VecOutput {
+    Word2VecLoss loss;
+    int K;                              /* label columns per row */
+    int max_batch;
+    int sample_size;                    /* NEGSAMP: negatives per label */
+    Param *W_out;                       /* borrowed from the model */
+    /* NEGSAMP */
+    UnigramSampler sampler;
+    NegativeSamplingLoss *ns_layers;    /* (K,) */
+    /* SOFTMAX */
+    MatMul matmul;
+    SoftmaxWithLoss softmax_loss;
+    float *score;                       /* (max_batch, V) */
+    float *dscore;                      /* (max_batch, V) */
+    /* HSOFTMAX */
+    HuffmanTree tree;
+    HierarchicalSoftmaxLoss *hs_layers; /* (K,) */
+    /* NEGSAMP and HSOFTMAX: column k of the labels for layer k */
+    int32_t *label_cols;                /* (K, max_batch) */
+    int B;                              /* batch size of the last forward */
+} Word2VecOutput;
+
+/*
+ * Builds the output side for cfg->loss with K >= 1 label columns over W_out
+ * (shape word2vec_w_out_shape(cfg), already initialised by the model, which
+ * must outlive this). corpus (corpus_size,) int32 ids in [0, V) gives the
+ * counts of the sampler (NEGSAMP) or the Huffman tree (HSOFTMAX); SOFTMAX
+ * does not read it. Errors (DLFS_ERR_ARG): an id out of range, too few
+ * distinct words for sample_size (NEGSAMP). Free with _free, also after a
+ * failure.
+ */
+int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                         const int32_t *corpus, size_t corpus_size, DlfsError *err) DLFS_WARN_UNUSED;
+void word2vec_output_free(Word2VecOutput *self);
+
+/* Whether forward needs negatives (NEGSAMP only). */
+static inline bool word2vec_output_samples(const Word2VecOutput *self)
+{
+    return self->loss == WORD2VEC_LOSS_NEGSAMP;
+}
+
+/*
+ * NEGSAMP: draws negative_sample (K, B, sample_size) int32, block k against
+ * label column k of labels (B, K), with rng (UnigramSampler: never the
+ * label; without replacement unless cfg->replace). Other losses: a no-op.
+ */
+void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, const int32_t *labels,
+                            int B, Rng *rng);
+
+/*
+ * Loss of h (B, H) float32 against labels (B, K) int32 ids in [0, V): the
+ * sum over the K columns of each column's batch-mean loss. negative_sample
+ * (K, B, sample_size) for NEGSAMP (copied), NULL otherwise. h is borrowed
+ * until backward; labels are copied. 1 <= B <= max_batch.
+ */
+float word2vec_output_forward(Word2VecOutput *self, const float *h, const int32_t *labels,
+                              const int32_t *negative_sample, int B);
+
+/* ADDS d(loss)/dh into dh (B, H) and d(loss)/dW_out into W_out's grad (dout = 1). */
+void word2vec_output_backward(Word2VecOutput *self, float *dh);
+
+#endif
