@@ -3,7 +3,8 @@
  *
  * Loads PTB's train split (or any whitespace-tokenised text file), makes
  * (contexts, target) pairs with create_contexts_target, builds CBOW or
- * SkipGram with negative sampling, and trains with one of the textbook's
+ * SkipGram with negative sampling (or, with --loss, the full or the
+ * hierarchical softmax), and trains with one of the textbook's
  * optimizers (common/optimizer.py; Adam by default, as train.py) through
  * the Trainer, which prints the textbook's progress lines. Writes OUT/loss.csv
  * (one row per printed line) and OUT/vectors.txt (W_in in word2vec's text
@@ -21,6 +22,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/train_setup.h"
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/model.h"
@@ -46,6 +48,7 @@
 
 typedef struct TrainOptions {
     bool skipgram;          /* --model skipgram */
+    Word2VecLoss loss;      /* --loss */
     int window;             /* --window */
     int hidden;             /* --hidden */
     int batch;              /* --batch */
@@ -67,32 +70,16 @@ typedef struct TrainOptions {
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
 } TrainOptions;
 
-/* The loaded text and what training needs from it. */
-typedef struct TrainData {
-    Vocab vocab;
-    Int32Array corpus;      /* (N,) */
-    Int32Array contexts;    /* (N - 2w, 2w) */
-    Int32Array target;      /* (N - 2w,) */
-    size_t data_size;       /* N - 2w */
-} TrainData;
-
-/* One of the two models behind the Model interface. */
-typedef struct TrainModel {
-    CBOW cbow;
-    SkipGram skip_gram;
-    bool initialised;       /* the chosen model's init has run (free it) */
-    Model model;
-    Param *W_in;            /* the word vectors, (V, H) */
-} TrainModel;
-
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
+    OPT_LOSS,
 };
 
 static const struct option train_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},
+    {"loss", required_argument, NULL, OPT_LOSS},
     {"window", required_argument, NULL, OPT_WINDOW},
     {"hidden", required_argument, NULL, OPT_HIDDEN},
     {"batch", required_argument, NULL, OPT_BATCH},
@@ -125,6 +112,11 @@ void usage_train(void)
           "\n"
           "Options (defaults are the textbook's):\n"
           "  --model cbow|skipgram  the model (cbow)\n"
+          "  --loss negsamp|softmax|hsoftmax\n"
+          "                         the output loss: negative sampling (textbook §4.2), the\n"
+          "                         full softmax over all words (chapter 3's MatMul +\n"
+          "                         SoftmaxWithLoss, slow), or word2vec.c's hierarchical\n"
+          "                         softmax over a Huffman tree (negsamp)\n"
           "  --window N             context words on each side of the target (5)\n"
           "  --hidden N             size H of the word vectors (100)\n"
           "  --batch N              minibatch size (100)\n"
@@ -135,7 +127,7 @@ void usage_train(void)
           "                         0.001 for adam, 0.01 for the others)\n"
           "  --max-grad X           clip the gradients' total L2 norm to X before each\n"
           "                         step (common/util.py clip_grads); 0 = off (0)\n"
-          "  --sample-size N        negative samples per target (5)\n"
+          "  --sample-size N        negative samples per target, negsamp only (5)\n"
           "  --power X              exponent on word counts for negative sampling (0.75)\n"
           "  --replace              sample negatives with replacement (the textbook's GPU path)\n"
           "  --max-iters N          stop after N iterations in all; 0 = no limit (0)\n"
@@ -149,8 +141,9 @@ void usage_train(void)
           "                         or as OUT/vectors.bin in its binary format (text)\n"
           "  --save-npy             also write OUT/W_in.npy and OUT/W_out.npy, the model's two\n"
           "                         weight matrices as float32 NumPy files, each saved as the\n"
-          "                         model holds it: (V, H) for cbow and skipgram (a model whose\n"
-          "                         W_out is (H, V) would save that as is, not transposed)\n"
+          "                         model holds it: W_in (V, H); W_out (V, H) for negsamp,\n"
+          "                         (H, V) for softmax, (V - 1, H) for hsoftmax (as is, not\n"
+          "                         transposed)\n"
           "  -h, --help             show this help\n",
           stdout);
 }
@@ -158,7 +151,7 @@ void usage_train(void)
 static void train_options_default(TrainOptions *o)
 {
     *o = (TrainOptions){
-        .skipgram = false, .window = 5, .hidden = 100, .batch = 100, .epochs = 10,
+        .skipgram = false, .loss = WORD2VEC_LOSS_NEGSAMP, .window = 5, .hidden = 100, .batch = 100, .epochs = 10,
         .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .lr_given = false, .max_grad = 0.0,
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
@@ -174,6 +167,15 @@ static int parse_model_name(const char *text, bool *skipgram)
         *skipgram = true;
     } else {
         cli_error("--model: expected cbow or skipgram, got '%s'", text);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int parse_loss_name(const char *text, Word2VecLoss *loss)
+{
+    if (word2vec_loss_parse(text, loss) != DLFS_OK) {
+        cli_error("--loss: expected negsamp, softmax or hsoftmax, got '%s'", text);
         return CLI_EXIT_USAGE;
     }
     return 0;
@@ -203,6 +205,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
 {
     switch (c) {
     case OPT_MODEL: return parse_model_name(arg, &o->skipgram);
+    case OPT_LOSS: return parse_loss_name(arg, &o->loss);
     case OPT_WINDOW: return cli_parse_int("--window", arg, 1, MAX_WINDOW, &o->window);
     case OPT_HIDDEN: return cli_parse_int("--hidden", arg, 1, MAX_HIDDEN, &o->hidden);
     case OPT_BATCH: return cli_parse_int("--batch", arg, 1, MAX_BATCH, &o->batch);
@@ -262,70 +265,8 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
     return 0;
 }
 
-/* "dir/name", allocated; free with free(). */
-static char *path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + 1 + strlen(name) + 1;
-    char *path = dlfs_malloc(n);
-    snprintf(path, n, "%s/%s", dir, name);
-    return path;
-}
-
-/* Reads the corpus named by o->corpus into d. Prints why on failure; returns an exit status. */
-static int load_corpus(const TrainOptions *o, TrainData *d)
-{
-    DlfsError err = {0};
-    if (strcmp(o->corpus, "ptb") != 0) {
-        if (corpus_load_file(o->corpus, &d->corpus, &d->vocab, &err) != DLFS_OK) {
-            cli_error("%s", err.msg);
-            return CLI_EXIT_RUNTIME;
-        }
-        printf("corpus: %s\n", o->corpus);
-        return CLI_EXIT_OK;
-    }
-    char dir[4096];
-    if (ptb_data_dir(dir, sizeof dir, o->data_dir, &err) != DLFS_OK) {
-        cli_error("cannot choose the PTB data directory: %s", err.msg);
-        return CLI_EXIT_RUNTIME;
-    }
-    if (ptb_load_data(dir, "train", &d->corpus, &d->vocab, &err) != DLFS_OK) {
-        cli_error("cannot load PTB from '%s': %s", dir, err.msg);
-        return CLI_EXIT_RUNTIME;
-    }
-    printf("corpus: PTB train split (%s)\n", dir);
-    return CLI_EXIT_OK;
-}
-
-/* Loads the corpus and builds (contexts, target). Returns an exit status. */
-static int prepare_data(const TrainOptions *o, TrainData *d)
-{
-    int rc = load_corpus(o, d);
-    if (rc != CLI_EXIT_OK) return rc;
-    DlfsError err = {0};
-    if (create_contexts_target(d->corpus.data, d->corpus.size, o->window, &d->contexts,
-                               &d->target, &err) != DLFS_OK) {
-        cli_error("--window %d: %s", o->window, err.msg);
-        return CLI_EXIT_USAGE;
-    }
-    d->data_size = d->target.size;
-    if ((size_t)o->batch > d->data_size) {
-        cli_error("--batch %d is larger than the %zu (contexts, target) pairs of the corpus",
-                  o->batch, d->data_size);
-        return CLI_EXIT_USAGE;
-    }
-    return CLI_EXIT_OK;
-}
-
-static void train_data_free(TrainData *d)
-{
-    int32_array_free(&d->corpus);
-    int32_array_free(&d->contexts);
-    int32_array_free(&d->target);
-    vocab_free(&d->vocab);
-}
-
-/* Builds the chosen model for d. Returns an exit status (sampler errors are usage errors). */
-static int build_model(const TrainOptions *o, const TrainData *d, Rng *rng, TrainModel *m)
+/* The settings of the chosen model, from the options. */
+static Word2VecConfig model_config(const TrainOptions *o, const TrainData *d)
 {
     Word2VecConfig cfg = word2vec_default_config(d->vocab.size);
     cfg.hidden_size = o->hidden;
@@ -334,55 +275,24 @@ static int build_model(const TrainOptions *o, const TrainData *d, Rng *rng, Trai
     cfg.power = (float)o->power;
     cfg.replace = o->replace;
     cfg.max_batch = o->batch;
-    DlfsError err = {0};
-    int status;
-    if (o->skipgram) {
-        status = skip_gram_init(&m->skip_gram, &cfg, d->corpus.data, d->corpus.size, rng, &err);
-        m->initialised = true;
-        if (status == DLFS_OK) skip_gram_as_model(&m->skip_gram, &m->model);
-        m->W_in = &m->skip_gram.W_in;
-    } else {
-        status = cbow_init(&m->cbow, &cfg, d->corpus.data, d->corpus.size, rng, &err);
-        m->initialised = true;
-        if (status == DLFS_OK) cbow_as_model(&m->cbow, &m->model);
-        m->W_in = &m->cbow.W_in;
-    }
-    if (status != DLFS_OK) {
-        cli_error("cannot build the model: %s", err.msg);
-        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
-    }
-    return CLI_EXIT_OK;
-}
-
-static void train_model_free(const TrainOptions *o, TrainModel *m)
-{
-    if (!m->initialised) return;
-    if (o->skipgram)
-        skip_gram_free(&m->skip_gram);
-    else
-        cbow_free(&m->cbow);
-    m->initialised = false;
+    cfg.loss = o->loss;
+    return cfg;
 }
 
 static void print_header(const TrainOptions *o, const TrainData *d)
 {
     printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
            d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
-    printf("model: %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s, lr %g, "
-           "sample size %d, power %g, %s replacement, seed %llu",
-           o->skipgram ? "SkipGram" : "CBOW", o->window, o->hidden, o->batch, o->epochs,
-           optimizer_kind_name(o->optimizer), o->lr, o->sample_size, o->power,
-           o->replace ? "with" : "without", (unsigned long long)o->seed);
+    printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s, lr %g",
+           o->skipgram ? "SkipGram" : "CBOW", word2vec_loss_name(o->loss), o->window, o->hidden,
+           o->batch, o->epochs, optimizer_kind_name(o->optimizer), o->lr);
+    if (o->loss == WORD2VEC_LOSS_NEGSAMP)
+        printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
+               o->replace ? "with" : "without");
+    printf(", seed %llu", (unsigned long long)o->seed);
     if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
     printf("\n");
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 /* Opens OUT/loss.csv and writes its header. Prints why on failure; NULL then. */
@@ -413,10 +323,10 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     trainer.log = stdout;
     trainer.csv = csv;
     DlfsError err = {0};
-    double start = now_s();
+    double start = cli_now_s();
     int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, o->epochs,
                              o->batch, rng, &err);
-    double elapsed = now_s() - start;
+    double elapsed = cli_now_s() - start;
     int rc = CLI_EXIT_OK;
     if (status != DLFS_OK) {
         cli_error("training failed: %s", err.msg);
@@ -443,8 +353,8 @@ static int save_vectors(const char *path, VectorsFormat format, const TrainData 
 }
 
 /*
- * Writes the model's W_in and W_out, each as it holds it (the models here
- * keep both as (V, H)), to OUT/W_in.npy and OUT/W_out.npy. Returns an exit
+ * Writes the model's W_in and W_out, each as it holds it (W_out's shape
+ * depends on the loss), to OUT/W_in.npy and OUT/W_out.npy. Returns an exit
  * status.
  */
 static int save_npy_params(const char *out_dir, const Model *model)
@@ -457,7 +367,7 @@ static int save_npy_params(const char *out_dir, const Model *model)
         const int rows = p->value.shape[0], cols = p->value.shape[1];
         char name[16];
         snprintf(name, sizeof name, "%s.npy", p->name);
-        char *path = path_join(out_dir, name);
+        char *path = cli_path_join(out_dir, name);
         DlfsError err = {0};
         const int status = npy_save_float32_2d(path, p->value.data, rows, cols, &err);
         if (status == DLFS_OK) printf("wrote %s (%d x %d)\n", path, rows, cols);
@@ -480,8 +390,8 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
         cli_error("cannot create the output directory: %s", err.msg);
         return CLI_EXIT_RUNTIME;
     }
-    char *csv_path = path_join(o->out_dir, "loss.csv");
-    char *vec_path = path_join(o->out_dir, o->format == VECTORS_BINARY ? "vectors.bin" : "vectors.txt");
+    char *csv_path = cli_path_join(o->out_dir, "loss.csv");
+    char *vec_path = cli_path_join(o->out_dir, o->format == VECTORS_BINARY ? "vectors.bin" : "vectors.txt");
     int rc = CLI_EXIT_RUNTIME;
     FILE *csv = open_loss_csv(csv_path);
     if (!csv) goto done;
@@ -506,18 +416,18 @@ int cmd_train(int argc, char **argv)
     int rc = parse_train_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
 
-    TrainData d = {0};
+    TrainData d;
     TrainModel m = {0};
-    vocab_init(&d.vocab);
     Rng rng;
     rng_seed(&rng, o.seed);
-    rc = prepare_data(&o, &d);
+    rc = train_data_load(&d, o.corpus, o.data_dir, o.window, o.batch);
     if (rc == CLI_EXIT_OK) {
         print_header(&o, &d);
-        rc = build_model(&o, &d, &rng, &m);
+        const Word2VecConfig cfg = model_config(&o, &d);
+        rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
     if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng);
-    train_model_free(&o, &m);
+    train_model_free(&m);
     train_data_free(&d);
     return rc;
 }

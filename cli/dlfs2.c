@@ -10,6 +10,7 @@
  *     dlfs2 wordsim  word-pair similarity: Spearman's rho (WordSim-353)
  *     dlfs2 convert  word vectors from word2vec's text format to binary or back
  *     dlfs2 gradcheck  numerical against analytic gradients of every layer and model
+ *     dlfs2 compare  softmax vs negative sampling vs hierarchical softmax (cli/cmd_compare.c)
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
  */
@@ -38,6 +39,7 @@ static const Command commands[] = {
     {"wordsim", cmd_wordsim, usage_wordsim},
     {"convert", cmd_convert, usage_convert},
     {"gradcheck", cmd_gradcheck, usage_gradcheck},
+    {"compare", cmd_compare, usage_compare},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -56,6 +58,7 @@ static void usage_main(void)
           "  wordsim   word similarity: Spearman's rho on WordSim-353-style pairs\n"
           "  convert   word vectors from word2vec's text format to binary, or back\n"
           "  gradcheck check every layer's and model's backward against numerical gradients\n"
+          "  compare   softmax vs negative sampling vs hierarchical softmax: time, loss, quality\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
           "Run 'dlfs2 COMMAND --help' for the options of a command.\n"

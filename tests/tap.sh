@@ -7,6 +7,10 @@
 #   show FILE                               the first 15 lines of FILE as "# " comments
 #   check DESC COMMAND...                   pass when COMMAND succeeds, else fail and say what
 #   tap_done                                a "# ran N tests, planned M" line when they differ
+# and, for scripts that set DLFS2 to the program under test:
+#   run NAME ARGS...                        dlfs2 ARGS, output in $WORK/NAME.out and .err, status in $rc
+#   expect DESC STATUS NAME ARGS...         run, and pass when it exits with STATUS (and, for a
+#                                           non-zero STATUS, prints a "dlfs2: " line on stderr)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/dlfs2-test.XXXXXX") || exit 1
 trap 'rm -rf "$WORK"' EXIT
@@ -28,4 +32,33 @@ check() {
 
 tap_done() {
     if [ "$n" -ne "$PLAN" ]; then echo "# ran $n tests, planned $PLAN"; fi
+}
+
+# run NAME ARGS...: runs dlfs2, output in $WORK/NAME.out and .err, status in $rc.
+run() {
+    name=$1
+    shift
+    "$DLFS2" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err"
+    rc=$?
+}
+
+# expect DESC STATUS NAME ARGS...: dlfs2 ARGS must exit with STATUS; a usage
+# or runtime error must also print one "dlfs2: " line on stderr.
+expect() {
+    desc=$1 want=$2 name=$3
+    shift 3
+    run "$name" "$@"
+    if [ "$rc" -ne "$want" ]; then
+        fail "$desc"
+        echo "# dlfs2 $*: exit $rc, expected $want; stderr:"
+        show "$WORK/$name.err"
+        return 1
+    fi
+    if [ "$want" -ne 0 ] && ! grep -q '^dlfs2: ' "$WORK/$name.err"; then
+        fail "$desc"
+        echo "# dlfs2 $*: no 'dlfs2: ' message on stderr:"
+        show "$WORK/$name.err"
+        return 1
+    fi
+    pass "$desc"
 }
