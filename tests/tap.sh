@@ -8,6 +8,8 @@
 #   check DESC COMMAND...                   pass when COMMAND succeeds, else fail and say what
 #   tap_done                                a "# ran N tests, planned M" line when they differ
 # and, for scripts that set DLFS2 to the program under test:
+#   tiny_corpus FILE                        the textbook's sentence, 10 lines of it (90 tokens
+#                                           with <eos>, vocabulary of 8)
 #   run NAME ARGS...                        dlfs2 ARGS, output in $WORK/NAME.out and .err, status in $rc
 #   expect DESC STATUS NAME ARGS...         run, and pass when it exits with STATUS (and, for a
 #                                           non-zero STATUS, prints a "dlfs2: " line on stderr)
@@ -61,4 +63,13 @@ expect() {
         return 1
     fi
     pass "$desc"
+}
+
+# tiny_corpus FILE: "you say goodbye and i say hello ." ten times, one per line.
+tiny_corpus() {
+    i=0
+    while [ $i -lt 10 ]; do
+        echo "you say goodbye and i say hello ."
+        i=$((i + 1))
+    done >"$1"
 }

@@ -46,11 +46,7 @@ expect "analogy with two words: exit 2" 2 ananoword analogy a b --vectors "$WORK
 
 # --- training on a tiny corpus ---------------------------------------------
 TINY=$WORK/tiny.txt
-i=0
-while [ $i -lt 10 ]; do
-    echo "you say goodbye and i say hello ."
-    i=$((i + 1))
-done >"$TINY"
+tiny_corpus "$TINY"
 # Vocabulary: you say goodbye and i hello . <eos>
 V=8
 H=5

@@ -15,11 +15,7 @@ PLAN=35
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
 TINY=$WORK/tiny.txt
-i=0
-while [ $i -lt 10 ]; do
-    echo "you say goodbye and i say hello ."
-    i=$((i + 1))
-done >"$TINY"
+tiny_corpus "$TINY"
 # Vocabulary: you say goodbye and i hello . <eos>
 V=8
 H=5
