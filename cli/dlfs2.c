@@ -11,6 +11,7 @@
  *     dlfs2 convert  word vectors from word2vec's text format to binary or back
  *     dlfs2 gradcheck  numerical against analytic gradients of every layer and model
  *     dlfs2 compare  softmax vs negative sampling vs hierarchical softmax (cli/cmd_compare.c)
+ *     dlfs2 bench    where the time of a training iteration goes (cli/cmd_bench.c)
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
  */
@@ -40,6 +41,7 @@ static const Command commands[] = {
     {"convert", cmd_convert, usage_convert},
     {"gradcheck", cmd_gradcheck, usage_gradcheck},
     {"compare", cmd_compare, usage_compare},
+    {"bench", cmd_bench, usage_bench},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -59,6 +61,7 @@ static void usage_main(void)
           "  convert   word vectors from word2vec's text format to binary, or back\n"
           "  gradcheck check every layer's and model's backward against numerical gradients\n"
           "  compare   softmax vs negative sampling vs hierarchical softmax: time, loss, quality\n"
+          "  bench     time each part of a training iteration; bandwidth, sgemm and gensim\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
           "Run 'dlfs2 COMMAND --help' for the options of a command.\n"

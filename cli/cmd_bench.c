@@ -1,0 +1,568 @@
+/*
+ * cmd_bench.c — `dlfs2 bench`: where the time of a training iteration goes
+ * (the benchmark of issue 6).
+ *
+ * For CBOW and SkipGram with negative sampling and CBOW with the full
+ * softmax, all with the textbook's settings (ch04/train.py: window 5,
+ * hidden 100, batch 100, Adam lr 0.001; NegativeSamplingLoss: sample_size
+ * 5, power 0.75, without replacement), it drives the model by hand, as
+ * common/trainer.c's loop does, and times each part of every iteration with
+ * CLOCK_MONOTONIC: the sampler, forward, backward, the optimizer, and the
+ * rest (making the batch, zeroing the gradients). It prints ms per
+ * iteration and the breakdown, seconds per epoch (extrapolated), words per
+ * second and the peak RSS.
+ *
+ * Then it measures two references on the same machine in the same run and
+ * says how close the iteration comes to them: the memory bandwidth of a
+ * streaming pass shaped like the dense Adam update (against the optimizer
+ * time), and the throughput of a large cblas_sgemm (against the softmax
+ * row's forward + backward, which is three products over the (H, V) W_out).
+ * Last, when /usr/bin/python3 can import gensim, it trains gensim's
+ * Word2Vec CBOW for one epoch on the same PTB tokens and prints the ratio.
+ *
+ * Only the textbook-exact mode exists so far; the rows say so (mode
+ * "textbook").
+ */
+#include <cblas.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <omp.h>
+#include <spawn.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/train_setup.h"
+#include "common/check.h"
+#include "common/optimizer.h"
+#include "common/param.h"
+#include "common/rng.h"
+#include "datasets/ptb.h"
+#include "models/cbow.h"
+#include "models/skip_gram.h"
+#include "models/word2vec.h"
+#include "models/word2vec_output.h"
+
+extern char **environ;
+
+#define MAX_ITERS 100000000
+#define MAX_THREADS 1024
+#define PYTHON "/usr/bin/python3"
+
+/* Dense Adam reads p, g, m, v and writes p, m, v: 7 floats per parameter. */
+#define ADAM_BYTES_PER_PARAM 28.0
+/* The streaming reference: four float arrays of 128 MiB (512 MiB in all), best of 5 passes. */
+#define STREAM_FLOATS ((size_t)32 << 20)
+#define STREAM_REPEATS 5
+/* The sgemm reference: (n, n) @ (n, n) float32, best of 3 after one untimed call. */
+#define SGEMM_N 2048
+#define SGEMM_REPEATS 3
+
+typedef struct BenchOptions {
+    int iters;              /* --iters: timed iterations per row */
+    int warmup;             /* --warmup: untimed iterations before them */
+    const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
+    uint64_t seed;          /* --seed */
+    int threads;            /* --threads */
+    bool gensim;            /* not --no-gensim */
+} BenchOptions;
+
+/* One row of the table: a model, its output loss and the mode. */
+typedef struct BenchCase {
+    const char *model;      /* "CBOW" or "SkipGram" */
+    bool skipgram;
+    Word2VecLoss loss;
+} BenchCase;
+
+static const BenchCase cases[] = {
+    {"CBOW", false, WORD2VEC_LOSS_NEGSAMP},
+    {"SkipGram", true, WORD2VEC_LOSS_NEGSAMP},
+    {"CBOW", false, WORD2VEC_LOSS_SOFTMAX},
+};
+enum { N_CASES = sizeof cases / sizeof cases[0] };
+
+/* The parts of an iteration, in the order they run (other = batch + zero_grad). */
+enum { PHASE_OTHER, PHASE_SAMPLER, PHASE_FORWARD, PHASE_BACKWARD, PHASE_OPTIMIZER, N_PHASES };
+
+/* What one row measured. */
+typedef struct BenchRow {
+    const BenchCase *c;
+    int batch, hidden, vocab;
+    size_t n_params;            /* floats in W_in and W_out */
+    double phase_s[N_PHASES];   /* seconds over the timed iterations */
+    double total_s;             /* their sum */
+    double ms_per_iter;
+    double phase_ms[N_PHASES];  /* per iteration */
+    double s_per_epoch;         /* extrapolated: ms_per_iter x iterations per epoch */
+    double words_per_s;         /* targets per second */
+    double peak_rss_mib;        /* getrusage's ru_maxrss after the row */
+} BenchRow;
+
+enum { OPT_ITERS = CLI_OPT_LONG_BASE, OPT_WARMUP, OPT_DATA_DIR, OPT_SEED, OPT_THREADS, OPT_NO_GENSIM };
+
+static const struct option bench_options[] = {
+    {"iters", required_argument, NULL, OPT_ITERS},
+    {"warmup", required_argument, NULL, OPT_WARMUP},
+    {"data-dir", required_argument, NULL, OPT_DATA_DIR},
+    {"seed", required_argument, NULL, OPT_SEED},
+    {"threads", required_argument, NULL, OPT_THREADS},
+    {"no-gensim", no_argument, NULL, OPT_NO_GENSIM},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+};
+
+void usage_bench(void)
+{
+    fputs("Usage: dlfs2 bench [--iters N] [--warmup N] [--data-dir DIR] [--seed S]\n"
+          "                   [--threads N] [--no-gensim]\n"
+          "\n"
+          "Times training iterations on PTB with the textbook's settings (window 5,\n"
+          "hidden 100, batch 100, Adam lr 0.001, 5 negatives drawn without replacement\n"
+          "with power 0.75) for CBOW and SkipGram with negative sampling and CBOW with\n"
+          "the full softmax, and prints per row: ms per iteration and its breakdown into\n"
+          "sampler / forward / backward / optimizer / other (making the batch, zeroing\n"
+          "the gradients), seconds per epoch (extrapolated), words per second and the\n"
+          "peak RSS. Only the textbook-exact mode exists so far (mode 'textbook').\n"
+          "\n"
+          "It also measures, in the same run, the memory bandwidth of a streaming pass\n"
+          "shaped like the Adam update and the throughput of a large cblas_sgemm, and\n"
+          "prints the fraction of each that the Adam step and the softmax layer reach.\n"
+          "When /usr/bin/python3 can import gensim, it trains gensim's Word2Vec CBOW\n"
+          "for one epoch on the same tokens and prints the time ratio.\n"
+          "\n"
+          "Options:\n"
+          "  --iters N       timed iterations per row (500)\n"
+          "  --warmup N      untimed iterations before them (20)\n"
+          "  --data-dir DIR  where PTB is kept, downloaded if missing\n"
+          "                  (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
+          "  --seed S        random seed of the weights, batches and negatives (1)\n"
+          "  --threads N     OpenMP and OpenBLAS threads (all cores)\n"
+          "  --no-gensim     do not run gensim\n"
+          "  -h, --help      show this help\n",
+          stdout);
+}
+
+static int apply_option(BenchOptions *o, int c, const char *arg)
+{
+    switch (c) {
+    case OPT_ITERS: return cli_parse_int("--iters", arg, 1, MAX_ITERS, &o->iters);
+    case OPT_WARMUP: return cli_parse_int("--warmup", arg, 0, MAX_ITERS, &o->warmup);
+    case OPT_DATA_DIR: o->data_dir = arg; return 0;
+    case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
+    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, MAX_THREADS, &o->threads);
+    case OPT_NO_GENSIM: o->gensim = false; return 0;
+    default: return CLI_EXIT_USAGE;
+    }
+}
+
+/* Parses argv into o. Returns -1 after printing the help, 0 to go on, or an exit status. */
+static int parse_bench_args(int argc, char **argv, BenchOptions *o)
+{
+    *o = (BenchOptions){.iters = 500, .warmup = 20, .seed = 1, .threads = omp_get_num_procs(),
+                        .gensim = true};
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "-:h", bench_options, NULL)) != -1) {
+        if (c == 'h') {
+            usage_bench();
+            return -1;
+        }
+        if (c == '?' || c == ':') return cli_getopt_error("bench", c, argv);
+        if (c == 1) {
+            cli_error("bench: unexpected argument '%s' (see 'dlfs2 bench --help')", optarg);
+            return CLI_EXIT_USAGE;
+        }
+        int rc = apply_option(o, c, optarg);
+        if (rc != 0) return rc;
+    }
+    if (optind < argc) {
+        cli_error("bench: unexpected argument '%s' (see 'dlfs2 bench --help')", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static double peak_rss_mib(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) return NAN;
+    return (double)ru.ru_maxrss / 1024.0;   /* Linux gives KiB */
+}
+
+/* Runs the warmup and timed iterations of one row into row. Returns an exit status. */
+static int run_row(const BenchOptions *o, const TrainData *d, const BenchCase *c, BenchRow *row)
+{
+    Word2VecConfig cfg = word2vec_default_config((int)d->vocab.size);   /* the textbook's */
+    cfg.loss = c->loss;
+    Rng rng;
+    rng_seed(&rng, o->seed);
+    TrainModel m;
+    int rc = train_model_build(&m, c->skipgram, &cfg, d, &rng);
+    if (rc != CLI_EXIT_OK) {
+        train_model_free(&m);
+        return rc;
+    }
+    const OptimizerConfig opt_cfg = optimizer_default_config(OPTIMIZER_ADAM);   /* lr 0.001 */
+    Optimizer opt;
+    optimizer_init(&opt, &opt_cfg, m.model.params, m.model.n_params);
+
+    const int B = cfg.max_batch, width = m.model.context_width;
+    const size_t iters_per_epoch = d->data_size / (size_t)B;
+    Word2VecOutput *output = c->skipgram ? &m.skip_gram.output : &m.cbow.output;
+    int32_t *negative_sample = c->skipgram ? m.skip_gram.negative_sample : m.cbow.negative_sample;
+    const bool sampled = word2vec_output_samples(output);
+    int32_t *perm = dlfs_malloc(d->data_size * sizeof *perm);
+    int32_t *contexts = dlfs_malloc((size_t)B * width * sizeof *contexts);
+    int32_t *target = dlfs_malloc((size_t)B * sizeof *target);
+    /* CBOW's negatives are drawn against the target, SkipGram's against each context column */
+    const int32_t *labels = c->skipgram ? contexts : target;
+    for (size_t i = 0; i < d->data_size; i++) perm[i] = (int32_t)i;
+
+    *row = (BenchRow){.c = c, .batch = B, .hidden = cfg.hidden_size, .vocab = cfg.vocab_size};
+    for (int i = 0; i < m.model.n_params; i++) row->n_params += m.model.params[i]->value.size;
+    size_t pos = iters_per_epoch;   /* shuffle before the first batch */
+    const long total_iters = (long)o->warmup + o->iters;
+    for (long it = 0; it < total_iters; it++) {
+        double t[N_PHASES + 1];
+        t[0] = cli_now_s();
+        if (pos == iters_per_epoch) {
+            rng_shuffle_int32(&rng, perm, d->data_size);   /* a new epoch, as trainer_fit */
+            pos = 0;
+        }
+        const int32_t *rows = perm + pos++ * (size_t)B;
+        for (int b = 0; b < B; b++) {
+            memcpy(contexts + (size_t)b * width, d->contexts.data + (size_t)rows[b] * width,
+                   (size_t)width * sizeof *contexts);
+            target[b] = d->target.data[rows[b]];
+        }
+        for (int i = 0; i < m.model.n_params; i++) param_zero_grad(m.model.params[i]);
+        t[1] = cli_now_s();
+        word2vec_output_sample(output, negative_sample, labels, B, &rng);   /* softmax: no-op */
+        t[2] = cli_now_s();
+        const int32_t *negatives = sampled ? negative_sample : NULL;
+        const float loss = c->skipgram ? skip_gram_forward(&m.skip_gram, contexts, target, negatives, B)
+                                       : cbow_forward(&m.cbow, contexts, target, negatives, B);
+        t[3] = cli_now_s();
+        if (c->skipgram)
+            skip_gram_backward(&m.skip_gram);
+        else
+            cbow_backward(&m.cbow);
+        t[4] = cli_now_s();
+        optimizer_update(&opt, m.model.params, m.model.n_params);
+        t[5] = cli_now_s();
+        if (!isfinite(loss)) {
+            cli_error("%s %s: loss is %g at iteration %ld", c->model, word2vec_loss_name(c->loss),
+                      (double)loss, it + 1);
+            rc = CLI_EXIT_RUNTIME;
+            goto done;
+        }
+        if (it < o->warmup) continue;
+        for (int p = 0; p < N_PHASES; p++) row->phase_s[p] += t[p + 1] - t[p];
+    }
+    for (int p = 0; p < N_PHASES; p++) {
+        row->total_s += row->phase_s[p];
+        row->phase_ms[p] = 1e3 * row->phase_s[p] / o->iters;
+    }
+    row->ms_per_iter = 1e3 * row->total_s / o->iters;
+    row->s_per_epoch = row->ms_per_iter * (double)iters_per_epoch / 1e3;
+    row->words_per_s = (double)B * o->iters / row->total_s;
+    row->peak_rss_mib = peak_rss_mib();
+done:
+    free(perm);
+    free(contexts);
+    free(target);
+    optimizer_free(&opt);
+    train_model_free(&m);
+    return rc;
+}
+
+static void print_table(const BenchOptions *o, const TrainData *d, const BenchRow *rows)
+{
+    printf("\n%d timed iterations per row after %d warmup, batch %d, hidden %d, V %d, seed %llu, "
+           "%d threads\n",
+           o->iters, o->warmup, rows[0].batch, rows[0].hidden, rows[0].vocab,
+           (unsigned long long)o->seed, o->threads);
+    printf("%-8s %-7s %-8s %9s %8s %8s %8s %9s %8s %9s %9s %9s\n", "model", "loss", "mode",
+           "ms/iter", "sampler", "forward", "backward", "optimizer", "other", "s/epoch", "words/s",
+           "peak MiB");
+    for (int i = 0; i < N_CASES; i++) {
+        const BenchRow *r = &rows[i];
+        printf("%-8s %-7s %-8s %9.3f %8.3f %8.3f %8.3f %9.3f %8.3f %8.1f* %9.0f %9.1f\n",
+               r->c->model, word2vec_loss_name(r->c->loss), "textbook", r->ms_per_iter,
+               r->phase_ms[PHASE_SAMPLER], r->phase_ms[PHASE_FORWARD], r->phase_ms[PHASE_BACKWARD],
+               r->phase_ms[PHASE_OPTIMIZER], r->phase_ms[PHASE_OTHER], r->s_per_epoch,
+               r->words_per_s, r->peak_rss_mib);
+    }
+    printf("* extrapolated: ms/iter x %zu iterations per epoch / 1000\n",
+           d->data_size / (size_t)rows[0].batch);
+    printf("other = making the batch + zeroing the gradients; peak MiB = ru_maxrss after the row\n");
+}
+
+/*
+ * The memory-bandwidth reference: a pass over four float arrays p, g, m, v
+ * of STREAM_FLOATS each that reads all four and writes p, m, v, as dense
+ * Adam does, with cheap arithmetic so that memory is the limit, split
+ * across the OpenMP threads as adam.c splits its pass. Every written array
+ * is read first, so no write-allocate traffic goes uncounted. Returns the
+ * best of STREAM_REPEATS passes in GB/s (28 bytes per element).
+ */
+static double measure_bandwidth(void)
+{
+    const long n = (long)STREAM_FLOATS;
+    float *p = dlfs_malloc((size_t)n * sizeof *p), *g = dlfs_malloc((size_t)n * sizeof *g);
+    float *m = dlfs_malloc((size_t)n * sizeof *m), *v = dlfs_malloc((size_t)n * sizeof *v);
+    /* first touch by the threads that will stream the same pages */
+#pragma omp parallel for simd schedule(static)
+    for (long j = 0; j < n; j++) {
+        p[j] = 1.0f;
+        g[j] = (float)(j & 1023) * 1e-3f;
+        m[j] = 0.0f;
+        v[j] = 0.0f;
+    }
+    double best = INFINITY;
+    for (int rep = 0; rep < STREAM_REPEATS; rep++) {
+        const double start = cli_now_s();
+#pragma omp parallel for simd schedule(static)
+        for (long j = 0; j < n; j++) {
+            m[j] = 0.9f * m[j] + 0.1f * g[j];
+            v[j] = 0.999f * v[j] + 0.001f * g[j];
+            p[j] -= 1e-3f * (m[j] - v[j]);
+        }
+        const double s = cli_now_s() - start;
+        if (s < best) best = s;
+    }
+    /* read the result back so that the passes cannot be optimised away */
+    volatile float sink = p[n / 3] + m[n / 2] + v[n - 1];
+    (void)sink;
+    free(p);
+    free(g);
+    free(m);
+    free(v);
+    return ADAM_BYTES_PER_PARAM * (double)n / best / 1e9;
+}
+
+/* The sgemm reference: C = A B with (SGEMM_N, SGEMM_N) float32 matrices. Returns GFLOP/s. */
+static double measure_sgemm(void)
+{
+    const int n = SGEMM_N;
+    const size_t nn = (size_t)n * n;
+    float *a = dlfs_malloc(nn * sizeof *a), *b = dlfs_malloc(nn * sizeof *b);
+    float *c = dlfs_malloc(nn * sizeof *c);
+    for (size_t i = 0; i < nn; i++) {
+        a[i] = (float)(i % 17) * 0.01f;
+        b[i] = (float)(i % 13) * 0.01f;
+    }
+    double best = INFINITY;
+    for (int rep = 0; rep <= SGEMM_REPEATS; rep++) {   /* rep 0 warms up, untimed */
+        const double start = cli_now_s();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        const double s = cli_now_s() - start;
+        if (rep > 0 && s < best) best = s;
+    }
+    volatile float sink = c[nn / 2];
+    (void)sink;
+    free(a);
+    free(b);
+    free(c);
+    return 2.0 * n * (double)n * n / best / 1e9;
+}
+
+static void print_references(const BenchRow *rows)
+{
+    printf("\nReferences measured in this run:\n");
+    const double gbps = measure_bandwidth();
+    printf("memory bandwidth: %.1f GB/s (an Adam-shaped stream: read p, g, m, v, write p, m, v;\n"
+           "  4 x %zu MiB arrays, best of %d)\n",
+           gbps, STREAM_FLOATS * sizeof(float) >> 20, STREAM_REPEATS);
+    printf("Adam pass: fraction = 28 B x n_params / optimizer time per iteration / bandwidth\n"
+           "  (dense Adam reads p, g, m, v and writes p, m, v: 7 x 4 bytes per parameter)\n");
+    for (int i = 0; i < N_CASES; i++) {
+        const BenchRow *r = &rows[i];
+        const double bytes = ADAM_BYTES_PER_PARAM * (double)r->n_params;
+        const double achieved = bytes / (r->phase_ms[PHASE_OPTIMIZER] / 1e3) / 1e9;
+        printf("  %-8s %-7s 28 B x %zu / %.3f ms = %.1f GB/s = %.0f%% of %.1f GB/s\n", r->c->model,
+               word2vec_loss_name(r->c->loss), r->n_params, r->phase_ms[PHASE_OPTIMIZER], achieved,
+               100.0 * achieved / gbps, gbps);
+    }
+    printf("  (the Adam state p, g, m, v is %.1f MiB; what fits in the last-level cache can\n"
+           "  beat the streaming rate, so a fraction above 100%% is possible)\n",
+           4.0 * sizeof(float) * (double)rows[0].n_params / (1024.0 * 1024.0));
+
+    const double gflops = measure_sgemm();
+    printf("sgemm throughput: %.1f GFLOP/s (cblas_sgemm %d x %d x %d, best of %d)\n", gflops,
+           SGEMM_N, SGEMM_N, SGEMM_N, SGEMM_REPEATS);
+    for (int i = 0; i < N_CASES; i++) {
+        const BenchRow *r = &rows[i];
+        if (r->c->loss != WORD2VEC_LOSS_SOFTMAX) continue;
+        const double flops = 3.0 * 2.0 * r->batch * (double)r->hidden * r->vocab;
+        const double fb_ms = r->phase_ms[PHASE_FORWARD] + r->phase_ms[PHASE_BACKWARD];
+        const double achieved = flops / (fb_ms / 1e3) / 1e9;
+        printf("softmax layer: fraction = 3 x 2 x B x H x V flops / (forward + backward time) / sgemm\n"
+               "  (forward h W_out, backward dh and dW_out)\n"
+               "  %s %s: 3 x 2 x %d x %d x %d / %.3f ms = %.1f GFLOP/s = %.0f%% of %.1f GFLOP/s\n",
+               r->c->model, word2vec_loss_name(r->c->loss), r->batch, r->hidden, r->vocab, fb_ms,
+               achieved, 100.0 * achieved / gflops, gflops);
+    }
+}
+
+/*
+ * Runs argv (argv[0] an absolute path, no shell) with its stdout read into
+ * out (NUL-terminated, cut at size - 1 bytes) and its stderr sent to
+ * /dev/null when quiet. Returns the wait status, or -1 with errno set when
+ * it could not be started.
+ */
+static int spawn_capture(char *const argv[], bool quiet, char *out, size_t size)
+{
+    int fds[2];
+    if (pipe(fds) != 0) return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&fa, fds[0]);
+    posix_spawn_file_actions_addclose(&fa, fds[1]);
+    if (quiet) posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fds[1]);
+    if (err != 0) {
+        close(fds[0]);
+        errno = err;
+        return -1;
+    }
+    size_t len = 0;
+    for (;;) {
+        char buf[4096];
+        ssize_t got = read(fds[0], buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;
+        size_t keep = (size_t)got < size - 1 - len ? (size_t)got : size - 1 - len;
+        memcpy(out + len, buf, keep);
+        len += keep;
+    }
+    out[len] = '\0';
+    close(fds[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) return -1;
+    return status;
+}
+
+/*
+ * gensim's side. The data file comes in as sys.argv[1], never pasted into
+ * the program text. The tokens are dlfs2's: each line split on whitespace,
+ * '<eos>' appended (ptb.py's replace('\n', '<eos>')); but each line is one
+ * gensim sentence, so windows stop at line ends, where dlfs2's run on.
+ * Only model.train is timed.
+ */
+static const char gensim_script[] =
+    "import sys, time\n"
+    "import gensim\n"
+    "from gensim.models import Word2Vec\n"
+    "path, workers = sys.argv[1], int(sys.argv[2])\n"
+    "with open(path, encoding='utf-8') as f:\n"
+    "    sentences = [line.split() + ['<eos>'] for line in f]\n"
+    "model = Word2Vec(vector_size=100, window=5, negative=5, hs=0, sg=0, min_count=1, sample=0,\n"
+    "                 workers=workers, seed=1, epochs=1)\n"
+    "model.build_vocab(sentences)\n"
+    "start = time.perf_counter()\n"
+    "model.train(sentences, total_examples=model.corpus_count, epochs=1)\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(gensim.__version__, len(model.wv), sum(len(s) for s in sentences), seconds)\n";
+
+/* Runs gensim on ptb_dir/ptb.train.txt and prints the comparison with cbow. Returns an exit status. */
+static int run_gensim(const BenchOptions *o, const char *ptb_dir, const BenchRow *cbow)
+{
+    char out[1024];
+    char *check_argv[] = {PYTHON, "-c", "import gensim", NULL};
+    int status = spawn_capture(check_argv, true, out, sizeof out);
+    if (status < 0) {
+        printf("\ngensim: skipped: cannot run %s: %s\n", PYTHON, strerror(errno));
+        return CLI_EXIT_OK;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("\ngensim: skipped: %s cannot import gensim (install python3-gensim)\n", PYTHON);
+        return CLI_EXIT_OK;
+    }
+    char *path = cli_path_join(ptb_dir, "ptb.train.txt");
+    char workers[16];
+    snprintf(workers, sizeof workers, "%d", o->threads);
+    char *train_argv[] = {PYTHON, "-c", (char *)gensim_script, path, workers, NULL};
+    printf("\ngensim: training Word2Vec CBOW for one epoch...\n");
+    fflush(stdout);
+    status = spawn_capture(train_argv, false, out, sizeof out);
+    free(path);
+    char version[64];
+    long vocab = 0, words = 0;
+    double seconds = 0.0;
+    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        sscanf(out, "%63s %ld %ld %lf", version, &vocab, &words, &seconds) != 4 || !(seconds > 0.0)) {
+        cli_error("gensim: the training script failed");
+        return CLI_EXIT_RUNTIME;
+    }
+    printf("gensim %s Word2Vec: CBOW, vector_size 100, window 5, negative 5, hs 0, min_count 1,\n"
+           "  sample 0, %s workers, 1 epoch: V %ld, %ld words, %.2f s/epoch (training only),\n"
+           "  %.0f words/s\n",
+           version, workers, vocab, words, seconds, (double)words / seconds);
+    printf("dlfs2 CBOW negsamp textbook: %.1f s/epoch = %.1f x gensim's time\n", cbow->s_per_epoch,
+           cbow->s_per_epoch / seconds);
+    printf("  (gensim: one sentence per PTB line with '<eos>' appended, so windows stop at line\n"
+           "  ends; a window shrunk at random to 1..5; SGD with a decaying learning rate on the\n"
+           "  rows touched; negatives with replacement; threads over sentences. dlfs2 textbook:\n"
+           "  one token stream, window 5, Adam over all parameters every step)\n");
+    return CLI_EXIT_OK;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    BenchOptions o;
+    int rc = parse_bench_args(argc, argv, &o);
+    if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    /* OpenMP (adam.c, the samplers) and OpenBLAS (sgemm) keep their own thread
+     * pools. OpenBLAS's cblas.h declares openblas_set_num_threads and its old
+     * name goto_set_num_threads; the first is the documented one. */
+    omp_set_num_threads(o.threads);
+    openblas_set_num_threads(o.threads);
+
+    const Word2VecConfig textbook = word2vec_default_config(1);
+    TrainData d;
+    rc = train_data_load(&d, "ptb", o.data_dir, textbook.window_size, textbook.max_batch);
+    BenchRow rows[N_CASES];
+    memset(rows, 0, sizeof rows);
+    if (rc == CLI_EXIT_OK)
+        printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n"
+               "threads: %d (OpenMP and OpenBLAS); %s\n",
+               d.corpus.size, (int)d.vocab.size, d.data_size, d.data_size / (size_t)textbook.max_batch,
+               o.threads, openblas_get_config());
+    for (int i = 0; i < N_CASES && rc == CLI_EXIT_OK; i++) {
+        printf("%s %s: timing...\n", cases[i].model, word2vec_loss_name(cases[i].loss));
+        fflush(stdout);
+        rc = run_row(&o, &d, &cases[i], &rows[i]);
+    }
+    if (rc == CLI_EXIT_OK) {
+        print_table(&o, &d, rows);
+        print_references(rows);
+    }
+    if (rc == CLI_EXIT_OK && o.gensim) {
+        char dir[4096];
+        DlfsError err = {0};
+        if (ptb_data_dir(dir, sizeof dir, o.data_dir, &err) != DLFS_OK) {   /* as train_data_load */
+            cli_error("cannot choose the PTB data directory: %s", err.msg);
+            rc = CLI_EXIT_RUNTIME;
+        } else {
+            rc = run_gensim(&o, dir, &rows[0]);
+        }
+    } else if (rc == CLI_EXIT_OK) {
+        printf("\ngensim: skipped (--no-gensim)\n");
+    }
+    train_data_free(&d);
+    return rc;
+}
