@@ -10,6 +10,8 @@
 # and, for scripts that set DLFS2 to the program under test:
 #   tiny_corpus FILE                        the textbook's sentence, 10 lines of it (90 tokens
 #                                           with <eos>, vocabulary of 8)
+#   find_ptb                                sets PTB to the directory holding ptb.train.txt
+#                                           ($DLFS2_DATA or ../shared/datasets/ptb), or to ""
 #   run NAME ARGS...                        dlfs2 ARGS, output in $WORK/NAME.out and .err, status in $rc
 #   expect DESC STATUS NAME ARGS...         run, and pass when it exits with STATUS (and, for a
 #                                           non-zero STATUS, prints a "dlfs2: " line on stderr)
@@ -72,4 +74,13 @@ tiny_corpus() {
         echo "you say goodbye and i say hello ."
         i=$((i + 1))
     done >"$1"
+}
+
+# find_ptb: PTB=the first of $DLFS2_DATA, $DLFS2_SOURCE_ROOT/../shared/datasets/ptb
+# that holds ptb.train.txt, or "" when neither does.
+find_ptb() {
+    PTB=
+    for dir in "${DLFS2_DATA:-}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
+        if [ -n "$dir" ] && [ -f "$dir/ptb.train.txt" ]; then PTB=$dir; break; fi
+    done
 }

@@ -27,10 +27,7 @@ check "PTB missing and download failing: exit 1 naming the data dir" \
     sh -c "[ $rc -eq 1 ] && grep -q '^dlfs2: .*$EMPTY' '$WORK/noptb.err'"
 
 # --- a short run on PTB ------------------------------------------------------
-PTB=
-for dir in "${DLFS2_DATA:-}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
-    if [ -n "$dir" ] && [ -f "$dir/ptb.train.txt" ]; then PTB=$dir; break; fi
-done
+find_ptb
 if [ -z "$PTB" ]; then
     for t in "bench on PTB, 3 iterations: exit 0" "a row per model, mode textbook" \
         "every row: 9 numbers after model, loss, mode" \

@@ -302,10 +302,7 @@ else
     show "$WORK/noptb.err"
 fi
 
-PTB=
-for dir in "${DLFS2_DATA:-}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
-    if [ -n "$dir" ] && [ -f "$dir/ptb.train.txt" ]; then PTB=$dir; break; fi
-done
+find_ptb
 if [ -z "$PTB" ]; then
     skip "train on PTB, 40 iterations" "no PTB (set DLFS2_DATA)"
     skip "PTB progress shows iter 1 / 9295" "no PTB"

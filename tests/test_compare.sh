@@ -115,10 +115,7 @@ check "without --questions and --pairs the quality fields are empty" \
     test "$(sed -n 2p "$WORK/cmpsvg/compare.csv" | cut -d, -f7-)" = ","
 
 # --- compare on PTB -------------------------------------------------------------
-PTB=
-for dir in "${DLFS2_DATA:-}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
-    if [ -n "$dir" ] && [ -f "$dir/ptb.train.txt" ]; then PTB=$dir; break; fi
-done
+find_ptb
 if [ -z "$PTB" ]; then
     skip "compare on PTB, 21 iterations" "no PTB (set DLFS2_DATA)"
     skip "PTB: softmax starts at ln 10000 = 9.21, negsamp at 6 ln 2 = 4.16" "no PTB"
