@@ -25,7 +25,8 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
     for (int i = 0; i < n_in; i++) embedding_init(&self->in_layers[i], &self->W_in);
 
     self->context_cols = dlfs_calloc((size_t)n_in * max_batch, sizeof *self->context_cols);
-    self->negative_sample = dlfs_calloc((size_t)max_batch * S, sizeof *self->negative_sample);
+    if (word2vec_output_samples(&self->output))
+        self->negative_sample = dlfs_calloc((size_t)max_batch * S, sizeof *self->negative_sample);
     self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
     self->out = dlfs_calloc((size_t)max_batch * H, sizeof *self->out);

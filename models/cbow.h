@@ -33,7 +33,8 @@ typedef struct CBOW {
     Embedding *in_layers;       /* (2w,) all over W_in */
     Word2VecOutput output;      /* the loss on W_out */
     int32_t *context_cols;      /* (2w, max_batch) column i of contexts for in_layers[i] */
-    int32_t *negative_sample;   /* (max_batch, sample_size) the last draws (negative sampling) */
+    int32_t *negative_sample;   /* (max_batch, sample_size) the last draws; NULL unless
+                                   negative sampling */
     float *h;                   /* (max_batch, H) */
     float *dh;                  /* (max_batch, H) */
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */

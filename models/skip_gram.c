@@ -23,7 +23,8 @@ int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *cor
     if (status != DLFS_OK) return status;
 
     embedding_init(&self->in_layer, &self->W_in);
-    self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
+    if (word2vec_output_samples(&self->output))
+        self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
     self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
     return DLFS_OK;

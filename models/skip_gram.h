@@ -32,7 +32,8 @@ typedef struct SkipGram {
     Param *params[2];               /* {&W_in, &W_out} */
     Embedding in_layer;             /* over W_in */
     Word2VecOutput output;          /* the 2w losses on W_out */
-    int32_t *negative_sample;       /* (2w, max_batch, sample_size) the last draws */
+    int32_t *negative_sample;       /* (2w, max_batch, sample_size) the last draws; NULL unless
+                                       negative sampling */
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
     int B;

@@ -47,7 +47,9 @@ int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
             hierarchical_softmax_loss_init(&self->hs_layers[k], W_out, &self->tree, max_batch);
         break;
     }
-    self->label_cols = dlfs_calloc((size_t)K * max_batch, sizeof *self->label_cols);
+    /* the per-column layers read one label column each; one column is the labels themselves */
+    if (cfg->loss != WORD2VEC_LOSS_SOFTMAX && K > 1)
+        self->label_cols = dlfs_calloc((size_t)K * max_batch, sizeof *self->label_cols);
     return DLFS_OK;
 }
 

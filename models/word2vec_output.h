@@ -54,8 +54,8 @@ typedef struct Word2VecOutput {
     /* HSOFTMAX */
     HuffmanTree tree;
     HierarchicalSoftmaxLoss *hs_layers; /* (K,) */
-    /* NEGSAMP and HSOFTMAX: column k of the labels for layer k */
-    int32_t *label_cols;                /* (K, max_batch) */
+    /* NEGSAMP and HSOFTMAX with K > 1: column k of the labels for layer k */
+    int32_t *label_cols;                /* (K, max_batch); NULL otherwise */
     int B;                              /* batch size of the last forward */
 } Word2VecOutput;
 
