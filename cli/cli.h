@@ -25,6 +25,9 @@ enum {
 /* Value codes of long options that have no one-letter form (above any char). */
 enum { CLI_OPT_LONG_BASE = 0x100 };
 
+/* Largest --threads any command accepts. */
+enum { CLI_MAX_THREADS = 1024 };
+
 /* The subcommands. */
 int cmd_train(int argc, char **argv);
 int cmd_eval(int argc, char **argv);

@@ -41,6 +41,7 @@
 
 #include "cli/cli.h"
 #include "cli/train_setup.h"
+#include "common/blas.h"
 #include "common/check.h"
 #include "common/optimizer.h"
 #include "common/param.h"
@@ -54,7 +55,6 @@
 extern char **environ;
 
 #define MAX_ITERS 100000000
-#define MAX_THREADS 1024
 #define PYTHON "/usr/bin/python3"
 
 /* Dense Adam reads p, g, m, v and writes p, m, v: 7 floats per parameter. */
@@ -157,7 +157,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
     case OPT_WARMUP: return cli_parse_int("--warmup", arg, 0, MAX_ITERS, &o->warmup);
     case OPT_DATA_DIR: o->data_dir = arg; return 0;
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
-    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, MAX_THREADS, &o->threads);
+    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_NO_GENSIM: o->gensim = false; return 0;
     default: return CLI_EXIT_USAGE;
     }
@@ -363,7 +363,7 @@ static double measure_sgemm(void)
     double best = INFINITY;
     for (int rep = 0; rep <= SGEMM_REPEATS; rep++) {   /* rep 0 warms up, untimed */
         const double start = cli_now_s();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
+        blas_sgemm(CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
         const double s = cli_now_s() - start;
         if (rep > 0 && s < best) best = s;
     }
@@ -397,7 +397,7 @@ static void print_references(const BenchRow *rows)
            4.0 * sizeof(float) * (double)rows[0].n_params / (1024.0 * 1024.0));
 
     const double gflops = measure_sgemm();
-    printf("sgemm throughput: %.1f GFLOP/s (cblas_sgemm %d x %d x %d, best of %d)\n", gflops,
+    printf("sgemm throughput: %.1f GFLOP/s (blas_sgemm %d x %d x %d, best of %d)\n", gflops,
            SGEMM_N, SGEMM_N, SGEMM_N, SGEMM_REPEATS);
     for (int i = 0; i < N_CASES; i++) {
         const BenchRow *r = &rows[i];
@@ -526,11 +526,8 @@ int cmd_bench(int argc, char **argv)
     BenchOptions o;
     int rc = parse_bench_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
-    /* OpenMP (adam.c, the samplers) and OpenBLAS (sgemm) keep their own thread
-     * pools. OpenBLAS's cblas.h declares openblas_set_num_threads and its old
-     * name goto_set_num_threads; the first is the documented one. */
-    omp_set_num_threads(o.threads);
-    openblas_set_num_threads(o.threads);
+    /* every thread is OpenMP's; OpenBLAS runs on the calling thread (common/blas.h) */
+    blas_set_threads(o.threads);
 
     const Word2VecConfig textbook = word2vec_default_config(1);
     TrainData d;
@@ -539,7 +536,7 @@ int cmd_bench(int argc, char **argv)
     memset(rows, 0, sizeof rows);
     if (rc == CLI_EXIT_OK)
         printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n"
-               "threads: %d (OpenMP and OpenBLAS); %s\n",
+               "threads: %d (OpenMP; OpenBLAS one per OpenMP thread); %s\n",
                d.corpus.size, (int)d.vocab.size, d.data_size, d.data_size / (size_t)textbook.max_batch,
                o.threads, openblas_get_config());
     for (int i = 0; i < N_CASES && rc == CLI_EXIT_OK; i++) {

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <omp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 
 #include "cli/cli.h"
 #include "cli/train_setup.h"
+#include "common/blas.h"
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/optimizer.h"
@@ -61,6 +63,7 @@ typedef struct CompareOptions {
     bool lr_given;
     bool svg;               /* --plot-format svg */
     bool verbose;           /* --verbose: the trainer's progress lines */
+    int threads;            /* --threads, default every core */
 } CompareOptions;
 
 /* What one loss's run gave. */
@@ -83,7 +86,7 @@ typedef struct CompareRow {
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_EPOCHS, OPT_MAX_ITERS, OPT_SEED, OPT_QUESTIONS, OPT_PAIRS,
     OPT_OUT, OPT_CORPUS, OPT_DATA_DIR, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_SAMPLE_SIZE,
-    OPT_OPTIMIZER, OPT_LR, OPT_EVAL_INTERVAL, OPT_PLOT_FORMAT, OPT_VERBOSE,
+    OPT_OPTIMIZER, OPT_LR, OPT_EVAL_INTERVAL, OPT_PLOT_FORMAT, OPT_VERBOSE, OPT_THREADS,
 };
 
 static const struct option compare_options[] = {
@@ -105,6 +108,7 @@ static const struct option compare_options[] = {
     {"eval-interval", required_argument, NULL, OPT_EVAL_INTERVAL},
     {"plot-format", required_argument, NULL, OPT_PLOT_FORMAT},
     {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -141,6 +145,7 @@ void usage_compare(void)
           "  --eval-interval N      record the mean loss every N iterations (20)\n"
           "  --plot-format png|svg  the plot's format (png)\n"
           "  --verbose              print the trainer's progress lines\n"
+          "  --threads N            threads for the optimizer, products and softmax (all cores)\n"
           "  -h, --help             show this help\n"
           "\n"
           "The loss values are not comparable across the three losses (each is its own\n"
@@ -153,7 +158,7 @@ static void compare_options_default(CompareOptions *o)
     *o = (CompareOptions){
         .skipgram = false, .seed = 1, .out_dir = "out/compare", .corpus = "ptb",
         .window = 5, .hidden = 100, .batch = 100, .sample_size = 5, .eval_interval = 20,
-        .optimizer = OPTIMIZER_ADAM, .lr = 0.001,
+        .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .threads = omp_get_num_procs(),
     };
 }
 
@@ -171,6 +176,7 @@ static int apply_option(CompareOptions *o, int c, const char *arg)
         }
         return 0;
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, 1000000, &o->epochs);
+    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 1, 0x7fffffffL, &o->max_iters);
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
     case OPT_QUESTIONS: o->questions = arg; return 0;
@@ -523,6 +529,7 @@ int cmd_compare(int argc, char **argv)
     CompareOptions o;
     int rc = parse_compare_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    blas_set_threads(o.threads);
 
     TrainData d;
     CompareRow rows[N_COMPARED];

@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <omp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "cli/train_setup.h"
+#include "common/blas.h"
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/model.h"
@@ -68,13 +70,14 @@ typedef struct TrainOptions {
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
+    int threads;            /* --threads, default every core */
 } TrainOptions;
 
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
-    OPT_LOSS,
+    OPT_LOSS, OPT_THREADS,
 };
 
 static const struct option train_options[] = {
@@ -98,6 +101,7 @@ static const struct option train_options[] = {
     {"out", required_argument, NULL, OPT_OUT},
     {"format", required_argument, NULL, OPT_FORMAT},
     {"save-npy", no_argument, NULL, OPT_SAVE_NPY},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -144,6 +148,9 @@ void usage_train(void)
           "                         model holds it: W_in (V, H); W_out (V, H) for negsamp,\n"
           "                         (H, V) for softmax, (V - 1, H) for hsoftmax (as is, not\n"
           "                         transposed)\n"
+          "  --threads N            threads for the optimizer pass, the products and the\n"
+          "                         softmax (all cores); the textbook-exact results do not\n"
+          "                         depend on it\n"
           "  -h, --help             show this help\n",
           stdout);
 }
@@ -155,7 +162,7 @@ static void train_options_default(TrainOptions *o)
         .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .lr_given = false, .max_grad = 0.0,
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
-        .format = VECTORS_TEXT, .save_npy = false,
+        .format = VECTORS_TEXT, .save_npy = false, .threads = omp_get_num_procs(),
     };
 }
 
@@ -226,6 +233,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_OUT: o->out_dir = arg; return 0;
     case OPT_FORMAT: return parse_format_name(arg, &o->format);
     case OPT_SAVE_NPY: o->save_npy = true; return 0;
+    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     default: return CLI_EXIT_USAGE;
     }
 }
@@ -289,7 +297,7 @@ static void print_header(const TrainOptions *o, const TrainData *d)
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
-    printf(", seed %llu", (unsigned long long)o->seed);
+    printf(", seed %llu, threads %d", (unsigned long long)o->seed, o->threads);
     if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
     printf("\n");
@@ -415,6 +423,7 @@ int cmd_train(int argc, char **argv)
     TrainOptions o;
     int rc = parse_train_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    blas_set_threads(o.threads);
 
     TrainData d;
     TrainModel m = {0};

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "common/fpu.h"
 
 /* Below this many elements a thread team costs more than it saves. */
 enum { ADAM_PARALLEL_MIN = 65536 };
@@ -49,18 +50,29 @@ void adam_update(Adam *self, Param *const *params, int n_params)
     const float lr_t = (float)(self->lr * sqrt(1.0 - pow(self->beta2, t)) / (1.0 - pow(self->beta1, t)));
     const float one_minus_b1 = 1.0f - self->beta1;
     const float one_minus_b2 = 1.0f - self->beta2;
+    long total = 0;
     for (int i = 0; i < n_params; i++) {
         DLFS_ASSERT(params[i] == self->params[i]);
-        float *restrict p = params[i]->value.data;
-        const float *restrict g = params[i]->grad.data;
-        float *restrict m = self->m[i].data;
-        float *restrict v = self->v[i].data;
-        const long n = (long)params[i]->value.size;
-#pragma omp parallel for simd schedule(static) if (n >= ADAM_PARALLEL_MIN)
-        for (long j = 0; j < n; j++) {
-            m[j] += one_minus_b1 * (g[j] - m[j]);
-            v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
-            p[j] -= lr_t * m[j] / (sqrtf(v[j]) + ADAM_EPS);
+        total += (long)params[i]->value.size;
+    }
+    /* one thread team for all the params; each thread flushes subnormals
+     * (common/fpu.h) while it runs the pass */
+#pragma omp parallel if (total >= ADAM_PARALLEL_MIN)
+    {
+        const FpuState fpu = fpu_flush_subnormals();
+        for (int i = 0; i < n_params; i++) {
+            float *restrict p = params[i]->value.data;
+            const float *restrict g = params[i]->grad.data;
+            float *restrict m = self->m[i].data;
+            float *restrict v = self->v[i].data;
+            const long n = (long)params[i]->value.size;
+#pragma omp for simd schedule(static)
+            for (long j = 0; j < n; j++) {
+                m[j] += one_minus_b1 * (g[j] - m[j]);
+                v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
+                p[j] -= lr_t * m[j] / (sqrtf(v[j]) + ADAM_EPS);
+            }
         }
+        fpu_restore(fpu);
     }
 }

@@ -12,7 +12,9 @@
  * square root, as in the textbook. Every element of every parameter is
  * updated each step (dense), also rows whose gradient is zero, so that m
  * and v decay exactly as in NumPy. The loop is one vectorised pass per
- * parameter, split across threads with OpenMP.
+ * parameter, split across threads with OpenMP; while it runs, subnormal m
+ * and v values are flushed to zero (common/fpu.h says why this leaves the
+ * parameters as the textbook's arithmetic makes them).
  */
 #ifndef DLFS2_COMMON_ADAM_H
 #define DLFS2_COMMON_ADAM_H

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/blas.h"
 #include "common/check.h"
 #include "common/textfile.h"
 #include "evaluation/lower_vocab.h"
@@ -181,7 +182,7 @@ static void answer_questions(unsigned char *correct, const Question *q, size_t n
             for (int j = 0; j < H; j++) out[j] = b[j] - a[j] + c[j];
         }
         /* S (m, V) = Q (m, H) · Wnᵀ (H, V) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, V, H, 1.0f, Q, H, Wn, H, 0.0f, S, V);
+        blas_sgemm(CblasNoTrans, CblasTrans, m, V, H, 1.0f, Q, H, Wn, H, 0.0f, S, V);
 #pragma omp parallel for schedule(static)
         for (int r = 0; r < m; r++) {
             const Question *qr = &q[start + (size_t)r];

@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-#include <cblas.h>
 
+#include "common/blas.h"
 #include "common/check.h"
 
 void matmul_init(MatMul *self, Param *W)
@@ -22,7 +22,7 @@ void matmul_forward(MatMul *self, float *out, const float *x, int N)
     const int D = W->value.shape[0], H = W->value.shape[1];
     DLFS_ASSERT(N >= 1);
     /* out (N, H) = x (N, D) W (D, H) */
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, H, D,
+    blas_sgemm(CblasNoTrans, CblasNoTrans, N, H, D,
                 1.0f, x, D, W->value.data, H, 0.0f, out, H);
     self->x = x;
     self->N = N;
@@ -35,9 +35,9 @@ void matmul_backward(MatMul *self, float *dx, const float *dout)
     const int D = W->value.shape[0], H = W->value.shape[1], N = self->N;
     /* beta = 1: both products add into what is there */
     if (dx)   /* dx (N, D) += dout (N, H) W^T (H, D) */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, D, H,
+        blas_sgemm(CblasNoTrans, CblasTrans, N, D, H,
                     1.0f, dout, H, W->value.data, H, 1.0f, dx, D);
     /* dW (D, H) += x^T (D, N) dout (N, H) */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, D, H, N,
+    blas_sgemm(CblasTrans, CblasNoTrans, D, H, N,
                 1.0f, self->x, D, dout, H, 1.0f, W->grad.data, H);
 }

@@ -33,6 +33,7 @@
 typedef struct SoftmaxWithLoss {
     float *y;               /* (max_batch, C) softmax of the last forward; owned */
     int32_t *t;             /* (max_batch, max_labels) label ids of the last forward; owned copy */
+    double *row_loss;       /* (max_batch,) scratch: each row's loss, summed in order */
     int N;                  /* rows of the last forward; 0 before any */
     int K;                  /* labels per row of the last forward (1 but for _forward_multi) */
     int C;                  /* classes, fixed at init */
