@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "common/simd.h"
 
 void embedding_init(Embedding *self, Param *W)
 {
@@ -18,13 +19,18 @@ void embedding_forward(Embedding *self, float *out, const int32_t *idx, int B)
     const Param *W = self->params[0];
     const int V = W->value.shape[0], H = W->value.shape[1];
     for (int b = 0; b < B; b++) {
-        DLFS_ASSERT(idx[b] >= 0 && idx[b] < V);
+        DLFS_ASSERT(idx[b] >= -1 && idx[b] < V);
+        if (idx[b] < 0) {
+            memset(out + (size_t)b * H, 0, (size_t)H * sizeof *out);
+            continue;
+        }
         memcpy(out + (size_t)b * H, W->value.data + (size_t)idx[b] * H, (size_t)H * sizeof *out);
     }
     self->idx = idx;
     self->B = B;
 }
 
+SIMD_CLONES
 void embedding_backward(Embedding *self, const float *dout)
 {
     DLFS_ASSERT(self->idx != NULL);
@@ -32,6 +38,7 @@ void embedding_backward(Embedding *self, const float *dout)
     const int H = W->value.shape[1];
     for (int b = 0; b < self->B; b++) {
         const int32_t row = self->idx[b];
+        if (row < 0) continue;   /* no word: no gradient */
         float *dW = W->grad.data + (size_t)row * H;
         const float *d = dout + (size_t)b * H;
         param_mark_row(W, row);

@@ -30,14 +30,17 @@ typedef struct Embedding {
 void embedding_init(Embedding *self, Param *W);
 
 /*
- * out: (B, H) float32, written. idx: (B,) int32, each in [0, V); borrowed
- * until the matching backward. Aborts on an id out of range.
+ * out: (B, H) float32, written. idx: (B,) int32, each in [0, V) or -1;
+ * borrowed until the matching backward. An id of -1 means "no word here"
+ * (a context position outside a shrunk window or a sentence, in
+ * `--preset word2vec`): its row of out is zeros and backward skips it, as
+ * PyTorch's padding_idx. Aborts on any other id out of range.
  */
 void embedding_forward(Embedding *self, float *out, const int32_t *idx, int B);
 
 /*
- * Adds dout (B, H) into the rows idx[b] of W's grad (repeated ids add up)
- * and marks those rows touched. Cost B * H. Aborts if no forward came first.
+ * Adds dout (B, H) into the rows idx[b] of W's grad (repeated ids add up;
+ * ids of -1 are skipped) and marks those rows touched. Cost B * H. Aborts if no forward came first.
  */
 void embedding_backward(Embedding *self, const float *dout);
 

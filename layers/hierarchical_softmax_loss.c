@@ -45,6 +45,7 @@ float hierarchical_softmax_loss_forward(HierarchicalSoftmaxLoss *self, const flo
         for (int32_t i = tree->offset[w], d = 0; i < tree->offset[w + 1]; i++, d++) {
             const float *Wn = W->value.data + (size_t)tree->points[i] * H;
             float x = 0.0f;
+#pragma omp simd reduction(+ : x)
             for (int k = 0; k < H; k++) x += Wn[k] * hb[k];
             yb[d] = sigmoid(x);
             /* label t = 1 - code: branch 0 costs -log sigmoid(x) = softplus(-x),

@@ -16,15 +16,13 @@
 
 #include <math.h>
 
+#include "common/simd.h"
+
 #if defined(DLFS2_HAVE_LIBMVEC) && defined(_OPENMP) && defined(__x86_64__) && !defined(__FAST_MATH__)
 #pragma omp declare simd notinbranch
 float expf(float x);
-/*
- * A function marked SIMD_MATH_CLONES is compiled twice, for AVX2 and for
- * the baseline x86-64, and the loader picks the one the CPU runs (GCC's
- * target_clones, glibc's ifunc); the AVX2 copy calls the 8-wide expf.
- */
-#define SIMD_MATH_CLONES __attribute__((target_clones("avx2", "default")))
+/* common/simd.h's AVX2 copy of a function calls the 8-wide expf */
+#define SIMD_MATH_CLONES SIMD_CLONES
 #else
 #define SIMD_MATH_CLONES
 #endif

@@ -245,7 +245,7 @@ static void forward_negative_id(void)
     Embedding e;
     embedding_init(&e, &W);
     float out[H];
-    const int32_t idx[1] = {-1};
+    const int32_t idx[1] = {-2};   /* -1 is "no word"; anything below is out of range */
     embedding_forward(&e, out, idx, 1);
 }
 
@@ -257,6 +257,36 @@ static void backward_before_forward(void)
     embedding_init(&e, &W);
     const float d[H] = {0};
     embedding_backward(&e, d);
+}
+
+/* An id of -1 (no word: a context outside a shrunk window) gathers zeros
+ * and gets no gradient, while the other rows of the batch work as usual. */
+static void test_absent_id_gives_zeros_and_no_gradient(void **state)
+{
+    (void)state;
+    Param W;
+    make_w(&W);
+    Embedding e;
+    embedding_init(&e, &W);
+    const int32_t idx[3] = {1, -1, 1};
+    float out[3 * H];
+    for (int k = 0; k < 3 * H; k++) out[k] = 99.0f;
+    embedding_forward(&e, out, idx, 3);
+    for (int k = 0; k < H; k++) {
+        assert_float_equal(out[k], W.value.data[H + k], 0.0f);
+        assert_float_equal(out[H + k], 0.0f, 0.0f);
+        assert_float_equal(out[2 * H + k], W.value.data[H + k], 0.0f);
+    }
+    float dout[3 * H];
+    for (int k = 0; k < 3 * H; k++) dout[k] = (float)(k + 1);
+    embedding_backward(&e, dout);
+    for (size_t j = 0; j < W.grad.size; j++) {
+        const int row = (int)(j / H), k = (int)(j % H);
+        const float want = row == 1 ? dout[k] + dout[2 * H + k] : 0.0f;
+        assert_float_equal(W.grad.data[j], want, 0.0f);
+    }
+    assert_int_equal(W.n_touched, 1);
+    param_free(&W);
 }
 
 static void test_contract_violations_abort(void **state)
@@ -276,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_shared_param_two_layers),
         cmocka_unit_test(test_zero_grad_touched_rows_only),
         cmocka_unit_test(test_zero_grad_dense),
+        cmocka_unit_test(test_absent_id_gives_zeros_and_no_gradient),
         cmocka_unit_test(test_contract_violations_abort),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,251 @@
+/* fast_trainer.c — threads over minibatches, row-sparse updates (see fast_trainer.h). */
+#include "common/fast_trainer.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/check.h"
+#include "common/fpu.h"
+
+#define FAST_EPS 1e-7f   /* Adam's eps, outside the square root as in the textbook */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+FastTrainerConfig fast_trainer_default_config(void)
+{
+    return (FastTrainerConfig){
+        .threads = 1, .batch_size = 100, .epochs = 10, .max_iters = 0, .eval_interval = 20,
+        .optimizer = FAST_LAZY_ADAM, .lr = 0.001f, .min_lr_ratio = 1e-4f, .beta1 = 0.9f,
+        .beta2 = 0.999f, .shuffle = true, .log = stdout, .csv = NULL,
+    };
+}
+
+void fast_trainer_init(FastTrainer *self, const FastTrainerConfig *cfg, Model *models)
+{
+    DLFS_ASSERT(cfg->threads >= 1 && cfg->batch_size >= 1 && cfg->epochs >= 0 && cfg->lr > 0.0f);
+    DLFS_ASSERT(cfg->min_lr_ratio >= 0.0f && cfg->min_lr_ratio <= 1.0f);
+    DLFS_ASSERT(cfg->beta1 >= 0.0f && cfg->beta1 < 1.0f && cfg->beta2 >= 0.0f && cfg->beta2 < 1.0f);
+    memset(self, 0, sizeof *self);
+    self->cfg = *cfg;
+    self->models = models;
+    self->n_params = models[0].n_params;
+    for (int t = 0; t < cfg->threads; t++) {
+        DLFS_ASSERT(models[t].n_params == self->n_params);
+        DLFS_ASSERT(cfg->batch_size <= models[t].max_batch);
+        for (int i = 0; i < self->n_params; i++)
+            DLFS_ASSERT(models[t].params[i]->value.data == models[0].params[i]->value.data);
+    }
+    if (cfg->optimizer == FAST_LAZY_ADAM) {
+        self->m = dlfs_calloc((size_t)self->n_params, sizeof *self->m);
+        self->v = dlfs_calloc((size_t)self->n_params, sizeof *self->v);
+        for (int i = 0; i < self->n_params; i++) {
+            const Tensor *value = &models[0].params[i]->value;
+            tensor_init(&self->m[i], value->ndim, value->shape);
+            tensor_init(&self->v[i], value->ndim, value->shape);
+        }
+    }
+}
+
+void fast_trainer_free(FastTrainer *self)
+{
+    for (int i = 0; self->m && i < self->n_params; i++) {
+        tensor_free(&self->m[i]);
+        tensor_free(&self->v[i]);
+    }
+    free(self->m);
+    free(self->v);
+    free(self->loss_list);
+    memset(self, 0, sizeof *self);
+}
+
+/* p -= step * g over n floats; then g = 0. */
+static void sgd_span(float *restrict p, float *restrict g, size_t n, float step)
+{
+    for (size_t j = 0; j < n; j++) {
+        p[j] -= step * g[j];
+        g[j] = 0.0f;
+    }
+}
+
+/* Adam over n floats with lr_t (bias correction folded in); then g = 0. */
+static void adam_span(float *restrict p, float *restrict g, float *restrict m, float *restrict v,
+                      size_t n, float lr_t, float one_minus_b1, float one_minus_b2)
+{
+    for (size_t j = 0; j < n; j++) {
+        m[j] += one_minus_b1 * (g[j] - m[j]);
+        v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
+        p[j] -= lr_t * m[j] / (sqrtf(v[j]) + FAST_EPS);
+        g[j] = 0.0f;
+    }
+}
+
+/*
+ * Applies one thread's gradients to the shared weights, touched rows only
+ * (all of a param without row tracking), and zeroes those gradients.
+ * step_lr: SGD's step (lr * batch * decay); lr_t: lazy Adam's.
+ */
+static void apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
+{
+    const bool adam = self->cfg.optimizer == FAST_LAZY_ADAM;
+    const float one_minus_b1 = 1.0f - self->cfg.beta1, one_minus_b2 = 1.0f - self->cfg.beta2;
+    for (int i = 0; i < model->n_params; i++) {
+        Param *p = model->params[i];
+        float *m = adam ? self->m[i].data : NULL, *v = adam ? self->v[i].data : NULL;
+        if (!p->row_touched) {
+            if (adam)
+                adam_span(p->value.data, p->grad.data, m, v, p->value.size, lr_t, one_minus_b1, one_minus_b2);
+            else
+                sgd_span(p->value.data, p->grad.data, p->value.size, step_lr);
+            continue;
+        }
+        const size_t row = (size_t)param_row_size(p);
+        for (int k = 0; k < p->n_touched; k++) {
+            const size_t off = (size_t)p->touched_rows[k] * row;
+            if (adam)
+                adam_span(p->value.data + off, p->grad.data + off, m + off, v + off, row, lr_t,
+                          one_minus_b1, one_minus_b2);
+            else
+                sgd_span(p->value.data + off, p->grad.data + off, row, step_lr);
+            p->row_touched[p->touched_rows[k]] = 0;
+        }
+        p->n_touched = 0;
+    }
+}
+
+/* Appends a record and prints it as the textbook's line; called in a critical section. */
+static void record(FastTrainer *self, int epoch, long iter, long max_iters, double elapsed, float loss)
+{
+    if (self->n_loss == self->cap_loss) {
+        self->cap_loss = self->cap_loss ? 2 * self->cap_loss : 256;
+        self->loss_list = dlfs_realloc(self->loss_list, self->cap_loss * sizeof *self->loss_list);
+    }
+    self->loss_list[self->n_loss++] = (LossRecord){epoch, (int)iter, elapsed, loss};
+    if (self->cfg.log) {
+        fprintf(self->cfg.log, "| epoch %d |  iter %ld / %ld | time %d[s] | loss %.2f\n", epoch, iter,
+                max_iters, (int)elapsed, loss);
+        fflush(self->cfg.log);
+    }
+    if (self->cfg.csv) {
+        fprintf(self->cfg.csv, "%d,%ld,%.3f,%.6f\n", epoch, iter, elapsed, loss);
+        fflush(self->cfg.csv);
+    }
+}
+
+int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs, DlfsError *err)
+{
+    const FastTrainerConfig *c = &self->cfg;
+    const int T = c->threads, B = c->batch_size, width = self->models[0].context_width;
+    int32_t *batch_contexts = dlfs_malloc((size_t)T * B * width * sizeof *batch_contexts);
+    int32_t *batch_target = dlfs_malloc((size_t)T * B * sizeof *batch_target);
+    int32_t *perm = NULL;
+    size_t perm_cap = 0;
+    int status = DLFS_OK;
+    double loss_sum = 0.0;
+    long loss_count = 0;
+    const double start = now_s();
+
+    for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
+        const int32_t *contexts = NULL, *target = NULL;
+        size_t n = 0;
+        status = next_epoch(ctx, epoch, &contexts, &target, &n, err);
+        if (status != DLFS_OK) break;
+        if (n < (size_t)B || n > INT32_MAX) {
+            status = dlfs_fail(err, DLFS_ERR_ARG, "epoch %d has %zu rows: need %d to %d", epoch + 1, n,
+                               B, INT32_MAX);
+            break;
+        }
+        const long steps = (long)(n / (size_t)B);
+        if (c->shuffle) {
+            if (n > perm_cap) {
+                perm_cap = n;
+                perm = dlfs_realloc(perm, perm_cap * sizeof *perm);
+            }
+            for (size_t i = 0; i < n; i++) perm[i] = (int32_t)i;
+            rng_shuffle_int32(&rngs[0], perm, n);
+        }
+        long failed_step = -1;
+        float failed_loss = 0.0f;
+        long attempts = self->total_iters;   /* steps started, for max_iters */
+
+#pragma omp parallel num_threads(T)
+        {
+            const int t = omp_get_thread_num();
+            Model *model = &self->models[t];
+            int32_t *bc = batch_contexts + (size_t)t * B * width;
+            int32_t *bt = batch_target + (size_t)t * B;
+            const FpuState fpu = fpu_flush_subnormals();
+#pragma omp for schedule(dynamic, 1)
+            for (long s = 0; s < steps; s++) {
+                long failed_now;
+#pragma omp atomic read
+                failed_now = failed_step;
+                const bool stop = failed_now >= 0;
+                long started;
+#pragma omp atomic capture
+                started = attempts++;
+                if (stop || (c->max_iters > 0 && started >= c->max_iters)) continue;
+                for (int b = 0; b < B; b++) {
+                    const size_t r = c->shuffle ? (size_t)perm[(size_t)s * B + b] : (size_t)s * B + b;
+                    memcpy(bc + (size_t)b * width, contexts + r * width, (size_t)width * sizeof *bc);
+                    bt[b] = target[r];
+                }
+                const float loss = model->ops->forward(model->self, bc, bt, B, &rngs[t]);
+                if (!isfinite(loss)) {
+#pragma omp critical(fast_trainer_fail)
+                    if (failed_step < 0) {
+                        failed_step = s;
+                        failed_loss = loss;
+                    }
+                    continue;
+                }
+                model->ops->backward(model->self);
+                float step_lr = 0.0f, lr_t = 0.0f;
+                if (c->optimizer == FAST_SGD_LINEAR) {
+                    /* progress through the whole run, as word2vec.c's word_count_actual */
+                    const double progress = ((double)epoch + (double)s / (double)steps) / c->epochs;
+                    double rate = c->lr * (1.0 - progress);
+                    if (rate < c->lr * c->min_lr_ratio) rate = c->lr * c->min_lr_ratio;
+                    step_lr = (float)(rate * B);
+                } else {
+                    long tt;
+#pragma omp atomic capture
+                    tt = ++self->step;
+                    lr_t = (float)(c->lr * sqrt(1.0 - pow(c->beta2, (double)tt)) /
+                                   (1.0 - pow(c->beta1, (double)tt)));
+                }
+                apply_update(self, model, step_lr, lr_t);
+#pragma omp critical(fast_trainer_record)
+                {
+                    self->total_iters++;
+                    self->total_rows += B;
+                    loss_sum += loss;
+                    loss_count++;
+                    if (c->eval_interval > 0 && loss_count >= c->eval_interval) {
+                        record(self, epoch + 1, s + 1, steps, now_s() - start,
+                               (float)(loss_sum / (double)loss_count));
+                        loss_sum = 0.0;
+                        loss_count = 0;
+                    }
+                }
+            }
+            fpu_restore(fpu);
+        }
+        if (failed_step >= 0)
+            status = dlfs_fail(err, DLFS_ERR_NUMERIC,
+                               "loss is %g at epoch %d, step %ld: training diverged", failed_loss,
+                               epoch + 1, failed_step + 1);
+        if (c->max_iters > 0 && self->total_iters >= c->max_iters) break;
+    }
+    free(perm);
+    free(batch_contexts);
+    free(batch_target);
+    return status;
+}

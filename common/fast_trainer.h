@@ -1,0 +1,113 @@
+/*
+ * fast_trainer.h — `dlfs2 train --fast`: the Trainer's loop made fast the
+ * way word2vec.c and gensim are, on the same layers and models.
+ *
+ * What differs from the textbook's Trainer (common/trainer.h), each a
+ * documented choice:
+ * - Threads over minibatches ("Hogwild!", Recht et al. 2011, as word2vec.c
+ *   and gensim do): each thread runs its own copy of the model (its own
+ *   layers, buffers, gradients, sampler and Rng) whose weights are the one
+ *   shared set (param_share_value), and applies its own updates to the
+ *   shared weights without locks. Updates of two threads to the same row
+ *   can interleave; with one thread and a seed a run is deterministic.
+ * - Row-sparse updates: only the rows a step's backward touched (the Param's
+ *   touched_rows) are updated, so a step costs what it touches, not V * H.
+ *   Params without row tracking (the softmax's (H, V) W_out) are updated
+ *   densely.
+ * - Optimizers: FAST_LAZY_ADAM is Adam on the touched rows only (the
+ *   "lazy" or sparse Adam of TensorFlow's LazyAdamOptimizer and PyTorch's
+ *   SparseAdam): m and v of an untouched row do not decay, and the bias
+ *   correction uses the global step count. FAST_SGD_LINEAR is word2vec.c's
+ *   plain SGD with a learning rate falling linearly from lr to
+ *   lr * min_lr_ratio over the run; lr is per example (word2vec.c's
+ *   -alpha): the layers average the loss over the batch, so a step moves by
+ *   lr * batch * (the mean gradient) = lr * (the summed gradient).
+ * - The data of each epoch comes from a callback, so word2vec's recipe can
+ *   draw a new subsample and new window sizes every epoch
+ *   (models/word2vec_data.h); rows are shuffled per epoch or kept in
+ *   corpus order (word2vec.c).
+ * - While a thread trains, subnormal floats are flushed to zero on it
+ *   (common/fpu.h).
+ * Progress lines are the textbook's, with iterations counted over all
+ * threads and the loss the mean over all threads' steps since the last line.
+ */
+#ifndef DLFS2_COMMON_FAST_TRAINER_H
+#define DLFS2_COMMON_FAST_TRAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/model.h"
+#include "common/rng.h"
+#include "common/status.h"
+#include "common/tensor.h"
+#include "common/trainer.h"
+
+typedef enum FastOptimizerKind {
+    FAST_LAZY_ADAM,         /* Adam on touched rows (--fast) */
+    FAST_SGD_LINEAR,        /* SGD, linear decay (--preset word2vec) */
+} FastOptimizerKind;
+
+typedef struct FastTrainerConfig {
+    int threads;            /* >= 1: one model copy and one Rng each */
+    int batch_size;         /* rows per step, 1 .. each model's max_batch */
+    int epochs;             /* >= 0 */
+    long max_iters;         /* stop after this many steps in all; 0 = no limit */
+    int eval_interval;      /* a progress line every this many steps; 0 = never */
+    FastOptimizerKind optimizer;
+    float lr;               /* lazy Adam's lr (0.001), or SGD's starting rate per example */
+    float min_lr_ratio;     /* SGD: the rate never falls below lr * this (word2vec.c: 1e-4) */
+    float beta1, beta2;     /* lazy Adam: 0.9, 0.999 */
+    bool shuffle;           /* shuffle the rows every epoch (textbook) or keep their order */
+    FILE *log;              /* progress lines; NULL = silent */
+    FILE *csv;              /* "epoch,iter,elapsed_s,loss" rows too, if set */
+} FastTrainerConfig;
+
+/* threads 1, batch 100, 10 epochs, lazy Adam (0.001, 0.9, 0.999), shuffled, lines every 20 steps to stdout. */
+FastTrainerConfig fast_trainer_default_config(void);
+
+/*
+ * Gives the rows of epoch `epoch` (0-based): *contexts (*n, context_width)
+ * and *target (*n,) int32, owned by the callback's ctx and valid until its
+ * next call. Returns DLFS_OK or an error (filled into err).
+ */
+typedef int (*FastEpochFn)(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
+                           size_t *n, DlfsError *err);
+
+typedef struct FastTrainer {
+    FastTrainerConfig cfg;
+    Model *models;          /* (threads,) borrowed; models[0]'s params own the weights */
+    int n_params;
+    Tensor *m, *v;          /* (n_params,) lazy Adam's state, shaped like the params; owned */
+    long step;              /* steps taken in all (lazy Adam's t) */
+    LossRecord *loss_list;  /* (n_loss,) owned, as Trainer's */
+    size_t n_loss, cap_loss;
+    long total_iters;       /* steps run in all */
+    double total_rows;      /* rows trained in all */
+} FastTrainer;
+
+/*
+ * Prepares a trainer over models[0 .. cfg->threads): models of the same kind
+ * and sizes, where models[t]->params[i] of every t >= 1 shares its value
+ * with models[0]->params[i] (param_share_value) and has its own gradient.
+ * Allocates lazy Adam's state. A config out of range is a contract
+ * violation. Free with fast_trainer_free.
+ */
+void fast_trainer_init(FastTrainer *self, const FastTrainerConfig *cfg, Model *models);
+void fast_trainer_free(FastTrainer *self);
+
+/*
+ * Trains cfg.epochs epochs, asking next_epoch(ctx, ...) for each epoch's
+ * rows; rngs (threads,) drive each thread's sampling (and rngs[0] the
+ * shuffles). An epoch runs n / batch_size steps (the tail is dropped).
+ * Errors: DLFS_ERR_ARG when an epoch has fewer rows than a batch;
+ * DLFS_ERR_NUMERIC when a loss is NaN or infinite (the message names the
+ * step; that thread's step is not applied, the other threads finish theirs);
+ * the callback's errors.
+ */
+int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs,
+                     DlfsError *err) DLFS_WARN_UNUSED;
+
+#endif
