@@ -19,8 +19,18 @@ void param_init(Param *p, const char *name, int ndim, const int *shape, bool tra
     }
 }
 
+void param_share_value(Param *p, const Param *owner)
+{
+    DLFS_ASSERT(p->value.ndim == owner->value.ndim && p->value.size == owner->value.size);
+    for (int i = 0; i < p->value.ndim; i++) DLFS_ASSERT(p->value.shape[i] == owner->value.shape[i]);
+    if (!p->value_shared) tensor_free(&p->value);
+    p->value = owner->value;
+    p->value_shared = true;
+}
+
 void param_free(Param *p)
 {
+    if (p->value_shared) p->value.data = NULL;   /* the owner frees it */
     tensor_free(&p->value);
     tensor_free(&p->grad);
     free(p->row_touched);

@@ -30,6 +30,7 @@ typedef struct Param {
     uint8_t *row_touched;   /* (shape[0],) 1 if the row's grad may be non-zero */
     int32_t *touched_rows;  /* (shape[0],) the rows with row_touched set */
     int n_touched;
+    bool value_shared;      /* value.data belongs to another Param (param_share_value) */
 } Param;
 
 /*
@@ -40,6 +41,15 @@ typedef struct Param {
  */
 void param_init(Param *p, const char *name, int ndim, const int *shape, bool track_rows);
 void param_free(Param *p);
+
+/*
+ * Makes p's value the storage of owner's value (same shape, checked):
+ * p keeps its own gradient and row tracking, owner keeps the storage, which
+ * must outlive p. This is how each thread of the fast trainer gets a model
+ * of its own over the one set of weights (common/fast_trainer.h).
+ * param_free then leaves the storage to owner.
+ */
+void param_share_value(Param *p, const Param *owner);
 
 /*
  * Records that row `row` of p->grad is about to be written. A no-op for a

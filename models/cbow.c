@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "common/simd.h"
 
 int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
               Rng *rng, DlfsError *err)
@@ -30,6 +31,7 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
     self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
     self->out = dlfs_calloc((size_t)max_batch * H, sizeof *self->out);
+    self->inv_count = dlfs_calloc((size_t)max_batch, sizeof *self->inv_count);
     return DLFS_OK;
 }
 
@@ -44,9 +46,11 @@ void cbow_free(CBOW *self)
     free(self->h);
     free(self->dh);
     free(self->out);
+    free(self->inv_count);
     memset(self, 0, sizeof *self);
 }
 
+SIMD_CLONES
 float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
                    const int32_t *negative_sample, int B)
 {
@@ -55,7 +59,13 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
     DLFS_ASSERT(B >= 1 && B <= self->cfg.max_batch);
     self->B = B;
 
-    /* h = mean of the 2w context rows of W_in */
+    /* h = mean of the 2w context rows of W_in (of those present: ids >= 0) */
+    for (int b = 0; b < B; b++) {
+        int present = 0;
+        for (int i = 0; i < n_in; i++) present += contexts[(size_t)b * n_in + i] >= 0;
+        DLFS_ASSERT(present >= 1);
+        self->inv_count[b] = 1.0f / (float)present;
+    }
     for (int i = 0; i < n_in; i++) {
         int32_t *col = self->context_cols + (size_t)i * self->cfg.max_batch;
         for (int b = 0; b < B; b++) col[b] = contexts[(size_t)b * n_in + i];
@@ -63,21 +73,28 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
         if (i > 0)
             for (size_t j = 0; j < BH; j++) self->h[j] += self->out[j];
     }
-    const float scale = 1.0f / (float)n_in;
-    for (size_t j = 0; j < BH; j++) self->h[j] *= scale;
+    for (int b = 0; b < B; b++) {
+        float *hb = self->h + (size_t)b * H;
+        const float scale = self->inv_count[b];
+        for (int k = 0; k < H; k++) hb[k] *= scale;
+    }
 
     return word2vec_output_forward(&self->output, self->h, target, negative_sample, B);
 }
 
+SIMD_CLONES
 void cbow_backward(CBOW *self)
 {
-    const int n_in = 2 * self->cfg.window_size;
-    const size_t BH = (size_t)self->B * self->cfg.hidden_size;
+    const int n_in = 2 * self->cfg.window_size, H = self->cfg.hidden_size;
+    const size_t BH = (size_t)self->B * H;
     DLFS_ASSERT(self->B > 0);
     memset(self->dh, 0, BH * sizeof *self->dh);
     word2vec_output_backward(&self->output, self->dh);
-    const float scale = 1.0f / (float)n_in;
-    for (size_t j = 0; j < BH; j++) self->dh[j] *= scale;
+    for (int b = 0; b < self->B && !self->cfg.context_full_grad; b++) {
+        float *db = self->dh + (size_t)b * H;
+        const float scale = self->inv_count[b];
+        for (int k = 0; k < H; k++) db[k] *= scale;
+    }
     /* every context layer adds its share into the one W_in grad */
     for (int i = 0; i < n_in; i++) embedding_backward(&self->in_layers[i], self->dh);
 }

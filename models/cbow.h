@@ -38,6 +38,7 @@ typedef struct CBOW {
     float *h;                   /* (max_batch, H) */
     float *dh;                  /* (max_batch, H) */
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
+    float *inv_count;           /* (max_batch,) 1 / (contexts present in the row) */
     int B;                      /* batch size of the last forward */
 } CBOW;
 
@@ -53,7 +54,9 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
 void cbow_free(CBOW *self);
 
 /*
- * Loss for contexts (B, 2w) int32, target (B,) int32 and negative_sample
+ * Loss for contexts (B, 2w) int32 (ids in [0, V), or -1 for "no word here":
+ * h is then the mean of the rows present, as word2vec.c averages a shrunk
+ * window; every row needs at least one id), target (B,) int32 and negative_sample
  * (B, sample_size) int32 (NULL unless the loss is negative sampling); all
  * borrowed until backward. Deterministic.
  */

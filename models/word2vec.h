@@ -37,6 +37,9 @@ typedef struct Word2VecConfig {
     bool replace;           /* sampler with replacement (the textbook's GPU path); false */
     int max_batch;          /* largest minibatch, 100 */
     Word2VecLoss loss;      /* the output loss, NEGSAMP */
+    bool context_full_grad; /* CBOW: every context row gets the whole dh, not dh / count
+                               (word2vec.c's and gensim's cbow_mean update; not a true
+                               gradient; --preset word2vec); false */
 } Word2VecConfig;
 
 /* The textbook's settings for a vocabulary of vocab_size words. */

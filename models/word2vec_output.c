@@ -50,6 +50,11 @@ int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
     /* the per-column layers read one label column each; one column is the labels themselves */
     if (cfg->loss != WORD2VEC_LOSS_SOFTMAX && K > 1)
         self->label_cols = dlfs_calloc((size_t)K * max_batch, sizeof *self->label_cols);
+    self->H = cfg->hidden_size;
+    if (cfg->loss == WORD2VEC_LOSS_NEGSAMP && K > 1) {
+        self->col_B = dlfs_calloc((size_t)K, sizeof *self->col_B);
+        self->col_rows = dlfs_calloc((size_t)K * max_batch, sizeof *self->col_rows);
+    }
     return DLFS_OK;
 }
 
@@ -75,6 +80,10 @@ void word2vec_output_free(Word2VecOutput *self)
         break;
     }
     free(self->label_cols);
+    free(self->col_B);
+    free(self->col_rows);
+    free(self->col_h);
+    free(self->col_dh);
     memset(self, 0, sizeof *self);
 }
 
@@ -87,15 +96,87 @@ static const int32_t *label_column(Word2VecOutput *self, const int32_t *labels, 
     return col;
 }
 
+/*
+ * NEGSAMP, K > 1: column k of labels with the absent (-1) labels left out,
+ * into label_cols[k]; col_rows[k] gets the rows kept and col_B[k] their
+ * number, which it returns.
+ */
+static int present_column(Word2VecOutput *self, const int32_t *labels, int k, int B)
+{
+    int32_t *col = self->label_cols + (size_t)k * self->max_batch;
+    int32_t *rows = self->col_rows + (size_t)k * self->max_batch;
+    int n = 0;
+    for (int b = 0; b < B; b++) {
+        const int32_t id = labels[(size_t)b * self->K + k];
+        if (id < 0) continue;
+        col[n] = id;
+        rows[n++] = b;
+    }
+    self->col_B[k] = n;
+    return n;
+}
+
 void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, const int32_t *labels,
                             int B, Rng *rng)
 {
     if (!word2vec_output_samples(self)) return;
     DLFS_ASSERT(B >= 1 && B <= self->max_batch);
     const size_t block = (size_t)B * self->sample_size;
-    for (int k = 0; k < self->K; k++)
-        unigram_sampler_get_negative_sample(&self->sampler, negative_sample + k * block,
-                                            label_column(self, labels, k, B), B, rng);
+    for (int k = 0; k < self->K; k++) {
+        if (self->K == 1) {
+            unigram_sampler_get_negative_sample(&self->sampler, negative_sample, labels, B, rng);
+            continue;
+        }
+        const int n = present_column(self, labels, k, B);
+        if (n > 0)
+            unigram_sampler_get_negative_sample(&self->sampler, negative_sample + k * block,
+                                                self->label_cols + (size_t)k * self->max_batch, n, rng);
+    }
+}
+
+/* NEGSAMP: column k's loss, leaving out absent labels (see word2vec_output_forward). */
+static float negsamp_column_forward(Word2VecOutput *self, const float *h, const int32_t *labels,
+                                    const int32_t *negatives, int k, int B)
+{
+    if (self->K == 1)
+        return negative_sampling_loss_forward(&self->ns_layers[0], h, labels, negatives, B);
+    const int n = present_column(self, labels, k, B);
+    const int32_t *col = self->label_cols + (size_t)k * self->max_batch;
+    if (n == B)   /* every label present: the textbook's layer as it is */
+        return negative_sampling_loss_forward(&self->ns_layers[k], h, col, negatives, B);
+    if (n == 0) return 0.0f;
+    const int H = self->H;
+    if (!self->col_h) {
+        self->col_h = dlfs_calloc((size_t)self->K * self->max_batch * H, sizeof *self->col_h);
+        self->col_dh = dlfs_calloc((size_t)self->max_batch * H, sizeof *self->col_dh);
+    }
+    float *hk = self->col_h + (size_t)k * self->max_batch * H;
+    const int32_t *rows = self->col_rows + (size_t)k * self->max_batch;
+    for (int i = 0; i < n; i++)
+        memcpy(hk + (size_t)i * H, h + (size_t)rows[i] * H, (size_t)H * sizeof *hk);
+    const float loss = negative_sampling_loss_forward(&self->ns_layers[k], hk, col, negatives, n);
+    return loss * ((float)n / (float)B);
+}
+
+/* NEGSAMP: adds column k's gradients (see negsamp_column_forward). */
+static void negsamp_column_backward(Word2VecOutput *self, float *dh, int k)
+{
+    const int B = self->B, n = self->K == 1 ? B : self->col_B[k];
+    if (n == B) {
+        negative_sampling_loss_backward(&self->ns_layers[k], dh, 1.0f);
+        return;
+    }
+    if (n == 0) return;
+    const int H = self->H;
+    float *dhk = self->col_dh;
+    memset(dhk, 0, (size_t)n * H * sizeof *dhk);
+    negative_sampling_loss_backward(&self->ns_layers[k], dhk, (float)n / (float)B);
+    const int32_t *rows = self->col_rows + (size_t)k * self->max_batch;
+    for (int i = 0; i < n; i++) {
+        float *d = dh + (size_t)rows[i] * H;
+        const float *s = dhk + (size_t)i * H;
+        for (int j = 0; j < H; j++) d[j] += s[j];
+    }
 }
 
 float word2vec_output_forward(Word2VecOutput *self, const float *h, const int32_t *labels,
@@ -109,9 +190,7 @@ float word2vec_output_forward(Word2VecOutput *self, const float *h, const int32_
         DLFS_ASSERT(negative_sample != NULL);
         const size_t block = (size_t)B * self->sample_size;
         for (int k = 0; k < self->K; k++)
-            loss += negative_sampling_loss_forward(&self->ns_layers[k], h,
-                                                   label_column(self, labels, k, B),
-                                                   negative_sample + k * block, B);
+            loss += negsamp_column_forward(self, h, labels, negative_sample + k * block, k, B);
         break;
     }
     case WORD2VEC_LOSS_SOFTMAX:
@@ -132,7 +211,7 @@ void word2vec_output_backward(Word2VecOutput *self, float *dh)
     DLFS_ASSERT(self->B > 0);
     switch (self->loss) {
     case WORD2VEC_LOSS_NEGSAMP:
-        for (int k = 0; k < self->K; k++) negative_sampling_loss_backward(&self->ns_layers[k], dh, 1.0f);
+        for (int k = 0; k < self->K; k++) negsamp_column_backward(self, dh, k);
         break;
     case WORD2VEC_LOSS_SOFTMAX: {
         const size_t n = (size_t)self->B * self->softmax_loss.C;

@@ -56,6 +56,13 @@ typedef struct Word2VecOutput {
     HierarchicalSoftmaxLoss *hs_layers; /* (K,) */
     /* NEGSAMP and HSOFTMAX with K > 1: column k of the labels for layer k */
     int32_t *label_cols;                /* (K, max_batch); NULL otherwise */
+    /* NEGSAMP with K > 1: absent labels (-1); the present rows of column k are
+     * compacted (col_B[k] of them, rows col_rows[k]) */
+    int *col_B;                         /* (K,) present rows per column */
+    int32_t *col_rows;                  /* (K, max_batch) which rows of h they are */
+    float *col_h;                       /* (K, max_batch, H) their rows of h, when some are absent */
+    float *col_dh;                      /* (max_batch, H) scratch for one column's dh */
+    int H;
     int B;                              /* batch size of the last forward */
 } Word2VecOutput;
 
@@ -82,13 +89,19 @@ static inline bool word2vec_output_samples(const Word2VecOutput *self)
  * NEGSAMP: draws negative_sample (K, B, sample_size) int32, block k against
  * label column k of labels (B, K), with rng (UnigramSampler: never the
  * label; without replacement unless cfg->replace). Other losses: a no-op.
+ * With absent labels (-1, NEGSAMP and K > 1 only: a SkipGram context
+ * outside a shrunk window), block k holds the draws of column k's present
+ * rows only, in row order, and nothing is drawn for the absent ones.
  */
 void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, const int32_t *labels,
                             int B, Rng *rng);
 
 /*
  * Loss of h (B, H) float32 against labels (B, K) int32 ids in [0, V): the
- * sum over the K columns of each column's batch-mean loss. negative_sample
+ * sum over the K columns of each column's batch-mean loss. For NEGSAMP
+ * with K > 1 a label may be -1 (absent): it adds no loss and no gradient,
+ * and a column's loss is then the sum over its present rows divided by B
+ * (not by the rows present), so that every (h, label) pair weighs the same. negative_sample
  * (K, B, sample_size) for NEGSAMP (copied), NULL otherwise. h is borrowed
  * until backward; labels are copied. 1 <= B <= max_batch.
  */
