@@ -26,6 +26,7 @@
 #include "cli/train_setup.h"
 #include "common/blas.h"
 #include "common/check.h"
+#include "common/fast_trainer.h"
 #include "common/fs.h"
 #include "common/model.h"
 #include "common/optimizer.h"
@@ -40,6 +41,7 @@
 #include "models/cbow.h"
 #include "models/skip_gram.h"
 #include "models/word2vec.h"
+#include "models/word2vec_data.h"
 
 /* Caps that keep sizes far from int overflow; the textbook uses 5, 100, 100, 5. */
 #define MAX_WINDOW 1024
@@ -71,13 +73,20 @@ typedef struct TrainOptions {
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
     int threads;            /* --threads, default every core */
+    bool fast;              /* --fast (or --preset word2vec) */
+    bool preset_word2vec;   /* --preset word2vec */
+    double sample;          /* --sample, subsampling threshold; 0 = off */
+    int min_count;          /* --min-count */
+    bool dynamic_window;    /* shrunk windows (--preset word2vec) */
+    bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
+    bool sample_given, min_count_given;
 } TrainOptions;
 
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
-    OPT_LOSS, OPT_THREADS,
+    OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT,
 };
 
 static const struct option train_options[] = {
@@ -102,6 +111,10 @@ static const struct option train_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"save-npy", no_argument, NULL, OPT_SAVE_NPY},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"fast", no_argument, NULL, OPT_FAST},
+    {"preset", required_argument, NULL, OPT_PRESET},
+    {"sample", required_argument, NULL, OPT_SAMPLE},
+    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -151,6 +164,23 @@ void usage_train(void)
           "  --threads N            threads for the optimizer pass, the products and the\n"
           "                         softmax (all cores); the textbook-exact results do not\n"
           "                         depend on it\n"
+          "\n"
+          "Fast mode (results differ from the textbook's arithmetic, as documented in\n"
+          "common/fast_trainer.h):\n"
+          "  --fast                 threads over minibatches sharing the weights (Hogwild),\n"
+          "                         Adam on the touched rows only (lazy Adam), negatives\n"
+          "                         drawn with replacement\n"
+          "  --preset word2vec      word2vec.c's recipe (implies --fast): SGD with a learning\n"
+          "                         rate falling linearly from --lr (default 0.05 for CBOW,\n"
+          "                         0.025 for SkipGram, per example) to 1e-4 of it,\n"
+          "                         subsampling (--sample 1e-3), windows shrunk at random,\n"
+          "                         --min-count 5, windows that stop at <eos>, rows in\n"
+          "                         corpus order\n"
+          "  --sample X             drop each occurrence of a word seen f times among T with\n"
+          "                         probability 1 - (sqrt(f / (X T)) + 1) X T / f; 0 = off\n"
+          "                         (0; 1e-3 with --preset word2vec; needs --fast)\n"
+          "  --min-count N          ignore the words seen fewer than N times (1; 5 with\n"
+          "                         --preset word2vec; needs --fast)\n"
           "  -h, --help             show this help\n",
           stdout);
 }
@@ -163,6 +193,7 @@ static void train_options_default(TrainOptions *o)
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
         .format = VECTORS_TEXT, .save_npy = false, .threads = omp_get_num_procs(),
+        .min_count = 1,
     };
 }
 
@@ -234,6 +265,20 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_FORMAT: return parse_format_name(arg, &o->format);
     case OPT_SAVE_NPY: o->save_npy = true; return 0;
     case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
+    case OPT_FAST: o->fast = true; return 0;
+    case OPT_PRESET:
+        if (strcmp(arg, "word2vec") != 0) {
+            cli_error("--preset: expected word2vec, got '%s'", arg);
+            return CLI_EXIT_USAGE;
+        }
+        o->preset_word2vec = true;
+        return 0;
+    case OPT_SAMPLE:
+        o->sample_given = true;
+        return cli_parse_double("--sample", arg, 0.0, 0, 1.0, &o->sample);
+    case OPT_MIN_COUNT:
+        o->min_count_given = true;
+        return cli_parse_int("--min-count", arg, 1, 0x7fffffff, &o->min_count);
     default: return CLI_EXIT_USAGE;
     }
 }
@@ -270,6 +315,27 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
     }
     /* --lr and --optimizer in either order: the default follows the optimizer */
     if (!o->lr_given) o->lr = optimizer_default_config(o->optimizer).lr;
+    if (o->preset_word2vec) {
+        o->fast = true;
+        o->dynamic_window = true;
+        o->sentences = true;
+        if (!o->sample_given) o->sample = 1e-3;
+        if (!o->min_count_given) o->min_count = 5;
+        if (!o->lr_given) o->lr = o->skipgram ? 0.025 : 0.05;
+    }
+    if (!o->fast && (o->sample_given || o->min_count_given)) {
+        cli_error("--sample and --min-count need --fast (or --preset word2vec)");
+        return CLI_EXIT_USAGE;
+    }
+    /* --fast draws with replacement (the textbook's GPU path); the word2vec
+     * preset keeps the textbook's sampler, which never draws the target, as
+     * word2vec.c skips a negative equal to the target */
+    if (o->fast && !o->preset_word2vec) o->replace = true;
+    const bool redraw = o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences;
+    if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
+        cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
+        return CLI_EXIT_USAGE;
+    }
     return 0;
 }
 
@@ -284,7 +350,8 @@ static Word2VecConfig model_config(const TrainOptions *o, const TrainData *d)
     cfg.replace = o->replace;
     cfg.max_batch = o->batch;
     cfg.loss = o->loss;
-    return cfg;
+    cfg.context_full_grad = o->preset_word2vec;
+    return cfg;   /* --fast: replace was set with it */
 }
 
 static void print_header(const TrainOptions *o, const TrainData *d)
@@ -298,6 +365,11 @@ static void print_header(const TrainOptions *o, const TrainData *d)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
     printf(", seed %llu, threads %d", (unsigned long long)o->seed, o->threads);
+    if (o->preset_word2vec)
+        printf(", fast: word2vec preset (SGD with linear decay, sample %g, min count %d, "
+               "shrunk windows, sentences end at <eos>)", o->sample, o->min_count);
+    else if (o->fast)
+        printf(", fast (lazy Adam, Hogwild threads%s)", o->sample > 0.0 ? ", subsampling" : "");
     if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
     printf("\n");
@@ -344,6 +416,117 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     }
     trainer_free(&trainer);
     optimizer_free(&opt);
+    return rc;
+}
+
+/* Where --fast gets each epoch's rows (a FastEpochFn's ctx). */
+typedef struct FastData {
+    const TrainData *d;
+    bool redraw;            /* a new subsample / window draw every epoch (word2vec_make_epoch) */
+    Word2VecDataConfig cfg;
+    int64_t *counts;        /* (V,) */
+    Rng rng;                /* the data's own, so it does not depend on the threads */
+    int32_t *contexts;      /* (corpus size, 2w) */
+    int32_t *target;        /* (corpus size,) */
+} FastData;
+
+static int fast_next_epoch(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
+                           size_t *n, DlfsError *err)
+{
+    (void)epoch;
+    FastData *f = ctx;
+    if (!f->redraw) {
+        *contexts = f->d->contexts.data;
+        *target = f->d->target.data;
+        *n = f->d->data_size;
+        return DLFS_OK;
+    }
+    const int status = word2vec_make_epoch(f->d->corpus.data, f->d->corpus.size, f->counts,
+                                           (int)f->d->vocab.size, &f->cfg, &f->rng, f->contexts,
+                                           f->target, n, err);
+    *contexts = f->contexts;
+    *target = f->target;
+    return status;
+}
+
+/*
+ * --fast: one model per thread over m's weights, trained by the
+ * FastTrainer. Returns an exit status.
+ */
+static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
+                             FILE *csv)
+{
+    const int T = o->threads, V = (int)d->vocab.size;
+    const Word2VecConfig mcfg = m->skipgram ? m->skip_gram.cfg : m->cbow.cfg;
+    TrainModel *reps = dlfs_calloc((size_t)T, sizeof *reps);
+    Model *models = dlfs_calloc((size_t)T, sizeof *models);
+    Rng *rngs = dlfs_calloc((size_t)T, sizeof *rngs);
+    FastData f = {.d = d};
+    int rc = CLI_EXIT_OK;
+    models[0] = m->model;
+    rngs[0] = *rng;
+    for (int t = 1; t < T && rc == CLI_EXIT_OK; t++) {
+        Rng init_rng;   /* the copies' own weights are dropped at once */
+        rng_seed(&init_rng, o->seed);
+        rc = train_model_build(&reps[t], o->skipgram, &mcfg, d, &init_rng);
+        if (rc != CLI_EXIT_OK) break;
+        for (int i = 0; i < m->model.n_params; i++)
+            param_share_value(reps[t].model.params[i], m->model.params[i]);
+        models[t] = reps[t].model;
+        /* each thread its own stream of negatives */
+        rng_seed(&rngs[t], o->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)t));
+    }
+    if (rc == CLI_EXIT_OK && (o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences)) {
+        DlfsError err = {0};
+        f.redraw = true;
+        f.cfg = (Word2VecDataConfig){
+            .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
+            .min_count = o->min_count,
+            .sentence_end = o->sentences ? vocab_get(&d->vocab, "<eos>") : -1,
+        };
+        f.counts = dlfs_calloc((size_t)V, sizeof *f.counts);
+        f.contexts = dlfs_malloc(d->corpus.size * 2 * (size_t)o->window * sizeof *f.contexts);
+        f.target = dlfs_malloc(d->corpus.size * sizeof *f.target);
+        rng_seed(&f.rng, o->seed + 1);
+        if (word2vec_count_words(d->corpus.data, d->corpus.size, V, f.counts, &err) != DLFS_OK) {
+            cli_error("%s", err.msg);
+            rc = CLI_EXIT_USAGE;
+        }
+    }
+    if (rc == CLI_EXIT_OK) {
+        FastTrainerConfig cfg = fast_trainer_default_config();
+        cfg.threads = T;
+        cfg.batch_size = o->batch;
+        cfg.epochs = o->epochs;
+        cfg.max_iters = o->max_iters;
+        cfg.eval_interval = o->eval_interval;
+        cfg.optimizer = o->preset_word2vec ? FAST_SGD_LINEAR : FAST_LAZY_ADAM;
+        cfg.lr = (float)o->lr;
+        cfg.shuffle = !o->preset_word2vec;
+        cfg.log = stdout;
+        cfg.csv = csv;
+        FastTrainer trainer;
+        fast_trainer_init(&trainer, &cfg, models);
+        DlfsError err = {0};
+        const double start = cli_now_s();
+        const int status = fast_trainer_fit(&trainer, fast_next_epoch, &f, rngs, &err);
+        const double elapsed = cli_now_s() - start;
+        if (status != DLFS_OK) {
+            cli_error("training failed: %s", err.msg);
+            rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+        } else {
+            printf("trained %ld iterations in %.1f s (%.0f words/s, %d threads)\n", trainer.total_iters,
+                   elapsed, trainer.total_rows / (elapsed > 0.0 ? elapsed : 1e-9), T);
+        }
+        fast_trainer_free(&trainer);
+    }
+    for (int t = 1; t < T; t++) train_model_free(&reps[t]);
+    free(reps);
+    free(models);
+    free(rngs);
+    free(f.counts);
+    free(f.contexts);
+    free(f.target);
     return rc;
 }
 
@@ -403,7 +586,7 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     int rc = CLI_EXIT_RUNTIME;
     FILE *csv = open_loss_csv(csv_path);
     if (!csv) goto done;
-    rc = run_training(o, d, m, rng, csv);
+    rc = o->fast ? run_fast_training(o, d, m, rng, csv) : run_training(o, d, m, rng, csv);
     if (fclose(csv) != 0 && rc == CLI_EXIT_OK) {
         cli_error("cannot write '%s': %s", csv_path, strerror(errno));
         rc = CLI_EXIT_RUNTIME;

@@ -8,9 +8,11 @@
 #include <time.h>
 
 #include "common/check.h"
+#include "common/simd.h"
 #include "common/fpu.h"
 
 #define FAST_EPS 1e-7f   /* Adam's eps, outside the square root as in the textbook */
+enum { FAST_CHUNK = 64 };
 
 static double now_s(void)
 {
@@ -92,6 +94,7 @@ static void adam_span(float *restrict p, float *restrict g, float *restrict m, f
  * (all of a param without row tracking), and zeroes those gradients.
  * step_lr: SGD's step (lr * batch * decay); lr_t: lazy Adam's.
  */
+SIMD_CLONES
 static void apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
 {
     const bool adam = self->cfg.optimizer == FAST_LAZY_ADAM;
@@ -174,6 +177,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
         long failed_step = -1;
         float failed_loss = 0.0f;
         long attempts = self->total_iters;   /* steps started, for max_iters */
+        long epoch_done = 0;                  /* steps started in this epoch, by all threads */
 
 #pragma omp parallel num_threads(T)
         {
@@ -181,23 +185,32 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             Model *model = &self->models[t];
             int32_t *bc = batch_contexts + (size_t)t * B * width;
             int32_t *bt = batch_target + (size_t)t * B;
+            /* the Rng on this thread's stack: neighbours in rngs[] share a cache
+             * line, and every draw writes the state */
+            Rng rng = rngs[t];
             const FpuState fpu = fpu_flush_subnormals();
-#pragma omp for schedule(dynamic, 1)
+            /* each thread takes runs of FAST_CHUNK consecutive steps, so two
+             * threads are thousands of words apart in the text and touch fewer
+             * rows in common (word2vec.c gives each thread its own part of the
+             * file), while a thread slowed down by the OS takes fewer runs */
+#pragma omp for schedule(dynamic, FAST_CHUNK)
             for (long s = 0; s < steps; s++) {
                 long failed_now;
 #pragma omp atomic read
                 failed_now = failed_step;
                 const bool stop = failed_now >= 0;
-                long started;
+                long started, in_epoch;
 #pragma omp atomic capture
                 started = attempts++;
+#pragma omp atomic capture
+                in_epoch = epoch_done++;
                 if (stop || (c->max_iters > 0 && started >= c->max_iters)) continue;
                 for (int b = 0; b < B; b++) {
                     const size_t r = c->shuffle ? (size_t)perm[(size_t)s * B + b] : (size_t)s * B + b;
                     memcpy(bc + (size_t)b * width, contexts + r * width, (size_t)width * sizeof *bc);
                     bt[b] = target[r];
                 }
-                const float loss = model->ops->forward(model->self, bc, bt, B, &rngs[t]);
+                const float loss = model->ops->forward(model->self, bc, bt, B, &rng);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -210,7 +223,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                 float step_lr = 0.0f, lr_t = 0.0f;
                 if (c->optimizer == FAST_SGD_LINEAR) {
                     /* progress through the whole run, as word2vec.c's word_count_actual */
-                    const double progress = ((double)epoch + (double)s / (double)steps) / c->epochs;
+                    const double progress = ((double)epoch + (double)in_epoch / (double)steps) / c->epochs;
                     double rate = c->lr * (1.0 - progress);
                     if (rate < c->lr * c->min_lr_ratio) rate = c->lr * c->min_lr_ratio;
                     step_lr = (float)(rate * B);
@@ -237,6 +250,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                 }
             }
             fpu_restore(fpu);
+            rngs[t] = rng;
         }
         if (failed_step >= 0)
             status = dlfs_fail(err, DLFS_ERR_NUMERIC,
