@@ -1,0 +1,138 @@
+#!/bin/sh
+# test_fast.sh — TAP tests of `dlfs2 train --fast` and `--preset word2vec`
+# (common/fast_trainer.h, models/word2vec_data.h): usage errors; on a tiny
+# corpus, one thread twice gives the same bytes, two threads give a whole
+# vectors file, the preset runs for CBOW and SkipGram (absent context ids)
+# and an epoch that subsampling leaves shorter than a batch is an error; on
+# the real PTB when present, the loss of --fast and of the preset falls.
+#
+#     sh tests/test_fast.sh path/to/build/dlfs2
+#
+# Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
+
+DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
+PLAN=41
+
+. "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
+
+TINY=$WORK/tiny.txt
+tiny_corpus "$TINY"
+# Vocabulary: you say goodbye and i hello . <eos>; 88 pairs at window 1
+V=8
+H=5
+SMALL="--corpus $TINY --window 1 --hidden $H --batch 5 --sample-size 2 --eval-interval 5"
+
+# --- usage errors ---------------------------------------------------------------
+expect "--sample without --fast: exit 2" 2 u-sample train --corpus "$TINY" --sample 1e-3 --out "$WORK/u"
+check "--sample without --fast: the message says it needs --fast" \
+    grep -q '^dlfs2: --sample and --min-count need --fast (or --preset word2vec)$' "$WORK/u-sample.err"
+expect "--min-count without --fast: exit 2" 2 u-min train --corpus "$TINY" --min-count 3 --out "$WORK/u"
+check "--min-count without --fast: the message says it needs --fast" \
+    grep -q '^dlfs2: --sample and --min-count need --fast' "$WORK/u-min.err"
+expect "--preset foo: exit 2" 2 u-preset train --corpus "$TINY" --preset foo --out "$WORK/u"
+check "--preset foo: the message names the presets" \
+    grep -q "^dlfs2: --preset: expected word2vec, got 'foo'$" "$WORK/u-preset.err"
+expect "--preset word2vec --model skipgram --loss softmax: exit 2" 2 u-sgsoft train --corpus "$TINY" \
+    --preset word2vec --model skipgram --loss softmax --out "$WORK/u"
+check "skipgram + softmax under the preset: the message asks for --loss negsamp" \
+    grep -q '^dlfs2: .*SkipGram need --loss negsamp$' "$WORK/u-sgsoft.err"
+expect "--threads 0: exit 2" 2 u-threads train --corpus "$TINY" --fast --threads 0 --out "$WORK/u"
+check "--threads 0: the message gives the range" \
+    grep -q "^dlfs2: --threads: expected an integer in \[1, [0-9]*\], got '0'$" "$WORK/u-threads.err"
+check "usage errors train nothing and write nothing" sh -c "[ ! -e '$WORK/u' ] && \
+    ! grep -q 'iter' '$WORK/u-sample.out' '$WORK/u-min.out' '$WORK/u-preset.out' '$WORK/u-sgsoft.out' '$WORK/u-threads.out'"
+
+# --- --fast on the tiny corpus ----------------------------------------------------
+# 88 pairs, batch 5: 17 steps an epoch, 51 in 3 epochs, a record every 5 steps
+for r in a b; do
+    expect "--fast --threads 1, run $r: exit 0" 0 "f1$r" train $SMALL --fast --epochs 3 --threads 1 \
+        --out "$WORK/f1$r"
+done
+check "--fast --threads 1 twice: the same vectors, byte for byte" cmp -s "$WORK/f1a/vectors.txt" "$WORK/f1b/vectors.txt"
+check "--fast --threads 1 twice: the same losses" sh -c "cut -d, -f1,2,4 '$WORK/f1a/loss.csv' >'$WORK/la' &&
+    cut -d, -f1,2,4 '$WORK/f1b/loss.csv' >'$WORK/lb' && cmp -s '$WORK/la' '$WORK/lb'"
+check "--fast: the header says lazy Adam, Hogwild threads, with replacement" sh -c "
+    grep -q 'fast (lazy Adam, Hogwild threads)' '$WORK/f1a.out' && grep -q 'with replacement' '$WORK/f1a.out'"
+check "--fast --epochs 3: 51 iterations, 10 records" sh -c "
+    grep -q '^trained 51 iterations in .*, 1 threads)$' '$WORK/f1a.out' &&
+    [ \$(tail -n +2 '$WORK/f1a/loss.csv' | wc -l) -eq 10 ] &&
+    [ \"\$(tail -n 1 '$WORK/f1a/loss.csv' | cut -d, -f1,2)\" = '3,16' ]"
+check "--fast: the first loss is (S + 1) ln 2 = 2.079" awk -F, 'NR == 2 { if ($4 < 2.07 || $4 > 2.09) exit 1 }' \
+    "$WORK/f1a/loss.csv"
+expect "--fast --seed 2: exit 0" 0 f1s train $SMALL --fast --epochs 3 --threads 1 --seed 2 --out "$WORK/f1s"
+check "another seed gives other vectors" sh -c "! cmp -s '$WORK/f1a/vectors.txt' '$WORK/f1s/vectors.txt'"
+
+expect "--fast --threads 2: exit 0" 0 f2 train $SMALL --fast --epochs 3 --threads 2 --out "$WORK/f2"
+check "--threads 2: vectors.txt is '$V $H' and $V rows of a word and $H finite numbers" awk -v V=$V -v H=$H '
+    NR == 1 { if ($0 != V " " H) exit 1; next }
+    { if (NF != H + 1) exit 1
+      for (i = 2; i <= NF; i++) if ($i !~ /^-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?$/) exit 1
+      if (!($1 in words)) distinct++
+      words[$1] = 1 }
+    END { if (NR != V + 1 || distinct != V) exit 1 }' "$WORK/f2/vectors.txt"
+check "--threads 2: 51 iterations over both threads" grep -q '^trained 51 iterations in .*, 2 threads)$' "$WORK/f2.out"
+
+# --- --preset word2vec on the tiny corpus -------------------------------------------
+# --sample 0: subsampling at 1e-3 would keep about 1 token in 10 of a 90-token text
+PRESET="--corpus $TINY --preset word2vec --sample 0 --window 2 --hidden $H --batch 5 --sample-size 2 --epochs 100 --eval-interval 16"
+for r in a b; do
+    expect "--preset word2vec --threads 1, run $r: exit 0" 0 "p$r" train $PRESET --threads 1 --out "$WORK/p$r"
+done
+check "--preset word2vec --threads 1 twice: the same vectors" cmp -s "$WORK/pa/vectors.txt" "$WORK/pb/vectors.txt"
+check "--preset word2vec: the header names the recipe" \
+    grep -q 'fast: word2vec preset (SGD with linear decay, sample 0, min count 5, shrunk windows, sentences end at <eos>)' \
+    "$WORK/pa.out"
+check "--preset word2vec: lr 0.05 for CBOW, without replacement" sh -c "
+    grep -q 'lr 0.05,' '$WORK/pa.out' && grep -q 'without replacement' '$WORK/pa.out'"
+# <eos> is dropped: 8 tokens a line, 80 rows an epoch, 16 steps, 1600 in 100 epochs
+check "--preset word2vec: 1600 iterations (80 rows an epoch once <eos> is dropped)" \
+    grep -q '^trained 1600 iterations' "$WORK/pa.out"
+# measured (seed 1): 2.08 at the first record, 0.35 at the last
+check "--preset word2vec: the loss falls from 3 ln 2 by more than 1" awk -F, '
+    NR == 2 { first = $4 } NR > 1 { last = $4 }
+    END { if (!(first > 2.0 && first < 2.1 && last < first - 1.0)) exit 1 }' "$WORK/pa/loss.csv"
+expect "--preset word2vec --model skipgram (absent labels): exit 0" 0 psg train $PRESET --model skipgram \
+    --threads 2 --out "$WORK/psg"
+check "--preset word2vec --model skipgram: lr 0.025 and finite losses" sh -c "
+    grep -q 'lr 0.025,' '$WORK/psg.out' &&
+    awk -F, 'NR > 1 && \$4 !~ /^[0-9]+\.[0-9]+\$/ { exit 1 }' '$WORK/psg/loss.csv'"
+# subsampling at 1e-3 keeps about 8 of the 80 tokens: far fewer rows than a batch of 50
+expect "--preset word2vec: an epoch shorter than the batch: exit 2" 2 pshort train --corpus "$TINY" \
+    --preset word2vec --window 2 --hidden $H --batch 50 --sample-size 2 --threads 1 --out "$WORK/pshort"
+check "an epoch shorter than the batch: the message names the epoch and the rows" \
+    grep -q '^dlfs2: training failed: epoch 1 has [0-9]* rows: need 50' "$WORK/pshort.err"
+
+# --- PTB ------------------------------------------------------------------------------
+find_ptb
+if [ -z "$PTB" ]; then
+    for t in "--fast on PTB, 2000 iterations: exit 0" "--fast on PTB: 20 records, 2000 iterations" \
+        "--fast on PTB: the loss falls from about 4.1 by more than 1" \
+        "--preset word2vec --epochs 1 on PTB: exit 0" "--preset word2vec on PTB: fewer rows than tokens" \
+        "--preset word2vec on PTB: the loss falls from 6 ln 2 by more than 1" \
+        "--preset word2vec on PTB: vectors.txt has 10000 rows"; do
+        skip "$t" "no PTB (set DLFS2_DATA)"
+    done
+else
+    expect "--fast on PTB, 2000 iterations: exit 0" 0 ptbf train --data-dir "$PTB" --fast \
+        --max-iters 2000 --eval-interval 100 --out "$WORK/ptbf"
+    check "--fast on PTB: 20 records, 2000 iterations" sh -c "
+        [ \$(tail -n +2 '$WORK/ptbf/loss.csv' | wc -l) -eq 20 ] && grep -q '^trained 2000 iterations' '$WORK/ptbf.out'"
+    # measured (2 threads, seed 1): 4.13 at the first record, 2.52 at the last
+    check "--fast on PTB: the loss falls from about 4.1 by more than 1" awk -F, '
+        NR == 2 { first = $4 } NR > 1 { last = $4 }
+        END { if (!(first > 3.6 && first < 4.2 && last < first - 1.0)) exit 1 }' "$WORK/ptbf/loss.csv"
+    expect "--preset word2vec --epochs 1 on PTB: exit 0" 0 ptbp train --data-dir "$PTB" --preset word2vec \
+        --epochs 1 --eval-interval 100 --out "$WORK/ptbp"
+    # subsampling and <eos> leave about 650k of the 930k tokens (6481 steps, seed 1)
+    check "--preset word2vec on PTB: fewer rows than tokens" awk '
+        /^trained [0-9]+ iterations/ { n = $2 } END { if (!(n > 4000 && n < 9000)) exit 1 }' "$WORK/ptbp.out"
+    # measured: 4.16 (6 ln 2) at the first record, 2.43 at the last
+    check "--preset word2vec on PTB: the loss falls from 6 ln 2 by more than 1" awk -F, '
+        NR == 2 { first = $4 } NR > 1 { last = $4 }
+        END { if (!(first > 4.1 && first < 4.2 && last < first - 1.0)) exit 1 }' "$WORK/ptbp/loss.csv"
+    check "--preset word2vec on PTB: vectors.txt has 10000 rows" sh -c "
+        [ \"\$(head -n 1 '$WORK/ptbp/vectors.txt')\" = '10000 100' ] && [ \$(wc -l <'$WORK/ptbp/vectors.txt') -eq 10001 ]"
+fi
+
+tap_done
+exit 0
