@@ -79,7 +79,7 @@ typedef struct TrainOptions {
     int min_count;          /* --min-count */
     bool dynamic_window;    /* shrunk windows (--preset word2vec) */
     bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
-    bool sample_given, min_count_given;
+    bool sample_given, min_count_given, optimizer_given;
 } TrainOptions;
 
 enum {
@@ -248,7 +248,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_HIDDEN: return cli_parse_int("--hidden", arg, 1, MAX_HIDDEN, &o->hidden);
     case OPT_BATCH: return cli_parse_int("--batch", arg, 1, MAX_BATCH, &o->batch);
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
-    case OPT_OPTIMIZER: return parse_optimizer_name(arg, &o->optimizer);
+    case OPT_OPTIMIZER: o->optimizer_given = true; return parse_optimizer_name(arg, &o->optimizer);
     case OPT_LR: o->lr_given = true; return cli_parse_double("--lr", arg, 0.0, 1, 1e6, &o->lr);
     case OPT_MAX_GRAD: return cli_parse_double("--max-grad", arg, 0.0, 0, 1e6, &o->max_grad);
     case OPT_SAMPLE_SIZE:
@@ -316,12 +316,28 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
     /* --lr and --optimizer in either order: the default follows the optimizer */
     if (!o->lr_given) o->lr = optimizer_default_config(o->optimizer).lr;
     if (o->preset_word2vec) {
+        if (o->optimizer_given && o->optimizer != OPTIMIZER_SGD) {
+            cli_error("--preset word2vec trains with SGD (linear decay); --optimizer %s does not apply",
+                      optimizer_kind_name(o->optimizer));
+            return CLI_EXIT_USAGE;
+        }
+        o->optimizer = OPTIMIZER_SGD;
         o->fast = true;
         o->dynamic_window = true;
         o->sentences = true;
         if (!o->sample_given) o->sample = 1e-3;
         if (!o->min_count_given) o->min_count = 5;
-        if (!o->lr_given) o->lr = o->skipgram ? 0.025 : 0.05;
+    }
+    /* SGD in fast mode is word2vec.c's, with its per-example rates */
+    if (o->fast && o->optimizer == OPTIMIZER_SGD && !o->lr_given) o->lr = o->skipgram ? 0.025 : 0.05;
+    if (o->fast && o->optimizer != OPTIMIZER_ADAM && o->optimizer != OPTIMIZER_SGD) {
+        cli_error("--fast trains with lazy Adam (--optimizer adam) or SGD with linear decay "
+                  "(--optimizer sgd), not %s", optimizer_kind_name(o->optimizer));
+        return CLI_EXIT_USAGE;
+    }
+    if (o->fast && o->max_grad > 0.0) {
+        cli_error("--max-grad is not available with --fast (each thread steps on its own gradients)");
+        return CLI_EXIT_USAGE;
     }
     if (!o->fast && (o->sample_given || o->min_count_given)) {
         cli_error("--sample and --min-count need --fast (or --preset word2vec)");
@@ -358,18 +374,22 @@ static void print_header(const TrainOptions *o, const TrainData *d)
 {
     printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
            d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
-    printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s, lr %g",
+    if (o->fast && (o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences))
+        printf("(--fast draws each epoch's rows anew: the iterations per epoch are fewer than this)\n");
+    const char *fast_kind = o->optimizer == OPTIMIZER_SGD ? " (linear decay, per example)" : " (lazy)";
+    printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s%s, lr %g",
            o->skipgram ? "SkipGram" : "CBOW", word2vec_loss_name(o->loss), o->window, o->hidden,
-           o->batch, o->epochs, optimizer_kind_name(o->optimizer), o->lr);
+           o->batch, o->epochs, optimizer_kind_name(o->optimizer), o->fast ? fast_kind : "", o->lr);
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
     printf(", seed %llu, threads %d", (unsigned long long)o->seed, o->threads);
     if (o->preset_word2vec)
-        printf(", fast: word2vec preset (SGD with linear decay, sample %g, min count %d, "
-               "shrunk windows, sentences end at <eos>)", o->sample, o->min_count);
+        printf(", fast: word2vec preset (sample %g, min count %d, shrunk windows, sentences end "
+               "at <eos>, CBOW contexts get the whole dh)", o->sample, o->min_count);
     else if (o->fast)
-        printf(", fast (lazy Adam, Hogwild threads%s)", o->sample > 0.0 ? ", subsampling" : "");
+        printf(", fast (Hogwild threads, touched rows only%s%s)", o->sample > 0.0 ? ", subsampling" : "",
+               o->min_count > 1 ? ", min count" : "");
     if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
     printf("\n");
@@ -500,7 +520,7 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         cfg.epochs = o->epochs;
         cfg.max_iters = o->max_iters;
         cfg.eval_interval = o->eval_interval;
-        cfg.optimizer = o->preset_word2vec ? FAST_SGD_LINEAR : FAST_LAZY_ADAM;
+        cfg.optimizer = o->optimizer == OPTIMIZER_SGD ? FAST_SGD_LINEAR : FAST_LAZY_ADAM;
         cfg.lr = (float)o->lr;
         cfg.shuffle = !o->preset_word2vec;
         cfg.log = stdout;

@@ -178,6 +178,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
         float failed_loss = 0.0f;
         long attempts = self->total_iters;   /* steps started, for max_iters */
         long epoch_done = 0;                  /* steps started in this epoch, by all threads */
+        long epoch_finished = 0;              /* steps finished in this epoch (progress lines) */
 
 #pragma omp parallel num_threads(T)
         {
@@ -239,10 +240,12 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                 {
                     self->total_iters++;
                     self->total_rows += B;
+                    epoch_finished++;
                     loss_sum += loss;
                     loss_count++;
-                    if (c->eval_interval > 0 && loss_count >= c->eval_interval) {
-                        record(self, epoch + 1, s + 1, steps, now_s() - start,
+                    /* lines at steps 1, 1 + interval, ... of the epoch, as the textbook */
+                    if (c->eval_interval > 0 && (epoch_finished - 1) % c->eval_interval == 0) {
+                        record(self, epoch + 1, epoch_finished, steps, now_s() - start,
                                (float)(loss_sum / (double)loss_count));
                         loss_sum = 0.0;
                         loss_count = 0;

@@ -21,15 +21,18 @@
  *   plain SGD with a learning rate falling linearly from lr to
  *   lr * min_lr_ratio over the run; lr is per example (word2vec.c's
  *   -alpha): the layers average the loss over the batch, so a step moves by
- *   lr * batch * (the mean gradient) = lr * (the summed gradient).
+ *   lr * batch * (the mean gradient) = lr * (the summed gradient). The
+ *   rate follows the schedule of all the epochs; max_iters only stops the
+ *   run early (an interrupted run, as the textbook's max_iters).
  * - The data of each epoch comes from a callback, so word2vec's recipe can
  *   draw a new subsample and new window sizes every epoch
  *   (models/word2vec_data.h); rows are shuffled per epoch or kept in
  *   corpus order (word2vec.c).
  * - While a thread trains, subnormal floats are flushed to zero on it
  *   (common/fpu.h).
- * Progress lines are the textbook's, with iterations counted over all
- * threads and the loss the mean over all threads' steps since the last line.
+ * Progress lines are the textbook's: "iter" counts the steps of the epoch
+ * finished so far by all threads, and the loss is the mean over all threads'
+ * steps since the last line.
  */
 #ifndef DLFS2_COMMON_FAST_TRAINER_H
 #define DLFS2_COMMON_FAST_TRAINER_H

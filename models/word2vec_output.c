@@ -54,6 +54,8 @@ int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP && K > 1) {
         self->col_B = dlfs_calloc((size_t)K, sizeof *self->col_B);
         self->col_rows = dlfs_calloc((size_t)K * max_batch, sizeof *self->col_rows);
+        self->col_h = dlfs_calloc((size_t)K * max_batch * cfg->hidden_size, sizeof *self->col_h);
+        self->col_dh = dlfs_calloc((size_t)max_batch * cfg->hidden_size, sizeof *self->col_dh);
     }
     return DLFS_OK;
 }
@@ -146,10 +148,6 @@ static float negsamp_column_forward(Word2VecOutput *self, const float *h, const 
         return negative_sampling_loss_forward(&self->ns_layers[k], h, col, negatives, B);
     if (n == 0) return 0.0f;
     const int H = self->H;
-    if (!self->col_h) {
-        self->col_h = dlfs_calloc((size_t)self->K * self->max_batch * H, sizeof *self->col_h);
-        self->col_dh = dlfs_calloc((size_t)self->max_batch * H, sizeof *self->col_dh);
-    }
     float *hk = self->col_h + (size_t)k * self->max_batch * H;
     const int32_t *rows = self->col_rows + (size_t)k * self->max_batch;
     for (int i = 0; i < n; i++)

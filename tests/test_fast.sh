@@ -11,7 +11,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
-PLAN=41
+PLAN=45
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -39,6 +39,11 @@ check "skipgram + softmax under the preset: the message asks for --loss negsamp"
 expect "--threads 0: exit 2" 2 u-threads train --corpus "$TINY" --fast --threads 0 --out "$WORK/u"
 check "--threads 0: the message gives the range" \
     grep -q "^dlfs2: --threads: expected an integer in \[1, [0-9]*\], got '0'$" "$WORK/u-threads.err"
+expect "--fast --optimizer momentum: exit 2" 2 u-mom train --corpus "$TINY" --fast --optimizer momentum --out "$WORK/u"
+check "--fast --optimizer momentum: the message names the two it takes" \
+    grep -q '^dlfs2: --fast trains with lazy Adam (--optimizer adam) or SGD with linear decay (--optimizer sgd), not momentum$' "$WORK/u-mom.err"
+expect "--fast --max-grad 1: exit 2" 2 u-clip train --corpus "$TINY" --fast --max-grad 1 --out "$WORK/u"
+expect "--preset word2vec --optimizer adam: exit 2" 2 u-padam train --corpus "$TINY" --preset word2vec --optimizer adam --out "$WORK/u"
 check "usage errors train nothing and write nothing" sh -c "[ ! -e '$WORK/u' ] && \
     ! grep -q 'iter' '$WORK/u-sample.out' '$WORK/u-min.out' '$WORK/u-preset.out' '$WORK/u-sgsoft.out' '$WORK/u-threads.out'"
 
@@ -52,10 +57,11 @@ check "--fast --threads 1 twice: the same vectors, byte for byte" cmp -s "$WORK/
 check "--fast --threads 1 twice: the same losses" sh -c "cut -d, -f1,2,4 '$WORK/f1a/loss.csv' >'$WORK/la' &&
     cut -d, -f1,2,4 '$WORK/f1b/loss.csv' >'$WORK/lb' && cmp -s '$WORK/la' '$WORK/lb'"
 check "--fast: the header says lazy Adam, Hogwild threads, with replacement" sh -c "
-    grep -q 'fast (lazy Adam, Hogwild threads)' '$WORK/f1a.out' && grep -q 'with replacement' '$WORK/f1a.out'"
-check "--fast --epochs 3: 51 iterations, 10 records" sh -c "
+    grep -q 'optimizer adam (lazy)' '$WORK/f1a.out' &&
+    grep -q 'fast (Hogwild threads, touched rows only)' '$WORK/f1a.out' && grep -q 'with replacement' '$WORK/f1a.out'"
+check "--fast --epochs 3: 51 iterations, 12 records (iterations 1, 6, 11, 16 of each epoch)" sh -c "
     grep -q '^trained 51 iterations in .*, 1 threads)$' '$WORK/f1a.out' &&
-    [ \$(tail -n +2 '$WORK/f1a/loss.csv' | wc -l) -eq 10 ] &&
+    [ \$(tail -n +2 '$WORK/f1a/loss.csv' | wc -l) -eq 12 ] &&
     [ \"\$(tail -n 1 '$WORK/f1a/loss.csv' | cut -d, -f1,2)\" = '3,16' ]"
 check "--fast: the first loss is (S + 1) ln 2 = 2.079" awk -F, 'NR == 2 { if ($4 < 2.07 || $4 > 2.09) exit 1 }' \
     "$WORK/f1a/loss.csv"
@@ -81,7 +87,7 @@ for r in a b; do
 done
 check "--preset word2vec --threads 1 twice: the same vectors" cmp -s "$WORK/pa/vectors.txt" "$WORK/pb/vectors.txt"
 check "--preset word2vec: the header names the recipe" \
-    grep -q 'fast: word2vec preset (SGD with linear decay, sample 0, min count 5, shrunk windows, sentences end at <eos>)' \
+    grep -q 'optimizer sgd (linear decay, per example), lr 0.05.*fast: word2vec preset (sample 0, min count 5, shrunk windows, sentences end at <eos>, CBOW contexts get the whole dh)' \
     "$WORK/pa.out"
 check "--preset word2vec: lr 0.05 for CBOW, without replacement" sh -c "
     grep -q 'lr 0.05,' '$WORK/pa.out' && grep -q 'without replacement' '$WORK/pa.out'"
