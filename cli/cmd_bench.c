@@ -20,8 +20,17 @@
  * Last, when /usr/bin/python3 can import gensim, it trains gensim's
  * Word2Vec CBOW for one epoch on the same PTB tokens and prints the ratio.
  *
- * Only the textbook-exact mode exists so far; the rows say so (mode
- * "textbook").
+ * Rows of mode "textbook" are the textbook-exact mode (common/trainer.h).
+ * Rows of mode "fast" are `dlfs2 train --fast` (common/fast_trainer.h) for
+ * the same three models, measured twice: the breakdown columns on ONE
+ * thread driving the fast step by hand (sampling, forward, backward, then
+ * fast_trainer_apply_update's lazy Adam on the touched rows, which also
+ * zeroes their gradients), and ms/iter, s/epoch and words/s as the real
+ * multi-threaded rate of fast_trainer_fit over --iters steps. The last row,
+ * mode "word2vec", is `dlfs2 train --preset word2vec` (CBOW) timed over
+ * --epochs whole epochs through fast_trainer_fit, its rows remade every
+ * epoch (models/word2vec_data.h); gensim is then also run with the same
+ * recipe and the two per-epoch times compared.
  */
 #include <cblas.h>
 #include <errno.h>
@@ -43,19 +52,30 @@
 #include "cli/train_setup.h"
 #include "common/blas.h"
 #include "common/check.h"
+#include "common/fast_trainer.h"
+#include "common/fpu.h"
+#include "common/model.h"
 #include "common/optimizer.h"
 #include "common/param.h"
 #include "common/rng.h"
+#include "common/vocab.h"
 #include "datasets/ptb.h"
 #include "models/cbow.h"
 #include "models/skip_gram.h"
 #include "models/word2vec.h"
+#include "models/word2vec_data.h"
 #include "models/word2vec_output.h"
 
 extern char **environ;
 
 #define MAX_ITERS 100000000
+#define MAX_EPOCHS 1000
 #define PYTHON "/usr/bin/python3"
+
+/* --preset word2vec for CBOW, as cli/cmd_train.c's parse_train_args sets it */
+#define W2V_LR 0.05f            /* SGD's starting rate per example */
+#define W2V_SAMPLE 1e-3         /* subsampling threshold */
+#define W2V_MIN_COUNT 5
 
 /* Dense Adam reads p, g, m, v and writes p, m, v: 7 floats per parameter. */
 #define ADAM_BYTES_PER_PARAM 28.0
@@ -72,6 +92,7 @@ typedef struct BenchOptions {
     const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
     uint64_t seed;          /* --seed */
     int threads;            /* --threads */
+    int epochs;             /* --epochs: whole epochs of the word2vec-preset row */
     bool gensim;            /* not --no-gensim */
 } BenchOptions;
 
@@ -88,6 +109,9 @@ static const BenchCase cases[] = {
     {"CBOW", false, WORD2VEC_LOSS_SOFTMAX},
 };
 enum { N_CASES = sizeof cases / sizeof cases[0] };
+/* The table: the cases in mode textbook, the cases in mode fast, the word2vec-preset row. */
+enum { ROW_FAST = N_CASES, ROW_WORD2VEC = 2 * N_CASES, N_ROWS };
+static const BenchCase word2vec_case = {"CBOW", false, WORD2VEC_LOSS_NEGSAMP};
 
 /* The parts of an iteration, in the order they run (other = batch + zero_grad). */
 enum { PHASE_OTHER, PHASE_SAMPLER, PHASE_FORWARD, PHASE_BACKWARD, PHASE_OPTIMIZER, N_PHASES };
@@ -95,18 +119,35 @@ enum { PHASE_OTHER, PHASE_SAMPLER, PHASE_FORWARD, PHASE_BACKWARD, PHASE_OPTIMIZE
 /* What one row measured. */
 typedef struct BenchRow {
     const BenchCase *c;
+    const char *mode;           /* "textbook", "fast" or "word2vec" */
     int batch, hidden, vocab;
     size_t n_params;            /* floats in W_in and W_out */
-    double phase_s[N_PHASES];   /* seconds over the timed iterations */
+    bool has_breakdown;         /* phase_ms measured (all but the word2vec row) */
+    double phase_s[N_PHASES];   /* seconds over the timed iterations (fast: one thread's) */
     double total_s;             /* their sum */
-    double ms_per_iter;
+    double ms_per_iter;         /* textbook: total_s per iteration; fast, word2vec: the threads' rate */
     double phase_ms[N_PHASES];  /* per iteration */
-    double s_per_epoch;         /* extrapolated: ms_per_iter x iterations per epoch */
-    double words_per_s;         /* targets per second */
+    double s_per_epoch;         /* extrapolated (see extrapolated), or measured over whole epochs */
+    bool extrapolated;          /* s_per_epoch from ms_per_iter (the '*') */
+    double words_per_s;         /* targets of an epoch / s_per_epoch */
     double peak_rss_mib;        /* getrusage's ru_maxrss after the row */
+    /* fast and word2vec: the fast_trainer_fit run */
+    int threads;
+    long steps;                 /* steps timed, all threads together */
+    double loop_s;              /* wall seconds in the threads' step loops over them */
+    double one_thread_ms;       /* fast: total_s per iteration, one thread's step */
+    double setup_ms;            /* fast: per epoch, fit's work outside the step loop (rows, shuffle) */
+    /* word2vec */
+    int epochs;
+    double fit_s;               /* wall seconds of fast_trainer_fit over the epochs */
+    double make_s;              /* of which making the epochs' rows (word2vec_make_epoch) */
+    double rows;                /* rows trained: targets kept, all epochs */
 } BenchRow;
 
-enum { OPT_ITERS = CLI_OPT_LONG_BASE, OPT_WARMUP, OPT_DATA_DIR, OPT_SEED, OPT_THREADS, OPT_NO_GENSIM };
+enum {
+    OPT_ITERS = CLI_OPT_LONG_BASE, OPT_WARMUP, OPT_DATA_DIR, OPT_SEED, OPT_THREADS, OPT_EPOCHS,
+    OPT_NO_GENSIM,
+};
 
 static const struct option bench_options[] = {
     {"iters", required_argument, NULL, OPT_ITERS},
@@ -114,6 +155,7 @@ static const struct option bench_options[] = {
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"seed", required_argument, NULL, OPT_SEED},
     {"threads", required_argument, NULL, OPT_THREADS},
+    {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"no-gensim", no_argument, NULL, OPT_NO_GENSIM},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
@@ -122,7 +164,7 @@ static const struct option bench_options[] = {
 void usage_bench(void)
 {
     fputs("Usage: dlfs2 bench [--iters N] [--warmup N] [--data-dir DIR] [--seed S]\n"
-          "                   [--threads N] [--no-gensim]\n"
+          "                   [--threads N] [--epochs N] [--no-gensim]\n"
           "\n"
           "Times training iterations on PTB with the textbook's settings (window 5,\n"
           "hidden 100, batch 100, Adam lr 0.001, 5 negatives drawn without replacement\n"
@@ -130,13 +172,20 @@ void usage_bench(void)
           "the full softmax, and prints per row: ms per iteration and its breakdown into\n"
           "sampler / forward / backward / optimizer / other (making the batch, zeroing\n"
           "the gradients), seconds per epoch (extrapolated), words per second and the\n"
-          "peak RSS. Only the textbook-exact mode exists so far (mode 'textbook').\n"
+          "peak RSS (mode 'textbook').\n"
+          "\n"
+          "The same three models in the fast mode of 'dlfs2 train --fast' (mode 'fast'):\n"
+          "the breakdown is one thread running the fast step (lazy Adam on the touched\n"
+          "rows, negatives with replacement); ms/iter, s/epoch and words/s are the rate\n"
+          "of fast_trainer_fit on all --threads over --iters steps. Last, 'dlfs2 train\n"
+          "--preset word2vec' (CBOW, mode 'word2vec') timed over --epochs whole epochs.\n"
           "\n"
           "It also measures, in the same run, the memory bandwidth of a streaming pass\n"
           "shaped like the Adam update and the throughput of a large cblas_sgemm, and\n"
           "prints the fraction of each that the Adam step and the softmax layer reach.\n"
           "When /usr/bin/python3 can import gensim, it trains gensim's Word2Vec CBOW\n"
-          "for one epoch on the same tokens and prints the time ratio.\n"
+          "for one epoch on the same tokens, once as the textbook rows' comparison and\n"
+          "once with the word2vec preset's recipe, and prints the time ratios.\n"
           "\n"
           "Options:\n"
           "  --iters N       timed iterations per row (500)\n"
@@ -144,7 +193,9 @@ void usage_bench(void)
           "  --data-dir DIR  where PTB is kept, downloaded if missing\n"
           "                  (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
           "  --seed S        random seed of the weights, batches and negatives (1)\n"
-          "  --threads N     OpenMP and OpenBLAS threads (all cores)\n"
+          "  --threads N     OpenMP and OpenBLAS threads, and the fast rows' threads\n"
+          "                  (all cores)\n"
+          "  --epochs N      whole epochs of the word2vec-preset row (10)\n"
           "  --no-gensim     do not run gensim\n"
           "  -h, --help      show this help\n",
           stdout);
@@ -158,6 +209,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
     case OPT_DATA_DIR: o->data_dir = arg; return 0;
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
     case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
+    case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
     case OPT_NO_GENSIM: o->gensim = false; return 0;
     default: return CLI_EXIT_USAGE;
     }
@@ -167,7 +219,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
 static int parse_bench_args(int argc, char **argv, BenchOptions *o)
 {
     *o = (BenchOptions){.iters = 500, .warmup = 20, .seed = 1, .threads = omp_get_num_procs(),
-                        .gensim = true};
+                        .epochs = 10, .gensim = true};
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "-:h", bench_options, NULL)) != -1) {
@@ -188,6 +240,12 @@ static int parse_bench_args(int argc, char **argv, BenchOptions *o)
         return CLI_EXIT_USAGE;
     }
     return 0;
+}
+
+/* "s" unless n is 1, for "%d thread%s". */
+static const char *plural(long n)
+{
+    return n == 1 ? "" : "s";
 }
 
 static double peak_rss_mib(void)
@@ -226,7 +284,8 @@ static int run_row(const BenchOptions *o, const TrainData *d, const BenchCase *c
     const int32_t *labels = c->skipgram ? contexts : target;
     for (size_t i = 0; i < d->data_size; i++) perm[i] = (int32_t)i;
 
-    *row = (BenchRow){.c = c, .batch = B, .hidden = cfg.hidden_size, .vocab = cfg.vocab_size};
+    *row = (BenchRow){.c = c, .mode = "textbook", .batch = B, .hidden = cfg.hidden_size,
+                      .vocab = cfg.vocab_size, .has_breakdown = true, .extrapolated = true};
     for (int i = 0; i < m.model.n_params; i++) row->n_params += m.model.params[i]->value.size;
     size_t pos = iters_per_epoch;   /* shuffle before the first batch */
     const long total_iters = (long)o->warmup + o->iters;
@@ -284,8 +343,339 @@ done:
     return rc;
 }
 
+/* Where fast_trainer_fit gets each epoch's rows in the fast rows (a FastEpochFn's ctx). */
+typedef struct BenchData {
+    const TrainData *d;
+    bool redraw;            /* the word2vec row: new rows every epoch (word2vec_make_epoch) */
+    Word2VecDataConfig cfg;
+    int64_t *counts;        /* (V,) */
+    Rng rng;                /* the data's own, seeded as cmd_train.c seeds it */
+    int32_t *contexts;      /* (corpus size, 2w) */
+    int32_t *target;        /* (corpus size,) */
+    int calls;              /* epochs handed out */
+    double make_s;          /* seconds spent in word2vec_make_epoch */
+} BenchData;
+
+/* The textbook's (contexts, target) every epoch, or the word2vec recipe's rows, drawn anew. */
+static int bench_next_epoch(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
+                            size_t *n, DlfsError *err)
+{
+    (void)epoch;
+    BenchData *f = ctx;
+    f->calls++;
+    if (!f->redraw) {
+        *contexts = f->d->contexts.data;
+        *target = f->d->target.data;
+        *n = f->d->data_size;
+        return DLFS_OK;
+    }
+    const double start = cli_now_s();
+    const int status = word2vec_make_epoch(f->d->corpus.data, f->d->corpus.size, f->counts,
+                                           (int)f->d->vocab.size, &f->cfg, &f->rng, f->contexts,
+                                           f->target, n, err);
+    f->make_s += cli_now_s() - start;
+    *contexts = f->contexts;
+    *target = f->target;
+    return status;
+}
+
+/*
+ * One model per thread over one set of weights, built as cmd_train.c's
+ * run_fast_training builds them: models[0] is m, the owner of the weights,
+ * drawn from Rng(seed); models[t], t >= 1, are copies whose params share
+ * m's values (param_share_value) with gradients and buffers of their own;
+ * rngs[0] continues m's Rng and rngs[t] is seeded seed ^ (golden ratio * t).
+ */
+typedef struct FastModels {
+    int T;
+    TrainModel m;
+    TrainModel *reps;       /* (T,) the copies; reps[0] unused */
+    Model *models;          /* (T,) */
+    Rng *rngs;              /* (T,) */
+} FastModels;
+
+/* Builds f for o->threads threads. Returns an exit status; free with fast_models_free either way. */
+static int fast_models_build(FastModels *f, const BenchOptions *o, const TrainData *d, bool skipgram,
+                             const Word2VecConfig *cfg)
+{
+    const int T = o->threads;
+    *f = (FastModels){.T = T};
+    f->reps = dlfs_calloc((size_t)T, sizeof *f->reps);
+    f->models = dlfs_calloc((size_t)T, sizeof *f->models);
+    f->rngs = dlfs_calloc((size_t)T, sizeof *f->rngs);
+    Rng rng;
+    rng_seed(&rng, o->seed);
+    int rc = train_model_build(&f->m, skipgram, cfg, d, &rng);
+    if (rc != CLI_EXIT_OK) return rc;
+    f->models[0] = f->m.model;
+    f->rngs[0] = rng;
+    for (int t = 1; t < T; t++) {
+        Rng init_rng;   /* the copies' own weights are dropped at once */
+        rng_seed(&init_rng, o->seed);
+        rc = train_model_build(&f->reps[t], skipgram, cfg, d, &init_rng);
+        if (rc != CLI_EXIT_OK) return rc;
+        for (int i = 0; i < f->m.model.n_params; i++)
+            param_share_value(f->reps[t].model.params[i], f->m.model.params[i]);
+        f->models[t] = f->reps[t].model;
+        rng_seed(&f->rngs[t], o->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)t));
+    }
+    return CLI_EXIT_OK;
+}
+
+static void fast_models_free(FastModels *f)
+{
+    for (int t = 1; f->reps && t < f->T; t++) train_model_free(&f->reps[t]);
+    train_model_free(&f->m);
+    free(f->reps);
+    free(f->models);
+    free(f->rngs);
+    memset(f, 0, sizeof *f);
+}
+
+/*
+ * The breakdown of a fast row: fast_trainer_fit's step driven by hand on
+ * ONE thread (OpenMP, and so the split products, set to one thread) on
+ * f->models[0], with subnormals flushed as on a fit thread: the batch from
+ * the shuffled rows (other), the negatives (sampler; the Model's forward
+ * draws them, then calls the model's forward), forward, backward, and
+ * fast_trainer_apply_update with the step's lazy Adam lr_t (optimizer; it
+ * also zeroes the gradients it applied, so nothing else zeroes them).
+ * Fills row's phases. Returns an exit status.
+ */
+static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const BenchCase *c,
+                              FastModels *f, FastTrainer *trainer, BenchRow *row)
+{
+    TrainModel *m = &f->m;
+    const FastTrainerConfig *tc = &trainer->cfg;
+    const int B = tc->batch_size, width = m->model.context_width;
+    const size_t iters_per_epoch = d->data_size / (size_t)B;
+    Word2VecOutput *output = c->skipgram ? &m->skip_gram.output : &m->cbow.output;
+    int32_t *negative_sample = c->skipgram ? m->skip_gram.negative_sample : m->cbow.negative_sample;
+    const bool sampled = word2vec_output_samples(output);
+    int32_t *perm = dlfs_malloc(d->data_size * sizeof *perm);
+    int32_t *contexts = dlfs_malloc((size_t)B * width * sizeof *contexts);
+    int32_t *target = dlfs_malloc((size_t)B * sizeof *target);
+    const int32_t *labels = c->skipgram ? contexts : target;
+    Rng *rng = &f->rngs[0];
+    int rc = CLI_EXIT_OK;
+
+    blas_set_threads(1);
+    const FpuState fpu = fpu_flush_subnormals();
+    size_t pos = iters_per_epoch;   /* shuffle before the first batch */
+    const long total_iters = (long)o->warmup + o->iters;
+    for (long it = 0; it < total_iters; it++) {
+        double t[N_PHASES + 1];
+        t[0] = cli_now_s();
+        if (pos == iters_per_epoch) {   /* a new epoch, as fast_trainer_fit */
+            for (size_t i = 0; i < d->data_size; i++) perm[i] = (int32_t)i;
+            rng_shuffle_int32(rng, perm, d->data_size);
+            pos = 0;
+        }
+        const int32_t *rows = perm + pos++ * (size_t)B;
+        for (int b = 0; b < B; b++) {
+            memcpy(contexts + (size_t)b * width, d->contexts.data + (size_t)rows[b] * width,
+                   (size_t)width * sizeof *contexts);
+            target[b] = d->target.data[rows[b]];
+        }
+        t[1] = cli_now_s();
+        word2vec_output_sample(output, negative_sample, labels, B, rng);   /* softmax: no-op */
+        t[2] = cli_now_s();
+        const int32_t *negatives = sampled ? negative_sample : NULL;
+        const float loss = c->skipgram ? skip_gram_forward(&m->skip_gram, contexts, target, negatives, B)
+                                       : cbow_forward(&m->cbow, contexts, target, negatives, B);
+        t[3] = cli_now_s();
+        if (!isfinite(loss)) {   /* fast_trainer_fit stops here too, before backward */
+            cli_error("%s %s fast: loss is %g at iteration %ld", c->model, word2vec_loss_name(c->loss),
+                      (double)loss, it + 1);
+            rc = CLI_EXIT_RUNTIME;
+            break;
+        }
+        if (c->skipgram)
+            skip_gram_backward(&m->skip_gram);
+        else
+            cbow_backward(&m->cbow);
+        t[4] = cli_now_s();
+        /* fast_trainer_fit's lazy Adam step: t counts every step of every thread */
+        const long step = ++trainer->step;
+        const float lr_t = (float)(tc->lr * sqrt(1.0 - pow(tc->beta2, (double)step)) /
+                                   (1.0 - pow(tc->beta1, (double)step)));
+        fast_trainer_apply_update(trainer, &m->model, 0.0f, lr_t);
+        t[5] = cli_now_s();
+        if (it < o->warmup) continue;
+        for (int p = 0; p < N_PHASES; p++) row->phase_s[p] += t[p + 1] - t[p];
+    }
+    fpu_restore(fpu);
+    blas_set_threads(o->threads);
+    if (rc == CLI_EXIT_OK) {
+        for (int p = 0; p < N_PHASES; p++) {
+            row->total_s += row->phase_s[p];
+            row->phase_ms[p] = 1e3 * row->phase_s[p] / o->iters;
+        }
+        row->one_thread_ms = 1e3 * row->total_s / o->iters;
+    }
+    free(perm);
+    free(contexts);
+    free(target);
+    return rc;
+}
+
+/*
+ * The rate of a fast row: fast_trainer_fit on all f->T threads over the
+ * textbook's rows, o->warmup steps untimed, then o->iters steps (the
+ * trainer's cfg.max_iters) on the same trainer and weights. ms/iter is the
+ * wall time of the threads' step loops per step; s/epoch adds, once, what
+ * fit did outside them per epoch it started (handing out the rows, the
+ * shuffle). Returns an exit status.
+ */
+static int run_fast_threaded(const BenchOptions *o, const TrainData *d, const BenchCase *c,
+                             FastModels *f, FastTrainer *trainer, BenchRow *row)
+{
+    BenchData data = {.d = d};
+    DlfsError err = {0};
+    int status = DLFS_OK;
+    if (o->warmup > 0) {
+        trainer->cfg.max_iters = trainer->total_iters + o->warmup;
+        status = fast_trainer_fit(trainer, bench_next_epoch, &data, f->rngs, &err);
+    }
+    const long iters0 = trainer->total_iters;
+    const double loop0 = trainer->loop_s;
+    data.calls = 0;
+    trainer->cfg.max_iters = iters0 + o->iters;   /* fit stops once total_iters reaches it */
+    const double start = cli_now_s();
+    if (status == DLFS_OK) status = fast_trainer_fit(trainer, bench_next_epoch, &data, f->rngs, &err);
+    const double fit_s = cli_now_s() - start;
+    if (status != DLFS_OK) {
+        cli_error("%s %s fast: %s", c->model, word2vec_loss_name(c->loss), err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    const size_t iters_per_epoch = d->data_size / (size_t)trainer->cfg.batch_size;
+    row->threads = f->T;
+    row->steps = trainer->total_iters - iters0;
+    row->loop_s = trainer->loop_s - loop0;
+    row->setup_ms = 1e3 * (fit_s - row->loop_s) / data.calls;
+    row->ms_per_iter = 1e3 * row->loop_s / (double)row->steps;
+    row->s_per_epoch = (row->ms_per_iter * (double)iters_per_epoch + row->setup_ms) / 1e3;
+    row->words_per_s = (double)trainer->cfg.batch_size * (double)iters_per_epoch / row->s_per_epoch;
+    return CLI_EXIT_OK;
+}
+
+/* A fast row: the one-thread breakdown, then the threads' rate. Returns an exit status. */
+static int run_fast_row(const BenchOptions *o, const TrainData *d, const BenchCase *c, BenchRow *row)
+{
+    Word2VecConfig cfg = word2vec_default_config((int)d->vocab.size);
+    cfg.loss = c->loss;
+    cfg.replace = true;   /* --fast draws with replacement */
+    FastModels f;
+    int rc = fast_models_build(&f, o, d, c->skipgram, &cfg);
+    if (rc != CLI_EXIT_OK) {
+        fast_models_free(&f);
+        return rc;
+    }
+    FastTrainerConfig tc = fast_trainer_default_config();   /* lazy Adam, lr 0.001, shuffled */
+    tc.threads = f.T;
+    tc.batch_size = cfg.max_batch;
+    /* each fit starts at epoch 0; enough epochs for --warmup + --iters steps */
+    tc.epochs = (int)(((long)o->warmup + o->iters) / (long)(d->data_size / (size_t)tc.batch_size) + 1);
+    tc.eval_interval = 0;
+    tc.log = NULL;
+    FastTrainer trainer;
+    fast_trainer_init(&trainer, &tc, f.models);
+    *row = (BenchRow){.c = c, .mode = "fast", .batch = tc.batch_size, .hidden = cfg.hidden_size,
+                      .vocab = cfg.vocab_size, .has_breakdown = true, .extrapolated = true};
+    for (int i = 0; i < f.m.model.n_params; i++) row->n_params += f.m.model.params[i]->value.size;
+    rc = run_fast_breakdown(o, d, c, &f, &trainer, row);
+    if (rc == CLI_EXIT_OK) rc = run_fast_threaded(o, d, c, &f, &trainer, row);
+    row->peak_rss_mib = peak_rss_mib();
+    fast_trainer_free(&trainer);
+    fast_models_free(&f);
+    return rc;
+}
+
+/*
+ * The word2vec-preset row: `dlfs2 train --preset word2vec` for CBOW (SGD
+ * from lr 0.05 falling linearly, subsampling 1e-3, min count 5, shrunk
+ * windows, sentences ending at <eos>, every context row given the whole
+ * dh, the textbook's sampler without replacement, rows in corpus order),
+ * o->epochs whole epochs of fast_trainer_fit on all threads, timed from
+ * outside. Returns an exit status.
+ */
+static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow *row)
+{
+    const int V = (int)d->vocab.size;
+    Word2VecConfig cfg = word2vec_default_config(V);   /* window 5, hidden 100, batch 100, ... */
+    cfg.context_full_grad = true;
+    const int w = cfg.window_size;
+    FastModels f;
+    BenchData data = {
+        .d = d, .redraw = true,
+        .cfg = {.window = w, .dynamic_window = true, .sample = W2V_SAMPLE,
+                .min_count = W2V_MIN_COUNT, .sentence_end = vocab_get(&d->vocab, "<eos>")},
+    };
+    int rc = fast_models_build(&f, o, d, false, &cfg);
+    if (rc != CLI_EXIT_OK) goto done;
+    data.counts = dlfs_calloc((size_t)V, sizeof *data.counts);
+    data.contexts = dlfs_malloc(d->corpus.size * 2 * (size_t)w * sizeof *data.contexts);
+    data.target = dlfs_malloc(d->corpus.size * sizeof *data.target);
+    rng_seed(&data.rng, o->seed + 1);
+    DlfsError err = {0};
+    if (word2vec_count_words(d->corpus.data, d->corpus.size, V, data.counts, &err) != DLFS_OK) {
+        cli_error("%s", err.msg);
+        rc = CLI_EXIT_USAGE;
+        goto done;
+    }
+    FastTrainerConfig tc = fast_trainer_default_config();
+    tc.threads = f.T;
+    tc.batch_size = cfg.max_batch;
+    tc.epochs = o->epochs;
+    tc.eval_interval = 0;
+    tc.optimizer = FAST_SGD_LINEAR;
+    tc.lr = W2V_LR;
+    tc.shuffle = false;
+    tc.log = NULL;
+    FastTrainer trainer;
+    fast_trainer_init(&trainer, &tc, f.models);
+    const double start = cli_now_s();
+    const int status = fast_trainer_fit(&trainer, bench_next_epoch, &data, f.rngs, &err);
+    const double fit_s = cli_now_s() - start;
+    *row = (BenchRow){.c = &word2vec_case, .mode = "word2vec", .batch = tc.batch_size,
+                      .hidden = cfg.hidden_size, .vocab = V, .threads = f.T,
+                      .steps = trainer.total_iters, .loop_s = trainer.loop_s, .epochs = o->epochs,
+                      .fit_s = fit_s, .make_s = data.make_s, .rows = trainer.total_rows};
+    fast_trainer_free(&trainer);
+    if (status != DLFS_OK) {
+        cli_error("CBOW negsamp word2vec: %s", err.msg);
+        rc = CLI_EXIT_RUNTIME;
+        goto done;
+    }
+    for (int i = 0; i < f.m.model.n_params; i++) row->n_params += f.m.model.params[i]->value.size;
+    row->ms_per_iter = 1e3 * row->loop_s / (double)row->steps;
+    row->s_per_epoch = fit_s / o->epochs;
+    row->words_per_s = row->rows / fit_s;
+    row->peak_rss_mib = peak_rss_mib();
+done:
+    free(data.counts);
+    free(data.contexts);
+    free(data.target);
+    fast_models_free(&f);
+    return rc;
+}
+
+static void print_row(const BenchRow *r)
+{
+    printf("%-8s %-7s %-8s %9.3f ", r->c->model, word2vec_loss_name(r->c->loss), r->mode,
+           r->ms_per_iter);
+    if (r->has_breakdown)
+        printf("%8.3f %8.3f %8.3f %9.3f %8.3f ", r->phase_ms[PHASE_SAMPLER], r->phase_ms[PHASE_FORWARD],
+               r->phase_ms[PHASE_BACKWARD], r->phase_ms[PHASE_OPTIMIZER], r->phase_ms[PHASE_OTHER]);
+    else
+        printf("%8s %8s %8s %9s %8s ", "-", "-", "-", "-", "-");
+    printf("%8.1f%c %9.0f %9.1f\n", r->s_per_epoch, r->extrapolated ? '*' : ' ', r->words_per_s,
+           r->peak_rss_mib);
+}
+
 static void print_table(const BenchOptions *o, const TrainData *d, const BenchRow *rows)
 {
+    const size_t iters_per_epoch = d->data_size / (size_t)rows[0].batch;
     printf("\n%d timed iterations per row after %d warmup, batch %d, hidden %d, V %d, seed %llu, "
            "%d threads\n",
            o->iters, o->warmup, rows[0].batch, rows[0].hidden, rows[0].vocab,
@@ -293,17 +683,42 @@ static void print_table(const BenchOptions *o, const TrainData *d, const BenchRo
     printf("%-8s %-7s %-8s %9s %8s %8s %8s %9s %8s %9s %9s %9s\n", "model", "loss", "mode",
            "ms/iter", "sampler", "forward", "backward", "optimizer", "other", "s/epoch", "words/s",
            "peak MiB");
-    for (int i = 0; i < N_CASES; i++) {
-        const BenchRow *r = &rows[i];
-        printf("%-8s %-7s %-8s %9.3f %8.3f %8.3f %8.3f %9.3f %8.3f %8.1f* %9.0f %9.1f\n",
-               r->c->model, word2vec_loss_name(r->c->loss), "textbook", r->ms_per_iter,
-               r->phase_ms[PHASE_SAMPLER], r->phase_ms[PHASE_FORWARD], r->phase_ms[PHASE_BACKWARD],
-               r->phase_ms[PHASE_OPTIMIZER], r->phase_ms[PHASE_OTHER], r->s_per_epoch,
-               r->words_per_s, r->peak_rss_mib);
-    }
-    printf("* extrapolated: ms/iter x %zu iterations per epoch / 1000\n",
-           d->data_size / (size_t)rows[0].batch);
+    for (int i = 0; i < N_ROWS; i++) print_row(&rows[i]);
+    printf("* extrapolated: ms/iter x %zu iterations per epoch / 1000\n", iters_per_epoch);
     printf("other = making the batch + zeroing the gradients; peak MiB = ru_maxrss after the row\n");
+
+    const BenchRow *fast = &rows[ROW_FAST];
+    printf("\nfast rows: 'dlfs2 train --fast' (common/fast_trainer.h: Hogwild threads over\n"
+           "  minibatches, lazy Adam lr 0.001 on the rows touched, negatives with replacement)\n"
+           "  sampler .. other: ONE thread running the fast step by hand (optimizer = the lazy Adam\n"
+           "    update, which also zeroes the gradients it applied; other = making the batch, and\n"
+           "    the shuffle when an epoch starts); their sum is the one-thread ms/iter below\n"
+           "  ms/iter, s/epoch, words/s: %d thread%s through fast_trainer_fit, %ld steps after %d\n"
+           "    untimed: ms/iter = wall time of the threads' step loops / steps; s/epoch* =\n"
+           "    (ms/iter x %zu + fit's time outside the loops per epoch: rows, shuffle) / 1000;\n"
+           "    words/s = %d x %zu / s/epoch\n",
+           fast->threads, plural(fast->threads), fast->steps, o->warmup, iters_per_epoch, fast->batch,
+           iters_per_epoch);
+    for (int i = ROW_FAST; i < ROW_FAST + N_CASES; i++) {
+        const BenchRow *r = &rows[i];
+        printf("  %-8s %-7s fast: one thread %.3f ms/iter; %d thread%s %.3f ms/iter (%.2fx); "
+               "outside the loops %.1f ms/epoch\n",
+               r->c->model, word2vec_loss_name(r->c->loss), r->one_thread_ms, r->threads,
+               plural(r->threads), r->ms_per_iter, r->one_thread_ms / r->ms_per_iter, r->setup_ms);
+    }
+
+    const BenchRow *w = &rows[ROW_WORD2VEC];
+    printf("\nword2vec row: 'dlfs2 train --preset word2vec' (CBOW; SGD from lr %g falling linearly,\n"
+           "  subsampling %g, min count %d, windows shrunk at random, sentences end at <eos>,\n"
+           "  every context row gets the whole dh, negatives without replacement, rows in corpus\n"
+           "  order), %d whole epoch%s through fast_trainer_fit on %d thread%s, no breakdown (-):\n"
+           "  ms/iter = wall time of the threads' step loops / steps; s/epoch = wall time of fit /\n"
+           "  epochs (measured, not extrapolated); words/s = rows trained / wall time of fit\n",
+           (double)W2V_LR, W2V_SAMPLE, W2V_MIN_COUNT, w->epochs, plural(w->epochs), w->threads,
+           plural(w->threads));
+    printf("  CBOW     negsamp word2vec: %d epoch%s in %.3f s (making the rows %.3f s), %.0f rows "
+           "in %ld steps\n",
+           w->epochs, plural(w->epochs), w->fit_s, w->make_s, w->rows, w->steps);
 }
 
 /*
@@ -458,28 +873,66 @@ static int spawn_capture(char *const argv[], bool quiet, char *out, size_t size)
 
 /*
  * gensim's side. The data file comes in as sys.argv[1], never pasted into
- * the program text. The tokens are dlfs2's: each line split on whitespace,
- * '<eos>' appended (ptb.py's replace('\n', '<eos>')); but each line is one
- * gensim sentence, so windows stop at line ends, where dlfs2's run on.
- * Only model.train is timed.
+ * the program text; then workers, sample, min_count, alpha and whether to
+ * append '<eos>'. The tokens are dlfs2's: each line split on whitespace,
+ * '<eos>' appended (ptb.py's replace('\n', '<eos>')) for the textbook
+ * comparison; but each line is one gensim sentence, so windows stop at line
+ * ends, where dlfs2's textbook windows run on. For the word2vec preset's
+ * comparison no '<eos>' is appended: a line is a sentence, as dlfs2's
+ * preset ends sentences at <eos> and never trains it. Only model.train is
+ * timed. Prints: version, V, words in the sentences, seconds, and the words
+ * trained after min_count and subsampling (train's effective word count).
  */
 static const char gensim_script[] =
     "import sys, time\n"
     "import gensim\n"
     "from gensim.models import Word2Vec\n"
     "path, workers = sys.argv[1], int(sys.argv[2])\n"
+    "sample, min_count, alpha = float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])\n"
+    "eos = ['<eos>'] if sys.argv[6] == '1' else []\n"
     "with open(path, encoding='utf-8') as f:\n"
-    "    sentences = [line.split() + ['<eos>'] for line in f]\n"
-    "model = Word2Vec(vector_size=100, window=5, negative=5, hs=0, sg=0, min_count=1, sample=0,\n"
-    "                 workers=workers, seed=1, epochs=1)\n"
+    "    sentences = [line.split() + eos for line in f]\n"
+    "model = Word2Vec(vector_size=100, window=5, negative=5, hs=0, sg=0, min_count=min_count,\n"
+    "                 sample=sample, alpha=alpha, workers=workers, seed=1, epochs=1)\n"
     "model.build_vocab(sentences)\n"
     "start = time.perf_counter()\n"
-    "model.train(sentences, total_examples=model.corpus_count, epochs=1)\n"
+    "effective, raw = model.train(sentences, total_examples=model.corpus_count, epochs=1)\n"
     "seconds = time.perf_counter() - start\n"
-    "print(gensim.__version__, len(model.wv), sum(len(s) for s in sentences), seconds)\n";
+    "print(gensim.__version__, len(model.wv), sum(len(s) for s in sentences), seconds, effective)\n";
 
-/* Runs gensim on ptb_dir/ptb.train.txt and prints the comparison with cbow. Returns an exit status. */
-static int run_gensim(const BenchOptions *o, const char *ptb_dir, const BenchRow *cbow)
+/* One gensim run's settings and results. */
+typedef struct GensimRun {
+    const char *sample, *min_count, *alpha;   /* Word2Vec's arguments, as text */
+    bool eos;               /* '<eos>' appended to every line */
+    char version[64];
+    long vocab, words, effective;
+    double seconds;
+} GensimRun;
+
+/* Trains gensim for one epoch on path with g's settings. Returns an exit status. */
+static int gensim_train(const char *path, const char *workers, GensimRun *g)
+{
+    char out[1024];
+    char *train_argv[] = {PYTHON, "-c", (char *)gensim_script, (char *)path, (char *)workers,
+                          (char *)g->sample, (char *)g->min_count, (char *)g->alpha,
+                          g->eos ? "1" : "0", NULL};
+    const int status = spawn_capture(train_argv, false, out, sizeof out);
+    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+        sscanf(out, "%63s %ld %ld %lf %ld", g->version, &g->vocab, &g->words, &g->seconds,
+               &g->effective) != 5 || !(g->seconds > 0.0)) {
+        cli_error("gensim: the training script failed");
+        return CLI_EXIT_RUNTIME;
+    }
+    return CLI_EXIT_OK;
+}
+
+/*
+ * Runs gensim on ptb_dir/ptb.train.txt twice and prints the comparisons:
+ * with the textbook comparison's settings against rows[0] (and the fast
+ * CBOW row), with the word2vec preset's against the word2vec row. Returns
+ * an exit status.
+ */
+static int run_gensim(const BenchOptions *o, const char *ptb_dir, const BenchRow *rows)
 {
     char out[1024];
     char *check_argv[] = {PYTHON, "-c", "import gensim", NULL};
@@ -495,30 +948,54 @@ static int run_gensim(const BenchOptions *o, const char *ptb_dir, const BenchRow
     char *path = cli_path_join(ptb_dir, "ptb.train.txt");
     char workers[16];
     snprintf(workers, sizeof workers, "%d", o->threads);
-    char *train_argv[] = {PYTHON, "-c", (char *)gensim_script, path, workers, NULL};
+    const BenchRow *cbow = &rows[0], *fast = &rows[ROW_FAST], *w2v = &rows[ROW_WORD2VEC];
+    GensimRun g = {.sample = "0", .min_count = "1", .alpha = "0.025", .eos = true};
     printf("\ngensim: training Word2Vec CBOW for one epoch...\n");
     fflush(stdout);
-    status = spawn_capture(train_argv, false, out, sizeof out);
-    free(path);
-    char version[64];
-    long vocab = 0, words = 0;
-    double seconds = 0.0;
-    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-        sscanf(out, "%63s %ld %ld %lf", version, &vocab, &words, &seconds) != 4 || !(seconds > 0.0)) {
-        cli_error("gensim: the training script failed");
-        return CLI_EXIT_RUNTIME;
-    }
+    int rc = gensim_train(path, workers, &g);
+    if (rc != CLI_EXIT_OK) goto done;
     printf("gensim %s Word2Vec: CBOW, vector_size 100, window 5, negative 5, hs 0, min_count 1,\n"
            "  sample 0, %s workers, 1 epoch: V %ld, %ld words, %.2f s/epoch (training only),\n"
            "  %.0f words/s\n",
-           version, workers, vocab, words, seconds, (double)words / seconds);
+           g.version, workers, g.vocab, g.words, g.seconds, (double)g.words / g.seconds);
     printf("dlfs2 CBOW negsamp textbook: %.1f s/epoch = %.1f x gensim's time\n", cbow->s_per_epoch,
-           cbow->s_per_epoch / seconds);
+           cbow->s_per_epoch / g.seconds);
     printf("  (gensim: one sentence per PTB line with '<eos>' appended, so windows stop at line\n"
            "  ends; a window shrunk at random to 1..5; SGD with a decaying learning rate on the\n"
            "  rows touched; negatives with replacement; threads over sentences. dlfs2 textbook:\n"
            "  one token stream, window 5, Adam over all parameters every step)\n");
-    return CLI_EXIT_OK;
+    printf("dlfs2 CBOW negsamp fast: %.1f s/epoch = %.1f x gensim's time\n", fast->s_per_epoch,
+           fast->s_per_epoch / g.seconds);
+    printf("  (dlfs2 fast: the textbook's rows, window 5, lazy Adam on the rows touched,\n"
+           "  %d thread%s over minibatches of %d)\n",
+           fast->threads, plural(fast->threads), fast->batch);
+
+    char sample[32], min_count[16], alpha[32];
+    snprintf(sample, sizeof sample, "%g", W2V_SAMPLE);
+    snprintf(min_count, sizeof min_count, "%d", W2V_MIN_COUNT);
+    snprintf(alpha, sizeof alpha, "%g", (double)W2V_LR);
+    GensimRun p = {.sample = sample, .min_count = min_count, .alpha = alpha, .eos = false};
+    printf("\ngensim: training Word2Vec CBOW for one epoch with the word2vec preset's recipe...\n");
+    fflush(stdout);
+    rc = gensim_train(path, workers, &p);
+    if (rc != CLI_EXIT_OK) goto done;
+    printf("gensim %s Word2Vec: CBOW, vector_size 100, window 5, negative 5, hs 0, min_count %s,\n"
+           "  sample %s, alpha %s, %s workers, 1 epoch, one sentence per PTB line without '<eos>':\n"
+           "  V %ld, %ld words (%ld trained after min_count and subsampling), %.2f s/epoch\n"
+           "  (training only), %.0f trained words/s\n",
+           p.version, min_count, sample, alpha, workers, p.vocab, p.words, p.effective, p.seconds,
+           (double)p.effective / p.seconds);
+    printf("dlfs2 CBOW negsamp word2vec: %.2f s/epoch = %.2f x gensim's time (%.0f rows/epoch)\n",
+           w2v->s_per_epoch, w2v->s_per_epoch / p.seconds, w2v->rows / w2v->epochs);
+    printf("  (the same recipe: sentences = PTB lines, min count 5, subsampling, shrunk windows,\n"
+           "  SGD with a linearly decaying rate, the mean of the context rows. dlfs2: minibatches\n"
+           "  of %d rows over %d thread%s, negatives without replacement, s/epoch the mean of %d\n"
+           "  epoch%s including making the rows; gensim: one word at a time, negatives with\n"
+           "  replacement, one epoch)\n",
+           w2v->batch, w2v->threads, plural(w2v->threads), w2v->epochs, plural(w2v->epochs));
+done:
+    free(path);
+    return rc;
 }
 
 int cmd_bench(int argc, char **argv)
@@ -532,7 +1009,7 @@ int cmd_bench(int argc, char **argv)
     const Word2VecConfig textbook = word2vec_default_config(1);
     TrainData d;
     rc = train_data_load(&d, "ptb", o.data_dir, textbook.window_size, textbook.max_batch);
-    BenchRow rows[N_CASES];
+    BenchRow rows[N_ROWS];
     memset(rows, 0, sizeof rows);
     if (rc == CLI_EXIT_OK)
         printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n"
@@ -543,6 +1020,16 @@ int cmd_bench(int argc, char **argv)
         printf("%s %s: timing...\n", cases[i].model, word2vec_loss_name(cases[i].loss));
         fflush(stdout);
         rc = run_row(&o, &d, &cases[i], &rows[i]);
+    }
+    for (int i = 0; i < N_CASES && rc == CLI_EXIT_OK; i++) {
+        printf("%s %s fast: timing...\n", cases[i].model, word2vec_loss_name(cases[i].loss));
+        fflush(stdout);
+        rc = run_fast_row(&o, &d, &cases[i], &rows[ROW_FAST + i]);
+    }
+    if (rc == CLI_EXIT_OK) {
+        printf("CBOW negsamp word2vec: timing %d epoch%s...\n", o.epochs, plural(o.epochs));
+        fflush(stdout);
+        rc = run_word2vec_row(&o, &d, &rows[ROW_WORD2VEC]);
     }
     if (rc == CLI_EXIT_OK) {
         print_table(&o, &d, rows);
@@ -555,7 +1042,7 @@ int cmd_bench(int argc, char **argv)
             cli_error("cannot choose the PTB data directory: %s", err.msg);
             rc = CLI_EXIT_RUNTIME;
         } else {
-            rc = run_gensim(&o, dir, &rows[0]);
+            rc = run_gensim(&o, dir, rows);
         }
     } else if (rc == CLI_EXIT_OK) {
         printf("\ngensim: skipped (--no-gensim)\n");

@@ -89,13 +89,8 @@ static void adam_span(float *restrict p, float *restrict g, float *restrict m, f
     }
 }
 
-/*
- * Applies one thread's gradients to the shared weights, touched rows only
- * (all of a param without row tracking), and zeroes those gradients.
- * step_lr: SGD's step (lr * batch * decay); lr_t: lazy Adam's.
- */
 SIMD_CLONES
-static void apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
+void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
 {
     const bool adam = self->cfg.optimizer == FAST_LAZY_ADAM;
     const float one_minus_b1 = 1.0f - self->cfg.beta1, one_minus_b2 = 1.0f - self->cfg.beta2;
@@ -180,6 +175,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
         long epoch_done = 0;                  /* steps started in this epoch, by all threads */
         long epoch_finished = 0;              /* steps finished in this epoch (progress lines) */
 
+        const double loop_start = now_s();
 #pragma omp parallel num_threads(T)
         {
             const int t = omp_get_thread_num();
@@ -235,7 +231,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     lr_t = (float)(c->lr * sqrt(1.0 - pow(c->beta2, (double)tt)) /
                                    (1.0 - pow(c->beta1, (double)tt)));
                 }
-                apply_update(self, model, step_lr, lr_t);
+                fast_trainer_apply_update(self, model, step_lr, lr_t);
 #pragma omp critical(fast_trainer_record)
                 {
                     self->total_iters++;
@@ -255,6 +251,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             fpu_restore(fpu);
             rngs[t] = rng;
         }
+        self->loop_s += now_s() - loop_start;
         if (failed_step >= 0)
             status = dlfs_fail(err, DLFS_ERR_NUMERIC,
                                "loss is %g at epoch %d, step %ld: training diverged", failed_loss,

@@ -89,6 +89,8 @@ typedef struct FastTrainer {
     size_t n_loss, cap_loss;
     long total_iters;       /* steps run in all */
     double total_rows;      /* rows trained in all */
+    double loop_s;          /* wall seconds inside the threads' step loops, in all (the rest
+                               of fit: the epochs' rows and shuffles); for dlfs2 bench */
 } FastTrainer;
 
 /*
@@ -112,5 +114,17 @@ void fast_trainer_free(FastTrainer *self);
  */
 int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs,
                      DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * The update of one step, as fast_trainer_fit applies it after a thread's
+ * backward: model's gradients (model one of self->models) go into the
+ * shared weights, touched rows only (every element of a param without row
+ * tracking), and those gradients are zeroed. FAST_LAZY_ADAM uses lr_t (lr
+ * with the bias correction of step t folded in, as adam_update: lr *
+ * sqrt(1 - beta2^t) / (1 - beta1^t)) and self->m, self->v; FAST_SGD_LINEAR
+ * moves by step_lr * grad (step_lr = the decayed rate * batch). Public so
+ * that `dlfs2 bench` can time one thread's step phase by phase.
+ */
+void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t);
 
 #endif

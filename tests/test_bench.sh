@@ -1,7 +1,10 @@
 #!/bin/sh
 # test_bench.sh — TAP tests of `dlfs2 bench`: usage and usage errors, a
-# missing PTB, and on the real PTB when present a short run (3 iterations):
-# a row per model, and the breakdown of each row adding up to its total.
+# missing PTB, and on the real PTB when present a short run (3 iterations,
+# one epoch of the word2vec preset): a textbook row and a fast row per model
+# and the word2vec row, numbers in every field, the breakdown of each row
+# adding up to its total (for a fast row, to the one-thread total printed
+# below the table), and s/epoch and words/s following from what is printed.
 # Nothing here looks at how fast anything is.
 #
 #     sh tests/test_bench.sh path/to/build/dlfs2
@@ -9,7 +12,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=11
+PLAN=18
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -18,6 +21,7 @@ run help bench --help
 check "bench --help: usage, exit 0" sh -c "[ $rc -eq 0 ] && grep -q '^Usage: dlfs2 bench' '$WORK/help.out'"
 expect "bench --iters 0: exit 2" 2 iters0 bench --iters 0
 expect "bench --threads 0: exit 2" 2 threads0 bench --threads 0
+expect "bench --epochs 0: exit 2" 2 epochs0 bench --epochs 0
 expect "bench with an extra argument: exit 2" 2 extra bench cbow
 EMPTY=$WORK/empty-data
 DLFS2_PTB_URL=file:///nonexistent/ "$DLFS2" bench --data-dir "$EMPTY" --no-gensim \
@@ -32,13 +36,18 @@ if [ -z "$PTB" ]; then
     for t in "bench on PTB, 3 iterations: exit 0" "a row per model, mode textbook" \
         "every row: 9 numbers after model, loss, mode" \
         "every row: sampler + forward + backward + optimizer + other = ms/iter" \
-        "every row: s/epoch = ms/iter x 9295 / 1000" "the references and the gensim line are printed"; do
+        "every row: s/epoch = ms/iter x 9295 / 1000" "the references and the gensim line are printed" \
+        "a fast row per model and the word2vec row" "fast rows: 9 numbers after model, loss, mode" \
+        "fast rows: sampler + forward + backward + optimizer + other = the one-thread ms/iter" \
+        "fast rows: s/epoch and words/s from ms/iter and the time outside the step loops" \
+        "word2vec row: 4 numbers, no breakdown" \
+        "word2vec row: s/epoch = fit time / epochs, words/s = rows / fit time"; do
         skip "$t" "no PTB (set DLFS2_DATA)"
     done
 else
     OUT=$WORK/bench.out
     expect "bench on PTB, 3 iterations: exit 0" 0 bench bench --data-dir "$PTB" --iters 3 \
-        --warmup 1 --no-gensim
+        --warmup 1 --epochs 1 --no-gensim
     check "a row per model, mode textbook" sh -c "
         grep -Eq '^CBOW +negsamp +textbook ' '$OUT' && grep -Eq '^SkipGram +negsamp +textbook ' '$OUT' &&
         grep -Eq '^CBOW +softmax +textbook ' '$OUT' && [ \$(grep -Ec ' textbook ' '$OUT') -eq 3 ]"
@@ -71,6 +80,68 @@ else
         grep -Eq '^sgemm throughput: [0-9.]+ GFLOP/s' '$OUT' &&
         grep -Eq '^  CBOW softmax: 3 x 2 x 100 x 100 x 10000 / ' '$OUT' &&
         grep -q '^gensim: skipped (--no-gensim)' '$OUT'"
+
+    # --- the fast rows and the word2vec row ---
+    check "a fast row per model and the word2vec row" sh -c "
+        grep -Eq '^CBOW +negsamp +fast ' '$OUT' && grep -Eq '^SkipGram +negsamp +fast ' '$OUT' &&
+        grep -Eq '^CBOW +softmax +fast ' '$OUT' && [ \$(grep -Ec '^[A-Za-z]+ +[a-z]+ +fast ' '$OUT') -eq 3 ] &&
+        [ \$(grep -Ec '^CBOW +negsamp +word2vec ' '$OUT') -eq 1 ]"
+    check "fast rows: 9 numbers after model, loss, mode" awk '$3 == "fast" {
+            rows++
+            if (NF != 12) exit 1
+            for (i = 4; i <= 12; i++) {
+                x = (i == 10) ? substr($i, 1, length($i) - 1) : $i
+                if (x !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
+            }
+            if ($10 !~ /\*$/ || $4 <= 0 || $11 <= 0 || $12 <= 0) exit 1
+        } END { if (rows != 3) exit 1 }' "$OUT"
+    # the breakdown is one thread's step: its sum is the "one thread X ms/iter"
+    # printed below the table ("  CBOW     negsamp fast: one thread 1.053 ms/iter; ...")
+    check "fast rows: sampler + forward + backward + optimizer + other = the one-thread ms/iter" awk '
+        $3 == "fast" { sum[$1 " " $2] = $5 + $6 + $7 + $8 + $9 }
+        $3 == "fast:" && $4 == "one" && $5 == "thread" && $7 == "ms/iter;" {
+            k = $1 " " $2
+            if (!(k in sum)) { print "# no row for " k; exit 1 }
+            d = sum[k] - $6
+            if (d > 0.0031 || d < -0.0031) { print "# " k ": off by " d; exit 1 }
+            lines++
+        } END { if (lines != 3) exit 1 }' "$OUT"
+    # "...; 2 threads 1.331 ms/iter (0.79x); outside the loops 7.3 ms/epoch":
+    # s/epoch = (ms/iter x 9295 + outside) / 1000 (0.1 s), words/s = 100 x 9295 / s/epoch
+    check "fast rows: s/epoch and words/s from ms/iter and the time outside the step loops" awk '
+        $3 == "fast" { ms[$1 " " $2] = $4; spe[$1 " " $2] = substr($10, 1, length($10) - 1); wps[$1 " " $2] = $11 }
+        $3 == "fast:" && $NF == "ms/epoch" {
+            k = $1 " " $2
+            if (!(k in ms) || $(NF - 4) != "outside") exit 1
+            s = (ms[k] * 9295 + $(NF - 1)) / 1000
+            d = spe[k] - s
+            if (d > 0.056 || d < -0.056) { print "# " k ": s/epoch off by " d; exit 1 }
+            r = wps[k] * s / (100 * 9295) - 1
+            if (r > 0.02 || r < -0.02) { print "# " k ": words/s off by " r; exit 1 }
+            lines++
+        } END { if (lines != 3) exit 1 }' "$OUT"
+    check "word2vec row: 4 numbers, no breakdown" awk '$3 == "word2vec" {
+            rows++
+            if (NF != 12) exit 1
+            for (i = 5; i <= 9; i++) if ($i != "-") exit 1
+            for (i = 4; i <= 12; i++) if (i < 5 || i > 9) if ($i !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
+            if ($4 <= 0 || $11 <= 0 || $12 <= 0) exit 1
+        } END { if (rows != 1) exit 1 }' "$OUT"
+    # "  CBOW     negsamp word2vec: 1 epoch in 0.450 s (making the rows 0.030 s), 648100 rows in 6481 steps"
+    check "word2vec row: s/epoch = fit time / epochs, words/s = rows / fit time" awk '
+        $3 == "word2vec" { ms = $4; spe = $10; wps = $11 }
+        $3 == "word2vec:" && $NF == "steps" {
+            if ($4 != 1 || $5 != "epoch" || $6 != "in") exit 1
+            fit = $7; rows = $14; steps = $17
+            d = spe - fit / $4
+            if (d > 0.051 || d < -0.051) { print "# s/epoch off by " d; exit 1 }
+            r = wps * fit / rows - 1
+            if (r > 0.01 || r < -0.01) { print "# words/s off by " r; exit 1 }
+            if (rows != 100 * steps) { print "# " rows " rows in " steps " steps of 100"; exit 1 }
+            # the step loops run inside fit: ms/iter x steps <= fit time
+            if (ms * steps / 1000 > fit + 0.001 + 0.0005 * steps / 1000) { print "# ms/iter too large"; exit 1 }
+            lines++
+        } END { if (lines != 1) exit 1 }' "$OUT"
 fi
 
 tap_done
