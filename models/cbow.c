@@ -55,7 +55,6 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
                    const int32_t *negative_sample, int B)
 {
     const int n_in = 2 * self->cfg.window_size, H = self->cfg.hidden_size;
-    const size_t BH = (size_t)B * H;
     DLFS_ASSERT(B >= 1 && B <= self->cfg.max_batch);
     self->B = B;
 
@@ -70,8 +69,13 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
         int32_t *col = self->context_cols + (size_t)i * self->cfg.max_batch;
         for (int b = 0; b < B; b++) col[b] = contexts[(size_t)b * n_in + i];
         embedding_forward(&self->in_layers[i], i == 0 ? self->h : self->out, col, B);
-        if (i > 0)
-            for (size_t j = 0; j < BH; j++) self->h[j] += self->out[j];
+        if (i == 0) continue;
+        for (int b = 0; b < B; b++) {
+            if (col[b] < 0) continue;   /* an absent context adds a zero row */
+            float *hb = self->h + (size_t)b * H;
+            const float *ob = self->out + (size_t)b * H;
+            for (int k = 0; k < H; k++) hb[k] += ob[k];
+        }
     }
     for (int b = 0; b < B; b++) {
         float *hb = self->h + (size_t)b * H;
