@@ -34,6 +34,13 @@ void *dlfs_calloc_check(size_t count, size_t size, const char *file, int line)
     return p;
 }
 
+void *dlfs_aligned_alloc_check(size_t bytes, size_t align, const char *file, int line)
+{
+    void *p = NULL;
+    if (posix_memalign(&p, align, bytes ? bytes : 1) != 0) out_of_memory(bytes, file, line);
+    return p;
+}
+
 void *dlfs_realloc_check(void *ptr, size_t size, const char *file, int line)
 {
     void *p = realloc(ptr, size ? size : 1);

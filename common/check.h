@@ -29,9 +29,12 @@ _Noreturn void dlfs_assert_fail(const char *file, int line, const char *cond);
 void *dlfs_malloc_check(size_t size, const char *file, int line);
 void *dlfs_calloc_check(size_t count, size_t size, const char *file, int line);
 void *dlfs_realloc_check(void *ptr, size_t size, const char *file, int line);
+/* bytes aligned to align (a power of two, a multiple of sizeof(void *)); free with free(). */
+void *dlfs_aligned_alloc_check(size_t bytes, size_t align, const char *file, int line);
 
 #define dlfs_malloc(size) dlfs_malloc_check((size), __FILE__, __LINE__)
 #define dlfs_calloc(count, size) dlfs_calloc_check((count), (size), __FILE__, __LINE__)
 #define dlfs_realloc(ptr, size) dlfs_realloc_check((ptr), (size), __FILE__, __LINE__)
+#define dlfs_aligned_alloc(bytes, align) dlfs_aligned_alloc_check((bytes), (align), __FILE__, __LINE__)
 
 #endif
