@@ -343,99 +343,36 @@ done:
     return rc;
 }
 
-/* Where fast_trainer_fit gets each epoch's rows in the fast rows (a FastEpochFn's ctx). */
-typedef struct BenchData {
-    const TrainData *d;
-    bool redraw;            /* the word2vec row: new rows every epoch (word2vec_make_epoch) */
-    Word2VecDataConfig cfg;
-    int64_t *counts;        /* (V,) */
-    Rng rng;                /* the data's own, seeded as cmd_train.c seeds it */
-    int32_t *contexts;      /* (corpus size, 2w) */
-    int32_t *target;        /* (corpus size,) */
-    int calls;              /* epochs handed out */
-    double make_s;          /* seconds spent in word2vec_make_epoch */
-} BenchData;
-
-/* The textbook's (contexts, target) every epoch, or the word2vec recipe's rows, drawn anew. */
-static int bench_next_epoch(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
-                            size_t *n, DlfsError *err)
-{
-    (void)epoch;
-    BenchData *f = ctx;
-    f->calls++;
-    if (!f->redraw) {
-        *contexts = f->d->contexts.data;
-        *target = f->d->target.data;
-        *n = f->d->data_size;
-        return DLFS_OK;
-    }
-    const double start = cli_now_s();
-    const int status = word2vec_make_epoch(f->d->corpus.data, f->d->corpus.size, f->counts,
-                                           (int)f->d->vocab.size, &f->cfg, &f->rng, f->contexts,
-                                           f->target, n, err);
-    f->make_s += cli_now_s() - start;
-    *contexts = f->contexts;
-    *target = f->target;
-    return status;
-}
-
-/*
- * One model per thread over one set of weights, built as cmd_train.c's
- * run_fast_training builds them: models[0] is m, the owner of the weights,
- * drawn from Rng(seed); models[t], t >= 1, are copies whose params share
- * m's values (param_share_value) with gradients and buffers of their own;
- * rngs[0] continues m's Rng and rngs[t] is seeded seed ^ (golden ratio * t).
- */
+/* The fast rows' models: m, the owner of the weights drawn from Rng(seed), and its copies. */
 typedef struct FastModels {
     int T;
     TrainModel m;
-    TrainModel *reps;       /* (T,) the copies; reps[0] unused */
-    Model *models;          /* (T,) */
-    Rng *rngs;              /* (T,) */
+    TrainThreads th;        /* th.models[0] is m's model (cli/train_setup.h) */
 } FastModels;
 
 /* Builds f for o->threads threads. Returns an exit status; free with fast_models_free either way. */
 static int fast_models_build(FastModels *f, const BenchOptions *o, const TrainData *d, bool skipgram,
                              const Word2VecConfig *cfg)
 {
-    const int T = o->threads;
-    *f = (FastModels){.T = T};
-    f->reps = dlfs_calloc((size_t)T, sizeof *f->reps);
-    f->models = dlfs_calloc((size_t)T, sizeof *f->models);
-    f->rngs = dlfs_calloc((size_t)T, sizeof *f->rngs);
+    *f = (FastModels){.T = o->threads};
     Rng rng;
     rng_seed(&rng, o->seed);
-    int rc = train_model_build(&f->m, skipgram, cfg, d, &rng);
+    const int rc = train_model_build(&f->m, skipgram, cfg, d, &rng);
     if (rc != CLI_EXIT_OK) return rc;
-    f->models[0] = f->m.model;
-    f->rngs[0] = rng;
-    for (int t = 1; t < T; t++) {
-        Rng init_rng;   /* the copies' own weights are dropped at once */
-        rng_seed(&init_rng, o->seed);
-        rc = train_model_build(&f->reps[t], skipgram, cfg, d, &init_rng);
-        if (rc != CLI_EXIT_OK) return rc;
-        for (int i = 0; i < f->m.model.n_params; i++)
-            param_share_value(f->reps[t].model.params[i], f->m.model.params[i]);
-        f->models[t] = f->reps[t].model;
-        rng_seed(&f->rngs[t], o->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)t));
-    }
-    return CLI_EXIT_OK;
+    return train_threads_build(&f->th, f->T, &f->m, &rng, d, o->seed);
 }
 
 static void fast_models_free(FastModels *f)
 {
-    for (int t = 1; f->reps && t < f->T; t++) train_model_free(&f->reps[t]);
+    train_threads_free(&f->th);
     train_model_free(&f->m);
-    free(f->reps);
-    free(f->models);
-    free(f->rngs);
     memset(f, 0, sizeof *f);
 }
 
 /*
  * The breakdown of a fast row: fast_trainer_fit's step driven by hand on
  * ONE thread (OpenMP, and so the split products, set to one thread) on
- * f->models[0], with subnormals flushed as on a fit thread: the batch from
+ * f->th.models[0], with subnormals flushed as on a fit thread: the batch from
  * the shuffled rows (other), the negatives (sampler; the Model's forward
  * draws them, then calls the model's forward), forward, backward, and
  * fast_trainer_apply_update with the step's lazy Adam lr_t (optimizer; it
@@ -456,7 +393,7 @@ static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const B
     int32_t *contexts = dlfs_malloc((size_t)B * width * sizeof *contexts);
     int32_t *target = dlfs_malloc((size_t)B * sizeof *target);
     const int32_t *labels = c->skipgram ? contexts : target;
-    Rng *rng = &f->rngs[0];
+    Rng *rng = &f->th.rngs[0];
     int rc = CLI_EXIT_OK;
 
     blas_set_threads(1);
@@ -530,19 +467,20 @@ static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const B
 static int run_fast_threaded(const BenchOptions *o, const TrainData *d, const BenchCase *c,
                              FastModels *f, FastTrainer *trainer, BenchRow *row)
 {
-    BenchData data = {.d = d};
+    TrainEpochs data;
+    (void)train_epochs_init(&data, d, NULL, o->seed);   /* the textbook's rows: cannot fail */
     DlfsError err = {0};
     int status = DLFS_OK;
     if (o->warmup > 0) {
         trainer->cfg.max_iters = trainer->total_iters + o->warmup;
-        status = fast_trainer_fit(trainer, bench_next_epoch, &data, f->rngs, &err);
+        status = fast_trainer_fit(trainer, train_epochs_next, &data, f->th.rngs, &err);
     }
     const long iters0 = trainer->total_iters;
     const double loop0 = trainer->loop_s;
     data.calls = 0;
     trainer->cfg.max_iters = iters0 + o->iters;   /* fit stops once total_iters reaches it */
     const double start = cli_now_s();
-    if (status == DLFS_OK) status = fast_trainer_fit(trainer, bench_next_epoch, &data, f->rngs, &err);
+    if (status == DLFS_OK) status = fast_trainer_fit(trainer, train_epochs_next, &data, f->th.rngs, &err);
     const double fit_s = cli_now_s() - start;
     if (status != DLFS_OK) {
         cli_error("%s %s fast: %s", c->model, word2vec_loss_name(c->loss), err.msg);
@@ -579,7 +517,7 @@ static int run_fast_row(const BenchOptions *o, const TrainData *d, const BenchCa
     tc.eval_interval = 0;
     tc.log = NULL;
     FastTrainer trainer;
-    fast_trainer_init(&trainer, &tc, f.models);
+    fast_trainer_init(&trainer, &tc, f.th.models);
     *row = (BenchRow){.c = c, .mode = "fast", .batch = tc.batch_size, .hidden = cfg.hidden_size,
                       .vocab = cfg.vocab_size, .has_breakdown = true, .extrapolated = true};
     for (int i = 0; i < f.m.model.n_params; i++) row->n_params += f.m.model.params[i]->value.size;
@@ -606,23 +544,16 @@ static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow 
     cfg.context_full_grad = true;
     const int w = cfg.window_size;
     FastModels f;
-    BenchData data = {
-        .d = d, .redraw = true,
-        .cfg = {.window = w, .dynamic_window = true, .sample = W2V_SAMPLE,
-                .min_count = W2V_MIN_COUNT, .sentence_end = vocab_get(&d->vocab, "<eos>")},
+    TrainEpochs data;
+    const Word2VecDataConfig data_cfg = {
+        .window = w, .dynamic_window = true, .sample = W2V_SAMPLE, .min_count = W2V_MIN_COUNT,
+        .sentence_end = vocab_get(&d->vocab, "<eos>"),
     };
     int rc = fast_models_build(&f, o, d, false, &cfg);
+    const int rc_data = train_epochs_init(&data, d, &data_cfg, o->seed);
+    if (rc == CLI_EXIT_OK) rc = rc_data;
     if (rc != CLI_EXIT_OK) goto done;
-    data.counts = dlfs_calloc((size_t)V, sizeof *data.counts);
-    data.contexts = dlfs_malloc(d->corpus.size * 2 * (size_t)w * sizeof *data.contexts);
-    data.target = dlfs_malloc(d->corpus.size * sizeof *data.target);
-    rng_seed(&data.rng, o->seed + 1);
     DlfsError err = {0};
-    if (word2vec_count_words(d->corpus.data, d->corpus.size, V, data.counts, &err) != DLFS_OK) {
-        cli_error("%s", err.msg);
-        rc = CLI_EXIT_USAGE;
-        goto done;
-    }
     FastTrainerConfig tc = fast_trainer_default_config();
     tc.threads = f.T;
     tc.batch_size = cfg.max_batch;
@@ -633,9 +564,9 @@ static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow 
     tc.shuffle = false;
     tc.log = NULL;
     FastTrainer trainer;
-    fast_trainer_init(&trainer, &tc, f.models);
+    fast_trainer_init(&trainer, &tc, f.th.models);
     const double start = cli_now_s();
-    const int status = fast_trainer_fit(&trainer, bench_next_epoch, &data, f.rngs, &err);
+    const int status = fast_trainer_fit(&trainer, train_epochs_next, &data, f.th.rngs, &err);
     const double fit_s = cli_now_s() - start;
     *row = (BenchRow){.c = &word2vec_case, .mode = "word2vec", .batch = tc.batch_size,
                       .hidden = cfg.hidden_size, .vocab = V, .threads = f.T,
@@ -653,9 +584,7 @@ static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow 
     row->words_per_s = row->rows / fit_s;
     row->peak_rss_mib = peak_rss_mib();
 done:
-    free(data.counts);
-    free(data.contexts);
-    free(data.target);
+    train_epochs_free(&data);
     fast_models_free(&f);
     return rc;
 }

@@ -41,7 +41,6 @@
 #include "models/cbow.h"
 #include "models/skip_gram.h"
 #include "models/word2vec.h"
-#include "models/word2vec_data.h"
 
 /* Caps that keep sizes far from int overflow; the textbook uses 5, 100, 100, 5. */
 #define MAX_WINDOW 1024
@@ -439,36 +438,6 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     return rc;
 }
 
-/* Where --fast gets each epoch's rows (a FastEpochFn's ctx). */
-typedef struct FastData {
-    const TrainData *d;
-    bool redraw;            /* a new subsample / window draw every epoch (word2vec_make_epoch) */
-    Word2VecDataConfig cfg;
-    int64_t *counts;        /* (V,) */
-    Rng rng;                /* the data's own, so it does not depend on the threads */
-    int32_t *contexts;      /* (corpus size, 2w) */
-    int32_t *target;        /* (corpus size,) */
-} FastData;
-
-static int fast_next_epoch(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
-                           size_t *n, DlfsError *err)
-{
-    (void)epoch;
-    FastData *f = ctx;
-    if (!f->redraw) {
-        *contexts = f->d->contexts.data;
-        *target = f->d->target.data;
-        *n = f->d->data_size;
-        return DLFS_OK;
-    }
-    const int status = word2vec_make_epoch(f->d->corpus.data, f->d->corpus.size, f->counts,
-                                           (int)f->d->vocab.size, &f->cfg, &f->rng, f->contexts,
-                                           f->target, n, err);
-    *contexts = f->contexts;
-    *target = f->target;
-    return status;
-}
-
 /*
  * --fast: one model per thread over m's weights, trained by the
  * FastTrainer. Returns an exit status.
@@ -476,43 +445,17 @@ static int fast_next_epoch(void *ctx, int epoch, const int32_t **contexts, const
 static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
                              FILE *csv)
 {
-    const int T = o->threads, V = (int)d->vocab.size;
-    const Word2VecConfig mcfg = m->skipgram ? m->skip_gram.cfg : m->cbow.cfg;
-    TrainModel *reps = dlfs_calloc((size_t)T, sizeof *reps);
-    Model *models = dlfs_calloc((size_t)T, sizeof *models);
-    Rng *rngs = dlfs_calloc((size_t)T, sizeof *rngs);
-    FastData f = {.d = d};
-    int rc = CLI_EXIT_OK;
-    models[0] = m->model;
-    rngs[0] = *rng;
-    for (int t = 1; t < T && rc == CLI_EXIT_OK; t++) {
-        Rng init_rng;   /* the copies' own weights are dropped at once */
-        rng_seed(&init_rng, o->seed);
-        rc = train_model_build(&reps[t], o->skipgram, &mcfg, d, &init_rng);
-        if (rc != CLI_EXIT_OK) break;
-        for (int i = 0; i < m->model.n_params; i++)
-            param_share_value(reps[t].model.params[i], m->model.params[i]);
-        models[t] = reps[t].model;
-        /* each thread its own stream of negatives */
-        rng_seed(&rngs[t], o->seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)t));
-    }
-    if (rc == CLI_EXIT_OK && (o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences)) {
-        DlfsError err = {0};
-        f.redraw = true;
-        f.cfg = (Word2VecDataConfig){
-            .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
-            .min_count = o->min_count,
-            .sentence_end = o->sentences ? vocab_get(&d->vocab, "<eos>") : -1,
-        };
-        f.counts = dlfs_calloc((size_t)V, sizeof *f.counts);
-        f.contexts = dlfs_malloc(d->corpus.size * 2 * (size_t)o->window * sizeof *f.contexts);
-        f.target = dlfs_malloc(d->corpus.size * sizeof *f.target);
-        rng_seed(&f.rng, o->seed + 1);
-        if (word2vec_count_words(d->corpus.data, d->corpus.size, V, f.counts, &err) != DLFS_OK) {
-            cli_error("%s", err.msg);
-            rc = CLI_EXIT_USAGE;
-        }
-    }
+    const int T = o->threads;
+    TrainThreads threads;
+    TrainEpochs epochs;
+    int rc = train_threads_build(&threads, T, m, rng, d, o->seed);
+    const bool redraw = o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences;
+    const Word2VecDataConfig data_cfg = {
+        .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
+        .min_count = o->min_count, .sentence_end = o->sentences ? vocab_get(&d->vocab, "<eos>") : -1,
+    };
+    const int rc_epochs = train_epochs_init(&epochs, d, redraw ? &data_cfg : NULL, o->seed);
+    if (rc == CLI_EXIT_OK) rc = rc_epochs;
     if (rc == CLI_EXIT_OK) {
         FastTrainerConfig cfg = fast_trainer_default_config();
         cfg.threads = T;
@@ -526,10 +469,10 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         cfg.log = stdout;
         cfg.csv = csv;
         FastTrainer trainer;
-        fast_trainer_init(&trainer, &cfg, models);
+        fast_trainer_init(&trainer, &cfg, threads.models);
         DlfsError err = {0};
         const double start = cli_now_s();
-        const int status = fast_trainer_fit(&trainer, fast_next_epoch, &f, rngs, &err);
+        const int status = fast_trainer_fit(&trainer, train_epochs_next, &epochs, threads.rngs, &err);
         const double elapsed = cli_now_s() - start;
         if (status != DLFS_OK) {
             cli_error("training failed: %s", err.msg);
@@ -540,13 +483,8 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         }
         fast_trainer_free(&trainer);
     }
-    for (int t = 1; t < T; t++) train_model_free(&reps[t]);
-    free(reps);
-    free(models);
-    free(rngs);
-    free(f.counts);
-    free(f.contexts);
-    free(f.target);
+    train_threads_free(&threads);
+    train_epochs_free(&epochs);
     return rc;
 }
 

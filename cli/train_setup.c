@@ -100,6 +100,87 @@ void train_model_free(TrainModel *m)
     m->initialised = false;
 }
 
+int train_threads_build(TrainThreads *f, int T, TrainModel *m, const Rng *rng, const TrainData *d,
+                        uint64_t seed)
+{
+    *f = (TrainThreads){.T = T};
+    f->reps = dlfs_calloc((size_t)T, sizeof *f->reps);
+    f->models = dlfs_calloc((size_t)T, sizeof *f->models);
+    f->rngs = dlfs_calloc((size_t)T, sizeof *f->rngs);
+    f->models[0] = m->model;
+    f->rngs[0] = *rng;
+    const Word2VecConfig cfg = m->skipgram ? m->skip_gram.cfg : m->cbow.cfg;
+    for (int t = 1; t < T; t++) {
+        Rng init_rng;   /* the copies' own weights are dropped at once */
+        rng_seed(&init_rng, seed);
+        const int rc = train_model_build(&f->reps[t], m->skipgram, &cfg, d, &init_rng);
+        if (rc != CLI_EXIT_OK) return rc;
+        for (int i = 0; i < m->model.n_params; i++)
+            param_share_value(f->reps[t].model.params[i], m->model.params[i]);
+        f->models[t] = f->reps[t].model;
+        rng_seed(&f->rngs[t], seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)t));
+    }
+    return CLI_EXIT_OK;
+}
+
+void train_threads_free(TrainThreads *f)
+{
+    for (int t = 1; f->reps && t < f->T; t++) train_model_free(&f->reps[t]);
+    free(f->reps);
+    free(f->models);
+    free(f->rngs);
+    memset(f, 0, sizeof *f);
+}
+
+int train_epochs_init(TrainEpochs *e, const TrainData *d, const Word2VecDataConfig *cfg, uint64_t seed)
+{
+    *e = (TrainEpochs){.d = d};
+    if (!cfg) return CLI_EXIT_OK;
+    const int V = (int)d->vocab.size;
+    e->redraw = true;
+    e->cfg = *cfg;
+    e->counts = dlfs_calloc((size_t)V, sizeof *e->counts);
+    e->contexts = dlfs_malloc(d->corpus.size * 2 * (size_t)cfg->window * sizeof *e->contexts);
+    e->target = dlfs_malloc(d->corpus.size * sizeof *e->target);
+    rng_seed(&e->rng, seed + 1);
+    DlfsError err = {0};
+    if (word2vec_count_words(d->corpus.data, d->corpus.size, V, e->counts, &err) != DLFS_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+void train_epochs_free(TrainEpochs *e)
+{
+    free(e->counts);
+    free(e->contexts);
+    free(e->target);
+    memset(e, 0, sizeof *e);
+}
+
+int train_epochs_next(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
+                      size_t *n, DlfsError *err)
+{
+    (void)epoch;
+    TrainEpochs *e = ctx;
+    e->calls++;
+    if (!e->redraw) {
+        *contexts = e->d->contexts.data;
+        *target = e->d->target.data;
+        *n = e->d->data_size;
+        return DLFS_OK;
+    }
+    const double start = cli_now_s();
+    const int status = word2vec_make_epoch(e->d->corpus.data, e->d->corpus.size, e->counts,
+                                           (int)e->d->vocab.size, &e->cfg, &e->rng, e->contexts,
+                                           e->target, n, err);
+    e->make_s += cli_now_s() - start;
+    *contexts = e->contexts;
+    *target = e->target;
+    return status;
+}
+
 char *cli_path_join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + 1 + strlen(name) + 1;
