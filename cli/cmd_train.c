@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -30,6 +31,7 @@
 #include "common/fs.h"
 #include "common/model.h"
 #include "common/optimizer.h"
+#include "common/plot.h"
 #include "common/rng.h"
 #include "common/tensor.h"
 #include "common/trainer.h"
@@ -79,13 +81,28 @@ typedef struct TrainOptions {
     bool dynamic_window;    /* shrunk windows (--preset word2vec) */
     bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
     bool sample_given, min_count_given, optimizer_given;
+    const char *plot;       /* --plot FILE (.png or .svg), NULL = none */
 } TrainOptions;
+
+/* The mean losses of the progress lines, for --plot (the textbook's trainer.loss_list). */
+typedef struct LossCurve {
+    double *loss;           /* (n,) owned */
+    int n;
+} LossCurve;
+
+/* Copies the records' losses into curve (which must be empty). */
+static void loss_curve_copy(LossCurve *curve, const LossRecord *records, size_t n)
+{
+    curve->loss = dlfs_calloc(n ? n : 1, sizeof *curve->loss);
+    curve->n = (int)n;
+    for (size_t i = 0; i < n; i++) curve->loss[i] = records[i].loss;
+}
 
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
-    OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT,
+    OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
 };
 
 static const struct option train_options[] = {
@@ -114,6 +131,7 @@ static const struct option train_options[] = {
     {"preset", required_argument, NULL, OPT_PRESET},
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+    {"plot", required_argument, NULL, OPT_PLOT},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -160,6 +178,8 @@ void usage_train(void)
           "                         model holds it: W_in (V, H); W_out (V, H) for negsamp,\n"
           "                         (H, V) for softmax, (V - 1, H) for hsoftmax (as is, not\n"
           "                         transposed)\n"
+          "  --plot FILE            also draw the loss curve (the textbook's trainer.plot())\n"
+          "                         into FILE, a .png or .svg image (needs gnuplot)\n"
           "  --threads N            threads for the optimizer pass, the products and the\n"
           "                         softmax (all cores); the textbook-exact results do not\n"
           "                         depend on it\n"
@@ -265,6 +285,15 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_SAVE_NPY: o->save_npy = true; return 0;
     case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_FAST: o->fast = true; return 0;
+    case OPT_PLOT: {
+        const char *dot = strrchr(arg, '.');
+        if (!dot || (strcasecmp(dot, ".png") != 0 && strcasecmp(dot, ".svg") != 0)) {
+            cli_error("--plot: expected a file name ending in .png or .svg, got '%s'", arg);
+            return CLI_EXIT_USAGE;
+        }
+        o->plot = arg;
+        return 0;
+    }
     case OPT_PRESET:
         if (strcmp(arg, "word2vec") != 0) {
             cli_error("--preset: expected word2vec, got '%s'", arg);
@@ -408,7 +437,7 @@ static FILE *open_loss_csv(const char *path)
 
 /* Runs the chosen optimizer + Trainer over d, logging to csv. Returns an exit status. */
 static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
-                        FILE *csv)
+                        FILE *csv, LossCurve *curve)
 {
     OptimizerConfig cfg = optimizer_default_config(o->optimizer);
     cfg.lr = (float)o->lr;
@@ -433,6 +462,7 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     } else {
         printf("trained %ld iterations in %.1f s\n", trainer.total_iters, elapsed);
     }
+    loss_curve_copy(curve, trainer.loss_list, trainer.n_loss);
     trainer_free(&trainer);
     optimizer_free(&opt);
     return rc;
@@ -443,7 +473,7 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
  * FastTrainer. Returns an exit status.
  */
 static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
-                             FILE *csv)
+                             FILE *csv, LossCurve *curve)
 {
     const int T = o->threads;
     TrainThreads threads;
@@ -481,6 +511,7 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
             printf("trained %ld iterations in %.1f s (%.0f words/s, %d threads)\n", trainer.total_iters,
                    elapsed, trainer.total_rows / (elapsed > 0.0 ? elapsed : 1e-9), T);
         }
+        loss_curve_copy(curve, trainer.loss_list, trainer.n_loss);
         fast_trainer_free(&trainer);
     }
     train_threads_free(&threads);
@@ -531,6 +562,34 @@ static int save_npy_params(const char *out_dir, const Model *model)
     return CLI_EXIT_OK;
 }
 
+/*
+ * --plot: the textbook's trainer.plot(): the mean losses of the progress
+ * lines against their index, "iterations (x eval_interval)". Returns an
+ * exit status; the files already written stay.
+ */
+static int plot_loss_curve(const char *path, const LossCurve *curve, int eval_interval)
+{
+    if (curve->n < 1) {
+        cli_error("--plot: no loss was recorded (--eval-interval 0 prints none)");
+        return CLI_EXIT_RUNTIME;
+    }
+    double *x = dlfs_calloc((size_t)curve->n, sizeof *x);
+    for (int i = 0; i < curve->n; i++) x[i] = i;
+    char xlabel[64];
+    snprintf(xlabel, sizeof xlabel, "iterations (x%d)", eval_interval);
+    const PlotSeries series = {.label = "train", .x = x, .y = curve->loss, .n = curve->n};
+    const PlotSpec spec = {.xlabel = xlabel, .ylabel = "loss", .width = 640, .height = 480};
+    DlfsError err = {0};
+    const int status = plot_lines(path, &spec, &series, 1, &err);
+    free(x);
+    if (status != DLFS_OK) {
+        cli_error("--plot: %s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    printf("wrote %s\n", path);
+    return CLI_EXIT_OK;
+}
+
 /* Trains on prepared data and writes the output files. Returns an exit status. */
 static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng)
 {
@@ -542,9 +601,10 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     char *csv_path = cli_path_join(o->out_dir, "loss.csv");
     char *vec_path = cli_path_join(o->out_dir, o->format == VECTORS_BINARY ? "vectors.bin" : "vectors.txt");
     int rc = CLI_EXIT_RUNTIME;
+    LossCurve curve = {0};
     FILE *csv = open_loss_csv(csv_path);
     if (!csv) goto done;
-    rc = o->fast ? run_fast_training(o, d, m, rng, csv) : run_training(o, d, m, rng, csv);
+    rc = o->fast ? run_fast_training(o, d, m, rng, csv, &curve) : run_training(o, d, m, rng, csv, &curve);
     if (fclose(csv) != 0 && rc == CLI_EXIT_OK) {
         cli_error("cannot write '%s': %s", csv_path, strerror(errno));
         rc = CLI_EXIT_RUNTIME;
@@ -553,7 +613,9 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     rc = save_vectors(vec_path, o->format, d, m->W_in);
     if (rc == CLI_EXIT_OK && o->save_npy) rc = save_npy_params(o->out_dir, &m->model);
     if (rc == CLI_EXIT_OK) printf("wrote %s\n", csv_path);
+    if (rc == CLI_EXIT_OK && o->plot) rc = plot_loss_curve(o->plot, &curve, o->eval_interval);
 done:
+    free(curve.loss);
     free(csv_path);
     free(vec_path);
     return rc;

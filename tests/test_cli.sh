@@ -16,7 +16,7 @@
 # questions-words.txt and wordsim353.tsv.
 
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
-PLAN=103
+PLAN=112
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -301,6 +301,25 @@ else
     echo "# exit $rc"
     show "$WORK/noptb.err"
 fi
+
+# --plot: the textbook's trainer.plot(), one point per progress line
+expect "train --plot loss.png: exit 0" 0 plot train --corpus "$TINY" --window 1 --hidden $H --batch 3 \
+    --sample-size 2 --epochs 4 --eval-interval 2 --plot "$WORK/plot/loss.png" --out "$WORK/plot"
+check "--plot: a PNG of 640 x 480" sh -c "head -c 8 '$WORK/plot/loss.png' | od -An -c | grep -q 'P   N   G' &&
+    [ \"\$(od -An -tu1 -j16 -N8 '$WORK/plot/loss.png' | tr -s ' ')\" = ' 0 0 2 128 0 0 1 224' ]"
+check "--plot: the vectors and loss.csv are written too" sh -c "[ -s '$WORK/plot/vectors.txt' ] && [ -s '$WORK/plot/loss.csv' ]"
+expect "train --plot loss.svg: exit 0" 0 plotsvg train --corpus "$TINY" --window 1 --hidden $H --batch 3 \
+    --sample-size 2 --epochs 4 --eval-interval 2 --plot "$WORK/plot/loss.svg" --out "$WORK/plotsvg"
+check "--plot svg: the axes are the textbook's" sh -c "grep -q 'iterations (x2)' '$WORK/plot/loss.svg' &&
+    grep -q '>loss<' '$WORK/plot/loss.svg'"
+expect "train --plot loss.jpg: exit 2" 2 plotjpg train --corpus "$TINY" --plot "$WORK/plot/loss.jpg" --out "$WORK/plotjpg"
+check "--plot with another extension: nothing trained" sh -c "[ ! -e '$WORK/plotjpg' ] &&
+    grep -q '^dlfs2: --plot: expected a file name ending in .png or .svg' '$WORK/plotjpg.err'"
+export DLFS2_GNUPLOT=/nonexistent/gnuplot
+expect "train --plot without gnuplot: exit 1" 1 plotnognu train --corpus "$TINY" --window 1 --hidden $H \
+    --batch 3 --sample-size 2 --plot "$WORK/nognu/loss.png" --out "$WORK/nognu"
+unset DLFS2_GNUPLOT
+check "--plot without gnuplot: the vectors are still written" test -s "$WORK/nognu/vectors.txt"
 
 find_ptb
 if [ -z "$PTB" ]; then
