@@ -108,6 +108,7 @@ int main(int argc, char **argv)
     optimizer_init(&optimizer, &adam_config, model.params, model.n_params);
     Trainer trainer;
     trainer_init(&trainer, &model, &optimizer);
+    printf("== Model, optimizer, trainer ==\n");   /* where this section's output starts */
     status = trainer_fit(&trainer, contexts.data, target.data, target.size, (int)epochs, batch_size,
                          &rng, &err);
     if (status != DLFS_OK) fprintf(stderr, "ch03_simple_cbow: %s\n", err.msg);
@@ -121,6 +122,7 @@ int main(int argc, char **argv)
 
     // %%
     if (status == DLFS_OK) {
+        printf("\n== The word vectors ==\n");
         for (int32_t id = 0; id < vocab.size; id++) {
             printf("%s [", vocab_word(&vocab, id));
             for (int k = 0; k < hidden_size; k++)

@@ -12,7 +12,7 @@
 
 CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
 GRADCHECK_LAB=${2:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
-PLAN=15
+PLAN=18
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -27,7 +27,7 @@ fi
 check "five progress lines, epochs 1..5 of 2 iterations" \
     test "$(grep -c '^| epoch [1-5] |  iter 1 / 2 | time [0-9]*\[s\] | loss [0-9]\.[0-9][0-9]$' "$WORK/a.out")" -eq 5
 # the words in id order, each with 5 numbers
-grep -v '^|' "$WORK/a.out" | grep -v '^final loss' | sed 's/ \[.*//' | tr '\n' ' ' >"$WORK/words"
+grep -v '^|' "$WORK/a.out" | grep -v '^final loss' | grep -v '^== .* ==$' | grep -v '^$' | sed 's/ \[.*//' | tr '\n' ' ' >"$WORK/words"
 check "one vector line per word, in id order" test "$(cat "$WORK/words")" = "you say goodbye and i hello . "
 check "every vector has 5 numbers" \
     test "$(grep -c '^[a-z.]* \[-\{0,1\}[0-9]\.[0-9]*\( -\{0,1\}[0-9]\.[0-9]*\)\{4\}\]$' "$WORK/a.out")" -eq 7
@@ -71,4 +71,15 @@ check "gradient_check: the 1/N bug shows max rel err 0.6" \
     grep -qE '^SigmoidWithLoss +x +\(4,\) +[0-9.e+-]+ +6\.000e-01 +FAIL$' "$WORK/gc.out"
 check "gradient_check: the overwriting Embedding is caught on row 3, the repeated id" \
     grep -q '^worst element W\[3, ' "$WORK/gc.out"
+# --- rendering: notebooks-c/render.sh (what `meson compile -C build render` runs) ---
+SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/notebooks-c
+sh "$SRC/render.sh" "$WORK/nb" gradient_check "$SRC/gradient_check.c" "$GRADCHECK_LAB" >"$WORK/render.out" 2>&1
+check "render: gradient_check.md is written" test -s "$WORK/nb/gradient_check.md"
+# four numbered sections, each followed by the output the lab printed for it
+check "render: an output block after each of the 4 sections" \
+    test "$(grep -c '^\*\*Output\*\*$' "$WORK/nb/gradient_check.md")" -eq 4
+check "render: the code cells and the FAIL rows are in it" sh -c "
+    grep -q '^static void by_hand(Lab \*lab)$' '$WORK/nb/gradient_check.md' &&
+    grep -q 'FAIL$' '$WORK/nb/gradient_check.md' && grep -q '^## Try this$' '$WORK/nb/gradient_check.md'"
+
 tap_done
