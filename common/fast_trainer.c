@@ -121,20 +121,8 @@ void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, f
 /* Appends a record and prints it as the textbook's line; called in a critical section. */
 static void record(FastTrainer *self, int epoch, long iter, long max_iters, double elapsed, float loss)
 {
-    if (self->n_loss == self->cap_loss) {
-        self->cap_loss = self->cap_loss ? 2 * self->cap_loss : 256;
-        self->loss_list = dlfs_realloc(self->loss_list, self->cap_loss * sizeof *self->loss_list);
-    }
-    self->loss_list[self->n_loss++] = (LossRecord){epoch, (int)iter, elapsed, loss};
-    if (self->cfg.log) {
-        fprintf(self->cfg.log, "| epoch %d |  iter %ld / %ld | time %d[s] | loss %.2f\n", epoch, iter,
-                max_iters, (int)elapsed, loss);
-        fflush(self->cfg.log);
-    }
-    if (self->cfg.csv) {
-        fprintf(self->cfg.csv, "%d,%ld,%.3f,%.6f\n", epoch, iter, elapsed, loss);
-        fflush(self->cfg.csv);
-    }
+    trainer_record_loss(&self->loss_list, &self->n_loss, &self->cap_loss, self->cfg.log, self->cfg.csv,
+                        (LossRecord){epoch, (int)iter, elapsed, loss}, max_iters);
 }
 
 int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs, DlfsError *err)

@@ -31,22 +31,29 @@ void trainer_free(Trainer *self)
     self->n_loss = self->cap_loss = 0;
 }
 
+void trainer_record_loss(LossRecord **list, size_t *n, size_t *cap, FILE *log, FILE *csv,
+                         LossRecord r, long max_iters)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 256;
+        *list = dlfs_realloc(*list, *cap * sizeof **list);
+    }
+    (*list)[(*n)++] = r;
+    if (log) {
+        fprintf(log, "| epoch %d |  iter %d / %ld | time %d[s] | loss %.2f\n", r.epoch, r.iter,
+                max_iters, (int)r.elapsed_s, r.loss);
+        fflush(log);
+    }
+    if (csv) {
+        fprintf(csv, "%d,%d,%.3f,%.6f\n", r.epoch, r.iter, r.elapsed_s, r.loss);
+        fflush(csv);
+    }
+}
+
 static void record(Trainer *self, int epoch, int iter, int max_iters, double elapsed, float loss)
 {
-    if (self->n_loss == self->cap_loss) {
-        self->cap_loss = self->cap_loss ? 2 * self->cap_loss : 256;
-        self->loss_list = dlfs_realloc(self->loss_list, self->cap_loss * sizeof *self->loss_list);
-    }
-    self->loss_list[self->n_loss++] = (LossRecord){epoch, iter, elapsed, loss};
-    if (self->log) {
-        fprintf(self->log, "| epoch %d |  iter %d / %d | time %d[s] | loss %.2f\n",
-                epoch, iter, max_iters, (int)elapsed, loss);
-        fflush(self->log);
-    }
-    if (self->csv) {
-        fprintf(self->csv, "%d,%d,%.3f,%.6f\n", epoch, iter, elapsed, loss);
-        fflush(self->csv);
-    }
+    trainer_record_loss(&self->loss_list, &self->n_loss, &self->cap_loss, self->log, self->csv,
+                        (LossRecord){epoch, iter, elapsed, loss}, max_iters);
 }
 
 int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,

@@ -50,6 +50,17 @@ typedef struct Trainer {
 } Trainer;
 
 /*
+ * The progress record of both trainers (this one and common/fast_trainer.h):
+ * appends r to *list, which holds *n records in room for *cap (grown by
+ * doubling; the caller owns it and frees it with free()), prints r as the
+ * textbook's line "| epoch E |  iter I / max_iters | time T[s] | loss L"
+ * to log and as "epoch,iter,elapsed_s,loss" to csv, each unless NULL, and
+ * flushes them. Aborts when memory runs out.
+ */
+void trainer_record_loss(LossRecord **list, size_t *n, size_t *cap, FILE *log, FILE *csv,
+                         LossRecord r, long max_iters);
+
+/*
  * A trainer with the textbook's defaults (eval_interval 20, log stdout, no
  * clipping). model and optimizer are borrowed and must outlive the trainer;
  * the optimizer must have been initialised with model->params.
