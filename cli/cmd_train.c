@@ -311,6 +311,12 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     }
 }
 
+/* Whether --fast draws each epoch's rows anew (models/word2vec_data.h) rather than the textbook's. */
+static bool redraws_rows(const TrainOptions *o)
+{
+    return o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences;
+}
+
 /*
  * Parses argv into o. Returns -1 after printing the help (exit 0), 0 to go
  * on, or CLI_EXIT_USAGE.
@@ -375,7 +381,7 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
      * preset keeps the textbook's sampler, which never draws the target, as
      * word2vec.c skips a negative equal to the target */
     if (o->fast && !o->preset_word2vec) o->replace = true;
-    const bool redraw = o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences;
+    const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
         return CLI_EXIT_USAGE;
@@ -402,7 +408,7 @@ static void print_header(const TrainOptions *o, const TrainData *d)
 {
     printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
            d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
-    if (o->fast && (o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences))
+    if (o->fast && redraws_rows(o))
         printf("(--fast draws each epoch's rows anew: the iterations per epoch are fewer than this)\n");
     const char *fast_kind = o->optimizer == OPTIMIZER_SGD ? " (linear decay, per example)" : " (lazy)";
     printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s%s, lr %g",
@@ -479,7 +485,7 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
     TrainThreads threads;
     TrainEpochs epochs;
     int rc = train_threads_build(&threads, T, m, rng, d, o->seed);
-    const bool redraw = o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences;
+    const bool redraw = redraws_rows(o);
     const Word2VecDataConfig data_cfg = {
         .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
         .min_count = o->min_count, .sentence_end = o->sentences ? vocab_get(&d->vocab, "<eos>") : -1,

@@ -26,11 +26,6 @@ void blas_set_threads(int n)
     omp_set_num_threads(n);
 }
 
-int blas_get_threads(void)
-{
-    return omp_get_max_threads();
-}
-
 void blas_sgemm(CBLAS_TRANSPOSE trans_a, CBLAS_TRANSPOSE trans_b, int M, int N, int K, float alpha,
                 const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)
 {

@@ -24,9 +24,6 @@
  */
 void blas_set_threads(int n);
 
-/* The number of threads blas_set_threads set, or OpenMP's default. */
-int blas_get_threads(void);
-
 /*
  * C (M, N) = alpha * op(A) op(B) + beta * C, all row-major float32, as
  * cblas_sgemm(CblasRowMajor, ...) with the same arguments: op(A) is
