@@ -1,0 +1,108 @@
+#!/bin/sh
+# test_labs.sh — TAP tests of every lab in notebooks-c/, in its quick mode:
+# render.sh runs each lab once (as `meson compile -C build render` does),
+# then, per lab:
+#   1. it ran (exit 0) and its notebook was rendered to NAME.md;
+#   2. its output matches notebooks-c/expected/NAME.txt, numbers within a
+#      tolerance (compare_output.awk: rel 1e-2 or one unit in the last
+#      printed digit; integers exact; times "N[s]" not compared), so a
+#      changed layer that changes a lab's result fails here;
+#   3. every plot it printed ("[plot] FILE") is a PNG or SVG image of
+#      640 x 480 pixels (skipped for a lab that draws none);
+#   4. the rendered NAME.md has one output block per section the lab printed
+#      a "== TITLE ==" marker for, and its code cells.
+#
+#     sh tests/test_labs.sh NAME PROGRAM [NAME PROGRAM ...]
+#
+# The labs read PTB from $DLFS2_DATA (or ../shared/datasets/ptb beside the
+# source); without it every case is skipped. Meson runs it with protocol 'tap'.
+
+[ $# -ge 2 ] || { echo "usage: sh tests/test_labs.sh NAME PROGRAM [NAME PROGRAM ...]" >&2; exit 2; }
+PLAN=$(($# / 2 * 4))
+SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}
+. "$SRC/tests/tap.sh"
+NB=$SRC/notebooks-c
+
+find_ptb
+if [ -z "$PTB" ]; then
+    while [ $# -ge 2 ]; do
+        for what in runs "matches its expected output" "plots are images" "renders"; do
+            skip "$1: $what" "no PTB (set DLFS2_DATA)"
+        done
+        shift 2
+    done
+    exit 0
+fi
+DLFS2_DATA=$PTB
+export DLFS2_DATA
+
+# render.sh runs each lab: NAME.out, NAME.err, NAME.md and the plots in $WORK/nb
+OUT=$WORK/nb
+mkdir -p "$OUT"
+
+# png_size FILE: "W H" from a PNG's IHDR chunk (bytes 16..23, big-endian)
+png_size() {
+    od -An -tu1 -j16 -N8 "$1" | awk '{ printf "%d %d\n", (($1 * 256 + $2) * 256 + $3) * 256 + $4,
+                                                   (($5 * 256 + $6) * 256 + $7) * 256 + $8 }'
+}
+
+# plots_ok NAME: every "[plot] FILE" line of NAME.out names a 640 x 480 image in $OUT
+plots_ok() {
+    grep '^\[plot\] ' "$OUT/$1.out" | sed 's/^\[plot\] //' | while IFS= read -r f; do
+        case $f in
+        *.png)
+            if ! head -c 8 "$OUT/$f" 2>/dev/null | od -An -c | grep -q 'P   N   G'; then
+                echo "# $f: not a PNG"; echo bad
+            elif [ "$(png_size "$OUT/$f")" != "640 480" ]; then
+                echo "# $f: $(png_size "$OUT/$f") pixels, expected 640 480"; echo bad
+            fi ;;
+        *.svg)
+            if ! grep -q '<svg[^>]*width="640' "$OUT/$f" 2>/dev/null ||
+               ! grep -q '<svg[^>]*height="480' "$OUT/$f"; then
+                echo "# $f: not an SVG of 640 x 480"; echo bad
+            fi ;;
+        *) echo "# $f: neither .png nor .svg"; echo bad ;;
+        esac
+    done | tee "$WORK/plots.log" | grep '^#'
+    ! grep -q '^bad$' "$WORK/plots.log"
+}
+
+while [ $# -ge 2 ]; do
+    name=$1 prog=$2
+    shift 2
+    sh "$NB/render.sh" "$OUT" "$name" "$NB/$name.c" "$prog" >/dev/null 2>"$WORK/render.err"
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ -s "$OUT/$name.md" ]; then pass "$name: runs in its quick mode"; else
+        fail "$name: runs in its quick mode"
+        echo "# render.sh exit $rc; the lab's stderr:"
+        show "$OUT/$name.err"
+    fi
+
+    if [ ! -f "$NB/expected/$name.txt" ]; then
+        fail "$name: matches its expected output"
+        echo "# no notebooks-c/expected/$name.txt (meson compile -C build lab-expected writes it)"
+    elif awk -v rel=0.01 -f "$NB/compare_output.awk" "$NB/expected/$name.txt" "$OUT/$name.out" \
+            >"$WORK/cmp.log" 2>&1; then
+        pass "$name: matches its expected output"
+    else
+        fail "$name: matches its expected output"
+        sed 's/^/# /' "$WORK/cmp.log"
+    fi
+
+    if ! grep -q '^\[plot\] ' "$OUT/$name.out" 2>/dev/null; then
+        skip "$name: plots are 640 x 480 images" "it draws none"
+    else
+        check "$name: plots are 640 x 480 images" plots_ok "$name"
+    fi
+
+    markers=$(grep -c '^== .* ==$' "$OUT/$name.out" 2>/dev/null)
+    blocks=$(grep -c '^\*\*Output\*\*$' "$OUT/$name.md" 2>/dev/null)
+    cells=$(grep -c '^```c$' "$OUT/$name.md" 2>/dev/null)
+    if [ "${markers:-0}" -ge 1 ] && [ "$markers" = "$blocks" ] && [ "${cells:-0}" -ge 1 ]; then
+        pass "$name: renders every section's output"
+    else
+        fail "$name: renders every section's output"
+        echo "# $markers output markers, $blocks output blocks, $cells code cells in $name.md"
+    fi
+done
+tap_done
