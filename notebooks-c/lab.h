@@ -1,0 +1,134 @@
+/*
+ * lab.h — what every lab program needs besides the library: its options,
+ * the folder its plots go to, a plot printed as "[plot] FILE", and PTB.
+ *
+ * Header-only (static inline functions), for the programs in notebooks-c/ only;
+ * not part of libdlfs2. Messages go to stderr prefixed with the lab's name.
+ */
+#ifndef DLFS2_NOTEBOOKS_LAB_H
+#define DLFS2_NOTEBOOKS_LAB_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/plot.h"
+#include "common/status.h"
+#include "common/tensor.h"
+#include "common/vocab.h"
+#include "datasets/ptb.h"
+
+/* One command-line option: "--name" alone (a flag) or "--name N" (a whole number). */
+typedef struct LabOption {
+    const char *name;       /* with the dashes: "--full" */
+    bool is_flag;           /* true: *flag = true when given; false: *value = N */
+    long long min, max;     /* N's range, inclusive */
+    long long *value;       /* for a number; keeps its default when absent */
+    bool *flag;             /* for a flag */
+    const char *help;       /* shown in the usage line, e.g. "N" or "" */
+} LabOption;
+
+/*
+ * Parses argv against opts[0..n). Returns 0 on success; on an unknown
+ * option, a missing or malformed number, or one outside [min, max], prints
+ * the problem and a usage line to stderr and returns 2 (the exit status
+ * for a usage error). "--help" prints the usage line to stdout and returns 1.
+ */
+static inline int lab_parse_args(const char *prog, int argc, char **argv, const LabOption *opts, int n)
+{
+    for (int i = 1; i < argc; i++) {
+        const LabOption *o = NULL;
+        for (int k = 0; k < n; k++)
+            if (strcmp(argv[i], opts[k].name) == 0) o = &opts[k];
+        const bool help = strcmp(argv[i], "--help") == 0;
+        if (o == NULL || (!o->is_flag && i + 1 >= argc)) {
+            FILE *to = help ? stdout : stderr;
+            if (!help) fprintf(stderr, "%s: unknown or incomplete argument '%s'\n", prog, argv[i]);
+            fprintf(to, "usage: %s", prog);
+            for (int k = 0; k < n; k++)
+                fprintf(to, " [%s%s%s]", opts[k].name, opts[k].is_flag ? "" : " ",
+                        opts[k].is_flag ? "" : opts[k].help);
+            fputc('\n', to);
+            return help ? 1 : 2;
+        }
+        if (o->is_flag) {
+            *o->flag = true;
+            continue;
+        }
+        const char *text = argv[++i];
+        char *end = NULL;
+        errno = 0;
+        const long long v = strtoll(text, &end, 10);
+        if (text[0] == '\0' || *end != '\0' || errno != 0 || v < o->min || v > o->max) {
+            fprintf(stderr, "%s: %s: expected a whole number in [%lld, %lld], got '%s'\n", prog,
+                    o->name, o->min, o->max, text);
+            return 2;
+        }
+        *o->value = v;
+    }
+    return 0;
+}
+
+/* The folder plots and files go to: $LAB_OUT_DIR when set and not empty, else ".". */
+static inline const char *lab_out_dir(void)
+{
+    const char *dir = getenv("LAB_OUT_DIR");
+    return dir != NULL && dir[0] != '\0' ? dir : ".";
+}
+
+/*
+ * lab_out_dir()/file into out (size bytes). Returns 0, or -1 (with a
+ * message) when it does not fit.
+ */
+static inline int lab_out_path(const char *prog, const char *file, char *out, size_t size)
+{
+    const int len = snprintf(out, size, "%s/%s", lab_out_dir(), file);
+    if (len < 0 || (size_t)len >= size) {
+        fprintf(stderr, "%s: the path %s/%s is too long\n", prog, lab_out_dir(), file);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Draws series with plot_lines into lab_out_dir()/file (a bare name ending
+ * in .png or .svg) and prints "[plot] file" on stdout, which the rendered
+ * notebook shows as the image. Returns 0, or -1 after printing why (e.g.
+ * gnuplot missing) on stderr; nothing is printed on stdout then.
+ */
+static inline int lab_plot(const char *prog, const char *file, const PlotSpec *spec,
+                    const PlotSeries *series, int n_series)
+{
+    char path[4096];
+    if (lab_out_path(prog, file, path, sizeof path) != 0) return -1;
+    DlfsError err = {0};
+    if (plot_lines(path, spec, series, n_series, &err) != DLFS_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        return -1;
+    }
+    printf("[plot] %s\n", file);
+    fflush(stdout);
+    return 0;
+}
+
+/*
+ * The textbook's ptb.load_data(split) from the usual place (ptb_data_dir:
+ * $DLFS2_DATA, else the cache folder, downloading when missing). corpus
+ * and vocab must be empty (vocab_init'ed). Returns 0, or -1 after printing
+ * the error; corpus and vocab are left empty then.
+ */
+static inline int lab_load_ptb(const char *prog, const char *split, Int32Array *corpus, Vocab *vocab)
+{
+    char dir[4096];
+    DlfsError err = {0};
+    if (ptb_data_dir(dir, sizeof dir, NULL, &err) != DLFS_OK ||
+        ptb_load_data(dir, split, corpus, vocab, &err) != DLFS_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+#endif
