@@ -15,18 +15,23 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <omp.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
 #include "common/check.h"
+#include "common/checkpoint.h"
 #include "common/fast_trainer.h"
 #include "common/fs.h"
 #include "common/model.h"
@@ -82,6 +87,10 @@ typedef struct TrainOptions {
     bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
     bool sample_given, min_count_given, optimizer_given;
     const char *plot;       /* --plot FILE (.png or .svg), NULL = none */
+    long checkpoint_every;  /* --checkpoint-every N iterations, 0 = only on a signal */
+    const char *resume;     /* --resume DIR, NULL = a new run */
+    bool run_option_given;  /* an option other than --threads, --checkpoint-every, --resume */
+    bool checkpoint_every_given, epochs_given, max_iters_given;
 } TrainOptions;
 
 /* The mean losses of the progress lines, for --plot (the textbook's trainer.loss_list). */
@@ -103,6 +112,7 @@ enum {
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
+    OPT_CHECKPOINT_EVERY, OPT_RESUME,
 };
 
 static const struct option train_options[] = {
@@ -132,6 +142,8 @@ static const struct option train_options[] = {
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"min-count", required_argument, NULL, OPT_MIN_COUNT},
     {"plot", required_argument, NULL, OPT_PLOT},
+    {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
+    {"resume", required_argument, NULL, OPT_RESUME},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -183,6 +195,20 @@ void usage_train(void)
           "  --threads N            threads for the optimizer pass, the products and the\n"
           "                         softmax (all cores); the textbook-exact results do not\n"
           "                         depend on it\n"
+          "\n",
+          stdout);
+    fputs("Checkpoints (textbook mode; see common/checkpoint.h):\n"
+          "  --checkpoint-every N   every N iterations write the whole training state to\n"
+          "                         OUT/checkpoint.bin (atomically), and once more at the\n"
+          "                         end; 0 = only when stopped by a signal (0)\n"
+          "  --resume DIR           continue the run whose checkpoint is DIR/checkpoint.bin,\n"
+          "                         with its options, writing into DIR; only --threads,\n"
+          "                         --checkpoint-every, --epochs and --max-iters (to extend\n"
+          "                         or cut the run) may be given with it. The result is\n"
+          "                         bit-identical to a run never stopped.\n"
+          "  On SIGINT or SIGTERM (Ctrl-C) training finishes the current iteration, writes\n"
+          "  OUT/checkpoint.bin and exits with status 130 (SIGINT) or 143 (SIGTERM); a\n"
+          "  second signal stops it at once.\n"
           "\n"
           "Fast mode (results differ from the textbook's arithmetic, as documented in\n"
           "common/fast_trainer.h):\n"
@@ -260,6 +286,11 @@ static int parse_format_name(const char *text, VectorsFormat *format)
 /* Applies one option c with value arg to o. Returns 0 or CLI_EXIT_USAGE. */
 static int apply_option(TrainOptions *o, int c, const char *arg)
 {
+    if (c != OPT_THREADS && c != OPT_CHECKPOINT_EVERY && c != OPT_RESUME && c != OPT_EPOCHS &&
+        c != OPT_MAX_ITERS)
+        o->run_option_given = true;
+    if (c == OPT_EPOCHS) o->epochs_given = true;
+    if (c == OPT_MAX_ITERS) o->max_iters_given = true;
     switch (c) {
     case OPT_MODEL: return parse_model_name(arg, &o->skipgram);
     case OPT_LOSS: return parse_loss_name(arg, &o->loss);
@@ -294,6 +325,16 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
         o->plot = arg;
         return 0;
     }
+    case OPT_CHECKPOINT_EVERY:
+        o->checkpoint_every_given = true;
+        return cli_parse_long("--checkpoint-every", arg, 0, 0x7fffffffL, &o->checkpoint_every);
+    case OPT_RESUME:
+        if (arg[0] == '\0') {
+            cli_error("--resume: expected a directory, got ''");
+            return CLI_EXIT_USAGE;
+        }
+        o->resume = arg;
+        return 0;
     case OPT_PRESET:
         if (strcmp(arg, "word2vec") != 0) {
             cli_error("--preset: expected word2vec, got '%s'", arg);
@@ -381,6 +422,10 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
      * preset keeps the textbook's sampler, which never draws the target, as
      * word2vec.c skips a negative equal to the target */
     if (o->fast && !o->preset_word2vec) o->replace = true;
+    if (o->fast && (o->checkpoint_every > 0 || o->resume)) {
+        cli_error("--checkpoint-every and --resume work with the textbook trainer, not with --fast");
+        return CLI_EXIT_USAGE;
+    }
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
@@ -441,9 +486,171 @@ static FILE *open_loss_csv(const char *path)
     return f;
 }
 
+/* ---- checkpoints and signals (textbook mode) ------------------------------ */
+
+/* The signal that asked training to stop, or 0. */
+static volatile sig_atomic_t stop_signal = 0;
+
+static void on_stop_signal(int sig) { stop_signal = sig; }
+
+/*
+ * SIGINT and SIGTERM set stop_signal, once: SA_RESETHAND puts the default
+ * back, so a second signal ends the program at once.
+ */
+static void catch_stop_signals(struct sigaction old[2])
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    stop_signal = 0;
+    sigaction(SIGINT, &sa, &old[0]);
+    sigaction(SIGTERM, &sa, &old[1]);
+}
+
+static void restore_signals(const struct sigaction old[2])
+{
+    sigaction(SIGINT, &old[0], NULL);
+    sigaction(SIGTERM, &old[1], NULL);
+}
+
+/* An owned argument list. */
+typedef struct ArgList {
+    int argc;
+    char **argv;            /* (argc + 1,) NULL-terminated */
+} ArgList;
+
+static void args_add(ArgList *a, const char *fmt, ...) DLFS_PRINTF(2, 3);
+static void args_add(ArgList *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    DLFS_ASSERT(n >= 0);
+    char *s = dlfs_malloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    a->argv = dlfs_realloc(a->argv, (size_t)(a->argc + 2) * sizeof *a->argv);
+    a->argv[a->argc++] = s;
+    a->argv[a->argc] = NULL;
+}
+
+static void args_free(ArgList *a)
+{
+    for (int i = 0; i < a->argc; i++) free(a->argv[i]);
+    free(a->argv);
+    a->argc = 0;
+    a->argv = NULL;
+}
+
+/* path made absolute (against the current directory when relative); owned. */
+static char *absolute_path(const char *path)
+{
+    char cwd[PATH_MAX];
+    const bool relative = path[0] != '/' && getcwd(cwd, sizeof cwd) != NULL;
+    char *out = dlfs_malloc((relative ? strlen(cwd) + 1 : 0) + strlen(path) + 1);
+    sprintf(out, "%s%s%s", relative ? cwd : "", relative ? "/" : "", path);
+    return out;
+}
+
+/*
+ * The options that define a run, as arguments `train` parses back to the
+ * same options (with absolute paths, so a resume works from any folder).
+ * --out, --threads and --resume are left out: they are the resume's own.
+ */
+static void options_to_args(const TrainOptions *o, ArgList *a)
+{
+    args_add(a, "--model");
+    args_add(a, "%s", o->skipgram ? "skipgram" : "cbow");
+    args_add(a, "--loss");
+    args_add(a, "%s", word2vec_loss_name(o->loss));
+    args_add(a, "--window");
+    args_add(a, "%d", o->window);
+    args_add(a, "--hidden");
+    args_add(a, "%d", o->hidden);
+    args_add(a, "--batch");
+    args_add(a, "%d", o->batch);
+    args_add(a, "--epochs");
+    args_add(a, "%d", o->epochs);
+    args_add(a, "--optimizer");
+    args_add(a, "%s", optimizer_kind_name(o->optimizer));
+    args_add(a, "--lr");
+    args_add(a, "%.17g", o->lr);
+    args_add(a, "--max-grad");
+    args_add(a, "%.17g", o->max_grad);
+    args_add(a, "--sample-size");
+    args_add(a, "%d", o->sample_size);
+    args_add(a, "--power");
+    args_add(a, "%.17g", o->power);
+    if (o->replace) args_add(a, "--replace");
+    args_add(a, "--max-iters");
+    args_add(a, "%ld", o->max_iters);
+    args_add(a, "--eval-interval");
+    args_add(a, "%d", o->eval_interval);
+    args_add(a, "--seed");
+    args_add(a, "%llu", (unsigned long long)o->seed);
+    args_add(a, "--corpus");
+    if (strcmp(o->corpus, "ptb") == 0) {
+        args_add(a, "ptb");
+    } else {
+        char *abs = absolute_path(o->corpus);
+        args_add(a, "%s", abs);
+        free(abs);
+    }
+    if (o->data_dir) {
+        char *abs = absolute_path(o->data_dir);
+        args_add(a, "--data-dir");
+        args_add(a, "%s", abs);
+        free(abs);
+    }
+    args_add(a, "--format");
+    args_add(a, "%s", vectors_format_name(o->format));
+    if (o->save_npy) args_add(a, "--save-npy");
+    if (o->plot) {
+        char *abs = absolute_path(o->plot);
+        args_add(a, "--plot");
+        args_add(a, "%s", abs);
+        free(abs);
+    }
+    args_add(a, "--checkpoint-every");
+    args_add(a, "%ld", o->checkpoint_every);
+}
+
+/* What the trainer's after_step hook needs to write OUT/checkpoint.bin. */
+typedef struct CheckpointHook {
+    long every;             /* --checkpoint-every */
+    char *path;             /* OUT/checkpoint.bin, owned */
+    ArgList args;           /* options_to_args, owned */
+    CheckpointSource src;
+    unsigned char sha[32];  /* of the corpus */
+    long saved_at;          /* total_iters of the last checkpoint written, -1 = none */
+} CheckpointHook;
+
+static int write_checkpoint(CheckpointHook *h, const Trainer *t, DlfsError *err)
+{
+    const int status = checkpoint_save(h->path, &h->src, err);
+    if (status == DLFS_OK) h->saved_at = t->total_iters;
+    return status;
+}
+
+/* Trainer.after_step: a checkpoint every `every` iterations, and a stop on a signal. */
+static int checkpoint_after_step(void *ctx, Trainer *t, DlfsError *err)
+{
+    CheckpointHook *h = ctx;
+    if (stop_signal != 0) {
+        const int status = write_checkpoint(h, t, err);
+        return status == DLFS_OK ? TRAINER_STOP : status;
+    }
+    if (h->every > 0 && t->total_iters % h->every == 0) return write_checkpoint(h, t, err);
+    return TRAINER_CONTINUE;
+}
+
 /* Runs the chosen optimizer + Trainer over d, logging to csv. Returns an exit status. */
 static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
-                        FILE *csv, LossCurve *curve)
+                        FILE *csv, LossCurve *curve, const Checkpoint *resume_from)
 {
     OptimizerConfig cfg = optimizer_default_config(o->optimizer);
     cfg.lr = (float)o->lr;
@@ -456,19 +663,64 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     trainer.max_iters = o->max_iters;
     trainer.log = stdout;
     trainer.csv = csv;
+    CheckpointHook hook = {.every = o->checkpoint_every, .saved_at = -1};
+    hook.path = cli_path_join(o->out_dir, "checkpoint.bin");
+    options_to_args(o, &hook.args);
+    corpus_sha256(d->corpus.data, d->corpus.size, hook.sha);
+    hook.src = (CheckpointSource){
+        .argc = hook.args.argc, .argv = hook.args.argv, .corpus_sha256 = hook.sha,
+        .corpus_size = d->corpus.size, .vocab = &d->vocab, .rng = rng, .trainer = &trainer,
+        .optimizer = &opt,
+    };
+    trainer.after_step = checkpoint_after_step;
+    trainer.hook_ctx = &hook;
+
     DlfsError err = {0};
-    double start = cli_now_s();
-    int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, o->epochs,
-                             o->batch, rng, &err);
-    double elapsed = cli_now_s() - start;
     int rc = CLI_EXIT_OK;
+    if (resume_from) {
+        if (checkpoint_restore(resume_from, &d->vocab, hook.sha, d->corpus.size, d->data_size, &trainer,
+                               &opt, rng, &err) != DLFS_OK) {
+            cli_error("cannot resume from %s: %s", hook.path, err.msg);
+            rc = CLI_EXIT_RUNTIME;
+            goto done;
+        }
+        for (size_t i = 0; i < trainer.n_loss; i++) {   /* loss.csv as it was at the checkpoint */
+            const LossRecord *r = &trainer.loss_list[i];
+            fprintf(csv, "%d,%d,%.3f,%.6f\n", r->epoch, r->iter, r->elapsed_s, r->loss);
+        }
+        printf("resumed from %s: epoch %d, %d iterations into it, %ld iterations in all\n", hook.path,
+               trainer.current_epoch + 1, trainer.iter_in_epoch, trainer.total_iters);
+    }
+    const int epochs = o->epochs > trainer.current_epoch ? o->epochs - trainer.current_epoch : 0;
+    struct sigaction old[2];
+    catch_stop_signals(old);
+    double start = cli_now_s();
+    int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, o->batch,
+                             rng, &err);
+    double elapsed = cli_now_s() - start;
+    if (status == DLFS_OK && !trainer.stopped && o->checkpoint_every > 0 &&
+        hook.saved_at != trainer.total_iters)
+        status = write_checkpoint(&hook, &trainer, &err);   /* the finished state */
+    restore_signals(old);
     if (status != DLFS_OK) {
         cli_error("training failed: %s", err.msg);
+        if (hook.saved_at >= 0 || resume_from)
+            cli_error("the last good checkpoint is kept: %s", hook.path);
         rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    } else if (trainer.stopped) {
+        const int sig = stop_signal;
+        cli_error("stopped by %s after epoch %d, iteration %d (%ld in all); wrote %s; continue with: "
+                  "dlfs2 train --resume %s", sig == SIGINT ? "SIGINT" : "SIGTERM", trainer.current_epoch + 1,
+                  trainer.iter_in_epoch, trainer.total_iters, hook.path, o->out_dir);
+        rc = 128 + sig;
     } else {
         printf("trained %ld iterations in %.1f s\n", trainer.total_iters, elapsed);
+        if (hook.saved_at >= 0) printf("wrote %s\n", hook.path);
     }
     loss_curve_copy(curve, trainer.loss_list, trainer.n_loss);
+done:
+    args_free(&hook.args);
+    free(hook.path);
     trainer_free(&trainer);
     optimizer_free(&opt);
     return rc;
@@ -597,7 +849,8 @@ static int plot_loss_curve(const char *path, const LossCurve *curve, int eval_in
 }
 
 /* Trains on prepared data and writes the output files. Returns an exit status. */
-static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng)
+static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
+                          const Checkpoint *resume_from)
 {
     DlfsError err = {0};
     if (make_dirs(o->out_dir, &err) != DLFS_OK) {
@@ -610,7 +863,8 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     LossCurve curve = {0};
     FILE *csv = open_loss_csv(csv_path);
     if (!csv) goto done;
-    rc = o->fast ? run_fast_training(o, d, m, rng, csv, &curve) : run_training(o, d, m, rng, csv, &curve);
+    rc = o->fast ? run_fast_training(o, d, m, rng, csv, &curve)
+                 : run_training(o, d, m, rng, csv, &curve, resume_from);
     if (fclose(csv) != 0 && rc == CLI_EXIT_OK) {
         cli_error("cannot write '%s': %s", csv_path, strerror(errno));
         rc = CLI_EXIT_RUNTIME;
@@ -627,11 +881,66 @@ done:
     return rc;
 }
 
+/*
+ * --resume DIR: reads DIR/checkpoint.bin into *ck and parses its saved
+ * options into *o (whose strings then live in *args), with --out DIR and
+ * the --threads and --checkpoint-every given now. Returns an exit status.
+ */
+static int load_resume(const TrainOptions *given, Checkpoint *ck, ArgList *args, TrainOptions *o)
+{
+    if (given->run_option_given) {
+        cli_error("--resume takes the run's options from its checkpoint; only --threads, "
+                  "--checkpoint-every, --epochs and --max-iters may be given with it");
+        return CLI_EXIT_USAGE;
+    }
+    char *path = cli_path_join(given->resume, "checkpoint.bin");
+    DlfsError err = {0};
+    const int status = checkpoint_load(path, ck, &err);
+    free(path);
+    if (status != DLFS_OK) {
+        cli_error("cannot resume: %s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    args_add(args, "train");
+    for (int i = 0; i < ck->argc; i++) args_add(args, "%s", ck->argv[i]);
+    args_add(args, "--out");
+    args_add(args, "%s", given->resume);
+    args_add(args, "--threads");
+    args_add(args, "%d", given->threads);
+    if (given->checkpoint_every_given) {
+        args_add(args, "--checkpoint-every");
+        args_add(args, "%ld", given->checkpoint_every);
+    }
+    if (given->epochs_given) {
+        args_add(args, "--epochs");
+        args_add(args, "%d", given->epochs);
+    }
+    if (given->max_iters_given) {
+        args_add(args, "--max-iters");
+        args_add(args, "%ld", given->max_iters);
+    }
+    optind = 0;   /* getopt starts afresh */
+    const int rc = parse_train_args(args->argc, args->argv, o);
+    if (rc != 0) {
+        cli_error("cannot resume: the checkpoint's options are not valid (see above)");
+        return CLI_EXIT_RUNTIME;
+    }
+    o->resume = given->resume;
+    return CLI_EXIT_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
-    TrainOptions o;
-    int rc = parse_train_args(argc, argv, &o);
+    TrainOptions given, o;
+    int rc = parse_train_args(argc, argv, &given);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    Checkpoint ck = {0};
+    ArgList resume_args = {0};
+    o = given;
+    if (given.resume) {
+        rc = load_resume(&given, &ck, &resume_args, &o);
+        if (rc != CLI_EXIT_OK) goto done_args;
+    }
     blas_set_threads(o.threads);
 
     TrainData d;
@@ -644,8 +953,11 @@ int cmd_train(int argc, char **argv)
         const Word2VecConfig cfg = model_config(&o, &d);
         rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
-    if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng);
+    if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng, o.resume ? &ck : NULL);
     train_model_free(&m);
     train_data_free(&d);
+done_args:
+    checkpoint_free(&ck);
+    args_free(&resume_args);
     return rc;
 }

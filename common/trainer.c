@@ -27,8 +27,11 @@ void trainer_init(Trainer *self, Model *model, Optimizer *optimizer)
 void trainer_free(Trainer *self)
 {
     free(self->loss_list);
+    free(self->perm);
     self->loss_list = NULL;
     self->n_loss = self->cap_loss = 0;
+    self->perm = NULL;
+    self->perm_size = 0;
 }
 
 void trainer_record_loss(LossRecord **list, size_t *n, size_t *cap, FILE *log, FILE *csv,
@@ -56,6 +59,19 @@ static void record(Trainer *self, int epoch, int iter, int max_iters, double ela
                         (LossRecord){epoch, iter, elapsed, loss}, max_iters);
 }
 
+/* Index of the first parameter holding a NaN or an infinity, or -1. */
+static int first_non_finite(const Model *model)
+{
+    for (int i = 0; i < model->n_params; i++) {
+        const Tensor *t = &model->params[i]->value;
+        int bad = 0;
+#pragma omp parallel for reduction(| : bad) schedule(static) if (t->size >= 65536)
+        for (size_t k = 0; k < t->size; k++) bad |= !isfinite(t->data[k]);
+        if (bad) return i;
+    }
+    return -1;
+}
+
 int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
                 int max_epoch, int batch_size, Rng *rng, DlfsError *err)
 {
@@ -72,21 +88,33 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
     if (!(self->max_grad >= 0.0f))
         return dlfs_fail(err, DLFS_ERR_ARG, "max_grad must be >= 0 (0 = no clipping), got %g",
                          (double)self->max_grad);
-
     const int max_iters = (int)(data_size / (size_t)batch_size);   /* the tail is dropped */
-    int32_t *perm = dlfs_malloc(data_size * sizeof *perm);
+    if (self->perm != NULL && self->perm_size != data_size)
+        return dlfs_fail(err, DLFS_ERR_ARG, "the saved shuffle order has %zu rows, the data %zu",
+                         self->perm_size, data_size);
+    if (self->iter_in_epoch < 0 || self->iter_in_epoch > max_iters)
+        return dlfs_fail(err, DLFS_ERR_ARG, "the saved position, iteration %d, is not in [0, %d]",
+                         self->iter_in_epoch, max_iters);
+
+    if (self->perm == NULL) {
+        self->perm = dlfs_malloc(data_size * sizeof *self->perm);
+        self->perm_size = data_size;
+        for (size_t i = 0; i < data_size; i++) self->perm[i] = (int32_t)i;
+        self->iter_in_epoch = 0;
+    }
+    int32_t *perm = self->perm;
     int32_t *batch_contexts = dlfs_malloc((size_t)batch_size * width * sizeof *batch_contexts);
     int32_t *batch_target = dlfs_malloc((size_t)batch_size * sizeof *batch_target);
-    for (size_t i = 0; i < data_size; i++) perm[i] = (int32_t)i;
 
     int status = DLFS_OK;
-    double total_loss = 0.0;
-    int loss_count = 0;
-    const double start = now_s();
-    for (int epoch = 0; epoch < max_epoch; epoch++) {
+    self->stopped = false;
+    long last_checked = self->total_iters;   /* params were finite up to here */
+    const double start = now_s() - self->elapsed_s;
+    const int end_epoch = self->current_epoch + max_epoch;
+    for (; self->current_epoch < end_epoch; self->current_epoch++, self->iter_in_epoch = 0) {
         /* x = x[permutation]: shuffling the running permutation is the same */
-        rng_shuffle_int32(rng, perm, data_size);
-        for (int iters = 0; iters < max_iters; iters++) {
+        if (self->iter_in_epoch == 0) rng_shuffle_int32(rng, perm, data_size);
+        for (int iters = self->iter_in_epoch; iters < max_iters; iters++) {
             if (self->max_iters > 0 && self->total_iters >= self->max_iters) goto done;
             const int32_t *rows = perm + (size_t)iters * batch_size;
             for (int b = 0; b < batch_size; b++) {
@@ -106,20 +134,41 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
             model->ops->backward(model->self);
             if (self->max_grad > 0.0f) clip_grads(model->params, model->n_params, self->max_grad);
             optimizer_update(self->optimizer, model->params, model->n_params);
-            total_loss += loss;
-            loss_count++;
+            self->total_loss += loss;
+            self->loss_count++;
             self->total_iters++;
+            self->iter_in_epoch = iters + 1;
+            self->elapsed_s = now_s() - start;
             if (self->eval_interval > 0 && iters % self->eval_interval == 0) {
-                record(self, self->current_epoch + 1, iters + 1, max_iters, now_s() - start,
-                       (float)(total_loss / loss_count));
-                total_loss = 0.0;
-                loss_count = 0;
+                const int bad = first_non_finite(model);
+                if (bad >= 0) {
+                    status = dlfs_fail(err, DLFS_ERR_NUMERIC,
+                                       "%s holds a NaN or an infinity after epoch %d, iteration %d "
+                                       "(it was finite after iteration %ld in all): training diverged",
+                                       model->params[bad]->name, self->current_epoch + 1, iters + 1,
+                                       last_checked);
+                    goto done;
+                }
+                last_checked = self->total_iters;
+                record(self, self->current_epoch + 1, iters + 1, max_iters, self->elapsed_s,
+                       (float)(self->total_loss / self->loss_count));
+                self->total_loss = 0.0;
+                self->loss_count = 0;
+            }
+            if (self->after_step) {
+                const int r = self->after_step(self->hook_ctx, self, err);
+                if (r < 0) {
+                    status = r;
+                    goto done;
+                }
+                if (r == TRAINER_STOP) {
+                    self->stopped = true;
+                    goto done;
+                }
             }
         }
-        self->current_epoch++;
     }
 done:
-    free(perm);
     free(batch_contexts);
     free(batch_target);
     return status;

@@ -17,6 +17,7 @@
 #define DLFS2_COMMON_TRAINER_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -33,7 +34,18 @@ typedef struct LossRecord {
     float loss;             /* mean loss over the iterations since the last record */
 } LossRecord;
 
-typedef struct Trainer {
+/*
+ * Called by trainer_fit after every finished iteration (the update applied,
+ * the progress line printed), e.g. to write a checkpoint or to stop on a
+ * signal. Returns TRAINER_CONTINUE, TRAINER_STOP (fit returns DLFS_OK at
+ * once with self->stopped set), or a negative DLFS_ERR_* code, which fit
+ * returns (with err filled by the hook).
+ */
+typedef struct Trainer Trainer;
+typedef int (*TrainerHook)(void *ctx, Trainer *self, DlfsError *err);
+enum { TRAINER_CONTINUE = 0, TRAINER_STOP = 1 };
+
+struct Trainer {
     Model *model;           /* borrowed */
     Optimizer *optimizer;   /* borrowed; built for model->params */
     float max_grad;         /* 0 = no clipping; else clip_grads(max_grad) before each
@@ -42,12 +54,25 @@ typedef struct Trainer {
     long max_iters;         /* stop after this many iterations in all; 0 = no limit */
     FILE *log;              /* progress lines go here; NULL = silent; default stdout */
     FILE *csv;              /* if set, each record is also written as "epoch,iter,elapsed_s,loss" */
+    TrainerHook after_step; /* NULL = none */
+    void *hook_ctx;         /* passed to after_step */
     LossRecord *loss_list;  /* (n_loss,) owned */
     size_t n_loss;
     size_t cap_loss;
+    /* Where training stands: all of it goes into a checkpoint (common/checkpoint.h),
+       and fit continues from it, so a run stopped and resumed equals one run. */
     int current_epoch;      /* epochs finished */
+    int iter_in_epoch;      /* iterations finished in the current epoch; when > 0, fit
+                               continues this epoch without shuffling again */
     long total_iters;       /* iterations run in all */
-} Trainer;
+    int32_t *perm;          /* (perm_size,) the shuffle order of the rows (x[perm] in
+                               trainer.py), owned; NULL before the first fit */
+    size_t perm_size;
+    double total_loss;      /* sum of the losses since the last progress line */
+    int loss_count;         /* how many */
+    double elapsed_s;       /* training seconds before this fit (from a checkpoint) */
+    bool stopped;           /* after_step returned TRAINER_STOP */
+};
 
 /*
  * The progress record of both trainers (this one and common/fast_trainer.h):
@@ -69,14 +94,27 @@ void trainer_init(Trainer *self, Model *model, Optimizer *optimizer);
 void trainer_free(Trainer *self);
 
 /*
- * Trains for max_epoch epochs on contexts (data_size, model->context_width)
- * int32 and target (data_size,) int32 with minibatches of batch_size rows
- * (1 <= batch_size <= model->max_batch and <= data_size). rng drives the
- * shuffles and the model's sampling. Stops early after max_iters
- * iterations if set. Errors: DLFS_ERR_ARG for sizes out of range or a
- * negative or NaN max_grad; DLFS_ERR_NUMERIC when a loss is NaN or
- * infinite (the message names the epoch and iteration; the parameters are
- * those after the last good step, as the failing step is not applied).
+ * Trains max_epoch more epochs (current_epoch goes on counting, as the
+ * textbook's), on contexts (data_size,
+ * model->context_width) int32 and target (data_size,) int32, with
+ * minibatches of batch_size rows (1 <= batch_size <= model->max_batch and
+ * <= data_size). rng drives the shuffles and the model's sampling.
+ *
+ * A fresh trainer starts at epoch 0. A trainer whose position (current_epoch,
+ * iter_in_epoch, perm, total_iters, the loss sums) was restored from a
+ * checkpoint continues from there (an epoch left half done counts as one of
+ * the max_epoch), with the rng, params and optimizer state restored too:
+ * the result is then bit-identical to an uninterrupted run.
+ * Stops early after max_iters iterations in all if set, or when after_step
+ * says so. Every eval_interval iterations, with the progress line, the
+ * params are checked to be finite.
+ *
+ * Errors: DLFS_ERR_ARG for sizes out of range, a negative or NaN max_grad,
+ * or a restored perm of another size; DLFS_ERR_NUMERIC when a loss is NaN
+ * or infinite (the message names the epoch and iteration; the parameters
+ * are those after the last good step, as the failing step is not applied)
+ * or a parameter is (the message names the iterations it happened
+ * between); after_step's errors.
  */
 int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
                 int max_epoch, int batch_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
