@@ -112,6 +112,8 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
     const double start = now_s() - self->elapsed_s;
     const int end_epoch = self->current_epoch + max_epoch;
     for (; self->current_epoch < end_epoch; self->current_epoch++, self->iter_in_epoch = 0) {
+        /* stop before the shuffle, so a checkpoint here resumes with it */
+        if (self->max_iters > 0 && self->total_iters >= self->max_iters) goto done;
         /* x = x[permutation]: shuffling the running permutation is the same */
         if (self->iter_in_epoch == 0) rng_shuffle_int32(rng, perm, data_size);
         for (int iters = self->iter_in_epoch; iters < max_iters; iters++) {

@@ -229,7 +229,7 @@ static void expect_failure_keeps_file(const Paths *p, int status, const char *me
 static void test_gnuplot_missing(void **state)
 {
     Paths p = paths_of(*state, "loss.png");
-    assert_int_equal(setenv("DLFS2_GNUPLOT", "/nonexistent", 1), 0);
+    assert_int_equal(setenv("DLFS2_GNUPLOT", "/nonexistent-dlfs2-dir/gnuplot", 1), 0);
     expect_failure_keeps_file(&p, DLFS_ERR_IO, "cannot plot: gnuplot not found");
     expect_failure_keeps_file(&p, DLFS_ERR_IO, "(install the gnuplot-nox package)");
     assert_int_equal(setenv("DLFS2_GNUPLOT", "dlfs2-no-such-gnuplot", 1), 0);
