@@ -1,0 +1,424 @@
+// %% [markdown]
+// # Softmax vs negative sampling: what chapter 4 buys
+//
+// Chapter 3's CBOW ends in a MatMul over every word of the vocabulary and a
+// softmax (`ch03/simple_cbow.py`): each training example scores all V words to
+// find the one that fits. With the seven words of "You say goodbye and I say
+// hello." that costs nothing. With PTB's 10,000 words it is most of the work
+// (textbook §4.1). §4.2 replaces that output side with negative sampling: score
+// the target and a few sampled wrong words, each as a yes/no question
+// (`ch04/cbow.py`).
+//
+// This lab trains both CBOWs on PTB with the textbook's settings, the same seed
+// and the same data, and measures what the change buys.
+//
+// Run it with `./build/notebooks-c/softmax_vs_negsamp` (options: `--iters N`,
+// iterations per model, default 200; `--full` for one whole epoch each, about
+// a minute for the softmax model on an idle machine; `--seed N`, default 1).
+// PTB comes from `$DLFS2_DATA` (or is downloaded).
+
+// %%
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "common/optimizer.h"
+#include "common/param.h"
+#include "common/rng.h"
+#include "common/status.h"
+#include "common/tensor.h"
+#include "common/trainer.h"
+#include "common/util.h"
+#include "common/vocab.h"
+#include "lab.h"
+#include "models/cbow.h"
+#include "models/word2vec.h"
+
+#define PROG "softmax_vs_negsamp"
+
+enum { QUICK_ITERS = 200, TIMING_REPS = 20, N_RUNS = 2 };
+
+/* Wall-clock seconds, for the measurements. */
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* One of the two models and what its training gave. */
+typedef struct Run {
+    Word2VecLoss loss;
+    const char *label;
+    const char *objective;  /* what its loss is, for the plot's legend */
+    CBOW cbow;
+    bool built;             /* cbow needs cbow_free */
+    LossRecord *curve;      /* (n_curve,) the trainer's loss_list, kept after the trainer */
+    size_t n_curve;
+    long iters;
+    double step_ms;         /* one whole training step, measured over the run */
+    double fwd_bwd_ms;      /* zero grads + forward + backward alone */
+} Run;
+
+// %% [markdown]
+// ## 1. The cost on paper
+//
+// Both models start the same way: the hidden vector h is the mean of the 2w = 10
+// context rows of `W_in`. They differ in what they do with h.
+//
+// - **Softmax** (chapter 3): a score for every word, `h · W_out[:, j]` for all V
+//   columns of `W_out` (H, V), then V exponentials for the softmax. That is V·H
+//   multiply-adds per example.
+// - **Negative sampling** (§4.2): a score for the target and for k = 5 sampled
+//   negatives, each `h · W_out[j]` with a row of `W_out` (V, H), and a sigmoid
+//   each. That is (1 + k)·H multiply-adds per example.
+//
+// The backward pass of each costs about twice its forward (one product for dh,
+// one for dW_out), so the ratio stays the same. The parameters are the same size
+// in both: W_in and W_out hold V·H numbers each, only stored the other way round.
+
+// %%
+static void cost_on_paper(const Word2VecConfig *cfg)
+{
+    const long V = cfg->vocab_size, H = cfg->hidden_size, k = cfg->sample_size;
+    const long context = 2L * cfg->window_size;
+    const long softmax = V * H, negsamp = (1 + k) * H;
+    printf("V = %ld words, H = %ld, window %d (%ld context words), k = %ld negatives, batch %d\n\n",
+           V, H, cfg->window_size, context, k, cfg->max_batch);
+    printf("per example, forward pass         multiply-adds        exp\n");
+    printf("input side (both): mean of %2ld rows  %12ld %10d\n", context, context * H, 0);
+    printf("softmax: all V scores              %12ld %10ld\n", softmax, V);
+    printf("negative sampling: 1 + k scores    %12ld %10ld\n", negsamp, 1 + k);
+    printf("on the output side the softmax does %.0f times the work\n\n",
+           (double)softmax / (double)negsamp);
+    printf("parameters (float32)      W_in            W_out\n");
+    printf("softmax                   %ld (V, H)  %ld (H, V)\n", V * H, V * H);
+    printf("negative sampling         %ld (V, H)  %ld (V, H)\n", V * H, V * H);
+    printf("Adam updates all %ld of them on every step in both: %ld per example at batch %d\n",
+           2 * V * H, 2 * V * H / cfg->max_batch, cfg->max_batch);
+}
+
+// %% [markdown]
+// So on paper the softmax's output side is about 1,700 times the work. The last
+// line is a cost that both pay alike: the textbook's Adam updates every element
+// of every parameter on every step, 20,000 elements per example, thirty times
+// negative sampling's output side. Keep it in mind for the measurement.
+//
+// ## 2. Training both on PTB
+//
+// The textbook's `ch04/train.py` settings for both: CBOW, window 5, hidden 100,
+// batch 100, Adam with lr 0.001. Each model gets the same seed, so both shuffle
+// the data the same way and start from the same `W_in`. `train` is the
+// textbook's Trainer with its progress lines off; it records the mean loss
+// every 20 iterations, and the clock runs around the whole of `trainer_fit`
+// (one shuffle of the data, then the steps).
+//
+// Afterwards `time_fwd_bwd` times the model's own part of a step alone: zeroing
+// the gradients, forward and backward on one batch, repeated 20 times and
+// without the update, so the trained weights stay as they are.
+
+// %%
+/* Trains run->loss's CBOW for `iters` iterations. Returns DLFS_OK or the error in err. */
+static int train(Run *run, const Int32Array *corpus, const Int32Array *contexts,
+                 const Int32Array *target, int V, long iters, uint64_t seed, bool full,
+                 DlfsError *err)
+{
+    Word2VecConfig cfg = word2vec_default_config(V);
+    cfg.loss = run->loss;
+    Rng rng;
+    rng_seed(&rng, seed);
+    int status = cbow_init(&run->cbow, &cfg, corpus->data, corpus->size, &rng, err);
+    run->built = true;
+    if (status != DLFS_OK) return status;
+    Model model;
+    cbow_as_model(&run->cbow, &model);
+
+    const OptimizerConfig adam = optimizer_default_config(OPTIMIZER_ADAM);
+    Optimizer optimizer;
+    optimizer_init(&optimizer, &adam, model.params, model.n_params);
+    Trainer trainer;
+    trainer_init(&trainer, &model, &optimizer);
+    trainer.log = full ? stderr : NULL;   /* --full: progress lines on stderr */
+    trainer.max_iters = iters;
+    const long per_epoch = (long)(target->size / (size_t)cfg.max_batch);
+    const int epochs = (int)((iters + per_epoch - 1) / per_epoch);
+
+    const double start = now_s();
+    status = trainer_fit(&trainer, contexts->data, target->data, target->size, epochs,
+                         cfg.max_batch, &rng, err);
+    const double seconds = now_s() - start;
+    run->iters = trainer.total_iters;
+    run->step_ms = run->iters > 0 ? 1e3 * seconds / (double)run->iters : 0.0;
+    run->curve = trainer.loss_list;       /* kept: trainer_free would free it */
+    run->n_curve = trainer.n_loss;
+    trainer.loss_list = NULL;
+    trainer.n_loss = 0;
+    trainer_free(&trainer);
+    optimizer_free(&optimizer);
+    return status;
+}
+
+/* ms of one zero-grads + forward + backward on the first batch of the data, no update. */
+static double time_fwd_bwd(Run *run, const Int32Array *contexts, const Int32Array *target,
+                           uint64_t seed)
+{
+    Model model;
+    cbow_as_model(&run->cbow, &model);
+    Rng rng;   /* the negatives' draws; the training's rng is done with */
+    rng_seed(&rng, seed);
+    const int B = model.max_batch;
+    const double start = now_s();
+    for (int r = 0; r < TIMING_REPS; r++) {
+        for (int i = 0; i < model.n_params; i++) param_zero_grad(model.params[i]);
+        (void)model.ops->forward(model.self, contexts->data, target->data, B, &rng);
+        model.ops->backward(model.self);
+    }
+    return 1e3 * (now_s() - start) / TIMING_REPS;
+}
+
+/* Iteration (counted from 1 over all epochs) of a loss record. */
+static long record_iter(const LossRecord *r, long per_epoch)
+{
+    return (long)(r->epoch - 1) * per_epoch + r->iter;
+}
+
+static void print_training(const Run *runs, int n, long per_epoch, int V, int k)
+{
+    printf("%-18s %14s   %s\n", "", "loss at iter 1", "last recorded loss");
+    for (int i = 0; i < n; i++) {
+        const Run *r = &runs[i];
+        if (r->n_curve == 0) continue;
+        const LossRecord *last = &r->curve[r->n_curve - 1];
+        const long to = record_iter(last, per_epoch);
+        const long from =     /* the last record is the mean since the one before it */
+            r->n_curve > 1 ? record_iter(&r->curve[r->n_curve - 2], per_epoch) + 1 : to;
+        printf("%-18s %14.2f   %.2f (mean over iters %ld-%ld)\n", r->label, r->curve[0].loss,
+               last->loss, from, to);
+    }
+    printf("at the start, ln V = %.2f and (1 + k) ln 2 = %.2f\n\n", log((double)V),
+           (1 + k) * log(2.0));
+    for (int i = 0; i < n; i++)
+        printf("%-18s one step %.2f[ms], of it forward + backward %.2f[ms]\n", runs[i].label,
+               runs[i].step_ms, runs[i].fwd_bwd_ms);
+    printf("a step of negative sampling is %.1f[x] faster\n", runs[0].step_ms / runs[1].step_ms);
+}
+
+// %% [markdown]
+// Three things to read here.
+//
+// **The losses start where they must.** With tiny random weights every score is
+// about 0. The softmax then gives every word probability 1/V, and its loss is
+// -ln(1/V) = ln V = 9.21. Negative sampling asks 1 + k = 6 yes/no questions
+// per example, each answered "50 %", and adds up their losses: 6 ln 2 = 4.16.
+//
+// **The losses do not compare.** 9.21 and 4.16 are two different quantities:
+// a 10,000-way cross-entropy against a sum of six binary ones. Neither model
+// is "better" because its number is lower, and neither fell "more".
+//
+// **The speed-up is large, but nowhere near 1,700.** Forward + backward is
+// where the two models differ: three products of (100 × 100) and
+// (100 × 10,000) matrices per step for the softmax, done by BLAS, against a
+// few hundred dot products. But a whole step also holds the dense Adam update
+// over all 2,000,000 parameters (most of "one step" minus "forward +
+// backward"), and that costs the same in both: after negative sampling it is
+// most of the step. The times depend on the machine and on what else runs on
+// it; on an idle 2-core machine a step takes about 6 ms with the softmax and
+// 1 ms with negative sampling. (`dlfs2 train --fast` updates only the rows a
+// step touched: the next speed-up.)
+//
+// ## 3. The loss curves
+//
+// Both recorded curves, on one plot, x the iteration and y the loss.
+
+// %%
+/* Plots the runs' curves into loss_curves.png. Returns 0, or -1 after printing why. */
+static int plot_curves(const Run *runs, int n, long per_epoch, uint64_t seed)
+{
+    double *xs[N_RUNS] = {NULL}, *ys[N_RUNS] = {NULL};
+    PlotSeries series[N_RUNS];
+    for (int i = 0; i < n; i++) {
+        const size_t m = runs[i].n_curve > 0 ? runs[i].n_curve : 1;
+        xs[i] = calloc(m, sizeof(double));
+        ys[i] = calloc(m, sizeof(double));
+        if (xs[i] == NULL || ys[i] == NULL) {
+            fprintf(stderr, "%s: out of memory\n", PROG);
+            for (int j = 0; j <= i; j++) { free(xs[j]); free(ys[j]); }
+            return -1;
+        }
+        for (size_t r = 0; r < runs[i].n_curve; r++) {
+            xs[i][r] = (double)record_iter(&runs[i].curve[r], per_epoch);
+            ys[i][r] = runs[i].curve[r].loss;
+        }
+        series[i] = (PlotSeries){runs[i].objective, xs[i], ys[i], (int)runs[i].n_curve};
+    }
+    char title[96];
+    snprintf(title, sizeof title, "CBOW on PTB, training loss (seed %llu)",
+             (unsigned long long)seed);
+    const PlotSpec spec = {.title = title, .xlabel = "iteration",
+                           .ylabel = "loss (each its own objective)"};
+    const int rc = lab_plot(PROG, "loss_curves.png", &spec, series, n);
+    for (int i = 0; i < n; i++) {
+        free(xs[i]);
+        free(ys[i]);
+    }
+    return rc;
+}
+
+// %% [markdown]
+// Both fall. The softmax's curve sits higher and drops by more, and neither
+// fact says which model learns better word vectors: the two curves measure
+// different things on different scales (the legend says which). What does
+// compare is measured outside the losses:
+//
+// - **time** for the same data: the step times of section 2;
+// - **the quality of the vectors**, the rows of `W_in`, scored the same way
+//   for both: nearest neighbours (next section), analogies and word
+//   similarity (`dlfs2 compare`).
+//
+// ## 4. What you get for the time
+//
+// The nearest neighbours (cosine similarity, the textbook's `most_similar`) of
+// two of the textbook's queries in each model's `W_in`, and what whole epochs
+// cost at the speeds measured above (the textbook's `ch04/train.py` trains 10).
+
+// %%
+static int print_neighbours(const Run *runs, int n, const Vocab *vocab)
+{
+    const char *queries[] = {"you", "year"};
+    enum { TOP = 5 };
+    for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
+        printf("[query] %s\n", queries[q]);
+        for (int i = 0; i < n; i++) {
+            const CBOW *m = &runs[i].cbow;
+            SimilarWord top[TOP];
+            DlfsError err = {0};
+            const int found = most_similar(queries[q], vocab, m->W_in.value.data, vocab->size,
+                                           m->cfg.hidden_size, TOP, top, &err);
+            if (found < 0) {
+                fprintf(stderr, "%s: %s\n", PROG, err.msg);
+                return -1;
+            }
+            printf("  %-18s", runs[i].label);
+            for (int j = 0; j < found; j++)
+                printf(" %s %.3f", vocab_word(vocab, top[j].id), top[j].similarity);
+            printf("\n");
+        }
+    }
+    return 0;
+}
+
+static void print_epoch_times(const Run *runs, int n, long per_epoch)
+{
+    printf("\nat these speeds, %ld iterations per epoch:\n", per_epoch);
+    for (int i = 0; i < n; i++)
+        printf("  %-18s one epoch %.1f[s], the textbook's 10 epochs %.1f[min]\n", runs[i].label,
+               runs[i].step_ms * (double)per_epoch / 1e3,
+               runs[i].step_ms * (double)per_epoch * 10 / 6e4);
+}
+
+// %%
+int main(int argc, char **argv)
+{
+    long long iters = 0, seed = 1;
+    bool full = false;
+    const LabOption opts[] = {
+        {"--iters", false, 1, 100000000, &iters, NULL, "N"},
+        {"--full", true, 0, 0, NULL, &full, ""},
+        {"--seed", false, 0, INT64_MAX, &seed, NULL, "N"},
+    };
+    const int parsed = lab_parse_args(PROG, argc, argv, opts, 3);
+    if (parsed != 0) return parsed == 1 ? 0 : 2;
+
+    int status = 1;
+    Vocab vocab;
+    vocab_init(&vocab);
+    Int32Array corpus = {0}, contexts = {0}, target = {0};
+    Run runs[N_RUNS] = {
+        {.loss = WORD2VEC_LOSS_SOFTMAX, .label = "softmax",
+         .objective = "softmax: one V-way cross-entropy"},
+        {.loss = WORD2VEC_LOSS_NEGSAMP, .label = "negative sampling",
+         .objective = "negative sampling: sum of 1 + k binary ones"},
+    };
+    DlfsError err = {0};
+    if (lab_load_ptb(PROG, "train", &corpus, &vocab) != 0) goto done;
+    const Word2VecConfig cfg = word2vec_default_config(vocab.size);
+    if (create_contexts_target(corpus.data, corpus.size, cfg.window_size, &contexts, &target,
+                               &err) != DLFS_OK) {
+        fprintf(stderr, "%s: %s\n", PROG, err.msg);
+        goto done;
+    }
+    const long per_epoch = (long)(target.size / (size_t)cfg.max_batch);
+    if (iters == 0) iters = full ? per_epoch : QUICK_ITERS;
+
+    printf("== 1. The cost on paper ==\n");
+    cost_on_paper(&cfg);
+
+    printf("== 2. Training both on PTB ==\n");
+    printf("PTB train: %zu words, %zu examples, %ld iterations per epoch\n", corpus.size,
+           target.size, per_epoch);
+    printf("CBOW, Adam lr %.3f, seed %lld, %lld iterations each\n\n",
+           (double)optimizer_default_config(OPTIMIZER_ADAM).lr, seed, iters);
+    fflush(stdout);
+    for (int i = 0; i < N_RUNS; i++) {
+        if (train(&runs[i], &corpus, &contexts, &target, vocab.size, (long)iters, (uint64_t)seed,
+                  full, &err) != DLFS_OK) {
+            fprintf(stderr, "%s: %s: %s\n", PROG, runs[i].label, err.msg);
+            goto done;
+        }
+        runs[i].fwd_bwd_ms = time_fwd_bwd(&runs[i], &contexts, &target, (uint64_t)seed);
+    }
+    print_training(runs, N_RUNS, per_epoch, vocab.size, cfg.sample_size);
+
+    printf("== 3. The loss curves ==\n");
+    if (plot_curves(runs, N_RUNS, per_epoch, (uint64_t)seed) != 0) goto done;
+
+    printf("== 4. What you get for the time ==\n");
+    if (print_neighbours(runs, N_RUNS, &vocab) != 0) goto done;
+    print_epoch_times(runs, N_RUNS, per_epoch);
+    status = 0;
+
+done:
+    for (int i = 0; i < N_RUNS; i++) {
+        if (runs[i].built) cbow_free(&runs[i].cbow);
+        free(runs[i].curve);
+    }
+    int32_array_free(&contexts);
+    int32_array_free(&target);
+    int32_array_free(&corpus);
+    vocab_free(&vocab);
+    return status;
+}
+
+// %% [markdown]
+// In the quick run each model has seen 200 batches, about 2 % of one epoch,
+// and every cosine is close to 1: all the word vectors still point almost the
+// same way (the first thing both models learn is a push that all words
+// share), so the order of the neighbours is noise. That is expected, and it is
+// the same for both. `--full` trains one epoch each; the neighbours start to
+// mean something, more so after the textbook's 10 epochs.
+//
+// For the full measurement, with analogy accuracy and WordSim-353 scores of
+// both models (and a third output side, word2vec.c's hierarchical softmax),
+// run `build/dlfs2 compare --epochs 1 --questions
+// ../shared/datasets/eval/questions-words.txt --pairs
+// ../shared/datasets/eval/wordsim353.tsv`.
+//
+// ## Try this
+//
+// 1. Section 1 says negative sampling's output side grows with k. Set
+//    `cfg.sample_size = 20` in `train` (20 negatives instead of 5) and run
+//    again. How much slower is its step, and why so little? (Look at the
+//    Adam line of section 1.)
+// 2. Add a third run, `{.loss = WORD2VEC_LOSS_HSOFTMAX, .label = "hierarchical
+//    softmax", .objective = "hierarchical softmax"}`, and make `N_RUNS` 3:
+//    word2vec.c's other answer, about ten yes/no questions per example along
+//    a Huffman tree of the word counts.
+//    Where does its step time fall? Its first loss is neither ln V nor
+//    6 ln 2: why is it about the entropy of PTB's word counts (in nats)?
+// 3. Put the two losses on one scale: after training, score the
+//    negative-sampling model as a softmax would (the scores `h · W_out[j]` for
+//    all V words, then the V-way cross-entropy of the target) on one batch,
+//    and compare it with the softmax model's loss. Which is lower, and does
+//    it say anything about the vectors?
