@@ -54,6 +54,24 @@ char *text_file_next_line(TextFile *self);
 int text_is_blank(char c);
 
 /*
+ * The offset of the first byte of s[0..len) that does not start a
+ * well-formed UTF-8 sequence (RFC 3629, the Unicode standard's table 3-7:
+ * no overlong forms, no surrogates U+D800..U+DFFF, nothing above U+10FFFF;
+ * a sequence cut off by the end of s is bad at its first byte), or len when
+ * all of s is UTF-8. NUL is U+0000, valid UTF-8.
+ */
+size_t text_utf8_bad_offset(const char *s, size_t len);
+
+/*
+ * Writes s[0..len) to out (size >= 4 bytes, NUL-terminated) for a one-line
+ * message: printable ASCII and well-formed UTF-8 as they are; control bytes
+ * (below 0x20, 0x7F), C1 controls (U+0080..U+009F) and bytes that are not
+ * UTF-8 as "\xNN". When that does not fit in size - 1 bytes, it is cut
+ * between characters and ends with "...". Returns out.
+ */
+char *text_quote(char *out, size_t size, const char *s, size_t len);
+
+/*
  * The next field of a NUL-terminated line, NUL-terminated in place, with
  * *cur advanced past it; NULL when only separators are left.
  */

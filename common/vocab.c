@@ -48,7 +48,8 @@ int32_t vocab_add(Vocab *v, const char *word)
     if (id >= 0) return id;
     DLFS_ASSERT(v->size < INT32_MAX);
     if (v->size == v->capacity) {
-        v->capacity = v->capacity ? v->capacity * 2 : 1024;
+        /* Doubling, but never past INT32_MAX (2 * 2^30 would overflow int32_t). */
+        v->capacity = v->capacity == 0 ? 1024 : v->capacity > INT32_MAX / 2 ? INT32_MAX : v->capacity * 2;
         v->id_to_word = dlfs_realloc(v->id_to_word, (size_t)v->capacity * sizeof *v->id_to_word);
     }
     const size_t len = strlen(word);

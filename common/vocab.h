@@ -21,7 +21,12 @@ typedef struct Vocab {
 void vocab_init(Vocab *v);
 void vocab_free(Vocab *v);
 
-/* The id of word, adding it with the next id if new. word is copied. */
+/*
+ * The id of word, adding it with the next id if new. word is copied. A
+ * vocabulary holds at most INT32_MAX words (ids are int32_t): adding one
+ * more stops the program (DLFS_ASSERT), so readers of outside files check
+ * first (datasets/ptb.h corpus_load_file_max).
+ */
 int32_t vocab_add(Vocab *v, const char *word);
 
 /* The id of word, or -1 when it is not in the vocabulary. */

@@ -22,6 +22,7 @@
 
 #include "common/check.h"
 #include "common/fs.h"
+#include "common/textfile.h"
 
 enum { PTB_PATH_MAX = 4096 };
 
@@ -250,29 +251,71 @@ static int is_blank(char c)
 }
 
 /*
- * Turns text[0..len) (text[len] == '\0', writable) into ids. With
- * vocab_source NULL new words join vocab; otherwise vocab is frozen and an
- * unknown word is a format error naming vocab_source (valid and test may
- * only use train's words).
+ * Why text[0..len) cannot be a corpus before it is split: a NUL byte (binary
+ * data) or a byte that is not UTF-8, whichever comes first; DLFS_OK when
+ * neither is there.
  */
-static int tokenize(const char *path, char *text, size_t len, const char *vocab_source, Int32Array *corpus,
-                    Vocab *vocab, DlfsError *err)
+static int check_text(const char *path, const char *text, size_t len, DlfsError *err)
 {
-    const int add_words = vocab_source == NULL;
     const char *nul = memchr(text, '\0', len);
-    if (nul) {
-        size_t line = 1;
-        for (const char *q = text; q < nul; q++) line += *q == '\n';
-        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte at offset %zu (not a text file?)", path, line,
-                         (size_t)(nul - text));
-    }
+    const size_t nul_at = nul ? (size_t)(nul - text) : len;
+    const size_t bad_at = text_utf8_bad_offset(text, nul_at);
+    const size_t at = bad_at < nul_at ? bad_at : nul_at;
+    if (at == len) return DLFS_OK;
+    size_t line = 1;
+    for (const char *q = text; q < text + at; q++) line += *q == '\n';
+    if (at == nul_at)
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte at offset %zu (not a text file?)", path, line, at);
+    return dlfs_fail(err, DLFS_ERR_FORMAT,
+                     "%s:%zu: byte 0x%02X at offset %zu is not UTF-8 (not a text file, or another encoding: "
+                     "convert it with iconv -t UTF-8)",
+                     path, line, (unsigned)(unsigned char)text[at], at);
+}
+
+/*
+ * The id of word (found on line of path) into *id: its id in vocab, else,
+ * with vocab_source NULL, a new id while vocab has fewer than max_words
+ * words. Errors (DLFS_ERR_FORMAT): the vocabulary is full, or word is not
+ * in vocab_source's vocabulary.
+ */
+static int word_id(const char *path, size_t line, const char *word, const char *vocab_source, int32_t max_words,
+                   Vocab *vocab, int32_t *id, DlfsError *err)
+{
+    char shown[104];
+    *id = vocab_get(vocab, word);
+    if (*id >= 0) return DLFS_OK;
+    if (vocab_source)
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '%s' is not in the vocabulary of %s", path, line,
+                         text_quote(shown, sizeof shown, word, strlen(word)), vocab_source);
+    if (vocab->size >= max_words)
+        return dlfs_fail(err, DLFS_ERR_FORMAT,
+                         "%s:%zu: word '%s' would be word %ld, more than the %ld distinct words a vocabulary may "
+                         "hold here (word ids are int32_t)",
+                         path, line, text_quote(shown, sizeof shown, word, strlen(word)), (long)vocab->size + 1,
+                         (long)max_words);
+    *id = vocab_add(vocab, word);
+    return DLFS_OK;
+}
+
+/*
+ * Turns text[0..len) (text[len] == '\0', writable) into ids. With
+ * vocab_source NULL new words join vocab while it has fewer than max_words
+ * words; otherwise vocab is frozen and an unknown word is a format error
+ * naming vocab_source (valid and test may only use train's words).
+ */
+static int tokenize(const char *path, char *text, size_t len, const char *vocab_source, int32_t max_words,
+                    Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    int rc = check_text(path, text, len, err);
+    if (rc) return rc;
 
     size_t cap = len / 4 + 16, n = 0, line = 1;
     int32_t *ids = dlfs_malloc(cap * sizeof *ids);
     int32_t eos = -1;
     char *p = text;
     char *const end = text + len;
-    int rc;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) p += 3;  /* a UTF-8 byte-order mark is no word */
+    char shown[104];  /* a word for a message */
     while (p < end) {
         if (is_blank(*p)) {
             p++;
@@ -281,28 +324,30 @@ static int tokenize(const char *path, char *text, size_t len, const char *vocab_
         int32_t id;
         if (*p == '\n') {
             /* ptb.py's replace('\n', '<eos>'): "<eos>" gets its id where it first appears. */
-            if (eos < 0) eos = add_words ? vocab_add(vocab, "<eos>") : vocab_get(vocab, "<eos>");
-            id = eos;
-            if (id < 0) {
-                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '<eos>' is not in the vocabulary of %s", path,
-                               line, vocab_source);
-                goto fail;
+            if (eos < 0) {
+                rc = word_id(path, line, "<eos>", vocab_source, max_words, vocab, &eos, err);
+                if (rc) goto fail;
             }
+            id = eos;
             line++;
             p++;
         } else {
             char *word = p;
             while (p < end && !is_blank(*p) && *p != '\n') p++;
-            const char saved = *p;  /* p <= end and text[len] is readable */
-            *p = '\0';
-            id = add_words ? vocab_add(vocab, word) : vocab_get(vocab, word);
-            if (id < 0) {
-                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '%.100s' is not in the vocabulary of %s", path,
-                               line, word, vocab_source);
-                *p = saved;
+            const size_t word_len = (size_t)(p - word);
+            if (word_len > CORPUS_MAX_WORD_BYTES) {
+                rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                               "%s:%zu: a word of %zu bytes at offset %zu ('%s'), longer than the %d allowed "
+                               "(is the text split into words by spaces?)",
+                               path, line, word_len, (size_t)(word - text), text_quote(shown, 24, word, word_len),
+                               CORPUS_MAX_WORD_BYTES);
                 goto fail;
             }
+            const char saved = *p;  /* p <= end and text[len] is readable */
+            *p = '\0';
+            rc = word_id(path, line, word, vocab_source, max_words, vocab, &id, err);
             *p = saved;
+            if (rc) goto fail;
         }
         if (n == (size_t)INT32_MAX) {
             rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: more than %d tokens", path, line, INT32_MAX);
@@ -327,7 +372,8 @@ fail:
     return rc;
 }
 
-static int load_tokens(const char *path, const char *vocab_source, Int32Array *corpus, Vocab *vocab, DlfsError *err)
+static int load_tokens(const char *path, const char *vocab_source, int32_t max_words, Int32Array *corpus,
+                       Vocab *vocab, DlfsError *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -335,14 +381,20 @@ static int load_tokens(const char *path, const char *vocab_source, Int32Array *c
     corpus->size = 0;
     int rc = read_whole_file(path, &text, &len, err);
     if (rc) return rc;
-    rc = tokenize(path, text, len, vocab_source, corpus, vocab, err);
+    rc = tokenize(path, text, len, vocab_source, max_words, corpus, vocab, err);
     free(text);
     return rc;
 }
 
 int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsError *err)
 {
-    return load_tokens(path, NULL, corpus, vocab, err);
+    return load_tokens(path, NULL, CORPUS_MAX_WORDS, corpus, vocab, err);
+}
+
+int corpus_load_file_max(const char *path, int32_t max_words, Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    DLFS_ASSERT(max_words >= 1);
+    return load_tokens(path, NULL, max_words, corpus, vocab, err);
 }
 
 int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, Vocab *vocab, DlfsError *err)
@@ -365,13 +417,13 @@ int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, V
 
     char path[PTB_PATH_MAX];
     snprintf(path, sizeof path, "%s/ptb.train.txt", data_dir);  /* fits: ptb_ensure_file checked */
-    rc = load_tokens(path, NULL, corpus, vocab, err);
+    rc = load_tokens(path, NULL, CORPUS_MAX_WORDS, corpus, vocab, err);
     if (rc) goto fail;
     if (is_train) return DLFS_OK;
 
     int32_array_free(corpus);
     snprintf(path, sizeof path, "%s/ptb.%s.txt", data_dir, split);
-    rc = load_tokens(path, "ptb.train.txt", corpus, vocab, err);
+    rc = load_tokens(path, "ptb.train.txt", CORPUS_MAX_WORDS, corpus, vocab, err);
     if (rc) goto fail;
     return DLFS_OK;
 

@@ -18,6 +18,7 @@
 #define DLFS2_DATASETS_PTB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/status.h"
 #include "common/tensor.h"
@@ -66,15 +67,39 @@ int ptb_ensure_file(const char *data_dir, const char *split, DlfsError *err) DLF
 int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, Vocab *vocab,
                   DlfsError *err) DLFS_WARN_UNUSED;
 
+/* The longest word a corpus file may hold, in bytes; a longer one is a format error. */
+#define CORPUS_MAX_WORD_BYTES 1024
+
+/* The most distinct words corpus_load_file accepts: ids are int32_t, 0 .. INT32_MAX - 1. */
+#define CORPUS_MAX_WORDS INT32_MAX
+
 /*
- * Reads a whitespace-tokenised text file into corpus (N,) int32, adding
- * new words to vocab (ids in order of first appearance; vocab may already
- * hold words, whose ids are kept). Every '\n' becomes "<eos>"; a file
- * without a final newline ends without one. Errors: DLFS_ERR_IO (cannot
- * open or read, message names the path), DLFS_ERR_FORMAT (no tokens at
- * all, a NUL byte, or more than INT32_MAX tokens). On failure corpus is
- * left empty (vocab may have grown).
+ * Reads a whitespace-tokenised UTF-8 text file into corpus (N,) int32,
+ * adding new words to vocab (ids in order of first appearance; vocab may
+ * already hold words, whose ids are kept). Every '\n' becomes "<eos>"; a
+ * file without a final newline ends without one. A UTF-8 byte-order mark at
+ * the start is skipped. Errors: DLFS_ERR_IO (cannot open or read, message
+ * names the path), DLFS_ERR_FORMAT ("path:line: why": no tokens at all, a
+ * NUL byte or a byte that is not UTF-8 (both named with their offset), a
+ * word longer than CORPUS_MAX_WORD_BYTES, more than CORPUS_MAX_WORDS
+ * distinct words in vocab, or more than INT32_MAX tokens). On failure
+ * corpus is left empty (vocab may have grown).
+ *
+ * Invalid UTF-8 is refused, not passed through as word2vec.c does: the
+ * textbook's Python reads the file as UTF-8 and fails on it too, and the
+ * vector files written from such words could not be read by gensim
+ * (which decodes words as strict UTF-8).
  */
 int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * corpus_load_file with room for at most max_words words in vocab
+ * (1 <= max_words <= CORPUS_MAX_WORDS): a new word beyond them is
+ * DLFS_ERR_FORMAT, "path:line: word 'w' would be word N, more than the M
+ * distinct words ...". corpus_load_file is this with CORPUS_MAX_WORDS; the
+ * tests use a small limit to reach that error without 2^31 words.
+ */
+int corpus_load_file_max(const char *path, int32_t max_words, Int32Array *corpus, Vocab *vocab,
+                         DlfsError *err) DLFS_WARN_UNUSED;
 
 #endif

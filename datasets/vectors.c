@@ -57,19 +57,22 @@ int vectors_format_from_path(const char *path, VectorsFormat *format)
 /* Refuses, before any file is touched, what could not be read back: either format. */
 static int check_savable(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
 {
+    char shown[104];  /* the word at fault, for a message */
     for (int i = 0; i < V; i++) {
         const char *word = vocab_word(vocab, i);
         if (!*word) return dlfs_fail(err, DLFS_ERR_ARG, "cannot save %s: word %d is empty", path, i);
         for (const char *c = word; *c; c++)
             if (text_is_blank(*c) || *c == '\n')
-                return dlfs_fail(err, DLFS_ERR_ARG, "cannot save %s: word %d ('%.100s') contains whitespace",
-                                 path, i, word);
+                return dlfs_fail(err, DLFS_ERR_ARG, "cannot save %s: word %d ('%s') contains whitespace", path, i,
+                                 text_quote(shown, sizeof shown, word, strlen(word)));
     }
     for (size_t k = 0; k < (size_t)V * (size_t)H; k++)
-        if (!isfinite(W[k]))
-            return dlfs_fail(err, DLFS_ERR_NUMERIC, "cannot save %s: row %zu ('%.100s') value %zu is %g", path,
-                             k / (size_t)H, vocab_word(vocab, (int32_t)(k / (size_t)H)), k % (size_t)H + 1,
-                             (double)W[k]);
+        if (!isfinite(W[k])) {
+            const char *word = vocab_word(vocab, (int32_t)(k / (size_t)H));
+            return dlfs_fail(err, DLFS_ERR_NUMERIC, "cannot save %s: row %zu ('%s') value %zu is %g", path,
+                             k / (size_t)H, text_quote(shown, sizeof shown, word, strlen(word)),
+                             k % (size_t)H + 1, (double)W[k]);
+        }
     return DLFS_OK;
 }
 
@@ -168,11 +171,11 @@ static int parse_header(const char *path, const char *buf, size_t len, size_t *p
         n++;
     }
     if (n != 2 || too_long || !parse_count(fields[0], V) || !parse_count(fields[1], H)) {
-        char shown[48];  /* the line for the message, without its trailing blanks */
-        const size_t k = (size_t)(eol - p) < sizeof shown ? (size_t)(eol - p) : sizeof shown - 1;
-        memcpy(shown, p, k);
-        shown[k] = '\0';
-        for (size_t m = strlen(shown); m > 0 && text_is_blank(shown[m - 1]); m--) shown[m - 1] = '\0';
+        /* The line for the message, without its trailing blanks, control bytes escaped. */
+        size_t k = (size_t)(eol - p);
+        while (k > 0 && text_is_blank(p[k - 1])) k--;
+        char shown[48];
+        text_quote(shown, sizeof shown, p, k);
         return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:1: bad header '%s', expected 'V H' (two positive integers)",
                          path, shown);
     }
@@ -225,10 +228,11 @@ static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Te
                            lineno, H);
             goto fail;
         }
+        char shown[104];  /* the word or value at fault, for a message */
         const int32_t seen = vocab_get(vocab, word);
         if (seen >= 0) {
-            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '%.100s' repeats line %d", path, lineno, word,
-                           (int)seen + 2);
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '%s' repeats line %d", path, lineno,
+                           text_quote(shown, sizeof shown, word, strlen(word)), (int)seen + 2);
             goto fail;
         }
         float *row = W->data + (size_t)r * (size_t)H;
@@ -238,14 +242,14 @@ static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Te
             char *stop;
             const float x = strtof(field, &stop);
             if (stop == field || *stop) {
-                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: value %d ('%.40s') is not a number", path, lineno,
-                               count + 1, field);
+                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: value %d ('%s') is not a number", path, lineno,
+                               count + 1, text_quote(shown, 44, field, strlen(field)));
                 goto fail;
             }
             /* Overflow gives inf; underflow (a subnormal) is a real float32 and is kept. */
             if (!isfinite(x)) {
-                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: value %d ('%.40s') is not a finite float32",
-                               path, lineno, count + 1, field);
+                rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: value %d ('%s') is not a finite float32",
+                               path, lineno, count + 1, text_quote(shown, 44, field, strlen(field)));
                 goto fail;
             }
             row[count] = x;
@@ -270,17 +274,6 @@ static int parse_text(const char *path, char *text, size_t len, Vocab *vocab, Te
 fail:
     clear_outputs(vocab, W);
     return rc;
-}
-
-/* The first (up to) 40 bytes of a word, for a message: '...' marks a cut. */
-static void quote_word(char *out, size_t size, const char *word, size_t len)
-{
-    const size_t max = size - 4;
-    if (len <= max) {
-        snprintf(out, size, "%.*s", (int)len, word);
-    } else {
-        snprintf(out, size, "%.*s...", (int)max - 3, word);
-    }
 }
 
 /* The binary reader over the file's bytes buf[0..len); buf is not changed. */
@@ -317,7 +310,7 @@ static int parse_binary(const char *path, const char *buf, size_t len, Vocab *vo
                !text_is_blank(buf[stop]))
             stop++;
         const size_t word_len = stop - pos;
-        quote_word(shown, sizeof shown, buf + pos, word_len);
+        text_quote(shown, sizeof shown, buf + pos, word_len);
         if (stop >= len) {
             rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:record %d: the file ends in the word '%s' (truncated?)", path,
                            rec, shown);

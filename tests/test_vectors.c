@@ -207,7 +207,7 @@ static void test_save_refuses_unreadable_output(void **state)
         const char *what;
     } cases[] = {
         {{"ok", "two words"}, {1.0f, 2.0f}, DLFS_ERR_ARG, "word 1 ('two words') contains whitespace"},
-        {{"tab\there", "ok"}, {1.0f, 2.0f}, DLFS_ERR_ARG, "word 0 ('tab\there') contains whitespace"},
+        {{"tab\there", "ok"}, {1.0f, 2.0f}, DLFS_ERR_ARG, "word 0 ('tab\\x09here') contains whitespace"},
         {{"line\n", "ok"}, {1.0f, 2.0f}, DLFS_ERR_ARG, "contains whitespace"},
         {{"ok", ""}, {1.0f, 2.0f}, DLFS_ERR_ARG, "word 1 is empty"},
         {{"a", "b"}, {1.0f, NAN}, DLFS_ERR_NUMERIC, "row 1 ('b') value 1 is nan"},
