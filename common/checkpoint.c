@@ -564,7 +564,13 @@ int checkpoint_parse(const unsigned char *data, size_t n, Checkpoint *k, DlfsErr
         int s = 0;
         while (s < N_SECTIONS && memcmp(tag, sections[s].tag, 4) != 0) s++;
         if (s == N_SECTIONS) {
-            dlfs_fail(err, DLFS_ERR_FORMAT, "checkpoint: unknown section '%.4s'", (const char *)tag);
+            char shown[4 * 4 + 1];   /* the tag, its odd bytes as \xNN: the message stays one line */
+            size_t used = 0;
+            for (int i = 0; i < 4; i++)
+                used += (size_t)snprintf(shown + used, sizeof shown - used,
+                                         tag[i] >= 0x20 && tag[i] < 0x7f && tag[i] != '\\' ? "%c" : "\\x%02x",
+                                         tag[i]);
+            dlfs_fail(err, DLFS_ERR_FORMAT, "checkpoint: unknown section '%s'", shown);
             all.status = DLFS_ERR_FORMAT;
             break;
         }
