@@ -26,29 +26,6 @@
 #include "models/simple_cbow.h"
 #include "notebooks-c/lab.h"
 
-/*
- * The textbook's trainer.plot(): each progress line's mean loss against its
- * index, into loss.png. Returns 0, or -1 after a message on stderr.
- */
-static int plot_loss(const Trainer *trainer)
-{
-    const int n = (int)trainer->n_loss;
-    double *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
-    int status = -1;
-    if (x != NULL && y != NULL) {
-        for (int i = 0; i < n; i++) {
-            x[i] = i;
-            y[i] = trainer->loss_list[i].loss;
-        }
-        const PlotSeries series = {.label = "train", .x = x, .y = y, .n = n};
-        const PlotSpec spec = {.xlabel = "iterations (x2)", .ylabel = "loss"};
-        status = lab_plot("ch03_simple_cbow", "loss.png", &spec, &series, 1);
-    }
-    free(x);
-    free(y);
-    return status;
-}
-
 int main(int argc, char **argv)
 {
     long long seed = 1, epochs = 1000;
@@ -143,7 +120,7 @@ int main(int argc, char **argv)
     // %%
     if (status == DLFS_OK && trainer.n_loss > 0) {
         printf("\n== The loss curve ==\n");
-        if (plot_loss(&trainer) != 0) status = DLFS_ERR_IO;
+        if (lab_plot_loss("ch03_simple_cbow", "loss.png", &trainer) != 0) status = DLFS_ERR_IO;
     }
 
     trainer_free(&trainer);

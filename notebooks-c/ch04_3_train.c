@@ -81,31 +81,6 @@ static void print_sizes(const Model *model)
     printf("Adam's m and v: another %zu bytes\n", 2 * total * sizeof(float));
 }
 
-/*
- * The textbook's trainer.plot(): each progress line's mean loss against its
- * index, into ch04_3_loss.png. Returns 0, or -1 after a message on stderr.
- */
-static int plot_loss(const Trainer *trainer)
-{
-    const int n = (int)trainer->n_loss;
-    double *x = malloc((size_t)n * sizeof *x), *y = malloc((size_t)n * sizeof *y);
-    int status = -1;
-    if (x != NULL && y != NULL) {
-        for (int i = 0; i < n; i++) {
-            x[i] = i;
-            y[i] = trainer->loss_list[i].loss;
-        }
-        char xlabel[64];
-        snprintf(xlabel, sizeof xlabel, "iterations (x%d)", trainer->eval_interval);
-        const PlotSeries series = {.label = "train", .x = x, .y = y, .n = n};
-        const PlotSpec spec = {.xlabel = xlabel, .ylabel = "loss"};
-        status = lab_plot(PROG, "ch04_3_loss.png", &spec, &series, 1);
-    }
-    free(x);
-    free(y);
-    return status;
-}
-
 /* x with the fewest digits that read back as the same float32, as NumPy prints a float32. */
 static void format_score(float x, char *buf, size_t size)
 {
@@ -264,7 +239,7 @@ int main(int argc, char **argv)
     if (status == DLFS_OK && trainer.n_loss > 0) {
         printf("\n== 4. The loss curve ==\n");
         printf("last recorded loss: %.2f\n", trainer.loss_list[trainer.n_loss - 1].loss);
-        if (plot_loss(&trainer) != 0) status = DLFS_ERR_IO;
+        if (lab_plot_loss(PROG, "ch04_3_loss.png", &trainer) != 0) status = DLFS_ERR_IO;
     }
 
     // %% [markdown]

@@ -1,6 +1,7 @@
 /*
  * lab.h — what every lab program needs besides the library: its options,
- * the folder its plots go to, a plot printed as "[plot] FILE", and PTB.
+ * the folder its plots go to, a plot printed as "[plot] FILE" (the loss
+ * curve of trainer.plot() among them), and PTB.
  *
  * Header-only (static inline functions), for the programs in notebooks-c/ only;
  * not part of libdlfs2. Messages go to stderr prefixed with the lab's name.
@@ -17,6 +18,7 @@
 #include "common/plot.h"
 #include "common/status.h"
 #include "common/tensor.h"
+#include "common/trainer.h"
 #include "common/vocab.h"
 #include "datasets/ptb.h"
 
@@ -111,6 +113,35 @@ static inline int lab_plot(const char *prog, const char *file, const PlotSpec *s
     printf("[plot] %s\n", file);
     fflush(stdout);
     return 0;
+}
+
+/*
+ * The textbook's trainer.plot(): the mean loss of each of trainer's
+ * progress lines against its index, "iterations (x eval_interval)", into
+ * lab_out_dir()/file via lab_plot. Returns 0, or -1 after a message.
+ */
+static inline int lab_plot_loss(const char *prog, const char *file, const Trainer *trainer)
+{
+    const int n = (int)trainer->n_loss;
+    double *x = malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
+    double *y = malloc((size_t)(n > 0 ? n : 1) * sizeof *y);
+    int status = -1;
+    if (x == NULL || y == NULL) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+    } else {
+        for (int i = 0; i < n; i++) {
+            x[i] = i;
+            y[i] = trainer->loss_list[i].loss;
+        }
+        char xlabel[64];
+        snprintf(xlabel, sizeof xlabel, "iterations (x%d)", trainer->eval_interval);
+        const PlotSeries series = {.label = "train", .x = x, .y = y, .n = n};
+        const PlotSpec spec = {.xlabel = xlabel, .ylabel = "loss"};
+        status = lab_plot(prog, file, &spec, &series, 1);
+    }
+    free(x);
+    free(y);
+    return status;
 }
 
 /*
