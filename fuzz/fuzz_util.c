@@ -10,13 +10,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sanitizer/common_interface_defs.h>
+
 static char scratch_dir[512];
 static char paths[8][600];
 static int n_paths;
 
+static void remove_scratch(void);
+
 void fuzz_check_fail(const char *file, int line, const char *cond)
 {
     fprintf(stderr, "%s:%d: fuzz check failed: %s\n", file, line, cond);
+    remove_scratch();  /* abort() runs no atexit handler; libFuzzer has saved the input itself */
     abort();
 }
 
@@ -34,6 +39,7 @@ static void remove_scratch(void)
     }
     closedir(d);
     rmdir(scratch_dir);
+    scratch_dir[0] = '\0';
 }
 
 static void make_scratch(void)
@@ -49,6 +55,7 @@ static void make_scratch(void)
         abort();
     }
     atexit(remove_scratch);
+    __sanitizer_set_death_callback(remove_scratch);  /* a sanitizer's report ends the process too */
 }
 
 const char *fuzz_path(const char *name)

@@ -2,7 +2,8 @@
  * fuzz_util.h — what the libFuzzer targets (fuzz_*.c) share. The readers
  * under test take a path, so every input is written to a file in a
  * directory of the process's own (under $TMPDIR, else /dev/shm, else /tmp),
- * removed when the process exits. A broken promise of the readers is
+ * removed when the process exits, fails a check or stops on a sanitizer's
+ * report (only a crash by signal leaves it behind). A broken promise of the readers is
  * reported by FUZZ_CHECK, which prints the condition and aborts, so
  * libFuzzer saves the input as a crash.
  */
@@ -23,9 +24,9 @@
 _Noreturn void fuzz_check_fail(const char *file, int line, const char *cond);
 
 /*
- * The path of a file in the process's scratch directory: name is "in",
- * "out", ... The directory is made on the first call and removed (with
- * what is in it) at exit. The string is static.
+ * The path of a file in the process's scratch directory ("in.txt",
+ * "saved.bin", ...; up to 8 names). The directory is made on the first
+ * call and removed with what is in it as said above. The string is static.
  */
 const char *fuzz_path(const char *name);
 
