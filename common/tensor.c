@@ -2,6 +2,7 @@
 #define _DEFAULT_SOURCE   /* MADV_HUGEPAGE */
 #include "common/tensor.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,4 +74,12 @@ void int32_array_free(Int32Array *a)
     free(a->data);
     a->data = NULL;
     a->size = 0;
+}
+
+bool floats_all_finite(const float *x, size_t n)
+{
+    int bad = 0;
+#pragma omp parallel for reduction(| : bad) schedule(static) if (n >= 65536)
+    for (size_t i = 0; i < n; i++) bad |= !isfinite(x[i]);
+    return !bad;
 }

@@ -9,6 +9,7 @@
 #ifndef DLFS2_COMMON_TENSOR_H
 #define DLFS2_COMMON_TENSOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,6 +44,14 @@ void tensor_free(Tensor *t);
 
 /* Sets every element to 0. */
 void tensor_zero(Tensor *t);
+
+/*
+ * Whether x (n,) float32 holds no NaN and no infinity. A scan of all n
+ * values, split over OpenMP threads for large n; used to catch a diverged
+ * training run (common/trainer.h) and to refuse saving or reading a
+ * damaged state (common/checkpoint.h).
+ */
+bool floats_all_finite(const float *x, size_t n);
 
 /* Allocates n zeroed ids. Free with int32_array_free. */
 void int32_array_init(Int32Array *a, size_t n);

@@ -34,6 +34,11 @@ void trainer_free(Trainer *self)
     self->perm_size = 0;
 }
 
+void loss_record_write_csv(FILE *csv, const LossRecord *r)
+{
+    fprintf(csv, "%d,%d,%.3f,%.6f\n", r->epoch, r->iter, r->elapsed_s, r->loss);
+}
+
 void trainer_record_loss(LossRecord **list, size_t *n, size_t *cap, FILE *log, FILE *csv,
                          LossRecord r, long max_iters)
 {
@@ -48,7 +53,7 @@ void trainer_record_loss(LossRecord **list, size_t *n, size_t *cap, FILE *log, F
         fflush(log);
     }
     if (csv) {
-        fprintf(csv, "%d,%d,%.3f,%.6f\n", r.epoch, r.iter, r.elapsed_s, r.loss);
+        loss_record_write_csv(csv, &r);
         fflush(csv);
     }
 }
@@ -64,10 +69,7 @@ static int first_non_finite(const Model *model)
 {
     for (int i = 0; i < model->n_params; i++) {
         const Tensor *t = &model->params[i]->value;
-        int bad = 0;
-#pragma omp parallel for reduction(| : bad) schedule(static) if (t->size >= 65536)
-        for (size_t k = 0; k < t->size; k++) bad |= !isfinite(t->data[k]);
-        if (bad) return i;
+        if (!floats_all_finite(t->data, t->size)) return i;
     }
     return -1;
 }

@@ -75,6 +75,12 @@ struct Trainer {
 };
 
 /*
+ * Writes r as one row "epoch,iter,elapsed_s,loss" of loss.csv (seconds
+ * to 3 decimals, loss to 6), the format `dlfs2 train` documents.
+ */
+void loss_record_write_csv(FILE *csv, const LossRecord *r);
+
+/*
  * The progress record of both trainers (this one and common/fast_trainer.h):
  * appends r to *list, which holds *n records in room for *cap (grown by
  * doubling; the caller owns it and frees it with free()), prints r as the
