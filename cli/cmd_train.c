@@ -538,6 +538,20 @@ static void args_add(ArgList *a, const char *fmt, ...)
     a->argv[a->argc] = NULL;
 }
 
+/* Appends an option and its value: "--name", then the value formatted as printf does. */
+static void args_add_option(ArgList *a, const char *name, const char *fmt, ...) DLFS_PRINTF(3, 4);
+static void args_add_option(ArgList *a, const char *name, const char *fmt, ...)
+{
+    char value[4096];
+    va_list ap;
+    va_start(ap, fmt);
+    const int n = vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    DLFS_ASSERT(n >= 0 && (size_t)n < sizeof value);
+    args_add(a, "%s", name);
+    args_add(a, "%s", value);
+}
+
 static void args_free(ArgList *a)
 {
     for (int i = 0; i < a->argc; i++) free(a->argv[i]);
@@ -563,60 +577,35 @@ static char *absolute_path(const char *path)
  */
 static void options_to_args(const TrainOptions *o, ArgList *a)
 {
-    args_add(a, "--model");
-    args_add(a, "%s", o->skipgram ? "skipgram" : "cbow");
-    args_add(a, "--loss");
-    args_add(a, "%s", word2vec_loss_name(o->loss));
-    args_add(a, "--window");
-    args_add(a, "%d", o->window);
-    args_add(a, "--hidden");
-    args_add(a, "%d", o->hidden);
-    args_add(a, "--batch");
-    args_add(a, "%d", o->batch);
-    args_add(a, "--epochs");
-    args_add(a, "%d", o->epochs);
-    args_add(a, "--optimizer");
-    args_add(a, "%s", optimizer_kind_name(o->optimizer));
-    args_add(a, "--lr");
-    args_add(a, "%.17g", o->lr);
-    args_add(a, "--max-grad");
-    args_add(a, "%.17g", o->max_grad);
-    args_add(a, "--sample-size");
-    args_add(a, "%d", o->sample_size);
-    args_add(a, "--power");
-    args_add(a, "%.17g", o->power);
+    args_add_option(a, "--model", "%s", o->skipgram ? "skipgram" : "cbow");
+    args_add_option(a, "--loss", "%s", word2vec_loss_name(o->loss));
+    args_add_option(a, "--window", "%d", o->window);
+    args_add_option(a, "--hidden", "%d", o->hidden);
+    args_add_option(a, "--batch", "%d", o->batch);
+    args_add_option(a, "--epochs", "%d", o->epochs);
+    args_add_option(a, "--optimizer", "%s", optimizer_kind_name(o->optimizer));
+    args_add_option(a, "--lr", "%.17g", o->lr);
+    args_add_option(a, "--max-grad", "%.17g", o->max_grad);
+    args_add_option(a, "--sample-size", "%d", o->sample_size);
+    args_add_option(a, "--power", "%.17g", o->power);
     if (o->replace) args_add(a, "--replace");
-    args_add(a, "--max-iters");
-    args_add(a, "%ld", o->max_iters);
-    args_add(a, "--eval-interval");
-    args_add(a, "%d", o->eval_interval);
-    args_add(a, "--seed");
-    args_add(a, "%llu", (unsigned long long)o->seed);
-    args_add(a, "--corpus");
-    if (strcmp(o->corpus, "ptb") == 0) {
-        args_add(a, "ptb");
-    } else {
-        char *abs = absolute_path(o->corpus);
-        args_add(a, "%s", abs);
-        free(abs);
-    }
-    if (o->data_dir) {
-        char *abs = absolute_path(o->data_dir);
-        args_add(a, "--data-dir");
-        args_add(a, "%s", abs);
-        free(abs);
-    }
-    args_add(a, "--format");
-    args_add(a, "%s", vectors_format_name(o->format));
+    args_add_option(a, "--max-iters", "%ld", o->max_iters);
+    args_add_option(a, "--eval-interval", "%d", o->eval_interval);
+    args_add_option(a, "--seed", "%llu", (unsigned long long)o->seed);
+    args_add_option(a, "--format", "%s", vectors_format_name(o->format));
     if (o->save_npy) args_add(a, "--save-npy");
-    if (o->plot) {
-        char *abs = absolute_path(o->plot);
-        args_add(a, "--plot");
+    args_add_option(a, "--checkpoint-every", "%ld", o->checkpoint_every);
+    /* paths: "ptb" stays as it is; files and folders become absolute */
+    const char *path_option[] = {"--corpus", "--data-dir", "--plot"};
+    const char *path_value[] = {strcmp(o->corpus, "ptb") == 0 ? NULL : o->corpus, o->data_dir, o->plot};
+    if (!path_value[0]) args_add_option(a, "--corpus", "ptb");
+    for (int i = 0; i < 3; i++) {
+        if (!path_value[i]) continue;
+        char *abs = absolute_path(path_value[i]);
+        args_add(a, "%s", path_option[i]);
         args_add(a, "%s", abs);
         free(abs);
     }
-    args_add(a, "--checkpoint-every");
-    args_add(a, "%ld", o->checkpoint_every);
 }
 
 /* What the trainer's after_step hook needs to write OUT/checkpoint.bin. */
@@ -685,8 +674,7 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
             goto done;
         }
         for (size_t i = 0; i < trainer.n_loss; i++) {   /* loss.csv as it was at the checkpoint */
-            const LossRecord *r = &trainer.loss_list[i];
-            fprintf(csv, "%d,%d,%.3f,%.6f\n", r->epoch, r->iter, r->elapsed_s, r->loss);
+            loss_record_write_csv(csv, &trainer.loss_list[i]);
         }
         printf("resumed from %s: epoch %d, %d iterations into it, %ld iterations in all\n", hook.path,
                trainer.current_epoch + 1, trainer.iter_in_epoch, trainer.total_iters);
@@ -905,20 +893,10 @@ static int load_resume(const TrainOptions *given, Checkpoint *ck, ArgList *args,
     for (int i = 0; i < ck->argc; i++) args_add(args, "%s", ck->argv[i]);
     args_add(args, "--out");
     args_add(args, "%s", given->resume);
-    args_add(args, "--threads");
-    args_add(args, "%d", given->threads);
-    if (given->checkpoint_every_given) {
-        args_add(args, "--checkpoint-every");
-        args_add(args, "%ld", given->checkpoint_every);
-    }
-    if (given->epochs_given) {
-        args_add(args, "--epochs");
-        args_add(args, "%d", given->epochs);
-    }
-    if (given->max_iters_given) {
-        args_add(args, "--max-iters");
-        args_add(args, "%ld", given->max_iters);
-    }
+    args_add_option(args, "--threads", "%d", given->threads);
+    if (given->checkpoint_every_given) args_add_option(args, "--checkpoint-every", "%ld", given->checkpoint_every);
+    if (given->epochs_given) args_add_option(args, "--epochs", "%d", given->epochs);
+    if (given->max_iters_given) args_add_option(args, "--max-iters", "%ld", given->max_iters);
     optind = 0;   /* getopt starts afresh */
     const int rc = parse_train_args(args->argc, args->argv, o);
     if (rc != 0) {
