@@ -37,19 +37,29 @@ int make_dirs(const char *dir, DlfsError *err)
     return DLFS_OK;
 }
 
-int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err)
+int read_whole_file_max(const char *path, size_t max_stream, char **out, size_t *out_len,
+                        DlfsError *err)
 {
+    DLFS_ASSERT(max_stream >= 1);
     *out = NULL;
     *out_len = 0;
     FILE *fp = fopen(path, "rb");
     if (!fp) return dlfs_fail(err, DLFS_ERR_IO, "cannot open %s: %s", path, strerror(errno));
 
+    /* a regular file may be as large as memory allows; a stream is capped */
     struct stat st;
-    size_t cap = 1 << 16;
-    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uintmax_t)st.st_size < SIZE_MAX - 1)
-        cap = (size_t)st.st_size + 1;
-    char *buf = dlfs_malloc(cap);
+    size_t cap = 1 << 16, limit = max_stream;
+    if (fstat(fileno(fp), &st) == 0 && S_ISREG(st.st_mode)) {
+        limit = SIZE_MAX / 2;
+        if (st.st_size > 0 && (uintmax_t)st.st_size < limit) cap = (size_t)st.st_size + 1;
+    }
+    if (cap > limit) cap = limit + 1;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(fp);
+        return dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: no memory for its %zu bytes", path,
+                         cap - 1);
+    }
     size_t len = 0;
     for (;;) {
         const size_t want = cap - 1 - len;  /* keep room for the NUL */
@@ -59,9 +69,23 @@ int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *er
         /* The buffer is full: grow it only if the file goes on. */
         const int c = getc(fp);
         if (c == EOF) break;
-        DLFS_ASSERT(cap <= SIZE_MAX / 2);
-        cap *= 2;
-        buf = dlfs_realloc(buf, cap);
+        const char *why = NULL;
+        int code = DLFS_ERR_IO;
+        const size_t grown = cap <= limit / 2 ? cap * 2 : limit + 1;
+        char *p = NULL;
+        if (len >= limit) {
+            why = "it is not a regular file and goes on past";
+            code = DLFS_ERR_FORMAT;
+        } else if (!(p = realloc(buf, grown))) {
+            why = "no memory for more than";
+        }
+        if (why) {
+            fclose(fp);
+            free(buf);
+            return dlfs_fail(err, code, "cannot read %s: %s %zu bytes", path, why, len);
+        }
+        buf = p;
+        cap = grown;
         buf[len++] = (char)c;
     }
     if (ferror(fp)) {
@@ -75,6 +99,11 @@ int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *er
     *out = buf;
     *out_len = len;
     return DLFS_OK;
+}
+
+int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err)
+{
+    return read_whole_file_max(path, READ_WHOLE_FILE_STREAM_MAX, out, out_len, err);
 }
 
 int atomic_file_open(AtomicFile *af, const char *path, DlfsError *err)

@@ -18,11 +18,26 @@
 int make_dirs(const char *dir, DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
+ * The most read_whole_file takes from a file that is not a regular file (a
+ * pipe, a terminal, /dev/zero), whose size is not known in advance: 1 GiB,
+ * two hundred times PTB's training split.
+ */
+#define READ_WHOLE_FILE_STREAM_MAX ((size_t)1 << 30)
+
+/*
  * Reads the whole file at path into *out, a malloc'ed buffer of *out_len
- * bytes plus a terminating NUL (free with free()). Errors: DLFS_ERR_IO
- * (cannot open or read; the message names the path), with *out NULL.
+ * bytes plus a terminating NUL (free with free()). A regular file is read
+ * at the size fstat gives (and further if it grows meanwhile); anything
+ * else is read up to READ_WHOLE_FILE_STREAM_MAX bytes. Errors, each with
+ * *out NULL and the path in the message: DLFS_ERR_IO (cannot open or
+ * read; memory for the bytes cannot be had), DLFS_ERR_FORMAT (a stream
+ * goes on past READ_WHOLE_FILE_STREAM_MAX bytes, as /dev/zero does).
  */
 int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err) DLFS_WARN_UNUSED;
+
+/* read_whole_file with another limit for streams (max_stream >= 1 bytes); for tests. */
+int read_whole_file_max(const char *path, size_t max_stream, char **out, size_t *out_len,
+                        DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
  * A file written in place of another all at once: the bytes go to

@@ -10,7 +10,8 @@
 # Corpus files (dlfs2 train --corpus FILE): empty, binary, not UTF-8 (refused
 # with the byte's offset: the textbook's Python reads UTF-8 and gensim reads
 # the words of a vectors file as strict UTF-8), one enormous word, a missing
-# final newline (valid), a byte-order mark (skipped). A vocabulary too large
+# final newline (valid), a byte-order mark (skipped), a stream without end
+# (/dev/zero: refused at 1 GiB, common/fs.h). A vocabulary too large
 # for the int32_t ids is caught by the same reader's limit, tested with a
 # small limit in tests/test_readers.c (2^31 words do not fit in a test).
 # Vector files (dlfs2 similar / eval / convert --vectors FILE): truncated,
@@ -19,7 +20,7 @@
 # them (it cuts words at 100 bytes, inside a character if need be).
 
 DLFS2=${1:?usage: sh tests/test_bad_input.sh PATH/TO/dlfs2}
-PLAN=43
+PLAN=44
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -90,6 +91,11 @@ refused "a 10 MB word: exit 1, its size, offset and the limit" huge \
     "$C:11: a word of 10000000 bytes at offset 340 ('aaaaaaaaaaaaaaaaaaaa...'), longer than the 1024 allowed" \
     train --corpus "$C" --out "$OUT"
 check "... and the message stays short" test "$(wc -c <"$WORK/huge.err")" -lt 400
+
+# a stream that never ends: refused at read_whole_file's 1 GiB limit, not an out-of-memory abort
+refused "--corpus /dev/zero: exit 1, not a regular file, the limit" devzero \
+    "cannot read /dev/zero: it is not a regular file and goes on past 1073741824 bytes" \
+    train --corpus /dev/zero --out "$OUT"
 
 # nothing was written by any refused run
 check "refused corpora: the vectors.txt already in --out is untouched" cmp -s "$WORK/sentinel" "$OUT/vectors.txt"

@@ -5,7 +5,8 @@
  * invalid UTF-8 named by offset, a byte-order mark skipped, the longest
  * word allowed, a vocabulary full before the id type is (through
  * corpus_load_file_max, since 2^31 words will not fit in a test), and
- * messages from both readers that stay on one line.
+ * messages from both readers that stay on one line; and read_whole_file's
+ * limit on streams (common/fs.h), so /dev/zero is an error, not a crash.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include "common/fs.h"
 #include "common/textfile.h"
 #include "datasets/ptb.h"
 #include "datasets/vectors.h"
@@ -261,6 +265,56 @@ static void test_messages_escape_file_bytes(void **state)
     }
 }
 
+/* ---- common/fs.h: read_whole_file's limit on streams -------------------- */
+
+/* A stream stops at the limit with an error; a regular file is read whole whatever the limit. */
+static void test_read_whole_file_stream_limit(void **state)
+{
+    const TestTmpdir *t = *state;
+    char *buf = (char *)1;
+    size_t len = 7;
+    DlfsError err = {0};
+
+    /* /dev/zero never ends: refused past the limit, nothing returned */
+    assert_int_equal(read_whole_file_max("/dev/zero", 1000, &buf, &len, &err), DLFS_ERR_FORMAT);
+    assert_string_equal(err.msg, "cannot read /dev/zero: it is not a regular file and goes on past 1000 bytes");
+    assert_null(buf);
+    assert_int_equal(len, 0);
+    /* past the default limit too (1 GiB of zeros, read in doubling steps) */
+    assert_int_equal(read_whole_file("/dev/zero", &buf, &len, &err), DLFS_ERR_FORMAT);
+    assert_contains(err.msg, "goes on past 1073741824 bytes");
+    assert_null(buf);
+
+    /* a stream of exactly the limit is read; one byte more is not */
+    const char *fifo = test_tmpdir_path(t, "fifo");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    for (size_t n = 999; n <= 1001; n++) {
+        char cmd[4200];
+        snprintf(cmd, sizeof cmd, "head -c %zu /dev/zero > '%s' &", n, fifo);
+        assert_int_equal(system(cmd), 0);
+        const int rc = read_whole_file_max(fifo, 1000, &buf, &len, &err);
+        if (n <= 1000) {
+            assert_int_equal(rc, DLFS_OK);
+            assert_int_equal(len, n);
+            assert_int_equal(buf[n], '\0');
+            free(buf);
+        } else {
+            assert_int_equal(rc, DLFS_ERR_FORMAT);
+            assert_contains(err.msg, "goes on past 1000 bytes");
+        }
+    }
+
+    /* a regular file over the stream limit is read whole */
+    const char *path = test_tmpdir_path(t, "big.txt");
+    char bytes[3000];
+    for (size_t k = 0; k < sizeof bytes; k++) bytes[k] = (char)('a' + k % 26);
+    test_write_file(path, bytes, sizeof bytes);
+    assert_int_equal(read_whole_file_max(path, 1000, &buf, &len, &err), DLFS_OK);
+    assert_int_equal(len, sizeof bytes);
+    assert_memory_equal(buf, bytes, sizeof bytes);
+    free(buf);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
 
 int main(void)
@@ -273,6 +327,7 @@ int main(void)
         T(test_corpus_word_length),
         T(test_corpus_vocabulary_limit),
         T(test_messages_escape_file_bytes),
+        T(test_read_whole_file_stream_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
