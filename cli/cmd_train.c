@@ -474,16 +474,19 @@ static void print_header(const TrainOptions *o, const TrainData *d)
     printf("\n");
 }
 
-/* Opens OUT/loss.csv and writes its header. Prints why on failure; NULL then. */
-static FILE *open_loss_csv(const char *path)
+/*
+ * Opens OUT/loss.csv as an AtomicFile (the rows go to OUT/loss.csv.tmp
+ * until it is committed) and writes its header. Prints why on failure.
+ */
+static int open_loss_csv(AtomicFile *csv, const char *path)
 {
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
-        return NULL;
+    DlfsError err = {0};
+    if (atomic_file_open(csv, path, &err) != DLFS_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_RUNTIME;
     }
-    fputs("epoch,iter,elapsed_s,loss\n", f);
-    return f;
+    fputs("epoch,iter,elapsed_s,loss\n", csv->fp);
+    return CLI_EXIT_OK;
 }
 
 /* ---- checkpoints and signals (textbook mode) ------------------------------ */
@@ -849,13 +852,21 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     char *vec_path = cli_path_join(o->out_dir, o->format == VECTORS_BINARY ? "vectors.bin" : "vectors.txt");
     int rc = CLI_EXIT_RUNTIME;
     LossCurve curve = {0};
-    FILE *csv = open_loss_csv(csv_path);
-    if (!csv) goto done;
-    rc = o->fast ? run_fast_training(o, d, m, rng, csv, &curve)
-                 : run_training(o, d, m, rng, csv, &curve, resume_from);
-    if (fclose(csv) != 0 && rc == CLI_EXIT_OK) {
-        cli_error("cannot write '%s': %s", csv_path, strerror(errno));
-        rc = CLI_EXIT_RUNTIME;
+    /* loss.csv replaces the one in OUT only when the run ends well or is
+     * stopped by a signal (its rows then match the checkpoint); a failed run
+     * leaves the earlier loss.csv, like the earlier vectors, as it was */
+    AtomicFile csv;
+    rc = open_loss_csv(&csv, csv_path);
+    if (rc != CLI_EXIT_OK) goto done;
+    rc = o->fast ? run_fast_training(o, d, m, rng, csv.fp, &curve)
+                 : run_training(o, d, m, rng, csv.fp, &curve, resume_from);
+    if (rc == CLI_EXIT_OK || rc == 128 + SIGINT || rc == 128 + SIGTERM) {
+        if (atomic_file_commit(&csv, &err) != DLFS_OK) {
+            cli_error("%s", err.msg);
+            rc = CLI_EXIT_RUNTIME;
+        }
+    } else {
+        atomic_file_abort(&csv);
     }
     if (rc != CLI_EXIT_OK) goto done;
     rc = save_vectors(vec_path, o->format, d, m->W_in);

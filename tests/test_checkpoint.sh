@@ -3,7 +3,8 @@
 # `--resume DIR` and stopping on a signal, on a small corpus with one thread:
 # a run cut short and resumed gives the same bytes as one run (also after
 # SIGINT and after SIGKILL between checkpoints); a diverging run stops with
-# a message and keeps its last good checkpoint; damaged checkpoints and
+# a message and keeps its last good checkpoint and the loss.csv and vectors
+# of an earlier run; damaged checkpoints and
 # wrong option mixes are refused with a message and a non-zero exit.
 #
 #     sh tests/test_checkpoint.sh path/to/dlfs2
@@ -12,7 +13,7 @@
 
 DLFS2=${1:?usage: sh tests/test_checkpoint.sh PATH/TO/dlfs2}
 DLFS2=$(cd "$(dirname "$DLFS2")" && pwd)/$(basename "$DLFS2")   # one test runs it from /
-PLAN=23
+PLAN=25
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -64,6 +65,8 @@ check "SIGINT: one message naming the signal and how to resume" \
     grep -q "^dlfs2: stopped by SIGINT after epoch [0-9]*, iteration [0-9]* ([0-9]* in all); wrote .*checkpoint.bin; continue with: dlfs2 train --resume " \
     "$WORK/int.err"
 check "SIGINT: no vectors written for the unfinished run" test ! -e "$WORK/int/vectors.txt"
+check "SIGINT: loss.csv is in place (its rows match the checkpoint), no loss.csv.tmp left" sh -c "
+    [ \"\$(head -n 1 '$WORK/int/loss.csv')\" = epoch,iter,elapsed_s,loss ] && [ ! -e '$WORK/int/loss.csv.tmp' ]"
 run int_resume train --resume "$WORK/int"
 check "SIGINT: resumed, it finishes with the vectors of an uninterrupted run" \
     sh -c "[ $rc -eq 0 ] && cmp -s '$WORK/long/vectors.txt' '$WORK/int/vectors.txt'"
@@ -84,11 +87,17 @@ check "SIGKILL: resumed from the last checkpoint, the vectors equal an uninterru
     sh -c "[ $rc -eq 0 ] && cmp -s '$WORK/long/vectors.txt' '$WORK/kill/vectors.txt'"
 
 # --- divergence ---------------------------------------------------------------
+mkdir -p "$WORK/nan"
+printf 'earlier\n' >"$WORK/nan/loss.csv"
+printf 'earlier\n' >"$WORK/nan/vectors.txt"
 # shellcheck disable=SC2086
 expect "SGD at lr 1e6 diverges: exit 1" 1 nan train $ARGS --optimizer sgd --lr 1000000 --checkpoint-every 2 \
     --out "$WORK/nan"
 check "divergence: the message names the epoch and iteration" \
     grep -q "^dlfs2: training failed: .* at epoch 1, iteration [0-9]*.*training diverged" "$WORK/nan.err"
+check "divergence: the earlier loss.csv and vectors.txt are untouched, no loss.csv.tmp left" sh -c "
+    [ \"\$(cat '$WORK/nan/loss.csv')\" = earlier ] && [ \"\$(cat '$WORK/nan/vectors.txt')\" = earlier ] &&
+    [ ! -e '$WORK/nan/loss.csv.tmp' ]"
 check "divergence: the last good checkpoint is kept and still loads" sh -c "
     grep -q 'the last good checkpoint is kept' '$WORK/nan.err' &&
     it=\$('$DLFS2' train --resume '$WORK/nan' --max-iters 1 2>&1 | sed -n 's/.* \\([0-9]*\\) iterations in all\$/\\1/p') &&
