@@ -54,13 +54,13 @@ int read_whole_file_max(const char *path, size_t max_stream, char **out, size_t 
         if (st.st_size > 0 && (uintmax_t)st.st_size < limit) cap = (size_t)st.st_size + 1;
     }
     if (cap > limit) cap = limit + 1;
+    int status = DLFS_OK;
+    size_t len = 0;
     char *buf = malloc(cap);
     if (!buf) {
-        fclose(fp);
-        return dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: no memory for its %zu bytes", path,
-                         cap - 1);
+        status = dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: no memory for its %zu bytes", path, cap - 1);
+        goto fail;
     }
-    size_t len = 0;
     for (;;) {
         const size_t want = cap - 1 - len;  /* keep room for the NUL */
         const size_t got = fread(buf + len, 1, want, fp);
@@ -69,36 +69,36 @@ int read_whole_file_max(const char *path, size_t max_stream, char **out, size_t 
         /* The buffer is full: grow it only if the file goes on. */
         const int c = getc(fp);
         if (c == EOF) break;
-        const char *why = NULL;
-        int code = DLFS_ERR_IO;
-        const size_t grown = cap <= limit / 2 ? cap * 2 : limit + 1;
-        char *p = NULL;
         if (len >= limit) {
-            why = "it is not a regular file and goes on past";
-            code = DLFS_ERR_FORMAT;
-        } else if (!(p = realloc(buf, grown))) {
-            why = "no memory for more than";
+            status = dlfs_fail(err, DLFS_ERR_FORMAT,
+                               "cannot read %s: it is not a regular file and goes on past %zu bytes",
+                               path, len);
+            goto fail;
         }
-        if (why) {
-            fclose(fp);
-            free(buf);
-            return dlfs_fail(err, code, "cannot read %s: %s %zu bytes", path, why, len);
+        const size_t grown = cap <= limit / 2 ? cap * 2 : limit + 1;
+        char *p = realloc(buf, grown);
+        if (!p) {
+            status = dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: no memory for more than %zu bytes",
+                               path, len);
+            goto fail;
         }
         buf = p;
         cap = grown;
         buf[len++] = (char)c;
     }
     if (ferror(fp)) {
-        const int e = errno;
-        fclose(fp);
-        free(buf);
-        return dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", path, strerror(e));
+        status = dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", path, strerror(errno));
+        goto fail;
     }
     fclose(fp);
     buf[len] = '\0';
     *out = buf;
     *out_len = len;
     return DLFS_OK;
+fail:
+    fclose(fp);
+    free(buf);
+    return status;
 }
 
 int read_whole_file(const char *path, char **out, size_t *out_len, DlfsError *err)
