@@ -16,6 +16,21 @@ PLAN=18
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
+# rows_well_formed MODE: the 3 rows of MODE in $OUT each have 12 fields: model, loss,
+# mode, then 9 numbers (s/epoch with a '*' after it), ms/iter, words/s and peak RSS > 0
+# model loss mode ms/iter sampler forward backward optimizer other s/epoch* words/s peak_MiB
+rows_well_formed() {
+    awk -v mode="$1" '$3 == mode {
+            rows++
+            if (NF != 12) exit 1
+            for (i = 4; i <= 12; i++) {
+                x = (i == 10) ? substr($i, 1, length($i) - 1) : $i
+                if (x !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
+            }
+            if ($10 !~ /\*$/ || $4 <= 0 || $11 <= 0 || $12 <= 0) exit 1
+        } END { if (rows != 3) exit 1 }' "$OUT"
+}
+
 # --- usage -------------------------------------------------------------------
 run help bench --help
 check "bench --help: usage, exit 0" sh -c "[ $rc -eq 0 ] && grep -q '^Usage: dlfs2 bench' '$WORK/help.out'"
@@ -51,16 +66,7 @@ else
     check "a row per model, mode textbook" sh -c "
         grep -Eq '^CBOW +negsamp +textbook ' '$OUT' && grep -Eq '^SkipGram +negsamp +textbook ' '$OUT' &&
         grep -Eq '^CBOW +softmax +textbook ' '$OUT' && [ \$(grep -Ec ' textbook ' '$OUT') -eq 3 ]"
-    # model loss mode ms/iter sampler forward backward optimizer other s/epoch* words/s peak_MiB
-    check "every row: 9 numbers after model, loss, mode" awk '$3 == "textbook" {
-            rows++
-            if (NF != 12) exit 1
-            for (i = 4; i <= 12; i++) {
-                x = (i == 10) ? substr($i, 1, length($i) - 1) : $i
-                if (x !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
-            }
-            if ($10 !~ /\*$/ || $4 <= 0 || $11 <= 0 || $12 <= 0) exit 1
-        } END { if (rows != 3) exit 1 }' "$OUT"
+    check "every row: 9 numbers after model, loss, mode" rows_well_formed textbook
     # each of the 6 printed values is rounded to 0.001 ms: 6 half-units at most
     check "every row: sampler + forward + backward + optimizer + other = ms/iter" awk '
         $3 == "textbook" {
@@ -86,15 +92,7 @@ else
         grep -Eq '^CBOW +negsamp +fast ' '$OUT' && grep -Eq '^SkipGram +negsamp +fast ' '$OUT' &&
         grep -Eq '^CBOW +softmax +fast ' '$OUT' && [ \$(grep -Ec '^[A-Za-z]+ +[a-z]+ +fast ' '$OUT') -eq 3 ] &&
         [ \$(grep -Ec '^CBOW +negsamp +word2vec ' '$OUT') -eq 1 ]"
-    check "fast rows: 9 numbers after model, loss, mode" awk '$3 == "fast" {
-            rows++
-            if (NF != 12) exit 1
-            for (i = 4; i <= 12; i++) {
-                x = (i == 10) ? substr($i, 1, length($i) - 1) : $i
-                if (x !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
-            }
-            if ($10 !~ /\*$/ || $4 <= 0 || $11 <= 0 || $12 <= 0) exit 1
-        } END { if (rows != 3) exit 1 }' "$OUT"
+    check "fast rows: 9 numbers after model, loss, mode" rows_well_formed fast
     # the breakdown is one thread's step: its sum is the "one thread X ms/iter"
     # printed below the table ("  CBOW     negsamp fast: one thread 1.053 ms/iter; ...")
     check "fast rows: sampler + forward + backward + optimizer + other = the one-thread ms/iter" awk '
