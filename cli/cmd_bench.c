@@ -18,7 +18,10 @@
  * time), and the throughput of a large cblas_sgemm (against the softmax
  * row's forward + backward, which is three products over the (H, V) W_out).
  * Last, when /usr/bin/python3 can import gensim, it trains gensim's
- * Word2Vec CBOW for one epoch on the same PTB tokens and prints the ratio.
+ * Word2Vec CBOW for one epoch on the same PTB tokens and prints the ratio;
+ * given --word2vec PATH, it also runs word2vec.c's binary (Mikolov's
+ * original tool) for the word2vec row's epochs with the same recipe and
+ * prints that ratio.
  *
  * Rows of mode "textbook" are the textbook-exact mode (common/trainer.h).
  * Rows of mode "fast" are `dlfs2 train --fast` (common/fast_trainer.h) for
@@ -44,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -94,6 +98,7 @@ typedef struct BenchOptions {
     int threads;            /* --threads */
     int epochs;             /* --epochs: whole epochs of the word2vec-preset row */
     bool gensim;            /* not --no-gensim */
+    const char *word2vec;   /* --word2vec: word2vec.c's binary to compare with; NULL = none */
 } BenchOptions;
 
 /* One row of the table: a model, its output loss and the mode. */
@@ -146,7 +151,7 @@ typedef struct BenchRow {
 
 enum {
     OPT_ITERS = CLI_OPT_LONG_BASE, OPT_WARMUP, OPT_DATA_DIR, OPT_SEED, OPT_THREADS, OPT_EPOCHS,
-    OPT_NO_GENSIM,
+    OPT_NO_GENSIM, OPT_WORD2VEC,
 };
 
 static const struct option bench_options[] = {
@@ -157,6 +162,7 @@ static const struct option bench_options[] = {
     {"threads", required_argument, NULL, OPT_THREADS},
     {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"no-gensim", no_argument, NULL, OPT_NO_GENSIM},
+    {"word2vec", required_argument, NULL, OPT_WORD2VEC},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -164,7 +170,7 @@ static const struct option bench_options[] = {
 void usage_bench(void)
 {
     fputs("Usage: dlfs2 bench [--iters N] [--warmup N] [--data-dir DIR] [--seed S]\n"
-          "                   [--threads N] [--epochs N] [--no-gensim]\n"
+          "                   [--threads N] [--epochs N] [--no-gensim] [--word2vec PATH]\n"
           "\n"
           "Times training iterations on PTB with the textbook's settings (window 5,\n"
           "hidden 100, batch 100, Adam lr 0.001, 5 negatives drawn without replacement\n"
@@ -185,7 +191,9 @@ void usage_bench(void)
           "prints the fraction of each that the Adam step and the softmax layer reach.\n"
           "When /usr/bin/python3 can import gensim, it trains gensim's Word2Vec CBOW\n"
           "for one epoch on the same tokens, once as the textbook rows' comparison and\n"
-          "once with the word2vec preset's recipe, and prints the time ratios.\n"
+          "once with the word2vec preset's recipe, and prints the time ratios. Given\n"
+          "--word2vec PATH, it runs word2vec.c's binary at PATH with the preset's recipe\n"
+          "for --epochs epochs on the same file and prints that ratio too.\n"
           "\n"
           "Options:\n"
           "  --iters N       timed iterations per row (500)\n"
@@ -197,6 +205,8 @@ void usage_bench(void)
           "                  (all cores)\n"
           "  --epochs N      whole epochs of the word2vec-preset row (10)\n"
           "  --no-gensim     do not run gensim\n"
+          "  --word2vec PATH also time word2vec.c's 'word2vec' program at PATH (built from\n"
+          "                  Mikolov's word2vec.c; not run unless given)\n"
           "  -h, --help      show this help\n",
           stdout);
 }
@@ -211,6 +221,20 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
     case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
     case OPT_NO_GENSIM: o->gensim = false; return 0;
+    case OPT_WORD2VEC: {
+        struct stat st;
+        const char *why = stat(arg, &st) != 0 ? strerror(errno)
+                          : !S_ISREG(st.st_mode)  ? "not a regular file"
+                          : access(arg, X_OK) != 0 ? strerror(errno)
+                                                   : NULL;
+        if (why != NULL) {
+            cli_error("bench: --word2vec %s: %s (give the path of word2vec.c's compiled program)",
+                      arg, why);
+            return CLI_EXIT_USAGE;
+        }
+        o->word2vec = arg;
+        return 0;
+    }
     default: return CLI_EXIT_USAGE;
     }
 }
@@ -927,6 +951,61 @@ done:
     return rc;
 }
 
+/*
+ * Runs word2vec.c's program (o->word2vec) on ptb_dir/ptb.train.txt with the
+ * word2vec row's recipe for as many epochs (-iter), its vectors thrown away
+ * (-output /dev/null), and prints its wall time against the word2vec row's.
+ * word2vec.c reads the file itself: a line ends a sentence (its </s>), as
+ * the preset's <eos> does. Its time is the whole process's: reading the
+ * corpus and counting the words (well under a second for PTB) included.
+ * Returns an exit status.
+ */
+static int run_word2vec_c(const BenchOptions *o, const char *ptb_dir, const BenchRow *w2v)
+{
+    char *path = cli_path_join(ptb_dir, "ptb.train.txt");
+    char threads[16], epochs[16], sample[32], min_count[16], alpha[32];
+    snprintf(threads, sizeof threads, "%d", o->threads);
+    snprintf(epochs, sizeof epochs, "%d", o->epochs);
+    snprintf(sample, sizeof sample, "%g", W2V_SAMPLE);
+    snprintf(min_count, sizeof min_count, "%d", W2V_MIN_COUNT);
+    snprintf(alpha, sizeof alpha, "%g", (double)W2V_LR);
+    char *argv[] = {(char *)o->word2vec, "-train", path, "-output", "/dev/null", "-cbow", "1",
+                    "-size", "100", "-window", "5", "-negative", "5", "-hs", "0", "-sample", sample,
+                    "-min-count", min_count, "-alpha", alpha, "-threads", threads, "-iter", epochs,
+                    "-binary", "1", NULL};
+    printf("\nword2vec.c: training CBOW for %s epoch%s with the word2vec preset's recipe...\n",
+           epochs, plural(o->epochs));
+    fflush(stdout);
+    char out[256];   /* its progress lines, not used */
+    const double start = cli_now_s();
+    const int status = spawn_capture(argv, false, out, sizeof out);
+    const double seconds = cli_now_s() - start;
+    int rc = CLI_EXIT_OK;
+    if (status < 0) {
+        cli_error("word2vec.c: cannot run %s: %s", o->word2vec, strerror(errno));
+        rc = CLI_EXIT_RUNTIME;
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        if (WIFEXITED(status))
+            cli_error("word2vec.c: %s exited with status %d", o->word2vec, WEXITSTATUS(status));
+        else
+            cli_error("word2vec.c: %s was killed by signal %d", o->word2vec, WTERMSIG(status));
+        rc = CLI_EXIT_RUNTIME;
+    } else {
+        printf("word2vec.c (%s):\n  -cbow 1 -size 100 -window 5 -negative 5 -hs 0 -sample %s "
+               "-min-count %s -alpha %s\n  -threads %s -iter %s: %.2f s for %s epoch%s = %.2f "
+               "s/epoch (the process's wall time,\n  reading the corpus included)\n",
+               o->word2vec, sample, min_count, alpha, threads, epochs, seconds, epochs,
+               plural(o->epochs), seconds / o->epochs);
+        printf("dlfs2 CBOW negsamp word2vec: %.2f s/epoch = %.2f x word2vec.c's time\n",
+               w2v->s_per_epoch, w2v->s_per_epoch * o->epochs / seconds);
+        printf("  (the same recipe; word2vec.c: one word at a time, negatives with replacement\n"
+               "  skipping the target, %s thread%s over parts of the file)\n",
+               threads, plural(o->threads));
+    }
+    free(path);
+    return rc;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     BenchOptions o;
@@ -964,18 +1043,20 @@ int cmd_bench(int argc, char **argv)
         print_table(&o, &d, rows);
         print_references(rows);
     }
-    if (rc == CLI_EXIT_OK && o.gensim) {
-        char dir[4096];
+    char dir[4096];
+    if (rc == CLI_EXIT_OK && (o.gensim || o.word2vec != NULL)) {
         DlfsError err = {0};
         if (ptb_data_dir(dir, sizeof dir, o.data_dir, &err) != DLFS_OK) {   /* as train_data_load */
             cli_error("cannot choose the PTB data directory: %s", err.msg);
             rc = CLI_EXIT_RUNTIME;
-        } else {
-            rc = run_gensim(&o, dir, rows);
         }
-    } else if (rc == CLI_EXIT_OK) {
-        printf("\ngensim: skipped (--no-gensim)\n");
     }
+    if (rc == CLI_EXIT_OK && o.gensim)
+        rc = run_gensim(&o, dir, rows);
+    else if (rc == CLI_EXIT_OK)
+        printf("\ngensim: skipped (--no-gensim)\n");
+    if (rc == CLI_EXIT_OK && o.word2vec != NULL)
+        rc = run_word2vec_c(&o, dir, &rows[ROW_WORD2VEC]);
     train_data_free(&d);
     return rc;
 }

@@ -4,7 +4,9 @@
 # one epoch of the word2vec preset): a textbook row and a fast row per model
 # and the word2vec row, numbers in every field, the breakdown of each row
 # adding up to its total (for a fast row, to the one-thread total printed
-# below the table), and s/epoch and words/s following from what is printed.
+# below the table), and s/epoch and words/s following from what is printed;
+# --word2vec with a stand-in for word2vec.c's program that records its
+# arguments: the arguments it gets, the ratio printed, its failure reported.
 # Nothing here looks at how fast anything is.
 #
 #     sh tests/test_bench.sh path/to/build/dlfs2
@@ -12,7 +14,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=18
+PLAN=23
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -38,6 +40,15 @@ expect "bench --iters 0: exit 2" 2 iters0 bench --iters 0
 expect "bench --threads 0: exit 2" 2 threads0 bench --threads 0
 expect "bench --epochs 0: exit 2" 2 epochs0 bench --epochs 0
 expect "bench with an extra argument: exit 2" 2 extra bench cbow
+expect "bench --word2vec with a missing program: exit 2" 2 w2vmissing bench --word2vec "$WORK/nonexistent"
+expect "bench --word2vec with a directory: exit 2" 2 w2vdir bench --word2vec "$WORK"
+
+# stand-ins for word2vec.c's program: one writes its arguments to a file, one fails
+FAKE_W2V=$WORK/fake-word2vec
+printf '#!/bin/sh\necho "$*" >"%s"\nsleep 0.2\n' "$WORK/w2v-args" >"$FAKE_W2V"
+FAILING_W2V=$WORK/failing-word2vec
+printf '#!/bin/sh\nexit 3\n' >"$FAILING_W2V"
+chmod +x "$FAKE_W2V" "$FAILING_W2V"
 EMPTY=$WORK/empty-data
 DLFS2_PTB_URL=file:///nonexistent/ "$DLFS2" bench --data-dir "$EMPTY" --no-gensim \
     >"$WORK/noptb.out" 2>"$WORK/noptb.err"
@@ -56,13 +67,16 @@ if [ -z "$PTB" ]; then
         "fast rows: sampler + forward + backward + optimizer + other = the one-thread ms/iter" \
         "fast rows: s/epoch and words/s from ms/iter and the time outside the step loops" \
         "word2vec row: 4 numbers, no breakdown" \
-        "word2vec row: s/epoch = fit time / epochs, words/s = rows / fit time"; do
+        "word2vec row: s/epoch = fit time / epochs, words/s = rows / fit time" \
+        "--word2vec: word2vec.c's program gets the preset's recipe on ptb.train.txt" \
+        "--word2vec: the ratio is the word2vec row's time / word2vec.c's" \
+        "--word2vec with a failing program: exit 1 naming its status"; do
         skip "$t" "no PTB (set DLFS2_DATA)"
     done
 else
     OUT=$WORK/bench.out
     expect "bench on PTB, 3 iterations: exit 0" 0 bench bench --data-dir "$PTB" --iters 3 \
-        --warmup 1 --epochs 1 --no-gensim
+        --warmup 1 --epochs 1 --no-gensim --threads 2 --word2vec "$FAKE_W2V"
     check "a row per model, mode textbook" sh -c "
         grep -Eq '^CBOW +negsamp +textbook ' '$OUT' && grep -Eq '^SkipGram +negsamp +textbook ' '$OUT' &&
         grep -Eq '^CBOW +softmax +textbook ' '$OUT' && [ \$(grep -Ec ' textbook ' '$OUT') -eq 3 ]"
@@ -140,6 +154,26 @@ else
             if (ms * steps / 1000 > fit + 0.001 + 0.0005 * steps / 1000) { print "# ms/iter too large"; exit 1 }
             lines++
         } END { if (lines != 1) exit 1 }' "$OUT"
+
+    # --- word2vec.c, played by the stand-in ---
+    check "--word2vec: word2vec.c's program gets the preset's recipe on ptb.train.txt" sh -c "
+        [ \"\$(cat '$WORK/w2v-args')\" = '-train $PTB/ptb.train.txt -output /dev/null -cbow 1 -size 100 -window 5 -negative 5 -hs 0 -sample 0.001 -min-count 5 -alpha 0.05 -threads 2 -iter 1 -binary 1' ]"
+    # "  -threads 2 -iter 1: 0.21 s for 1 epoch = 0.21 s/epoch (the process's wall time,"
+    # "dlfs2 CBOW negsamp word2vec: 0.45 s/epoch = 2.14 x word2vec.c's time"
+    # each printed value is rounded to 0.01: the ratio of the two printed times may
+    # differ from the printed ratio by 0.005 plus what the times' rounding moves it
+    check "--word2vec: the ratio is the word2vec row's time / word2vec.c's" awk '
+        $1 == "-threads" && $7 == "for" { w2v = $5 }
+        $4 == "word2vec:" && $10 == "word2vec.c'"'"'s" {
+            if (w2v < 0.2) { print "# word2vec.c took " w2v " s, less than its sleep"; exit 1 }
+            r = $5 / w2v
+            tol = 0.005 + r * (0.005 / $5 + 0.005 / w2v) + 0.0001
+            if ($8 - r > tol || r - $8 > tol) { print "# ratio " $8 ", from the times " r; exit 1 }
+            lines++
+        } END { if (lines != 1) exit 1 }' "$OUT"
+    run w2vfail bench --data-dir "$PTB" --iters 1 --warmup 0 --epochs 1 --no-gensim --word2vec "$FAILING_W2V"
+    check "--word2vec with a failing program: exit 1 naming its status" sh -c "
+        [ $rc -eq 1 ] && grep -q '^dlfs2: word2vec.c: .*failing-word2vec exited with status 3' '$WORK/w2vfail.err'"
 fi
 
 tap_done
