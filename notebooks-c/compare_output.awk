@@ -11,6 +11,17 @@
 #   - any other number may differ by rel times its size (default 0.01), or
 #     by one unit in its last printed digit, whichever is larger (so a value
 #     printed as 2.55 may come out 2.54 or 2.56 after a rounding flip).
+# A ranking (three or more words, each followed by its score, best first:
+# a run of lines " word: 0.995", or one line "label  w1 0.995 w2 0.994 ...")
+# may also differ in the order of its words where their scores are close,
+# since a near-tie (cosines of 0.99497 and 0.99496) can flip with the
+# summation order of another CPU's BLAS or vector width:
+#   - the scores are still compared place by place, as above;
+#   - a word at another place must stand there with a score close to its
+#     expected one;
+#   - one word at most may be new (a tie at the cut-off): its score must be
+#     close to the expected last score, and the expected word it replaces
+#     must have had a score close to the last score got.
 # Exits 0 when they match; else prints the first 10 differing lines
 # ("line N: expected ... / got ...") and exits 1.
 
@@ -54,6 +65,65 @@ function close_enough(e, a,    d, tol) {
     return d <= tol * (1 + 1e-9)
 }
 
+# a number as the skeleton above finds one, alone
+function is_num(t) { return t ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
+
+# a line of a ranking run: " word: 0.995"
+function is_entry(line) { return line ~ /^ [^ ]+: -?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
+
+# ranking_match(E, A): lines E and A differ only as a ranking may (see the
+# top). Tokens are compared place by place: equal text, or two close
+# numbers, or two words each followed by a number: a ranking's words,
+# then checked as a set against their scores.
+function ranking_match(e, a,    et, at, ne, na, k, n, ew, se, aw, sa, i, j, gone, added) {
+    ne = split(e, et, /[ \t]+/); na = split(a, at, /[ \t]+/)
+    if (ne != na) return 0
+    n = 0
+    for (k = 1; k <= ne; k++) {
+        if (is_num(et[k]) || is_num(at[k])) {
+            if (!is_num(et[k]) || !is_num(at[k]) || !close_enough(et[k], at[k])) return 0
+        } else if (k < ne && is_num(et[k + 1]) && is_num(at[k + 1])) {
+            n++; ew[n] = et[k]; se[n] = et[k + 1]; aw[n] = at[k]; sa[n] = at[k + 1]
+        } else if (et[k] != at[k]) {
+            return 0
+        }
+    }
+    if (n < 3) return 0                     # "loss 2.5" is not a ranking
+    for (i = 2; i <= n; i++)                # best first, in both
+        if (se[i] + 0 > se[i - 1] + 0 || sa[i] + 0 > sa[i - 1] + 0) return 0
+    gone = added = 0
+    for (i = 1; i <= n; i++) {              # each expected word: moved, or cut off at a tie
+        if (ew[i] == aw[i]) continue
+        for (j = 1; j <= n && aw[j] != ew[i]; j++) ;
+        if (j <= n) {
+            if (!close_enough(se[i], sa[j])) return 0
+        } else if (++gone > 1 || !close_enough(se[i], sa[n])) {
+            return 0
+        }
+    }
+    for (j = 1; j <= n; j++) {              # each word new to the ranking: in at a tie
+        for (i = 1; i <= n && ew[i] != aw[j]; i++) ;
+        if (i > n && (++added > 1 || !close_enough(se[n], sa[j]))) return 0
+    }
+    return 1
+}
+
+# join(L, N, OUT, FROM): copies the lines L[1..N] into OUT, each run of
+# ranking lines joined into one (tab-separated); FROM[i] = the first line
+# of L that OUT[i] came from. Returns the number of lines in OUT.
+function join(l, n, out, from,    i, m) {
+    m = 0
+    for (i = 1; i <= n; i++) {
+        if (is_entry(l[i]) && i > 1 && is_entry(l[i - 1])) {
+            out[m] = out[m] "\t" l[i]
+        } else {
+            out[++m] = l[i]
+            from[m] = i
+        }
+    }
+    return m
+}
+
 function report(msg) {
     bad++
     if (bad <= 10) print msg
@@ -65,14 +135,20 @@ FNR == NR { want[++nw] = $0; next }
 { got[++ng] = $0 }
 
 END {
-    for (i = 1; i <= nw && i <= ng; i++) {
+    mw = join(want, nw, w, wfrom)
+    mg = join(got, ng, g, gfrom)
+    for (i = 1; i <= mw && i <= mg; i++) {
         split("", en); split("", an)
-        es = skeleton(want[i], en)
-        as = skeleton(got[i], an)
+        es = skeleton(w[i], en)
+        as = skeleton(g[i], an)
         ok = (es == as && en[0] == an[0])
         for (j = 1; ok && j <= en[0]; j++)
             if (!close_enough(en[j], an[j])) ok = 0
-        if (!ok) report("line " i ": expected: " want[i] "\nline " i ":      got: " got[i])
+        if (!ok) ok = ranking_match(w[i], g[i])
+        if (!ok) {
+            gsub(/\t/, "\n", w[i]); gsub(/\t/, "\n", g[i])
+            report("line " wfrom[i] ": expected: " w[i] "\nline " gfrom[i] ":      got: " g[i])
+        }
     }
     if (nw != ng) report("expected " nw " lines, got " ng)
     if (bad > 10) print "... and " (bad - 10) " more"

@@ -5,8 +5,9 @@
 #   1. it ran (exit 0) and its notebook was rendered to NAME.md;
 #   2. its output matches notebooks-c/expected/NAME.txt, numbers within a
 #      tolerance (compare_output.awk: rel 1e-2 or one unit in the last
-#      printed digit; integers exact; times "N[s]" not compared), so a
-#      changed layer that changes a lab's result fails here;
+#      printed digit; integers exact; times "N[s]" not compared; near-tied
+#      words of a ranking in either order), so a changed layer that changes
+#      a lab's result fails here;
 #   3. every plot it printed ("[plot] FILE") is a PNG or SVG image of
 #      640 x 480 pixels (skipped for a lab that draws none);
 #   4. the rendered NAME.md has one output block per section the lab printed
