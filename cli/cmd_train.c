@@ -208,7 +208,9 @@ void usage_train(void)
           "                         bit-identical to a run never stopped.\n"
           "  On SIGINT or SIGTERM (Ctrl-C) training finishes the current iteration, writes\n"
           "  OUT/checkpoint.bin and exits with status 130 (SIGINT) or 143 (SIGTERM); a\n"
-          "  second signal stops it at once.\n"
+          "  second signal stops it at once. With --fast, which keeps no checkpoint, each\n"
+          "  thread finishes its step and the vectors trained so far and loss.csv are\n"
+          "  written before the same exit.\n"
           "\n"
           "Fast mode (results differ from the textbook's arithmetic, as documented in\n"
           "common/fast_trainer.h):\n"
@@ -747,15 +749,25 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         cfg.shuffle = !o->preset_word2vec;
         cfg.log = stdout;
         cfg.csv = csv;
+        cfg.stop = &stop_signal;
         FastTrainer trainer;
         fast_trainer_init(&trainer, &cfg, threads.models);
         DlfsError err = {0};
+        struct sigaction old[2];
+        catch_stop_signals(old);
         const double start = cli_now_s();
         const int status = fast_trainer_fit(&trainer, train_epochs_next, &epochs, threads.rngs, &err);
         const double elapsed = cli_now_s() - start;
+        restore_signals(old);
         if (status != DLFS_OK) {
             cli_error("training failed: %s", err.msg);
             rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+        } else if (trainer.stopped) {
+            const int sig = stop_signal;
+            cli_error("stopped by %s in epoch %d after %ld iterations in all; --fast keeps no "
+                      "checkpoint, so the vectors trained so far are written",
+                      sig == SIGINT ? "SIGINT" : "SIGTERM", trainer.stopped_epoch, trainer.total_iters);
+            rc = 128 + sig;
         } else {
             printf("trained %ld iterations in %.1f s (%.0f words/s, %d threads)\n", trainer.total_iters,
                    elapsed, trainer.total_rows / (elapsed > 0.0 ? elapsed : 1e-9), T);
@@ -860,7 +872,8 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     if (rc != CLI_EXIT_OK) goto done;
     rc = o->fast ? run_fast_training(o, d, m, rng, csv.fp, &curve)
                  : run_training(o, d, m, rng, csv.fp, &curve, resume_from);
-    if (rc == CLI_EXIT_OK || rc == 128 + SIGINT || rc == 128 + SIGTERM) {
+    const bool stopped = rc == 128 + SIGINT || rc == 128 + SIGTERM;
+    if (rc == CLI_EXIT_OK || stopped) {
         if (atomic_file_commit(&csv, &err) != DLFS_OK) {
             cli_error("%s", err.msg);
             rc = CLI_EXIT_RUNTIME;
@@ -868,11 +881,15 @@ static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel 
     } else {
         atomic_file_abort(&csv);
     }
-    if (rc != CLI_EXIT_OK) goto done;
+    /* a stopped textbook run resumes from its checkpoint; a stopped --fast
+     * run has none, so it writes what it has trained */
+    if (rc != CLI_EXIT_OK && !(stopped && o->fast)) goto done;
+    const int run_rc = rc;
     rc = save_vectors(vec_path, o->format, d, m->W_in);
     if (rc == CLI_EXIT_OK && o->save_npy) rc = save_npy_params(o->out_dir, &m->model);
     if (rc == CLI_EXIT_OK) printf("wrote %s\n", csv_path);
     if (rc == CLI_EXIT_OK && o->plot) rc = plot_loss_curve(o->plot, &curve, o->eval_interval);
+    if (rc == CLI_EXIT_OK) rc = run_rc;
 done:
     free(curve.loss);
     free(csv_path);

@@ -26,7 +26,7 @@ FastTrainerConfig fast_trainer_default_config(void)
     return (FastTrainerConfig){
         .threads = 1, .batch_size = 100, .epochs = 10, .max_iters = 0, .eval_interval = 20,
         .optimizer = FAST_LAZY_ADAM, .lr = 0.001f, .min_lr_ratio = 1e-4f, .beta1 = 0.9f,
-        .beta2 = 0.999f, .shuffle = true, .log = stdout, .csv = NULL,
+        .beta2 = 0.999f, .shuffle = true, .log = stdout, .csv = NULL, .stop = NULL,
     };
 }
 
@@ -139,6 +139,11 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
     const double start = now_s();
 
     for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
+        if (c->stop && *c->stop) {
+            self->stopped = true;
+            self->stopped_epoch = epoch + 1;
+            break;
+        }
         const int32_t *contexts = NULL, *target = NULL;
         size_t n = 0;
         status = next_epoch(ctx, epoch, &contexts, &target, &n, err);
@@ -183,7 +188,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                 long failed_now;
 #pragma omp atomic read
                 failed_now = failed_step;
-                const bool stop = failed_now >= 0;
+                const bool stop = failed_now >= 0 || (c->stop && *c->stop);
                 long started, in_epoch;
 #pragma omp atomic capture
                 started = attempts++;
@@ -240,6 +245,12 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             rngs[t] = rng;
         }
         self->loop_s += now_s() - loop_start;
+        if (c->stop && *c->stop && failed_step < 0 && epoch_finished < steps &&
+            !(c->max_iters > 0 && self->total_iters >= c->max_iters)) {
+            self->stopped = true;
+            self->stopped_epoch = epoch + 1;
+            break;
+        }
         if (failed_step >= 0)
             status = dlfs_fail(err, DLFS_ERR_NUMERIC,
                                "loss is %g at epoch %d, step %ld: training diverged", failed_loss,

@@ -37,6 +37,7 @@
 #ifndef DLFS2_COMMON_FAST_TRAINER_H
 #define DLFS2_COMMON_FAST_TRAINER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,9 +67,13 @@ typedef struct FastTrainerConfig {
     bool shuffle;           /* shuffle the rows every epoch (textbook) or keep their order */
     FILE *log;              /* progress lines; NULL = silent */
     FILE *csv;              /* "epoch,iter,elapsed_s,loss" rows too, if set */
+    const volatile sig_atomic_t *stop;  /* a flag a signal handler may set: once it is non-zero
+                               the threads start no more steps (see fast_trainer_fit); NULL =
+                               never */
 } FastTrainerConfig;
 
-/* threads 1, batch 100, 10 epochs, lazy Adam (0.001, 0.9, 0.999), shuffled, lines every 20 steps to stdout. */
+/* threads 1, batch 100, 10 epochs, lazy Adam (0.001, 0.9, 0.999), shuffled, lines every 20 steps
+ * to stdout, no stop flag. */
 FastTrainerConfig fast_trainer_default_config(void);
 
 /*
@@ -91,6 +96,8 @@ typedef struct FastTrainer {
     double total_rows;      /* rows trained in all */
     double loop_s;          /* wall seconds inside the threads' step loops, in all (the rest
                                of fit: the epochs' rows and shuffles); for dlfs2 bench */
+    bool stopped;           /* fit ended early on cfg.stop */
+    int stopped_epoch;      /* then: the epoch it stopped in, 1-based */
 } FastTrainer;
 
 /*
@@ -107,6 +114,9 @@ void fast_trainer_free(FastTrainer *self);
  * Trains cfg.epochs epochs, asking next_epoch(ctx, ...) for each epoch's
  * rows; rngs (threads,) drive each thread's sampling (and rngs[0] the
  * shuffles). An epoch runs n / batch_size steps (the tail is dropped).
+ * When *cfg.stop turns non-zero, each thread finishes the step it is in,
+ * starts no other, and fit returns DLFS_OK with self->stopped set: the
+ * weights then hold every update finished (Ctrl-C on `dlfs2 train --fast`).
  * Errors: DLFS_ERR_ARG when an epoch has fewer rows than a batch;
  * DLFS_ERR_NUMERIC when a loss is NaN or infinite (the message names the
  * step; that thread's step is not applied, the other threads finish theirs);

@@ -2,7 +2,9 @@
 # test_checkpoint.sh — TAP tests of `dlfs2 train --checkpoint-every N`,
 # `--resume DIR` and stopping on a signal, on a small corpus with one thread:
 # a run cut short and resumed gives the same bytes as one run (also after
-# SIGINT and after SIGKILL between checkpoints); a diverging run stops with
+# SIGINT and after SIGKILL between checkpoints); --fast, which keeps no
+# checkpoint, stopped by SIGINT or SIGTERM writes the vectors it has trained
+# and its loss.csv; a diverging run stops with
 # a message and keeps its last good checkpoint and the loss.csv and vectors
 # of an earlier run; damaged checkpoints and
 # wrong option mixes are refused with a message and a non-zero exit.
@@ -13,7 +15,7 @@
 
 DLFS2=${1:?usage: sh tests/test_checkpoint.sh PATH/TO/dlfs2}
 DLFS2=$(cd "$(dirname "$DLFS2")" && pwd)/$(basename "$DLFS2")   # one test runs it from /
-PLAN=25
+PLAN=30
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -70,6 +72,36 @@ check "SIGINT: loss.csv is in place (its rows match the checkpoint), no loss.csv
 run int_resume train --resume "$WORK/int"
 check "SIGINT: resumed, it finishes with the vectors of an uninterrupted run" \
     sh -c "[ $rc -eq 0 ] && cmp -s '$WORK/long/vectors.txt' '$WORK/int/vectors.txt'"
+
+# --- --fast stopped by a signal: no checkpoint, the vectors trained so far ------------
+# fast_stop NAME SIGNAL: a long --fast run (its progress lines say it is under way), then SIGNAL
+fast_stop() {
+    # shellcheck disable=SC2086
+    "$DLFS2" train $ARGS --fast --epochs 100000 --eval-interval 1 --out "$WORK/$1" >"$WORK/$1.out" 2>"$WORK/$1.err" &
+    pid=$!
+    i=0
+    while ! grep -q '^| epoch' "$WORK/$1.out" 2>/dev/null && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+    kill "-$2" "$pid"
+    wait "$pid"
+    rc=$?
+}
+fast_stop fastint INT
+check "--fast, SIGINT: exit 130" test "$rc" -eq 130
+check "--fast, SIGINT: one message naming the signal and saying no checkpoint is kept" \
+    grep -q "^dlfs2: stopped by SIGINT in epoch [0-9]* after [0-9]* iterations in all; --fast keeps no checkpoint, so the vectors trained so far are written$" \
+    "$WORK/fastint.err"
+check "--fast, SIGINT: vectors.txt written, as many words and columns as a finished run's" sh -c "
+    [ \"\$(head -n 1 '$WORK/fastint/vectors.txt')\" = \"\$(head -n 1 '$WORK/straight/vectors.txt')\" ] &&
+    [ \$(wc -l <'$WORK/fastint/vectors.txt') -eq \$(wc -l <'$WORK/straight/vectors.txt') ] &&
+    [ ! -e '$WORK/fastint/checkpoint.bin' ]"
+check "--fast, SIGINT: loss.csv is in place with the rows printed, no loss.csv.tmp left" sh -c "
+    [ \"\$(head -n 1 '$WORK/fastint/loss.csv')\" = epoch,iter,elapsed_s,loss ] &&
+    [ \$(grep -c '^| epoch' '$WORK/fastint.out') -eq \$((\$(wc -l <'$WORK/fastint/loss.csv') - 1)) ] &&
+    [ ! -e '$WORK/fastint/loss.csv.tmp' ]"
+fast_stop fastterm TERM
+check "--fast, SIGTERM: exit 143, vectors.txt and loss.csv written" sh -c "
+    [ $rc -eq 143 ] && grep -q '^dlfs2: stopped by SIGTERM in epoch ' '$WORK/fastterm.err' &&
+    [ -s '$WORK/fastterm/vectors.txt' ] && [ -s '$WORK/fastterm/loss.csv' ] && [ ! -e '$WORK/fastterm/loss.csv.tmp' ]"
 
 # --- SIGKILL between checkpoints: resume from the last one -------------------------
 # shellcheck disable=SC2086

@@ -175,6 +175,8 @@ typedef struct Feed {
     int fail_at;            /* the epoch whose call fails (DLFS_ERR_IO), or -1 */
     int short_at;           /* the epoch that gets only short_n rows, or -1 */
     size_t short_n;
+    int stop_at;            /* the epoch whose call sets *stop (as a signal would), or -1 */
+    volatile sig_atomic_t *stop;
 } Feed;
 
 static int feed_epoch(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
@@ -183,6 +185,7 @@ static int feed_epoch(void *ctx, int epoch, const int32_t **contexts, const int3
     Feed *f = ctx;
     f->calls++;
     if (epoch == f->fail_at) return dlfs_fail(err, DLFS_ERR_IO, "no rows for epoch %d", epoch);
+    if (epoch == f->stop_at) *f->stop = 1;
     *contexts = contexts_all;
     *target = target_all;
     *n = epoch == f->short_at ? f->short_n : N_ROWS;
@@ -191,7 +194,7 @@ static int feed_epoch(void *ctx, int epoch, const int32_t **contexts, const int3
 
 static Feed feed_plain(void)
 {
-    return (Feed){.calls = 0, .fail_at = -1, .short_at = -1, .short_n = 0};
+    return (Feed){.calls = 0, .fail_at = -1, .short_at = -1, .short_n = 0, .stop_at = -1, .stop = NULL};
 }
 
 static FastTrainerConfig base_config(int threads, int batch, int epochs, FastOptimizerKind opt)
@@ -746,6 +749,62 @@ static void test_callback_error(void **state)
     run_end(&r);
 }
 
+/*
+ * The stop flag (Ctrl-C on `dlfs2 train --fast`): set before fit, nothing
+ * is trained; set while epoch 2's rows are made, on 2 threads, no step of
+ * epoch 2 starts, and fit returns DLFS_OK with stopped set, epoch 1's steps
+ * and records kept.
+ */
+static void test_stop_flag(void **state)
+{
+    (void)state;
+    enum { B = 4, S = N_ROWS / B };
+    volatile sig_atomic_t stop = 1;
+    FastTrainerConfig cfg = base_config(1, B, 3, FAST_SGD_LINEAR);
+    cfg.stop = &stop;
+    Run r;
+    run_start(&r, &cfg, 91);
+    CBOW ref;
+    reference_cbow(&ref);
+    run_fit(&r);
+    assert_int_equal(r.status, DLFS_OK);
+    assert_true(r.tr.stopped);
+    assert_int_equal(r.tr.stopped_epoch, 1);
+    assert_int_equal(r.feed.calls, 0);
+    assert_int_equal(r.tr.total_iters, 0);
+    assert_memory_equal(w_in_of(&r), ref.W_in.value.data, V * H * sizeof(float));
+    assert_memory_equal(w_out_of(&r), ref.W_out.value.data, V * H * sizeof(float));
+    cbow_free(&ref);
+    run_end(&r);
+
+    stop = 0;
+    cfg.threads = 2;
+    run_start(&r, &cfg, 91);
+    r.feed.stop_at = 1;
+    r.feed.stop = &stop;
+    run_fit(&r);
+    assert_int_equal(r.status, DLFS_OK);
+    assert_true(r.tr.stopped);
+    assert_int_equal(r.tr.stopped_epoch, 2);
+    assert_int_equal(r.feed.calls, 2);
+    assert_int_equal(r.tr.total_iters, S);
+    assert_int_equal(r.tr.n_loss, S);   /* a record per step (eval_interval 1), all of epoch 1 */
+    assert_int_equal(r.tr.loss_list[S - 1].epoch, 1);
+    int calls = 0;
+    for (int t = 0; t < 2; t++) calls += r.spies[t].calls;
+    assert_int_equal(calls, S);
+    run_end(&r);
+
+    /* never set: all 3 epochs, not stopped */
+    stop = 0;
+    run_start(&r, &cfg, 91);
+    run_fit(&r);
+    assert_int_equal(r.status, DLFS_OK);
+    assert_false(r.tr.stopped);
+    assert_int_equal(r.tr.total_iters, 3 * S);
+    run_end(&r);
+}
+
 /* An epoch with fewer rows than a batch is DLFS_ERR_ARG (also an empty one). */
 static void test_short_epoch(void **state)
 {
@@ -865,6 +924,7 @@ int main(void)
         cmocka_unit_test(test_callback_error),
         cmocka_unit_test(test_short_epoch),
         cmocka_unit_test(test_nan_loss),
+        cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_iter_counts_two_threads),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
