@@ -40,7 +40,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <omp.h>
 #include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -55,6 +54,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
+#include "common/threads.h"
 #include "common/check.h"
 #include "common/fast_trainer.h"
 #include "common/fpu.h"
@@ -242,7 +242,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
 /* Parses argv into o. Returns -1 after printing the help, 0 to go on, or an exit status. */
 static int parse_bench_args(int argc, char **argv, BenchOptions *o)
 {
-    *o = (BenchOptions){.iters = 500, .warmup = 20, .seed = 1, .threads = omp_get_num_procs(),
+    *o = (BenchOptions){.iters = 500, .warmup = 20, .seed = 1, .threads = threads_default(),
                         .epochs = 10, .gensim = true};
     opterr = 0;
     int c;

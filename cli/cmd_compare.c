@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <omp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
+#include "common/threads.h"
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/optimizer.h"
@@ -63,7 +63,8 @@ typedef struct CompareOptions {
     bool lr_given;
     bool svg;               /* --plot-format svg */
     bool verbose;           /* --verbose: the trainer's progress lines */
-    int threads;            /* --threads, default every core */
+    int threads;            /* --threads; default threads_default() (common/threads.h) */
+    bool threads_given;     /* --threads was given: fixed; else tuned */
 } CompareOptions;
 
 /* What one loss's run gave. */
@@ -158,7 +159,7 @@ static void compare_options_default(CompareOptions *o)
     *o = (CompareOptions){
         .skipgram = false, .seed = 1, .out_dir = "out/compare", .corpus = "ptb",
         .window = 5, .hidden = 100, .batch = 100, .sample_size = 5, .eval_interval = 20,
-        .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .threads = omp_get_num_procs(),
+        .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .threads = threads_default(),
     };
 }
 
@@ -176,7 +177,9 @@ static int apply_option(CompareOptions *o, int c, const char *arg)
         }
         return 0;
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, 1000000, &o->epochs);
-    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
+    case OPT_THREADS:
+        o->threads_given = true;
+        return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 1, 0x7fffffffL, &o->max_iters);
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
     case OPT_QUESTIONS: o->questions = arg; return 0;
@@ -529,7 +532,10 @@ int cmd_compare(int argc, char **argv)
     CompareOptions o;
     int rc = parse_compare_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
-    blas_set_threads(o.threads);
+    if (o.threads_given)
+        threads_use_fixed(o.threads);
+    else
+        o.threads = threads_use_default();
 
     TrainData d;
     CompareRow rows[N_COMPARED];

@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <omp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -30,6 +29,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
+#include "common/threads.h"
 #include "common/check.h"
 #include "common/checkpoint.h"
 #include "common/fast_trainer.h"
@@ -78,7 +78,8 @@ typedef struct TrainOptions {
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
-    int threads;            /* --threads, default every core */
+    int threads;            /* --threads; default threads_default() (common/threads.h) */
+    bool threads_given;     /* --threads was given: fixed; else tuned (textbook mode) */
     bool fast;              /* --fast (or --preset word2vec) */
     bool preset_word2vec;   /* --preset word2vec */
     double sample;          /* --sample, subsampling threshold; 0 = off */
@@ -239,7 +240,7 @@ static void train_options_default(TrainOptions *o)
         .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .lr_given = false, .max_grad = 0.0,
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
-        .format = VECTORS_TEXT, .save_npy = false, .threads = omp_get_num_procs(),
+        .format = VECTORS_TEXT, .save_npy = false, .threads = threads_default(),
         .min_count = 1,
     };
 }
@@ -316,7 +317,9 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_OUT: o->out_dir = arg; return 0;
     case OPT_FORMAT: return parse_format_name(arg, &o->format);
     case OPT_SAVE_NPY: o->save_npy = true; return 0;
-    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
+    case OPT_THREADS:
+        o->threads_given = true;
+        return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_FAST: o->fast = true; return 0;
     case OPT_PLOT: {
         const char *dot = strrchr(arg, '.');
@@ -464,7 +467,8 @@ static void print_header(const TrainOptions *o, const TrainData *d)
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
-    printf(", seed %llu, threads %d", (unsigned long long)o->seed, o->threads);
+    printf(", seed %llu, threads %d%s", (unsigned long long)o->seed, o->threads,
+           threads_auto() && !o->fast ? " (fewer while other programs keep the cores busy)" : "");
     if (o->preset_word2vec)
         printf(", fast: word2vec preset (sample %g, min count %d, shrunk windows, sentences end "
                "at <eos>, CBOW contexts get the whole dh)", o->sample, o->min_count);
@@ -921,7 +925,7 @@ static int load_resume(const TrainOptions *given, Checkpoint *ck, ArgList *args,
     for (int i = 0; i < ck->argc; i++) args_add(args, "%s", ck->argv[i]);
     args_add(args, "--out");
     args_add(args, "%s", given->resume);
-    args_add_option(args, "--threads", "%d", given->threads);
+    if (given->threads_given) args_add_option(args, "--threads", "%d", given->threads);
     if (given->checkpoint_every_given) args_add_option(args, "--checkpoint-every", "%ld", given->checkpoint_every);
     if (given->epochs_given) args_add_option(args, "--epochs", "%d", given->epochs);
     if (given->max_iters_given) args_add_option(args, "--max-iters", "%ld", given->max_iters);
@@ -947,7 +951,12 @@ int cmd_train(int argc, char **argv)
         rc = load_resume(&given, &ck, &resume_args, &o);
         if (rc != CLI_EXIT_OK) goto done_args;
     }
-    blas_set_threads(o.threads);
+    /* --threads N: N; else the CPUs this process may use, tuned down while
+     * other programs keep them busy (common/threads.h) */
+    if (o.threads_given)
+        threads_use_fixed(o.threads);
+    else
+        o.threads = threads_use_default();
 
     TrainData d;
     TrainModel m = {0};

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "common/threads.h"
 
 typedef struct Command {
     const char *name;
@@ -202,6 +203,9 @@ int main(int argc, char **argv)
             cli_error("unknown command '%s' (see 'dlfs2 --help')", name);
         return CLI_EXIT_USAGE;
     }
+    /* every command runs on the CPUs this process may use (common/threads.h);
+     * those that take --threads set their own */
+    threads_use_fixed(threads_default());
     int rc = cmd->run(argc - 1, argv + 1);
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_EXIT_OK) {
         cli_error("cannot write to standard output");

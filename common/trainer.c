@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "common/check.h"
+#include "common/threads.h"
 
 static double now_s(void)
 {
@@ -120,6 +121,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
         if (self->iter_in_epoch == 0) rng_shuffle_int32(rng, perm, data_size);
         for (int iters = self->iter_in_epoch; iters < max_iters; iters++) {
             if (self->max_iters > 0 && self->total_iters >= self->max_iters) goto done;
+            threads_tune_step();    /* common/threads.h: no-op unless the count is tuned */
             const int32_t *rows = perm + (size_t)iters * batch_size;
             for (int b = 0; b < batch_size; b++) {
                 memcpy(batch_contexts + (size_t)b * width, contexts + (size_t)rows[b] * width,

@@ -334,61 +334,22 @@ static int run_wordsim_test(const WordVectors *wv, const char *path)
 // %% [markdown]
 // ## The program
 //
-// Options, then the four sections in order. The file options take a name,
-// which `lab_parse_args` (flags and numbers only) does not, so they are
-// taken out of `argv` first.
+// Options, then the four sections in order.
 
 // %%
-/* An option with a file name. */
-typedef struct FileOption {
-    const char *name;       /* "--vectors" */
-    const char **path;      /* set when given; stays NULL otherwise */
-} FileOption;
-
-/*
- * Takes the file options and their values out of argv[1 .. *argc), moving
- * the other arguments down, so lab_parse_args sees only its own. Returns 0,
- * or 2 (a usage error, after a message) when a file option is last.
- */
-static int take_file_options(int *argc, char **argv, const FileOption *opts, int n)
-{
-    int kept = 1;
-    for (int i = 1; i < *argc; i++) {
-        const FileOption *o = NULL;
-        for (int k = 0; k < n; k++)
-            if (strcmp(argv[i], opts[k].name) == 0) o = &opts[k];
-        if (o == NULL) {
-            argv[kept++] = argv[i];
-            continue;
-        }
-        if (i + 1 >= *argc) {
-            fprintf(stderr, "%s: %s needs a file name\nusage: %s [--seed N] [--epochs N]\n", PROG,
-                    argv[i], PROG);
-            return 2;
-        }
-        *o->path = argv[++i];
-    }
-    *argc = kept;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     const char *vectors_path = NULL, *questions_path = NULL, *pairs_path = NULL;
-    const FileOption files[] = {
-        {"--vectors", &vectors_path}, {"--questions", &questions_path}, {"--pairs", &pairs_path},
-    };
     long long seed = 1, epochs = 3;
     const LabOption options[] = {
         {.name = "--seed", .min = 0, .max = INT64_MAX, .value = &seed, .help = "N"},
         {.name = "--epochs", .min = 1, .max = 100, .value = &epochs, .help = "N"},
+        {.name = "--vectors", .text = &vectors_path, .help = "FILE"},
+        {.name = "--questions", .text = &questions_path, .help = "FILE"},
+        {.name = "--pairs", .text = &pairs_path, .help = "FILE"},
     };
-    int parsed = take_file_options(&argc, argv, files, 3);
-    if (parsed == 0) parsed = lab_parse_args(PROG, argc, argv, options, 2);
-    if (parsed != 0) {
-        fprintf(parsed == 1 ? stdout : stderr, "       [--vectors FILE] [--questions FILE] [--pairs FILE]\n");
-        return parsed == 1 ? 0 : parsed;
-    }
+    const int parsed = lab_parse_args(PROG, argc, argv, options, 5);
+    if (parsed != 0) return parsed == 1 ? 0 : parsed;
 
     WordVectors wv = {0};
     vocab_init(&wv.vocab);

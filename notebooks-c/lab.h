@@ -1,7 +1,8 @@
 /*
- * lab.h — what every lab program needs besides the library: its options,
- * the folder its plots go to, a plot printed as "[plot] FILE" (the loss
- * curve of trainer.plot() among them), and PTB.
+ * lab.h — what every lab program needs besides the library: its options
+ * (and the --threads and --data-dir every lab takes), the folder its
+ * plots go to, a plot printed as "[plot] FILE" (the loss curve of
+ * trainer.plot() among them), and PTB.
  *
  * Header-only (static inline functions), for the programs in notebooks-c/ only;
  * not part of libdlfs2. Messages go to stderr prefixed with the lab's name.
@@ -18,41 +19,74 @@
 #include "common/plot.h"
 #include "common/status.h"
 #include "common/tensor.h"
+#include "common/threads.h"
 #include "common/trainer.h"
 #include "common/vocab.h"
 #include "datasets/ptb.h"
 
-/* One command-line option: "--name" alone (a flag) or "--name N" (a whole number). */
+/*
+ * One command-line option: "--name" alone (a flag), "--name N" (a whole
+ * number) or "--name TEXT" (a file name or other text: set text).
+ */
 typedef struct LabOption {
     const char *name;       /* with the dashes: "--full" */
-    bool is_flag;           /* true: *flag = true when given; false: *value = N */
+    bool is_flag;           /* true: *flag = true when given */
     long long min, max;     /* N's range, inclusive */
     long long *value;       /* for a number; keeps its default when absent */
     bool *flag;             /* for a flag */
-    const char *help;       /* shown in the usage line, e.g. "N" or "" */
+    const char *help;       /* shown in the usage line, e.g. "N" or "FILE" */
+    const char **text;      /* for a text: points into argv when given, else keeps its default */
 } LabOption;
 
 /*
- * Parses argv against opts[0..n). Returns 0 on success; on an unknown
- * option, a missing or malformed number, or one outside [min, max], prints
- * the problem and a usage line to stderr and returns 2 (the exit status
- * for a usage error). "--help" prints the usage line to stdout and returns 1.
+ * The options every lab takes besides its own, which lab_parse_args adds:
+ * --threads N (the threads of the products and the optimizer; default the
+ * CPUs this process may use, common/threads.h) and --data-dir DIR (where
+ * the data sets are, as `dlfs2 --data-dir`; default $DLFS2_DATA, then the
+ * cache folder).
+ */
+typedef struct LabCommonOptions {
+    long long threads;      /* 0 until given: the default */
+    const char *data_dir;   /* NULL until given */
+} LabCommonOptions;
+
+static LabCommonOptions lab_common_options;
+
+/* Prints the usage line of opts[0..n) and the common options to `to`. */
+static inline void lab_print_usage(FILE *to, const char *prog, const LabOption *opts, int n)
+{
+    fprintf(to, "usage: %s", prog);
+    for (int k = 0; k < n; k++)
+        fprintf(to, " [%s%s%s]", opts[k].name, opts[k].is_flag ? "" : " ", opts[k].is_flag ? "" : opts[k].help);
+    fputs(" [--threads N] [--data-dir DIR]\n", to);
+}
+
+/*
+ * Parses argv against opts[0..n) and the common options (--threads N,
+ * --data-dir DIR; lab_common_options), then sets the thread count
+ * (common/threads.h: --threads N fixed, else threads_use_default()). Returns 0 on
+ * success; on an unknown option, a missing value, a malformed number or
+ * one outside [min, max], prints the problem and a usage line to stderr
+ * and returns 2 (the exit status for a usage error). "--help" prints the
+ * usage line to stdout and returns 1.
  */
 static inline int lab_parse_args(const char *prog, int argc, char **argv, const LabOption *opts, int n)
 {
+    const LabOption common[] = {
+        {.name = "--threads", .min = 1, .max = 1024, .value = &lab_common_options.threads, .help = "N"},
+        {.name = "--data-dir", .text = &lab_common_options.data_dir, .help = "DIR"},
+    };
+    const int n_common = (int)(sizeof common / sizeof common[0]);
     for (int i = 1; i < argc; i++) {
         const LabOption *o = NULL;
         for (int k = 0; k < n; k++)
             if (strcmp(argv[i], opts[k].name) == 0) o = &opts[k];
+        for (int k = 0; k < n_common; k++)
+            if (strcmp(argv[i], common[k].name) == 0) o = &common[k];
         const bool help = strcmp(argv[i], "--help") == 0;
         if (o == NULL || (!o->is_flag && i + 1 >= argc)) {
-            FILE *to = help ? stdout : stderr;
             if (!help) fprintf(stderr, "%s: unknown or incomplete argument '%s'\n", prog, argv[i]);
-            fprintf(to, "usage: %s", prog);
-            for (int k = 0; k < n; k++)
-                fprintf(to, " [%s%s%s]", opts[k].name, opts[k].is_flag ? "" : " ",
-                        opts[k].is_flag ? "" : opts[k].help);
-            fputc('\n', to);
+            lab_print_usage(help ? stdout : stderr, prog, opts, n);
             return help ? 1 : 2;
         }
         if (o->is_flag) {
@@ -60,6 +94,14 @@ static inline int lab_parse_args(const char *prog, int argc, char **argv, const 
             continue;
         }
         const char *text = argv[++i];
+        if (o->text != NULL) {
+            if (text[0] == '\0') {
+                fprintf(stderr, "%s: %s: expected %s, got an empty argument\n", prog, o->name, o->help);
+                return 2;
+            }
+            *o->text = text;
+            continue;
+        }
         char *end = NULL;
         errno = 0;
         const long long v = strtoll(text, &end, 10);
@@ -70,6 +112,10 @@ static inline int lab_parse_args(const char *prog, int argc, char **argv, const 
         }
         *o->value = v;
     }
+    if (lab_common_options.threads > 0)
+        threads_use_fixed((int)lab_common_options.threads);
+    else
+        threads_use_default();
     return 0;
 }
 
@@ -146,7 +192,8 @@ static inline int lab_plot_loss(const char *prog, const char *file, const Traine
 
 /*
  * The textbook's ptb.load_data(split) from the usual place (ptb_data_dir:
- * $DLFS2_DATA, else the cache folder, downloading when missing). corpus
+ * --data-dir, else $DLFS2_DATA, else the cache folder, downloading when
+ * missing). corpus
  * and vocab must be empty (vocab_init'ed). Returns 0, or -1 after printing
  * the error; corpus and vocab are left empty then.
  */
@@ -154,7 +201,7 @@ static inline int lab_load_ptb(const char *prog, const char *split, Int32Array *
 {
     char dir[4096];
     DlfsError err = {0};
-    if (ptb_data_dir(dir, sizeof dir, NULL, &err) != DLFS_OK ||
+    if (ptb_data_dir(dir, sizeof dir, lab_common_options.data_dir, &err) != DLFS_OK ||
         ptb_load_data(dir, split, corpus, vocab, &err) != DLFS_OK) {
         fprintf(stderr, "%s: %s\n", prog, err.msg);
         return -1;

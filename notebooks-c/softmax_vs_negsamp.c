@@ -324,9 +324,9 @@ int main(int argc, char **argv)
     long long iters = 0, seed = 1;
     bool full = false;
     const LabOption opts[] = {
-        {"--iters", false, 1, 100000000, &iters, NULL, "N"},
-        {"--full", true, 0, 0, NULL, &full, ""},
-        {"--seed", false, 0, INT64_MAX, &seed, NULL, "N"},
+        {.name = "--iters", .min = 1, .max = 100000000, .value = &iters, .help = "N"},
+        {.name = "--full", .is_flag = true, .flag = &full},
+        {.name = "--seed", .min = 0, .max = INT64_MAX, .value = &seed, .help = "N"},
     };
     const int parsed = lab_parse_args(PROG, argc, argv, opts, 3);
     if (parsed != 0) return parsed == 1 ? 0 : 2;
