@@ -51,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/bench_contention.h"
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
@@ -99,6 +100,9 @@ typedef struct BenchOptions {
     int epochs;             /* --epochs: whole epochs of the word2vec-preset row */
     bool gensim;            /* not --no-gensim */
     const char *word2vec;   /* --word2vec: word2vec.c's binary to compare with; NULL = none */
+    bool contention;        /* --contention: bench_contention instead of the table */
+    int rounds;             /* --rounds, for --contention */
+    bool iters_given;       /* --iters was given (--contention's default differs) */
 } BenchOptions;
 
 /* One row of the table: a model, its output loss and the mode. */
@@ -151,7 +155,7 @@ typedef struct BenchRow {
 
 enum {
     OPT_ITERS = CLI_OPT_LONG_BASE, OPT_WARMUP, OPT_DATA_DIR, OPT_SEED, OPT_THREADS, OPT_EPOCHS,
-    OPT_NO_GENSIM, OPT_WORD2VEC,
+    OPT_NO_GENSIM, OPT_WORD2VEC, OPT_CONTENTION, OPT_ROUNDS,
 };
 
 static const struct option bench_options[] = {
@@ -163,6 +167,8 @@ static const struct option bench_options[] = {
     {"epochs", required_argument, NULL, OPT_EPOCHS},
     {"no-gensim", no_argument, NULL, OPT_NO_GENSIM},
     {"word2vec", required_argument, NULL, OPT_WORD2VEC},
+    {"contention", no_argument, NULL, OPT_CONTENTION},
+    {"rounds", required_argument, NULL, OPT_ROUNDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -171,6 +177,7 @@ void usage_bench(void)
 {
     fputs("Usage: dlfs2 bench [--iters N] [--warmup N] [--data-dir DIR] [--seed S]\n"
           "                   [--threads N] [--epochs N] [--no-gensim] [--word2vec PATH]\n"
+          "       dlfs2 bench --contention [--iters N] [--rounds N] [--data-dir DIR] [--seed S]\n"
           "\n"
           "Times training iterations on PTB with the textbook's settings (window 5,\n"
           "hidden 100, batch 100, Adam lr 0.001, 5 negatives drawn without replacement\n"
@@ -195,14 +202,25 @@ void usage_bench(void)
           "--word2vec PATH, it runs word2vec.c's binary at PATH with the preset's recipe\n"
           "for --epochs epochs on the same file and prints that ratio too.\n"
           "\n"
+          "With --contention it measures the default thread count on a busy machine\n"
+          "instead: each round runs 'dlfs2 train --max-iters N' (--iters, 2000) with the\n"
+          "default threads and with --threads 1, first on the machine as it is, then\n"
+          "while one busy process per CPU this process may use spins; it prints the\n"
+          "load average before it starts, each round's wall seconds, their medians and\n"
+          "the median ratio default / --threads 1 (--rounds, 3).\n"
+          "\n"
           "Options:\n"
-          "  --iters N       timed iterations per row (500)\n"
+          "  --iters N       timed iterations per row (500); with --contention, the\n"
+          "                  --max-iters of each training run (2000)\n"
           "  --warmup N      untimed iterations before them (20)\n"
           "  --data-dir DIR  where PTB is kept, downloaded if missing\n"
           "                  (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
           "  --seed S        random seed of the weights, batches and negatives (1)\n"
           "  --threads N     OpenMP and OpenBLAS threads, and the fast rows' threads\n"
-          "                  (all cores)\n"
+          "                  (the CPUs this process may use; fixed, never tuned)\n"
+          "  --contention    time the default threads against --threads 1, idle and\n"
+          "                  with one busy process per CPU (see above)\n"
+          "  --rounds N      rounds of --contention (3)\n"
           "  --epochs N      whole epochs of the word2vec-preset row (10)\n"
           "  --no-gensim     do not run gensim\n"
           "  --word2vec PATH also time word2vec.c's 'word2vec' program at PATH (built from\n"
@@ -214,7 +232,11 @@ void usage_bench(void)
 static int apply_option(BenchOptions *o, int c, const char *arg)
 {
     switch (c) {
-    case OPT_ITERS: return cli_parse_int("--iters", arg, 1, MAX_ITERS, &o->iters);
+    case OPT_ITERS:
+        o->iters_given = true;
+        return cli_parse_int("--iters", arg, 1, MAX_ITERS, &o->iters);
+    case OPT_CONTENTION: o->contention = true; return 0;
+    case OPT_ROUNDS: return cli_parse_int("--rounds", arg, 1, 99, &o->rounds);
     case OPT_WARMUP: return cli_parse_int("--warmup", arg, 0, MAX_ITERS, &o->warmup);
     case OPT_DATA_DIR: o->data_dir = arg; return 0;
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
@@ -243,7 +265,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
 static int parse_bench_args(int argc, char **argv, BenchOptions *o)
 {
     *o = (BenchOptions){.iters = 500, .warmup = 20, .seed = 1, .threads = threads_default(),
-                        .epochs = 10, .gensim = true};
+                        .epochs = 10, .gensim = true, .rounds = 3};
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "-:h", bench_options, NULL)) != -1) {
@@ -1011,6 +1033,11 @@ int cmd_bench(int argc, char **argv)
     BenchOptions o;
     int rc = parse_bench_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
+    if (o.contention) {
+        const ContentionOptions c = {.iters = o.iters_given ? o.iters : 2000, .rounds = o.rounds,
+                                     .seed = o.seed, .data_dir = o.data_dir};
+        return bench_contention(&c);
+    }
     /* every thread is OpenMP's; OpenBLAS runs on the calling thread (common/blas.h) */
     blas_set_threads(o.threads);
 

@@ -29,6 +29,7 @@
 #include "gradcheck/gradcheck.h"
 #include "layers/embedding.h"
 #include "layers/sigmoid_with_loss.h"
+#include "notebooks-c/lab.h"
 
 enum { N = 4 };
 
@@ -184,8 +185,10 @@ static void check_embedding(EmbeddingLab *e, const char *title)
 }
 
 // %%
-int main(void)
+int main(int argc, char **argv)
 {
+    const int parsed = lab_parse_args("gradient_check", argc, argv, NULL, 0);
+    if (parsed != 0) return parsed == 1 ? 0 : parsed;
     Rng rng;
     rng_seed(&rng, 1);
     Lab lab = {.t = {1, 0, 0, 1}};
