@@ -194,8 +194,11 @@ void usage_train(void)
           "  --plot FILE            also draw the loss curve (the textbook's trainer.plot())\n"
           "                         into FILE, a .png or .svg image (needs gnuplot)\n"
           "  --threads N            threads for the optimizer pass, the products and the\n"
-          "                         softmax (all cores); the textbook-exact results do not\n"
-          "                         depend on it\n"
+          "                         softmax, or of the minibatches with --fast; the\n"
+          "                         textbook-exact results do not depend on it. Default:\n"
+          "                         $OMP_NUM_THREADS, else the CPUs this process may use\n"
+          "                         (affinity mask, cgroup CPU quota), fewer while other\n"
+          "                         programs keep them busy (textbook mode measures it)\n"
           "\n",
           stdout);
     fputs("Checkpoints (textbook mode; see common/checkpoint.h):\n"
