@@ -1,7 +1,8 @@
 /*
  * cmd_gradcheck.c — `dlfs2 gradcheck [NAME|all] [--seed N]`: the gradient
  * check of every layer and model (gradcheck/gradcheck.h, gradcheck/cases.h),
- * one table row per layer/model and checked tensor.
+ * one table row per layer/model and checked tensor; a FAIL row names its
+ * worst element and may add a hint line (gradcheck/gradcheck.h).
  *
  * Exit status 0 only if every row passes; 1 if any fails; 2 for a bad
  * command line (an unknown NAME lists the known ones).
@@ -35,6 +36,12 @@ void usage_gradcheck(void)
            "|a - n| and the max relative error |a - n| / max(|a| + |n|, tiny), where tiny\n"
            "is the float32 noise floor of the numerical gradient; PASS if the relative\n"
            "error is at most %g.\n"
+           "\n"
+           "A FAIL row goes on with its worst element: its index (row,col for a matrix),\n"
+           "the analytic and the numerical gradient there. A hint line follows when the\n"
+           "numbers point at a classic mistake: analytic = B x or 1/B x numerical for the\n"
+           "batch size B (a missing or extra 1/B), or only the rows that a repeated id\n"
+           "gathers are wrong (`=` instead of `+=` in an Embedding-like backward).\n"
            "\n"
            "NAME (case-insensitive) is one of:\n ",
            GRADCHECK_STEP, GRADCHECK_RTOL);

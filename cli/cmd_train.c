@@ -74,6 +74,7 @@ typedef struct TrainOptions {
     int eval_interval;      /* --eval-interval, 0 = never */
     uint64_t seed;          /* --seed */
     const char *corpus;     /* --corpus: "ptb" or a file */
+    bool lowercase;         /* --lowercase: fold the corpus to lower case first */
     const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
@@ -113,7 +114,7 @@ enum {
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
-    OPT_CHECKPOINT_EVERY, OPT_RESUME,
+    OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE,
 };
 
 static const struct option train_options[] = {
@@ -133,6 +134,7 @@ static const struct option train_options[] = {
     {"eval-interval", required_argument, NULL, OPT_EVAL_INTERVAL},
     {"seed", required_argument, NULL, OPT_SEED},
     {"corpus", required_argument, NULL, OPT_CORPUS},
+    {"lowercase", no_argument, NULL, OPT_LOWERCASE},
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"out", required_argument, NULL, OPT_OUT},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -180,7 +182,12 @@ void usage_train(void)
           "  --max-iters N          stop after N iterations in all; 0 = no limit (0)\n"
           "  --eval-interval N      print the mean loss every N iterations; 0 = never (20)\n"
           "  --seed N               random seed for initial weights, shuffles, negatives (1)\n"
-          "  --corpus ptb|FILE      PTB's train split, or a whitespace-tokenised text file (ptb)\n"
+          "  --corpus ptb|FILE      PTB's train split, or a whitespace-tokenised text file (ptb;\n"
+          "                         see \"Text of one's own\" below)\n"
+          "  --lowercase            fold the corpus to lower case before the vocabulary is\n"
+          "                         built, so Hello, hello and HELLO are one word: Unicode's\n"
+          "                         case mapping (libunistring), not only A-Z; text without\n"
+          "                         case (Japanese, Chinese) is unchanged (off: case is kept)\n"
           "  --data-dir DIR         where PTB is kept, downloaded if missing\n"
           "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
           "  --out DIR              output directory, created if missing (./out)\n"
@@ -199,6 +206,18 @@ void usage_train(void)
           "                         $OMP_NUM_THREADS, else the CPUs this process may use\n"
           "                         (affinity mask, cgroup CPU quota), fewer while other\n"
           "                         programs keep them busy (textbook mode measures it)\n"
+          "\n",
+          stdout);
+    fputs("Text of one's own (--corpus FILE): UTF-8, split into words at whitespace only\n"
+          "  (spaces, tabs), each line end becoming the word <eos>. Nothing else is done:\n"
+          "  punctuation stays glued to words (\"hello.\" and \"hello\" are two words) and\n"
+          "  case is kept unless --lowercase. Pre-tokenise the text first, as PTB is, e.g.\n"
+          "  with sed to set punctuation apart (crude: \"don't\" becomes \"don ' t\"):\n"
+          "    sed -E 's/([[:punct:]])/ \\1 /g' raw.txt > corpus.txt\n"
+          "  or with a real tokeniser (NLTK's word_tokenize, spaCy, Moses' tokenizer.perl).\n"
+          "  Text without spaces between words (Japanese, Chinese) must be segmented into\n"
+          "  words first: mecab -Owakati raw.txt > corpus.txt (MeCab), or\n"
+          "  python3 -m jieba -d ' ' raw.txt > corpus.txt (jieba).\n"
           "\n",
           stdout);
     fputs("Checkpoints (textbook mode; see common/checkpoint.h):\n"
@@ -316,6 +335,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
         return cli_parse_int("--eval-interval", arg, 0, 0x7fffffff, &o->eval_interval);
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
     case OPT_CORPUS: o->corpus = arg; return 0;
+    case OPT_LOWERCASE: o->lowercase = true; return 0;
     case OPT_DATA_DIR: o->data_dir = arg; return 0;
     case OPT_OUT: o->out_dir = arg; return 0;
     case OPT_FORMAT: return parse_format_name(arg, &o->format);
@@ -606,6 +626,7 @@ static void options_to_args(const TrainOptions *o, ArgList *a)
     args_add_option(a, "--seed", "%llu", (unsigned long long)o->seed);
     args_add_option(a, "--format", "%s", vectors_format_name(o->format));
     if (o->save_npy) args_add(a, "--save-npy");
+    if (o->lowercase) args_add(a, "--lowercase");
     args_add_option(a, "--checkpoint-every", "%ld", o->checkpoint_every);
     /* paths: "ptb" stays as it is; files and folders become absolute */
     const char *path_option[] = {"--corpus", "--data-dir", "--plot"};
@@ -965,7 +986,8 @@ int cmd_train(int argc, char **argv)
     TrainModel m = {0};
     Rng rng;
     rng_seed(&rng, o.seed);
-    rc = train_data_load(&d, o.corpus, o.data_dir, o.window, o.batch);
+    rc = train_data_load_flags(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u,
+                               o.window, o.batch);
     if (rc == CLI_EXIT_OK) {
         print_header(&o, &d);
         const Word2VecConfig cfg = model_config(&o, &d);

@@ -12,15 +12,16 @@
 #include "datasets/ptb.h"
 
 /* Reads the corpus into d. Prints why on failure; returns an exit status. */
-static int load_corpus(TrainData *d, const char *corpus, const char *data_dir)
+static int load_corpus(TrainData *d, const char *corpus, const char *data_dir, unsigned flags)
 {
     DlfsError err = {0};
+    const char *folded = (flags & CORPUS_LOWERCASE) ? ", folded to lower case" : "";
     if (strcmp(corpus, "ptb") != 0) {
-        if (corpus_load_file(corpus, &d->corpus, &d->vocab, &err) != DLFS_OK) {
+        if (corpus_load_file_flags(corpus, flags, &d->corpus, &d->vocab, &err) != DLFS_OK) {
             cli_error("%s", err.msg);
             return CLI_EXIT_RUNTIME;
         }
-        printf("corpus: %s\n", corpus);
+        printf("corpus: %s%s\n", corpus, folded);
         return CLI_EXIT_OK;
     }
     char dir[4096];
@@ -28,30 +29,64 @@ static int load_corpus(TrainData *d, const char *corpus, const char *data_dir)
         cli_error("cannot choose the PTB data directory: %s", err.msg);
         return CLI_EXIT_RUNTIME;
     }
-    if (ptb_load_data(dir, "train", &d->corpus, &d->vocab, &err) != DLFS_OK) {
+    if (ptb_load_data_flags(dir, "train", flags, &d->corpus, &d->vocab, &err) != DLFS_OK) {
         cli_error("cannot load PTB from '%s': %s", dir, err.msg);
         return CLI_EXIT_RUNTIME;
     }
-    printf("corpus: PTB train split (%s)\n", dir);
+    printf("corpus: PTB train split (%s)%s\n", dir, folded);
     return CLI_EXIT_OK;
+}
+
+/*
+ * A hint for a corpus with too few words, into hint (size bytes): when its
+ * words are long on average (more than SEGMENT_HINT_BYTES bytes, <eos> not
+ * counted; English averages about 5), the text likely has no spaces between
+ * words (Japanese, Chinese), which the reader takes for one word per line.
+ * "" otherwise. Returns hint.
+ */
+#define SEGMENT_HINT_BYTES 15
+static const char *segmentation_hint(char *hint, size_t size, const TrainData *d)
+{
+    const int32_t eos = vocab_get(&d->vocab, "<eos>");
+    size_t words = 0, bytes = 0;
+    for (size_t i = 0; i < d->corpus.size; i++) {
+        if (d->corpus.data[i] == eos) continue;
+        words++;
+        bytes += strlen(vocab_word(&d->vocab, d->corpus.data[i]));
+    }
+    hint[0] = '\0';
+    if (words > 0 && bytes > SEGMENT_HINT_BYTES * words)
+        snprintf(hint, size,
+                 "; its words are %.0f bytes long on average: text without spaces between words "
+                 "(Japanese, Chinese) must be split into words first, e.g. with MeCab "
+                 "(mecab -Owakati in.txt > out.txt) or jieba (python3 -m jieba -d ' ' in.txt > out.txt)",
+                 (double)bytes / (double)words);
+    return hint;
 }
 
 int train_data_load(TrainData *d, const char *corpus, const char *data_dir, int window, int batch)
 {
+    return train_data_load_flags(d, corpus, data_dir, 0, window, batch);
+}
+
+int train_data_load_flags(TrainData *d, const char *corpus, const char *data_dir, unsigned flags,
+                          int window, int batch)
+{
     memset(d, 0, sizeof *d);
     vocab_init(&d->vocab);
-    int rc = load_corpus(d, corpus, data_dir);
+    int rc = load_corpus(d, corpus, data_dir, flags);
     if (rc != CLI_EXIT_OK) return rc;
     DlfsError err = {0};
+    char hint[320];
     if (create_contexts_target(d->corpus.data, d->corpus.size, window, &d->contexts, &d->target,
                                &err) != DLFS_OK) {
-        cli_error("--window %d: %s", window, err.msg);
+        cli_error("--window %d: %s%s", window, err.msg, segmentation_hint(hint, sizeof hint, d));
         return CLI_EXIT_USAGE;
     }
     d->data_size = d->target.size;
     if ((size_t)batch > d->data_size) {
-        cli_error("--batch %d is larger than the %zu (contexts, target) pairs of the corpus", batch,
-                  d->data_size);
+        cli_error("--batch %d is larger than the %zu (contexts, target) pairs of the corpus%s", batch,
+                  d->data_size, segmentation_hint(hint, sizeof hint, d));
         return CLI_EXIT_USAGE;
     }
     return CLI_EXIT_OK;

@@ -40,6 +40,13 @@ typedef struct TrainData {
  * also after a failure.
  */
 int train_data_load(TrainData *d, const char *corpus, const char *data_dir, int window, int batch);
+
+/*
+ * train_data_load with corpus flags (datasets/ptb.h: CORPUS_LOWERCASE, or
+ * 0, which is train_data_load); a folded corpus is named so on its line.
+ */
+int train_data_load_flags(TrainData *d, const char *corpus, const char *data_dir, unsigned flags,
+                          int window, int batch);
 void train_data_free(TrainData *d);
 
 /* One of the two models behind the Model interface. */

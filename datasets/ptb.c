@@ -19,6 +19,7 @@
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <unicase.h>
 
 #include "common/check.h"
 #include "common/fs.h"
@@ -372,8 +373,31 @@ fail:
     return rc;
 }
 
-static int load_tokens(const char *path, const char *vocab_source, int32_t max_words, Int32Array *corpus,
-                       Vocab *vocab, DlfsError *err)
+/*
+ * CORPUS_LOWERCASE: replaces *text (len bytes, NUL-terminated, checked to
+ * be UTF-8 without NUL bytes) by its lower-case form, NUL-terminated, and
+ * *len by its length. libunistring's u8_tolower does the mapping: Unicode's
+ * full case mapping, language-independent, no normalisation. Some letters
+ * change length ('İ' becomes "i̇"), so later offsets count in the folded text.
+ */
+static int fold_lower(const char *path, char **text, size_t *len, DlfsError *err)
+{
+    int rc = check_text(path, *text, *len, err);  /* u8_tolower needs valid UTF-8 */
+    if (rc) return rc;
+    size_t n = 0;
+    uint8_t *lower = u8_tolower((const uint8_t *)*text, *len, NULL, NULL, NULL, &n);
+    if (!lower)
+        return dlfs_fail(err, DLFS_ERR_IO, "%s: cannot fold the text to lower case: %s", path, strerror(errno));
+    char *folded = dlfs_realloc(lower, n + 1);
+    folded[n] = '\0';
+    free(*text);
+    *text = folded;
+    *len = n;
+    return DLFS_OK;
+}
+
+static int load_tokens(const char *path, const char *vocab_source, int32_t max_words, unsigned flags,
+                       Int32Array *corpus, Vocab *vocab, DlfsError *err)
 {
     char *text = NULL;
     size_t len = 0;
@@ -381,23 +405,35 @@ static int load_tokens(const char *path, const char *vocab_source, int32_t max_w
     corpus->size = 0;
     int rc = read_whole_file(path, &text, &len, err);
     if (rc) return rc;
-    rc = tokenize(path, text, len, vocab_source, max_words, corpus, vocab, err);
+    if (flags & CORPUS_LOWERCASE) rc = fold_lower(path, &text, &len, err);
+    if (!rc) rc = tokenize(path, text, len, vocab_source, max_words, corpus, vocab, err);
     free(text);
     return rc;
 }
 
 int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsError *err)
 {
-    return load_tokens(path, NULL, CORPUS_MAX_WORDS, corpus, vocab, err);
+    return load_tokens(path, NULL, CORPUS_MAX_WORDS, 0, corpus, vocab, err);
+}
+
+int corpus_load_file_flags(const char *path, unsigned flags, Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    return load_tokens(path, NULL, CORPUS_MAX_WORDS, flags, corpus, vocab, err);
 }
 
 int corpus_load_file_max(const char *path, int32_t max_words, Int32Array *corpus, Vocab *vocab, DlfsError *err)
 {
     DLFS_ASSERT(max_words >= 1);
-    return load_tokens(path, NULL, max_words, corpus, vocab, err);
+    return load_tokens(path, NULL, max_words, 0, corpus, vocab, err);
 }
 
 int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    return ptb_load_data_flags(data_dir, split, 0, corpus, vocab, err);
+}
+
+int ptb_load_data_flags(const char *data_dir, const char *split, unsigned flags, Int32Array *corpus, Vocab *vocab,
+                        DlfsError *err)
 {
     DLFS_ASSERT(vocab->size == 0);
     corpus->data = NULL;
@@ -417,13 +453,13 @@ int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, V
 
     char path[PTB_PATH_MAX];
     snprintf(path, sizeof path, "%s/ptb.train.txt", data_dir);  /* fits: ptb_ensure_file checked */
-    rc = load_tokens(path, NULL, CORPUS_MAX_WORDS, corpus, vocab, err);
+    rc = load_tokens(path, NULL, CORPUS_MAX_WORDS, flags, corpus, vocab, err);
     if (rc) goto fail;
     if (is_train) return DLFS_OK;
 
     int32_array_free(corpus);
     snprintf(path, sizeof path, "%s/ptb.%s.txt", data_dir, split);
-    rc = load_tokens(path, "ptb.train.txt", CORPUS_MAX_WORDS, corpus, vocab, err);
+    rc = load_tokens(path, "ptb.train.txt", CORPUS_MAX_WORDS, flags, corpus, vocab, err);
     if (rc) goto fail;
     return DLFS_OK;
 

@@ -67,6 +67,25 @@ int ptb_ensure_file(const char *data_dir, const char *split, DlfsError *err) DLF
 int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, Vocab *vocab,
                   DlfsError *err) DLFS_WARN_UNUSED;
 
+/* Flags of corpus_load_file_flags and ptb_load_data_flags. */
+enum {
+    /*
+     * Fold the text to lower case before it is split into words and the
+     * vocabulary is built, with libunistring's u8_tolower: Unicode's full
+     * case mapping, not tied to any language or to the process's locale
+     * ("Hello HELLO" -> "hello hello", "ÉCOLE" -> "école", a Greek word's
+     * final Σ -> ς); scripts without case (Japanese, Chinese, ...) are left as
+     * they are, and nothing is normalised (a precomposed "é" and "e" + a
+     * combining accent stay two words). PTB is lower case already except
+     * its number token "N", which becomes "n".
+     */
+    CORPUS_LOWERCASE = 1u << 0,
+};
+
+/* ptb_load_data with flags (CORPUS_LOWERCASE or 0, which is ptb_load_data). */
+int ptb_load_data_flags(const char *data_dir, const char *split, unsigned flags, Int32Array *corpus,
+                        Vocab *vocab, DlfsError *err) DLFS_WARN_UNUSED;
+
 /* The longest word a corpus file may hold, in bytes; a longer one is a format error. */
 #define CORPUS_MAX_WORD_BYTES 1024
 
@@ -91,6 +110,15 @@ int ptb_load_data(const char *data_dir, const char *split, Int32Array *corpus, V
  * (which decodes words as strict UTF-8).
  */
 int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * corpus_load_file with flags: CORPUS_LOWERCASE folds the text to lower
+ * case first (see that flag; a byte offset in a later error message then
+ * counts in the folded text), 0 is corpus_load_file. Errors: those of
+ * corpus_load_file, and DLFS_ERR_IO when there is no memory to fold.
+ */
+int corpus_load_file_flags(const char *path, unsigned flags, Int32Array *corpus, Vocab *vocab,
+                           DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
  * corpus_load_file with room for at most max_words words in vocab

@@ -129,6 +129,7 @@ static void build_affine_case(GradCheckProblem *p, Rng *rng, bool has_bias)
     gradcheck_add_param(p, &c->W);
     if (has_bias) gradcheck_add_param(p, &c->b);
     gradcheck_add_tensor(p, "x", c->x, c->dx, 2, (const int[]){MM_N, MM_D});
+    p->batch = MM_N;
     (void)affine_case_loss(c);
     p->noise_scale = weighted_abs_sum(c->R, c->out, MM_N * MM_H);
 }
@@ -194,6 +195,7 @@ static void build_activation(GradCheckProblem *p, Rng *rng, bool is_softmax)
                             .loss = activation_case_loss,
                             .gradients = activation_case_gradients};
     gradcheck_add_tensor(p, "x", c->x, c->dx, 2, (const int[]){ACT_N, ACT_C});
+    p->batch = ACT_N;
     (void)activation_case_loss(c);
     p->noise_scale = weighted_abs_sum(c->R, c->out, ACT_N * ACT_C);
 }
@@ -245,6 +247,7 @@ static void build_softmax_with_loss(GradCheckProblem *p, Rng *rng)
                             .loss = softmax_with_loss_case_loss,
                             .gradients = softmax_with_loss_case_gradients};
     gradcheck_add_tensor(p, "x", c->x, c->dx, 2, (const int[]){ACT_N, ACT_C});
+    p->batch = ACT_N;
 }
 
 static void destroy_softmax_with_loss(void *ctx)
@@ -299,6 +302,8 @@ static void build_embedding(GradCheckProblem *p, Rng *rng)
     *p = (GradCheckProblem){.name = "Embedding", .ctx = c, .loss = embedding_case_loss,
                             .gradients = embedding_case_gradients};
     gradcheck_add_param(p, &c->W);
+    gradcheck_set_row_ids(p, 0, c->idx, EMB_B);
+    p->batch = EMB_B;
     (void)embedding_case_loss(c);
     p->noise_scale = weighted_abs_sum(c->R, c->out, EMB_B * EMB_H);
 }
@@ -351,6 +356,8 @@ static void build_embedding_dot(GradCheckProblem *p, Rng *rng)
                             .gradients = embedding_dot_case_gradients};
     gradcheck_add_param(p, &c->W);
     gradcheck_add_tensor(p, "h", c->h, c->dh, 2, (const int[]){EMB_B, EMB_H});
+    gradcheck_set_row_ids(p, 0, c->idx, EMB_B);
+    p->batch = EMB_B;
     (void)embedding_dot_case_loss(c);
     p->noise_scale = weighted_abs_sum(c->R, c->out, EMB_B);
 }
@@ -398,6 +405,7 @@ static void build_sigmoid_with_loss(GradCheckProblem *p, Rng *rng)
                             .loss = sigmoid_with_loss_case_loss,
                             .gradients = sigmoid_with_loss_case_gradients};
     gradcheck_add_tensor(p, "x", c->x, c->dx, 1, (const int[]){SWL_B});
+    p->batch = SWL_B;
 }
 
 static void destroy_sigmoid_with_loss(void *ctx)
@@ -456,6 +464,7 @@ static void build_negative_sampling_loss(GradCheckProblem *p, Rng *rng)
                             .gradients = negative_sampling_case_gradients};
     gradcheck_add_param(p, &c->W_out);
     gradcheck_add_tensor(p, "h", c->h, c->dh, 2, (const int[]){NS_B, NS_H});
+    p->batch = NS_B;
 }
 
 static void destroy_negative_sampling_loss(void *ctx)
@@ -512,6 +521,7 @@ static void build_hierarchical_softmax_loss(GradCheckProblem *p, Rng *rng)
                             .gradients = hierarchical_softmax_case_gradients};
     gradcheck_add_param(p, &c->W);
     gradcheck_add_tensor(p, "h", c->h, c->dh, 2, (const int[]){HS_B, HS_H});
+    p->batch = HS_B;
 }
 
 static void destroy_hierarchical_softmax_loss(void *ctx)
@@ -619,6 +629,9 @@ static void build_cbow_with(GradCheckProblem *p, Rng *rng, Word2VecLoss loss, co
     cbow_as_model(&c->u.cbow, &c->model);
     model_problem(p, c, W2V_B, rng);
     p->name = name;
+    /* W_in's rows are gathered by the contexts */
+    DLFS_ASSERT(strcmp(p->tensors[0].name, "W_in") == 0);
+    gradcheck_set_row_ids(p, 0, c->batch.contexts, W2V_B * 2 * W2V_WINDOW);
 }
 
 /* SkipGram with the given output loss. */
@@ -635,6 +648,9 @@ static void build_skip_gram_with(GradCheckProblem *p, Rng *rng, Word2VecLoss los
     skip_gram_as_model(&c->u.skip_gram, &c->model);
     model_problem(p, c, W2V_B, rng);
     p->name = name;
+    /* W_in's rows are gathered by the targets */
+    DLFS_ASSERT(strcmp(p->tensors[0].name, "W_in") == 0);
+    gradcheck_set_row_ids(p, 0, c->batch.target, W2V_B);
 }
 
 static void build_cbow(GradCheckProblem *p, Rng *rng)

@@ -38,12 +38,26 @@
  * `dlfs2 gradcheck` (gradcheck/cases.h): the correct backwards give at most
  * 3.5e-4 over seeds 1..300; with every analytic gradient 1% off, every
  * tensor gives more than 3e-3 (seeds 1..10, tests/test_gradcheck.c).
+ *
+ * A FAIL row names its worst element (the one with the largest rel_i) with
+ * a_i and n_i, and gives a hint when the numbers match a classic mistake:
+ *   a ≈ B n or a ≈ n / B (within 2 %, both well above the noise floor),
+ *     B the problem's batch size: a missing or extra 1/B (backward forgot
+ *     to divide by B, divides twice, or forward's average is off);
+ *   for a tensor whose rows are gathered by ids (an Embedding's W, with
+ *     row_ids set): the worst row is hit by a repeated id, a row hit once
+ *     exists, and every failing row is a repeated one: the backward keeps
+ *     one occurrence's gradient where it must add them all, `=` instead
+ *     of `+=`. (The checker sees the rows, not the occurrences: it infers
+ *     the mistake from where the errors are, the one pattern that `=`
+ *     leaves, since it is right for every row hit once.)
  */
 #ifndef DLFS2_GRADCHECK_GRADCHECK_H
 #define DLFS2_GRADCHECK_GRADCHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "common/model.h"
@@ -62,6 +76,14 @@ typedef struct GradCheckTensor {
     int ndim;               /* 1..4, for printing */
     int shape[4];
     size_t size;
+    /*
+     * The ids whose rows this tensor's forward gathers (its rows are
+     * shape[0]): the batch's ids for an Embedding's W, or NULL. Only for
+     * the `=` instead of `+=` hint; ids < 0 or >= shape[0] are ignored.
+     * Borrowed; set with gradcheck_set_row_ids.
+     */
+    const int32_t *row_ids;
+    size_t n_row_ids;
 } GradCheckTensor;
 
 /*
@@ -83,7 +105,17 @@ typedef struct GradCheckProblem {
      * cancel (sum_i R_i * out_i with R of either sign): sum_i |R_i out_i|.
      */
     double noise_scale;
+    /* B, the rows of the minibatch (for the 1/B hint); 0 = not a batch, no such hint */
+    int batch;
 } GradCheckProblem;
+
+/* Which classic mistake a FAIL row's numbers point at (see the top of this file). */
+typedef enum GradCheckHint {
+    GRADCHECK_HINT_NONE = 0,
+    GRADCHECK_HINT_TIMES_B,     /* analytic ≈ B x numerical: a missing or extra 1/B */
+    GRADCHECK_HINT_OVER_B,      /* analytic ≈ numerical / B: a missing or extra 1/B */
+    GRADCHECK_HINT_OVERWRITE,   /* only rows hit by a repeated id wrong: `=` instead of `+=` */
+} GradCheckHint;
 
 /* The verdict for one tensor: one row of `dlfs2 gradcheck`. */
 typedef struct GradCheckResult {
@@ -98,6 +130,9 @@ typedef struct GradCheckResult {
     double worst_analytic;  /* a and n at that element */
     double worst_numerical;
     bool pass;              /* max_rel <= GRADCHECK_RTOL and everything finite */
+    GradCheckHint hint;     /* NONE when pass */
+    int batch;              /* the problem's B, for the hint's text */
+    int worst_row_hits;     /* how many row_ids hit the worst element's row (0 without row_ids) */
 } GradCheckResult;
 
 /* Adds tensor (name, value, grad, shape) to p; aborts past GRADCHECK_MAX_TENSORS. */
@@ -106,6 +141,12 @@ void gradcheck_add_tensor(GradCheckProblem *p, const char *name, float *value, c
 
 /* Adds a Param's value and grad under the Param's name. */
 void gradcheck_add_param(GradCheckProblem *p, Param *param);
+
+/*
+ * Declares that tensor k's rows are gathered by ids (n of them, borrowed
+ * until the check is done), for the `=` instead of `+=` hint.
+ */
+void gradcheck_set_row_ids(GradCheckProblem *p, int k, const int32_t *ids, size_t n);
 
 /*
  * Checks every tensor of p: results[i] for p->tensors[i] (results has room
@@ -122,7 +163,8 @@ int gradcheck_run(const GradCheckProblem *p, GradCheckResult *results);
  * right away, which draws the model's negatives (rng may be NULL for a
  * model that does not sample); loss() and gradients() then call the
  * model's forward with rng == NULL, which reuses those draws, so the
- * function checked is fixed. `storage` is caller-owned and must outlive p.
+ * function checked is fixed. p->batch is B. `storage` is caller-owned and
+ * must outlive p.
  */
 typedef struct GradCheckModelCtx {
     Model *model;
@@ -134,7 +176,12 @@ typedef struct GradCheckModelCtx {
 void gradcheck_model_problem(GradCheckProblem *p, GradCheckModelCtx *storage, Model *model,
                              const int32_t *contexts, const int32_t *target, int B, Rng *rng);
 
-/* The table: a header line, then one line per result. */
+/*
+ * The table: a header line, then one line per result. A PASS row is one
+ * line. A FAIL row goes on with its worst element, index as row,col for a
+ * 2-D tensor ("FAIL  W[3,0]: analytic -0.104349, numerical +0.466807"),
+ * and, when r->hint is set, a second line "  hint: ...".
+ */
 void gradcheck_print_header(FILE *out);
 void gradcheck_print_result(FILE *out, const GradCheckResult *r);
 

@@ -14,8 +14,9 @@
 //
 // This lab checks a layer by hand, then with dlfs2's gradcheck facility
 // (gradcheck/gradcheck.h), then shows what the check prints for two wrong
-// backwards. The same check runs for every layer and model with
-// `dlfs2 gradcheck all`.
+// backwards: a FAIL row names the worst element and, when the numbers
+// point at a classic mistake, adds a hint. The same check runs for every
+// layer and model with `dlfs2 gradcheck all`.
 //
 // Run it: `./build/notebooks-c/gradient_check`
 
@@ -90,6 +91,8 @@ static void by_hand(Lab *lab)
 // grads, forward, backward with dout = 1) and the tensors to check. The
 // checker perturbs every element of every tensor and reports the worst
 // absolute error |a - n| and relative error |a - n| / max(|a| + |n|, tiny).
+// The problem also says its batch size B (`.batch`), so that the check can
+// recognise a gradient that is off by exactly a factor of B.
 
 // %%
 static void lab_gradients(void *ctx)
@@ -105,15 +108,17 @@ static void lab_gradients(void *ctx)
 static void check(Lab *lab, const char *title)
 {
     GradCheckProblem p = {.name = "SigmoidWithLoss", .ctx = lab, .loss = lab_loss,
-                          .gradients = lab_gradients};
+                          .gradients = lab_gradients, .batch = N};
     gradcheck_add_tensor(&p, "x", lab->x, lab->dx, 1, (const int[]){N});
     GradCheckResult r;
     gradcheck_run(&p, &r);
     printf("%s\n", title);
     gradcheck_print_header(stdout);
     gradcheck_print_result(stdout, &r);
-    printf("worst element x[%zu]: analytic %+.6f, numerical %+.6f\n\n", r.worst_index,
-           r.worst_analytic, r.worst_numerical);
+    if (r.pass)     /* a FAIL row names its worst element itself */
+        printf("worst element x[%zu]: analytic %+.6f, numerical %+.6f\n", r.worst_index,
+               r.worst_analytic, r.worst_numerical);
+    printf("\n");
 }
 
 // %% [markdown]
@@ -123,7 +128,9 @@ static void check(Lab *lab, const char *title)
 // is unchanged (forward is right), so training would still run, only with
 // gradients N times too large. The check sees it at once: analytic and
 // numerical differ by a factor N, the relative error is about
-// (N - 1) / (N + 1) = 0.6.
+// (N - 1) / (N + 1) = 0.6. The FAIL row names the worst element, and since
+// analytic / numerical is the batch size, the hint says what to look for:
+// a missing (or extra) 1/B.
 
 // %% [markdown]
 // ## 4. The chapter-4 bug: an Embedding that overwrites
@@ -132,7 +139,9 @@ static void check(Lab *lab, const char *title)
 // (`np.add.at`), because the same word can appear twice in a minibatch.
 // Writing `dW[idx] = dout` instead keeps only the last copy. With distinct
 // ids both versions are right, so a test on distinct ids would not notice;
-// with a repeated id the check fails on exactly that row.
+// with a repeated id the check fails on exactly that row. Told which ids
+// gather W's rows (`gradcheck_set_row_ids`), the check sees that only the
+// row of the repeated id is wrong and hints at `=` instead of `+=`.
 
 // %%
 enum { V = 5, H = 3, B = 4 };
@@ -173,15 +182,18 @@ static void embedding_gradients(void *ctx)
 static void check_embedding(EmbeddingLab *e, const char *title)
 {
     GradCheckProblem p = {.name = "Embedding", .ctx = e, .loss = embedding_loss,
-                          .gradients = embedding_gradients};
+                          .gradients = embedding_gradients, .batch = B};
     gradcheck_add_param(&p, &e->W);
+    gradcheck_set_row_ids(&p, 0, e->idx, B);     /* W's rows are gathered by idx */
     GradCheckResult r;
     gradcheck_run(&p, &r);
     printf("%s\n", title);
     gradcheck_print_header(stdout);
     gradcheck_print_result(stdout, &r);
-    printf("worst element W[%zu, %zu]: analytic %+.6f, numerical %+.6f\n\n", r.worst_index / H,
-           r.worst_index % H, r.worst_analytic, r.worst_numerical);
+    if (r.pass)     /* a FAIL row names its worst element itself */
+        printf("worst element W[%zu, %zu]: analytic %+.6f, numerical %+.6f\n", r.worst_index / H,
+               r.worst_index % H, r.worst_analytic, r.worst_numerical);
+    printf("\n");
 }
 
 // %%

@@ -4,7 +4,9 @@
  * the checker catches a backward that is 1% off and an Embedding backward
  * that overwrites instead of adding for repeated ids; its error figures
  * are right on a function whose gradient is known exactly; values are
- * restored bit for bit; model checks freeze the negatives.
+ * restored bit for bit; model checks freeze the negatives. A FAIL row
+ * names its worst element and hints at a missing 1/B or at `=` instead of
+ * `+=` exactly when the numbers say so; a PASS row is one line as before.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -84,6 +86,9 @@ static void check_tampered_fails(int i, uint64_t seed, float factor)
         assert_false(results[k].pass);
         /* |1.01a - a| / (2.01|a|) ~ 0.005 on elements above the noise floor */
         assert_true(results[k].max_rel > 3.0 * GRADCHECK_RTOL);
+        /* 1% off is neither a factor of B nor a dropped occurrence: no hint */
+        if (results[k].hint != GRADCHECK_HINT_NONE) gradcheck_print_result(stdout, &results[k]);
+        assert_int_equal(results[k].hint, GRADCHECK_HINT_NONE);
     }
     assert_int_equal(n_fail, p.n_tensors);
     gradcheck_case_free(i, &t.inner);
@@ -98,6 +103,129 @@ static void test_catches_one_percent_off(void **state)
             check_tampered_fails(i, seed, 0.99f);
         }
     }
+}
+
+/*
+ * Every case whose problem has a batch B >= 2, with every analytic
+ * gradient times B (a forgotten 1/B) and times 1/B (one too many): every
+ * tensor FAILs with the matching hint, whose line names 1/B.
+ */
+static void test_hints_factor_of_b(void **state)
+{
+    (void)state;
+    int checked = 0;
+    for (uint64_t seed = 1; seed <= 3; seed++) {
+        for (int i = 0; i < gradcheck_case_count(); i++) {
+            for (int inverse = 0; inverse <= 1; inverse++) {
+                Tampered t;
+                gradcheck_case_build(i, seed, &t.inner);
+                const int batch = t.inner.batch;
+                assert_true(batch >= 2);
+                t.factor = inverse ? 1.0f / (float)batch : (float)batch;
+                GradCheckProblem p = t.inner;
+                p.ctx = &t;
+                p.loss = tampered_loss;
+                p.gradients = tampered_gradients;
+                GradCheckResult results[GRADCHECK_MAX_TENSORS];
+                assert_int_equal(gradcheck_run(&p, results), p.n_tensors);
+                for (int k = 0; k < p.n_tensors; k++) {
+                    if (results[k].hint != (inverse ? GRADCHECK_HINT_OVER_B : GRADCHECK_HINT_TIMES_B))
+                        gradcheck_print_result(stdout, &results[k]);
+                    assert_int_equal(results[k].hint,
+                                     inverse ? GRADCHECK_HINT_OVER_B : GRADCHECK_HINT_TIMES_B);
+                    assert_int_equal(results[k].batch, batch);
+                    checked++;
+                }
+                gradcheck_case_free(i, &t.inner);
+            }
+        }
+    }
+    assert_true(checked >= 3 * 2 * gradcheck_case_count());
+}
+
+/* What gradcheck_print_result writes for r, in a static buffer. */
+static const char *printed(const GradCheckResult *r)
+{
+    static char text[2048];
+    FILE *fp = fmemopen(text, sizeof text, "w");
+    assert_non_null(fp);
+    gradcheck_print_result(fp, r);
+    fclose(fp);
+    return text;
+}
+
+/*
+ * L(x) = (1/B) sum_i c_i x_i over B = 4 elements, whose backward forgets
+ * the 1/B (dL/dx_i = c_i / 4, claimed c_i). Every element is off by the
+ * same factor, so the first, x[0], is the worst: analytic c_0 = 2,
+ * numerical 0.5; the hint: a missing or extra 1/B, B = 4.
+ */
+enum { MEAN_B = 4 };
+
+typedef struct Mean {
+    float x[MEAN_B];
+    float grad[MEAN_B];
+    int divide;             /* 1: the right backward */
+} Mean;
+
+static const double mean_c[MEAN_B] = {2.0, -1.0, 0.5, 1.5};
+
+static float mean_loss(void *ctx)
+{
+    Mean *m = ctx;
+    double s = 0.0;
+    for (int i = 0; i < MEAN_B; i++) s += mean_c[i] * m->x[i];
+    return (float)(s / MEAN_B);
+}
+
+static void mean_gradients(void *ctx)
+{
+    Mean *m = ctx;
+    for (int i = 0; i < MEAN_B; i++) m->grad[i] = (float)(mean_c[i] / (m->divide ? MEAN_B : 1));
+}
+
+static void test_fail_row_names_worst_and_missing_1_over_b(void **state)
+{
+    (void)state;
+    Mean m = {.x = {0.5f, -1.0f, 2.0f, 0.25f}, .divide = 0};
+    GradCheckProblem p = {.name = "Mean", .ctx = &m, .loss = mean_loss,
+                          .gradients = mean_gradients, .batch = MEAN_B};
+    gradcheck_add_tensor(&p, "x", m.x, m.grad, 1, (const int[]){MEAN_B});
+    GradCheckResult r;
+    assert_int_equal(gradcheck_run(&p, &r), 1);
+    assert_false(r.pass);
+    /* every element has rel (4 - 1) / (4 + 1) = 0.6: the first is the worst */
+    assert_close(r.max_rel, 0.6, 1e-4, 0);
+    assert_int_equal(r.worst_index, 0);
+    assert_close(r.worst_analytic, 2.0, 1e-7, 0);
+    assert_close(r.worst_numerical, 0.5, 1e-4, 0);
+    assert_int_equal(r.hint, GRADCHECK_HINT_TIMES_B);
+    const char *text = printed(&r);
+    char row[256];
+    snprintf(row, sizeof row,
+             "Mean                    x        (4,)         %12.3e %12.3e  FAIL  x[0]: analytic +2, "
+             "numerical %+.6g\n",
+             r.max_abs, r.max_rel, r.worst_numerical);
+    assert_memory_equal(text, row, strlen(row));
+    assert_string_equal(text + strlen(row),
+                        "  hint: analytic = 4.00 x numerical, and B = 4: a missing or extra 1/B "
+                        "(backward forgot to divide by B, or forward divides by B once too often)\n");
+
+    /* the right backward: one PASS line, as before the hints */
+    m.divide = 1;
+    assert_int_equal(gradcheck_run(&p, &r), 0);
+    assert_int_equal(r.hint, GRADCHECK_HINT_NONE);
+    snprintf(row, sizeof row, "Mean                    x        (4,)         %12.3e %12.3e  PASS\n",
+             r.max_abs, r.max_rel);
+    assert_string_equal(printed(&r), row);
+
+    /* without a batch size there is no 1/B hint, only the worst element */
+    m.divide = 0;
+    p.batch = 0;
+    assert_int_equal(gradcheck_run(&p, &r), 1);
+    assert_int_equal(r.hint, GRADCHECK_HINT_NONE);
+    assert_null(strstr(printed(&r), "hint"));
+    assert_non_null(strstr(printed(&r), "FAIL  x[0]: analytic +2, numerical +0.5"));
 }
 
 /* ----------------------- an Embedding whose backward forgets to add */
@@ -137,7 +265,8 @@ static void overwriting_gradients(void *ctx)
     }
 }
 
-static GradCheckResult check_embedding(int overwrite, const int32_t *idx)
+/* The check of an Embedding (overwriting or not) on idx; R_out, if not NULL, gets dout (B, H). */
+static GradCheckResult check_embedding(int overwrite, const int32_t *idx, float *R_out)
 {
     OverwritingEmbedding c;
     memset(&c, 0, sizeof c);
@@ -150,10 +279,12 @@ static GradCheckResult check_embedding(int overwrite, const int32_t *idx)
     embedding_init(&c.layer, &c.W);
     c.overwrite = overwrite;
     GradCheckProblem p = {.name = "Embedding", .ctx = &c, .loss = overwriting_loss,
-                          .gradients = overwriting_gradients};
+                          .gradients = overwriting_gradients, .batch = B};
     gradcheck_add_param(&p, &c.W);
+    gradcheck_set_row_ids(&p, 0, c.idx, B);
     GradCheckResult r;
     (void)gradcheck_run(&p, &r);
+    if (R_out) memcpy(R_out, c.R, sizeof c.R);
     param_free(&c.W);
     return r;
 }
@@ -164,14 +295,29 @@ static void test_catches_embedding_that_overwrites(void **state)
     const int32_t repeated[B] = {3, 1, 3, 0};
     const int32_t distinct[B] = {3, 1, 2, 0};
     /* the correct backward passes */
-    assert_true(check_embedding(0, repeated).pass);
+    assert_true(check_embedding(0, repeated, NULL).pass);
     /* overwriting is harmless while the ids are distinct ... */
-    assert_true(check_embedding(1, distinct).pass);
+    assert_true(check_embedding(1, distinct, NULL).pass);
     /* ... and caught as soon as one repeats: row 3 misses dout[0] */
-    GradCheckResult r = check_embedding(1, repeated);
+    float R[B * H];
+    GradCheckResult r = check_embedding(1, repeated, R);
     assert_false(r.pass);
     assert_int_equal(r.worst_index / H, 3);
     assert_true(r.max_rel > 0.01);
+    /* the worst element: row 3 holds dout[2] only (the last copy written), where
+     * the numerical gradient is dout[0] + dout[2] */
+    const size_t col = r.worst_index % H;
+    assert_close(r.worst_analytic, R[2 * H + col], 0, 0);
+    assert_close(r.worst_numerical, (double)R[0 * H + col] + R[2 * H + col], 1e-4, 1e-4);
+    assert_int_equal(r.worst_row_hits, 2);
+    assert_int_equal(r.hint, GRADCHECK_HINT_OVERWRITE);
+    const char *text = printed(&r);
+    char row[128];
+    snprintf(row, sizeof row, "FAIL  W[3,%zu]: analytic %+.6g, numerical %+.6g\n", col,
+             r.worst_analytic, r.worst_numerical);
+    assert_non_null(strstr(text, row));
+    assert_non_null(strstr(text, "\n  hint: row 3 of W is gathered by 2 ids of the batch, and only "
+                                 "such rows are wrong: `=` instead of `+=`"));
 }
 
 /* ------------------------ the figures on a known gradient, restoring */
@@ -311,6 +457,8 @@ int main(void)
         cmocka_unit_test(test_model_negatives_frozen),
         cmocka_unit_test(test_seed_reproducible),
         cmocka_unit_test(test_catches_embedding_that_overwrites),
+        cmocka_unit_test(test_fail_row_names_worst_and_missing_1_over_b),
+        cmocka_unit_test(test_hints_factor_of_b),
         cmocka_unit_test(test_every_case_passes),
         cmocka_unit_test(test_catches_one_percent_off),
     };

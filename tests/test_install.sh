@@ -3,6 +3,8 @@
 # and its pkg-config file are installed (into a staging directory with
 # --destdir), and a program outside the tree (tests/install/use_dlfs2.c)
 # builds against them with `pkg-config --cflags --libs dlfs2` alone and runs.
+# First, `meson compile -C BUILD dlfs2` names one target, the program (the
+# library's target is libdlfs2), as README tells students to run it.
 #
 #     sh tests/test_install.sh MESON BUILD_DIR SANITIZE
 #
@@ -12,10 +14,20 @@
 MESON=${1:?usage: sh tests/test_install.sh MESON BUILD_DIR SANITIZE}
 BUILD=${2:?usage: sh tests/test_install.sh MESON BUILD_DIR SANITIZE}
 SANITIZE=${3:-none}
-PLAN=6
+PLAN=7
 SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}
 
 . "$SRC/tests/tap.sh"
+
+# Everything is built already (meson test builds first; this test runs
+# alone), so this only resolves the name: before, the library and the
+# program were both "dlfs2" and Meson refused with "ambiguous name".
+if "$MESON" compile -C "$BUILD" dlfs2 >"$WORK/compile.log" 2>&1; then
+    pass "meson compile -C BUILD dlfs2 builds the program"
+else
+    fail "meson compile -C BUILD dlfs2 builds the program"
+    show "$WORK/compile.log"
+fi
 
 STAGE=$WORK/stage
 if "$MESON" install -C "$BUILD" --destdir "$STAGE" --no-rebuild >"$WORK/install.log" 2>&1; then

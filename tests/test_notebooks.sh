@@ -12,7 +12,7 @@
 
 CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
 GRADCHECK_LAB=${2:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
-PLAN=18
+PLAN=20
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 LAB_OUT_DIR=$WORK   # where the labs write their plots
@@ -66,14 +66,20 @@ check "the default run ends below a loss of 1" \
 rc=$?
 check "gradient_check: exit 0" test "$rc" -eq 0
 # the table rows in order: real SigmoidWithLoss, its 1/N bug, real Embedding, overwriting Embedding
-verdicts=$(grep -E '^(SigmoidWithLoss|Embedding) ' "$WORK/gc.out" | awk '{print $1 ":" $NF}' | tr '\n' ' ')
+verdicts=$(grep -E '^(SigmoidWithLoss|Embedding) ' "$WORK/gc.out" |
+    awk '{ for (i = 2; i <= NF; i++) if ($i == "PASS" || $i == "FAIL") { print $1 ":" $i; break } }' |
+    tr '\n' ' ')
 check "gradient_check: PASS, FAIL, PASS, FAIL in that order" \
     test "$verdicts" = "SigmoidWithLoss:PASS SigmoidWithLoss:FAIL Embedding:PASS Embedding:FAIL "
 # forgetting 1/N (N = 4) makes the analytic gradient 4x the numerical one: rel err (4-1)/(4+1)
-check "gradient_check: the 1/N bug shows max rel err 0.6" \
-    grep -qE '^SigmoidWithLoss +x +\(4,\) +[0-9.e+-]+ +6\.000e-01 +FAIL$' "$WORK/gc.out"
+check "gradient_check: the 1/N bug shows max rel err 0.6 and its worst element" \
+    grep -qE '^SigmoidWithLoss +x +\(4,\) +[0-9.e+-]+ +6\.000e-01 +FAIL  x\[0\]: analytic -0\.131885, numerical -0\.0329[0-9]*$' "$WORK/gc.out"
+check "gradient_check: ... and the hint names a missing or extra 1/B" \
+    grep -q '^  hint: analytic = 4\.00 x numerical, and B = 4: a missing or extra 1/B ' "$WORK/gc.out"
 check "gradient_check: the overwriting Embedding is caught on row 3, the repeated id" \
-    grep -q '^worst element W\[3, ' "$WORK/gc.out"
+    grep -qE '^Embedding .* FAIL  W\[3,0\]: analytic -0\.104349, numerical \+0\.4668' "$WORK/gc.out"
+check "gradient_check: ... and the hint says \`=\` instead of \`+=\`" \
+    grep -q '^  hint: row 3 of W is gathered by 2 ids of the batch, .*: `=` instead of `+=` ' "$WORK/gc.out"
 # --- rendering: notebooks-c/render.sh (what `meson compile -C build render` runs) ---
 SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/notebooks-c
 sh "$SRC/render.sh" "$WORK/nb" gradient_check "$SRC/gradient_check.c" "$GRADCHECK_LAB" >"$WORK/render.out" 2>&1
@@ -83,6 +89,6 @@ check "render: an output block after each of the 4 sections" \
     test "$(grep -c '^\*\*Output\*\*$' "$WORK/nb/gradient_check.md")" -eq 4
 check "render: the code cells and the FAIL rows are in it" sh -c "
     grep -q '^static void by_hand(Lab \*lab)$' '$WORK/nb/gradient_check.md' &&
-    grep -q 'FAIL$' '$WORK/nb/gradient_check.md' && grep -q '^## Try this$' '$WORK/nb/gradient_check.md'"
+    grep -q ' FAIL  W\[3,0\]: ' '$WORK/nb/gradient_check.md' && grep -q '^## Try this$' '$WORK/nb/gradient_check.md'"
 
 tap_done

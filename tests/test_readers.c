@@ -5,7 +5,8 @@
  * invalid UTF-8 named by offset, a byte-order mark skipped, the longest
  * word allowed, a vocabulary full before the id type is (through
  * corpus_load_file_max, since 2^31 words will not fit in a test), and
- * messages from both readers that stay on one line; and read_whole_file's
+ * messages from both readers that stay on one line; CORPUS_LOWERCASE's
+ * folding beyond A-Z; and read_whole_file's
  * limit on streams (common/fs.h), so /dev/zero is an error, not a crash.
  */
 #include <setjmp.h>
@@ -167,6 +168,59 @@ static void test_corpus_utf8_and_bom(void **state)
     vocab_free(&v);
 }
 
+/*
+ * CORPUS_LOWERCASE: "Hello hello HELLO" is one word; letters beyond A-Z
+ * fold too (É -> é, Greek, fullwidth Ａ); text without case is left as it
+ * is; a byte-order mark is still no word; and text that is not UTF-8 is
+ * refused with the same message as without the flag.
+ */
+static void test_corpus_lowercase(void **state)
+{
+    const TestTmpdir *t = *state;
+    const char *path = test_tmpdir_path(t, "corpus.txt");
+    Int32Array c;
+    Vocab v;
+    DlfsError err = {0};
+    static const char text[] = "\xEF\xBB\xBF" "Hello hello HELLO\n"
+                               "\xC3\x89" "cole " "\xC3\xA9" "cole "        /* École école */
+                               "\xCE\xA3\xCE\x9F\xCE\xA6\xCE\x99\xCE\x91 "  /* ΣΟΦΙΑ */
+                               "\xEF\xBC\xA1 "                         /* fullwidth Ａ */
+                               "\xE6\x9D\xB1\xE4\xBA\xAC\n";            /* 東京 */
+    test_write_file(path, BYTES(text));
+
+    /* without the flag: three hellos */
+    vocab_init(&v);
+    assert_int_equal(corpus_load_file_flags(path, 0, &c, &v, &err), DLFS_OK);
+    assert_int_equal(c.size, 10);
+    assert_int_equal(v.size, 9);
+    int32_array_free(&c);
+    vocab_free(&v);
+
+    vocab_init(&v);
+    assert_int_equal(corpus_load_file_flags(path, CORPUS_LOWERCASE, &c, &v, &err), DLFS_OK);
+    assert_int_equal(c.size, 10);
+    static const char *const words[] = {
+        "hello", "<eos>", "\xC3\xA9" "cole",
+        "\xCF\x83\xCE\xBF\xCF\x86\xCE\xB9\xCE\xB1",   /* σοφια */
+        "\xEF\xBD\x81",                                /* fullwidth ａ */
+        "\xE6\x9D\xB1\xE4\xBA\xAC",
+    };
+    assert_int_equal(v.size, 6);
+    for (int i = 0; i < 6; i++) assert_string_equal(vocab_word(&v, i), words[i]);
+    static const int32_t ids[] = {0, 0, 0, 1, 2, 2, 3, 4, 5, 1};
+    assert_memory_equal(c.data, ids, sizeof ids);
+    int32_array_free(&c);
+    vocab_free(&v);
+
+    /* not UTF-8: the same error, the same offset, as without the flag */
+    test_write_file(path, BYTES("You say\nAnd caf\xE9 .\n"));
+    vocab_init(&v);
+    assert_int_equal(corpus_load_file_flags(path, CORPUS_LOWERCASE, &c, &v, &err), DLFS_ERR_FORMAT);
+    assert_message(t, &err, ":2: ", "byte 0xE9 at offset 15 is not UTF-8");
+    assert_null(c.data);
+    vocab_free(&v);
+}
+
 static void test_corpus_word_length(void **state)
 {
     const TestTmpdir *t = *state;
@@ -324,6 +378,7 @@ int main(void)
         cmocka_unit_test(test_quote),
         T(test_corpus_rejects_invalid_utf8),
         T(test_corpus_utf8_and_bom),
+        T(test_corpus_lowercase),
         T(test_corpus_word_length),
         T(test_corpus_vocabulary_limit),
         T(test_messages_escape_file_bytes),
