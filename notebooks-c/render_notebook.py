@@ -8,7 +8,8 @@
 
 `build` writes the notebook (nbformat 4 through Debian's python3-nbformat, validated
 before it is written): one markdown cell per `// %% [markdown]` cell of LAB.c (the
-`//` stripped), one code cell per `// %%` cell, and a short note after the title
+`//` stripped), one code cell per `// %%` cell (its common indentation removed,
+as for the cells inside ch03's main()), and a short note after the title
 saying where the notebook comes from. LAB.out is what the lab printed (stdout) in
 its quick run; its plots are in PLOTDIR. The notebook's language is C
 (`language_info`, no kernelspec: there is no C kernel to run the cells, and
@@ -64,6 +65,7 @@ import os
 import re
 import struct
 import sys
+import textwrap
 import zlib
 
 try:
@@ -168,7 +170,10 @@ class Lab:
     def _add(self, kind, lines):
         lines, _, _ = trim(lines)
         if lines:
-            self.cells.append((kind, '\n'.join(lines)))
+            # a code cell inside a function (ch03's main) loses its common
+            # indentation: nbconvert's page would drop its first line's only
+            text = '\n'.join(lines)
+            self.cells.append((kind, textwrap.dedent(text) if kind == 'code' else text))
 
     def code_cells(self):
         return [i for i, (kind, _) in enumerate(self.cells) if kind == 'code']
@@ -298,7 +303,10 @@ def chunks_of(nb):
         records = cell.get('metadata', {}).get('dlfs2', [])
         at = 0
         for r in records:
-            n, (lead, trail) = r['outputs'], r['blank']
+            try:
+                n, (lead, trail), _, _ = int(r['outputs']), r['blank'], r['seq'], r['marker']
+            except (KeyError, TypeError, ValueError) as e:
+                raise Problem(f"cell {i}: a malformed dlfs2 metadata record {r!r}") from e
             if at + n > len(outputs):
                 raise Problem(f"cell {i}: the metadata names {at + n} outputs, the cell has {len(outputs)}")
             lines = [''] * lead
@@ -378,7 +386,7 @@ def check_outputs(nb, lab):
     problems = []
     try:
         chunks = chunks_of(nb)
-    except (Problem, KeyError, TypeError, ValueError) as e:
+    except Problem as e:
         return [f"outputs: {e}"]
     # the notebook's cells are the lab's, with the note cell added
     lab_index = {}
