@@ -1,8 +1,8 @@
 #!/bin/sh
 # test_labs.sh — TAP tests of every lab in notebooks-c/, in its quick mode:
-# render.sh runs each lab once (as `meson compile -C build render` does),
-# then, per lab:
-#   1. it ran (exit 0) and its notebook was rendered to NAME.md;
+# render.sh --run-only runs each lab once (as `meson compile -C build render`
+# does), then, per lab:
+#   1. it ran (exit 0);
 #   2. its output matches notebooks-c/expected/NAME.txt, numbers within a
 #      tolerance (compare_output.awk: rel 1e-2 or one unit in the last
 #      printed digit; integers exact; times "N[s]" not compared; near-tied
@@ -10,8 +10,15 @@
 #      a lab's result fails here;
 #   3. every plot it printed ("[plot] FILE") is a PNG or SVG image of
 #      640 x 480 pixels (skipped for a lab that draws none);
-#   4. the rendered NAME.md has one output block per section the lab printed
-#      a "== TITLE ==" marker for, and its code cells.
+#   4. this run renders as a notebook (render_notebook.py build): it validates,
+#      holds the lab's cells, every section's output on its cell and every plot
+#      embedded (render_notebook.py check), and its outputs give back exactly
+#      what the lab printed (render_notebook.py text);
+#   5. the notebook kept in the repository, notebooks/NAME.ipynb, matches this
+#      run under compare_output.awk's rules (so a lab whose output changed
+#      fails here until `meson compile -C build lab-expected` renders it anew).
+# Cases 4 and 5 need nbformat in $DLFS2_PYTHON (default /usr/bin/python3,
+# Debian's python3-nbformat) and are skipped without it.
 #
 #     sh tests/test_labs.sh NAME PROGRAM [NAME PROGRAM ...]
 #
@@ -20,20 +27,23 @@
 # skipped, and the other labs still run. Meson runs it with protocol 'tap'.
 
 [ $# -ge 2 ] || { echo "usage: sh tests/test_labs.sh NAME PROGRAM [NAME PROGRAM ...]" >&2; exit 2; }
-PLAN=$(($# / 2 * 4))
+PLAN=$(($# / 2 * 5))
 SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}
 . "$SRC/tests/tap.sh"
 NB=$SRC/notebooks-c
+PY=${DLFS2_PYTHON:-/usr/bin/python3}
+has_nbformat=0
+"$PY" -c 'import nbformat' 2>/dev/null && has_nbformat=1
 
 # a lab that calls lab_load_ptb needs PTB; without it (no $DLFS2_DATA, no
-# ../shared/datasets/ptb) its four cases are skipped and the others still run
+# ../shared/datasets/ptb) its five cases are skipped and the others still run
 find_ptb
 if [ -n "$PTB" ]; then
     DLFS2_DATA=$PTB
     export DLFS2_DATA
 fi
 
-# render.sh runs each lab: NAME.out, NAME.err, NAME.md and the plots in $WORK/nb
+# render.sh runs each lab: NAME.out, NAME.err and the plots in $WORK/nb
 OUT=$WORK/nb
 mkdir -p "$OUT"
 
@@ -69,14 +79,14 @@ while [ $# -ge 2 ]; do
     shift 2
     if [ -z "$PTB" ] && grep -q 'lab_load_ptb(' "$NB/$name.c"; then
         for what in "runs in its quick mode" "matches its expected output" "plots are 640 x 480 images" \
-            "renders every section's output"; do
+            "renders as a notebook with every section's output" "notebooks/$name.ipynb matches this run"; do
             skip "$name: $what" "it reads PTB, and there is none (set DLFS2_DATA)"
         done
         continue
     fi
-    sh "$NB/render.sh" "$OUT" "$name" "$NB/$name.c" "$prog" >/dev/null 2>"$WORK/render.err"
+    sh "$NB/render.sh" --run-only "$OUT" "$name" "$NB/$name.c" "$prog" >/dev/null 2>"$WORK/render.err"
     rc=$?
-    if [ "$rc" -eq 0 ] && [ -s "$OUT/$name.md" ]; then pass "$name: runs in its quick mode"; else
+    if [ "$rc" -eq 0 ] && [ -f "$OUT/$name.out" ]; then pass "$name: runs in its quick mode"; else
         fail "$name: runs in its quick mode"
         echo "# render.sh exit $rc; the lab's stderr:"
         show "$OUT/$name.err"
@@ -99,14 +109,30 @@ while [ $# -ge 2 ]; do
         check "$name: plots are 640 x 480 images" plots_ok "$name"
     fi
 
-    markers=$(grep -c '^== .* ==$' "$OUT/$name.out" 2>/dev/null)
-    blocks=$(grep -c '^\*\*Output\*\*$' "$OUT/$name.md" 2>/dev/null)
-    cells=$(grep -c '^```c$' "$OUT/$name.md" 2>/dev/null)
-    if [ "${markers:-0}" -ge 1 ] && [ "$markers" = "$blocks" ] && [ "${cells:-0}" -ge 1 ]; then
-        pass "$name: renders every section's output"
+    if [ "$has_nbformat" -eq 0 ]; then
+        skip "$name: renders as a notebook with every section's output" "no nbformat in $PY"
+        skip "$name: notebooks/$name.ipynb matches this run" "no nbformat in $PY"
+        continue
+    fi
+    if "$PY" "$NB/render_notebook.py" build "$NB/$name.c" "$OUT/$name.out" "$OUT" "$OUT/$name.ipynb" \
+            >"$WORK/nb.log" 2>&1 &&
+        "$PY" "$NB/render_notebook.py" check "$OUT/$name.ipynb" "$NB/$name.c" >>"$WORK/nb.log" 2>&1 &&
+        "$PY" "$NB/render_notebook.py" text "$OUT/$name.ipynb" 2>>"$WORK/nb.log" | cmp -s - "$OUT/$name.out"; then
+        pass "$name: renders as a notebook with every section's output"
     else
-        fail "$name: renders every section's output"
-        echo "# $markers output markers, $blocks output blocks, $cells code cells in $name.md"
+        fail "$name: renders as a notebook with every section's output"
+        sed 's/^/# /' "$WORK/nb.log"
+    fi
+
+    if ! "$PY" "$NB/render_notebook.py" text "$SRC/notebooks/$name.ipynb" >"$WORK/kept.txt" 2>"$WORK/nb.log"; then
+        fail "$name: notebooks/$name.ipynb matches this run"
+        sed 's/^/# /' "$WORK/nb.log"
+    elif awk -v rel=0.01 -f "$NB/compare_output.awk" "$WORK/kept.txt" "$OUT/$name.out" >"$WORK/cmp.log" 2>&1; then
+        pass "$name: notebooks/$name.ipynb matches this run"
+    else
+        fail "$name: notebooks/$name.ipynb matches this run"
+        echo "# expected: the outputs of notebooks/$name.ipynb; got: this run"
+        sed 's/^/# /' "$WORK/cmp.log"
     fi
 done
 tap_done

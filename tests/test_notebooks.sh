@@ -81,14 +81,59 @@ check "gradient_check: the overwriting Embedding is caught on row 3, the repeate
 check "gradient_check: ... and the hint says \`=\` instead of \`+=\`" \
     grep -q '^  hint: row 3 of W is gathered by 2 ids of the batch, .*: `=` instead of `+=` ' "$WORK/gc.out"
 # --- rendering: notebooks-c/render.sh (what `meson compile -C build render` runs) ---
+# gradient_check's main() prints all four markers, and section 3 has no code
+# cell. render_notebook.py's rules put section 1's output on by_hand's cell,
+# 2's and 3's on the cell of lab_gradients and check (section 3 has no code of
+# its own: the last code cell before it), and 4's on main's, which is in
+# section 4. Needs nbformat and nbconvert in $DLFS2_PYTHON (/usr/bin/python3).
 SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/notebooks-c
-sh "$SRC/render.sh" "$WORK/nb" gradient_check "$SRC/gradient_check.c" "$GRADCHECK_LAB" >"$WORK/render.out" 2>&1
-check "render: gradient_check.md is written" test -s "$WORK/nb/gradient_check.md"
-# four numbered sections, each followed by the output the lab printed for it
-check "render: an output block after each of the 4 sections" \
-    test "$(grep -c '^\*\*Output\*\*$' "$WORK/nb/gradient_check.md")" -eq 4
-check "render: the code cells and the FAIL rows are in it" sh -c "
-    grep -q '^static void by_hand(Lab \*lab)$' '$WORK/nb/gradient_check.md' &&
-    grep -q ' FAIL  W\[3,0\]: ' '$WORK/nb/gradient_check.md' && grep -q '^## Try this$' '$WORK/nb/gradient_check.md'"
+PY=${DLFS2_PYTHON:-/usr/bin/python3}
+if ! "$PY" -c 'import nbformat, nbconvert' 2>/dev/null; then
+    for what in "gradient_check.ipynb and .html are written" "each section's output on the cell the rules name" \
+        "the code cells, the FAIL rows and the exercises are in the notebook and the page"; do
+        skip "render: $what" "no nbformat and nbconvert in $PY"
+    done
+else
+    sh "$SRC/render.sh" "$WORK/nb" gradient_check "$SRC/gradient_check.c" "$GRADCHECK_LAB" >"$WORK/render.out" 2>&1
+    rc=$?
+    if [ "$rc" -eq 0 ] && [ -s "$WORK/nb/gradient_check.ipynb" ] && [ -s "$WORK/nb/gradient_check.html" ]; then
+        pass "render: gradient_check.ipynb and .html are written"
+    else
+        fail "render: gradient_check.ipynb and .html are written"
+        echo "# render.sh exit $rc:"
+        show "$WORK/render.out"
+    fi
+    # one line per code cell with output: its first line, then the markers of what it holds
+    "$PY" -c '
+import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+for c in nb.cells:
+    if c.cell_type == "code" and c.outputs:
+        print(c.source.split("\n")[0] + ": " + ", ".join(r["marker"] for r in c.metadata["dlfs2"]))
+' "$WORK/nb/gradient_check.ipynb" >"$WORK/placement" 2>&1
+    {
+        echo 'static void by_hand(Lab *lab): == 1. one element by hand =='
+        echo 'static void lab_gradients(void *ctx): == 2. the whole layer with gradcheck ==, == 3. a backward that forgets 1/N =='
+        echo 'int main(int argc, char **argv): == 4. Embedding with the repeated id 3 =='
+    } >"$WORK/placement.want"
+    if cmp -s "$WORK/placement" "$WORK/placement.want"; then
+        pass "render: each section's output on the cell the rules name"
+    else
+        fail "render: each section's output on the cell the rules name"
+        show "$WORK/placement"
+    fi
+    # the notebook: by_hand's code, both FAIL rows in the outputs, the exercises; the page: the same
+    check "render: the code cells, the FAIL rows and the exercises are in the notebook and the page" "$PY" -c '
+import sys, nbformat
+nb = nbformat.read(sys.argv[1], as_version=4)
+page = open(sys.argv[2], encoding="utf-8").read()
+code = [c.source for c in nb.cells if c.cell_type == "code"]
+text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+md = [c.source for c in nb.cells if c.cell_type == "markdown"]
+sys.exit(not (any("static void by_hand(Lab *lab)" in s for s in code)
+              and text.count(" FAIL  ") == 2 and any("## Try this" in s for s in md)
+              and "by_hand" in page and page.count(" FAIL  ") == 2 and ">Try this<" in page))
+' "$WORK/nb/gradient_check.ipynb" "$WORK/nb/gradient_check.html"
+fi
 
 tap_done
