@@ -74,7 +74,7 @@ typedef struct TrainOptions {
     int eval_interval;      /* --eval-interval, 0 = never */
     uint64_t seed;          /* --seed */
     const char *corpus;     /* --corpus: "ptb" or a file */
-    const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
+    const char *data_dir;   /* --data-dir, NULL = the data folder's default (datasets/data.h) */
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
@@ -181,8 +181,8 @@ void usage_train(void)
           "  --eval-interval N      print the mean loss every N iterations; 0 = never (20)\n"
           "  --seed N               random seed for initial weights, shuffles, negatives (1)\n"
           "  --corpus ptb|FILE      PTB's train split, or a whitespace-tokenised text file (ptb)\n"
-          "  --data-dir DIR         where PTB is kept, downloaded if missing\n"
-          "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
+          "  --data-dir DIR         the data folder: PTB in DIR/ptb, downloaded if missing\n"
+          "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2)\n"
           "  --out DIR              output directory, created if missing (./out)\n"
           "  --format text|binary   word vectors as OUT/vectors.txt in word2vec's text format,\n"
           "                         or as OUT/vectors.bin in its binary format (text)\n"
