@@ -157,7 +157,8 @@ static void test_table(void **state)
 static void test_urls(void **state)
 {
     (void)state;
-    assert_string_equal(data_set_url(DATA_SET_PTB), "https://raw.githubusercontent.com/tomsercu/lstm/master/data/");
+    assert_string_equal(data_set_url(DATA_SET_PTB),
+                        "https://raw.githubusercontent.com/tomsercu/lstm/master/data/");
     assert_string_equal(data_set_url(DATA_SET_EVAL),
                         "https://raw.githubusercontent.com/piskvorky/gensim/4.4.0/gensim/test/test_data/");
     setenv("DLFS2_EVAL_URL", "file:///x/", 1);
@@ -362,9 +363,8 @@ static void test_fetch_offline(void **state)
     setenv("DLFS2_DATA", data, 1);
     setenv("DLFS2_PTB_URL", "file:///nonexistent-dlfs2-server/", 1);
     char ptb[PATH_MAX];
-    assert_int_equal(data_download_file(join(ptb, sizeof ptb, data, "ptb"), data_file_info(DATA_SET_PTB, "ptb.test.txt"),
-                                        &err),
-                     DLFS_ERR_NET);
+    join(ptb, sizeof ptb, data, "ptb");
+    assert_int_equal(data_download_file(ptb, data_file_info(DATA_SET_PTB, "ptb.test.txt"), &err), DLFS_ERR_NET);
     assert_contains(err.msg, "file:///nonexistent-dlfs2-server/ptb.test.txt");
     assert_contains(err.msg, "ptb.train.txt, ptb.valid.txt and ptb.test.txt into ");
     assert_contains(err.msg, ptb);

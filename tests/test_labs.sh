@@ -17,7 +17,8 @@
 #
 # The labs that read PTB (those calling lab_load_ptb) find it in $DLFS2_DATA
 # (or ../shared/datasets/ptb beside the source); without it their cases are
-# skipped, and the other labs still run. Meson runs it with protocol 'tap'.
+# skipped, and the other labs still run. The evaluation files likewise
+# (find_eval). Meson runs it with protocol 'tap'.
 
 [ $# -ge 2 ] || { echo "usage: sh tests/test_labs.sh NAME PROGRAM [NAME PROGRAM ...]" >&2; exit 2; }
 PLAN=$(($# / 2 * 4))
@@ -26,12 +27,18 @@ SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}
 NB=$SRC/notebooks-c
 
 # a lab that calls lab_load_ptb needs PTB; without it (no $DLFS2_DATA, no
-# ../shared/datasets/ptb) its four cases are skipped and the others still run
+# ../shared/datasets/ptb) its four cases are skipped and the others still run.
+# The labs see a data folder of the layout `dlfs2 fetch` makes: $WORK/data
+# with ptb/ and eval/ linked to what was found. A lab that reads the data
+# folder's evaluation files (lab_eval_file) prints other lines without them:
+# its output is compared only when they are there.
 find_ptb
-if [ -n "$PTB" ]; then
-    DLFS2_DATA=$PTB
-    export DLFS2_DATA
-fi
+find_eval
+mkdir -p "$WORK/data"
+if [ -n "$PTB" ]; then ln -s "$(cd "$PTB" && pwd)" "$WORK/data/ptb"; fi
+if [ -n "$EVAL" ]; then ln -s "$(cd "$EVAL" && pwd)" "$WORK/data/eval"; fi
+DLFS2_DATA=$WORK/data
+export DLFS2_DATA
 
 # render.sh runs each lab: NAME.out, NAME.err, NAME.md and the plots in $WORK/nb
 OUT=$WORK/nb
@@ -82,7 +89,10 @@ while [ $# -ge 2 ]; do
         show "$OUT/$name.err"
     fi
 
-    if [ ! -f "$NB/expected/$name.txt" ]; then
+    if [ -z "$EVAL" ] && grep -q 'lab_eval_file(' "$NB/$name.c"; then
+        skip "$name: matches its expected output" \
+            "it reads questions-words.txt and wordsim353.tsv, and there are none (set DLFS2_EVAL)"
+    elif [ ! -f "$NB/expected/$name.txt" ]; then
         fail "$name: matches its expected output"
         echo "# no notebooks-c/expected/$name.txt (meson compile -C build lab-expected writes it)"
     elif awk -v rel=0.01 -f "$NB/compare_output.awk" "$NB/expected/$name.txt" "$OUT/$name.out" \
