@@ -62,15 +62,16 @@ int download_verified(const char *url, const char *path, const char *sha256, Dlf
     const char *name = slash ? slash + 1 : path;
     if (!*name) return dlfs_fail(err, DLFS_ERR_ARG, "the download path '%s' names no file", path);
     const size_t dir_len = slash ? (size_t)(slash - path) : 1;
-    if (dir_len + strlen(name) + 10 >= sizeof tmp_path)
-        return dlfs_fail(err, DLFS_ERR_ARG, "the download path is too long: %s", path);
+    if (dir_len >= sizeof dir) return dlfs_fail(err, DLFS_ERR_ARG, "the download path is too long: %s", path);
     if (!slash)
         strcpy(dir, ".");
     else if (dir_len == 0)
         strcpy(dir, "/");
     else
         snprintf(dir, sizeof dir, "%.*s", (int)dir_len, path);
-    snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, name);
+    const int n = snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", dir, name);
+    if (n < 0 || (size_t)n >= sizeof tmp_path)
+        return dlfs_fail(err, DLFS_ERR_ARG, "the download path is too long: %s", path);
 
     int rc = make_dirs(dir, err);
     if (rc) return rc;
