@@ -94,7 +94,7 @@ extern char **environ;
 typedef struct BenchOptions {
     int iters;              /* --iters: timed iterations per row */
     int warmup;             /* --warmup: untimed iterations before them */
-    const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
+    const char *data_dir;   /* --data-dir, NULL = the data folder's default (datasets/data.h) */
     uint64_t seed;          /* --seed */
     int threads;            /* --threads */
     int epochs;             /* --epochs: whole epochs of the word2vec-preset row */
@@ -213,8 +213,8 @@ void usage_bench(void)
           "  --iters N       timed iterations per row (500); with --contention, the\n"
           "                  --max-iters of each training run (2000)\n"
           "  --warmup N      untimed iterations before them (20)\n"
-          "  --data-dir DIR  where PTB is kept, downloaded if missing\n"
-          "                  (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
+          "  --data-dir DIR  the data folder: PTB in DIR/ptb, downloaded if missing\n"
+          "                  (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2)\n"
           "  --seed S        random seed of the weights, batches and negatives (1)\n"
           "  --threads N     OpenMP and OpenBLAS threads, and the fast rows' threads\n"
           "                  (the CPUs this process may use; fixed, never tuned)\n"

@@ -4,7 +4,9 @@
  * (datasets/vectors.h). `accuracy` is word2vec.c's compute-accuracy and
  * gensim's evaluate_word_analogies on the Google analogy questions
  * (evaluation/analogy.h); `wordsim` is gensim's evaluate_word_pairs on
- * WordSim-353-style pairs (evaluation/wordsim.h).
+ * WordSim-353-style pairs (evaluation/wordsim.h). Without --questions /
+ * --pairs they read the data folder's eval/ files (datasets/data.h), which
+ * `dlfs2 fetch eval` downloads; they never download themselves.
  *
  * The last line of each is meant for scripts:
  *
@@ -15,10 +17,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 #include "common/tensor.h"
 #include "common/vocab.h"
+#include "datasets/data.h"
 #include "datasets/vectors.h"
 #include "evaluation/analogy.h"
 #include "evaluation/wordsim.h"
@@ -26,15 +30,17 @@
 #define DEFAULT_VECTORS "out/vectors.txt"
 
 typedef struct BenchmarkOptions {
-    const char *vectors;  /* --vectors FILE */
-    const char *data;     /* --questions FILE or --pairs FILE */
+    const char *vectors;   /* --vectors FILE */
+    const char *data;      /* --questions FILE or --pairs FILE; NULL = the data folder's */
+    const char *data_dir;  /* --data-dir DIR; NULL = datasets/data.h's default */
+    char data_buf[4096];   /* the data folder's file, when data is NULL */
 } BenchmarkOptions;
 
-enum { OPT_VECTORS = CLI_OPT_LONG_BASE, OPT_DATA };
+enum { OPT_VECTORS = CLI_OPT_LONG_BASE, OPT_DATA, OPT_DATA_DIR };
 
 void usage_accuracy(void)
 {
-    fputs("Usage: dlfs2 accuracy --questions FILE [--vectors FILE]\n"
+    fputs("Usage: dlfs2 accuracy [--questions FILE] [--vectors FILE] [--data-dir DIR]\n"
           "\n"
           "The Google analogy test (questions-words.txt), as word2vec's compute-accuracy\n"
           "and gensim's evaluate_word_analogies run it: for every question 'a b c d' whose\n"
@@ -49,15 +55,18 @@ void usage_accuracy(void)
           "(0.0000 where nothing is covered).\n"
           "\n"
           "Options:\n"
-          "  --questions FILE  the questions: ': section' lines and 'a b c d' lines (required)\n"
+          "  --questions FILE  the questions: ': section' lines and 'a b c d' lines\n"
+          "                    (default DATA/eval/questions-words.txt: `dlfs2 fetch eval`)\n"
           "  --vectors FILE    word vectors, word2vec text or binary (" DEFAULT_VECTORS ")\n"
+          "  --data-dir DIR    the data folder DATA (default $DLFS2_DATA, else\n"
+          "                    ${XDG_CACHE_HOME:-~/.cache}/dlfs2); nothing is downloaded\n"
           "  -h, --help        show this help\n",
           stdout);
 }
 
 void usage_wordsim(void)
 {
-    fputs("Usage: dlfs2 wordsim --pairs FILE [--vectors FILE]\n"
+    fputs("Usage: dlfs2 wordsim [--pairs FILE] [--vectors FILE] [--data-dir DIR]\n"
           "\n"
           "Word similarity, as gensim's evaluate_word_pairs: Spearman's rank correlation\n"
           "(ties get the average of their ranks) between the cosine similarity of the two\n"
@@ -70,26 +79,33 @@ void usage_wordsim(void)
           "\n"
           "Options:\n"
           "  --pairs FILE     'word1 word2 score' lines, tab- or space-separated, '#' comments\n"
-          "                   (WordSim-353's wordsim353.tsv) (required)\n"
+          "                   (default DATA/eval/wordsim353.tsv: `dlfs2 fetch eval`)\n"
           "  --vectors FILE   word vectors, word2vec text or binary (" DEFAULT_VECTORS ")\n"
+          "  --data-dir DIR   the data folder DATA (default $DLFS2_DATA, else\n"
+          "                   ${XDG_CACHE_HOME:-~/.cache}/dlfs2); nothing is downloaded\n"
           "  -h, --help       show this help\n",
           stdout);
 }
 
 /*
- * Parses `dlfs2 CMD --DATA FILE [--vectors FILE]`. Returns -1 after
- * printing the help (exit 0), 0 to go on, or CLI_EXIT_USAGE.
+ * Parses `dlfs2 CMD [--DATA FILE] [--vectors FILE] [--data-dir DIR]`;
+ * without --DATA, the data folder's default_name (datasets/data.h; not
+ * downloaded: a missing file is a runtime error naming where it was looked
+ * for and `dlfs2 fetch eval`). Returns -1 after printing the help (exit 0),
+ * 0 to go on, CLI_EXIT_USAGE or CLI_EXIT_RUNTIME.
  */
-static int parse_benchmark_args(const char *cmd, const char *data_option, void (*usage)(void), int argc,
-                                char **argv, BenchmarkOptions *o)
+static int parse_benchmark_args(const char *cmd, const char *data_option, const char *default_name,
+                                void (*usage)(void), int argc, char **argv, BenchmarkOptions *o)
 {
     const struct option options[] = {
         {"vectors", required_argument, NULL, OPT_VECTORS},
         {data_option, required_argument, NULL, OPT_DATA},
+        {"data-dir", required_argument, NULL, OPT_DATA_DIR},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    *o = (BenchmarkOptions){.vectors = DEFAULT_VECTORS};
+    memset(o, 0, sizeof *o);
+    o->vectors = DEFAULT_VECTORS;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -97,6 +113,13 @@ static int parse_benchmark_args(const char *cmd, const char *data_option, void (
         case 'h': usage(); return -1;
         case OPT_VECTORS: o->vectors = optarg; break;
         case OPT_DATA: o->data = optarg; break;
+        case OPT_DATA_DIR:
+            if (!*optarg) {
+                cli_error("%s: --data-dir: expected a folder, got an empty argument", cmd);
+                return CLI_EXIT_USAGE;
+            }
+            o->data_dir = optarg;
+            break;
         default: return cli_getopt_error(cmd, c, argv);
         }
     }
@@ -105,8 +128,13 @@ static int parse_benchmark_args(const char *cmd, const char *data_option, void (
         return CLI_EXIT_USAGE;
     }
     if (!o->data) {
-        cli_error("%s: --%s FILE is required (see 'dlfs2 %s --help')", cmd, data_option, cmd);
-        return CLI_EXIT_USAGE;
+        DlfsError err = {0};
+        if (data_file(o->data_buf, sizeof o->data_buf, o->data_dir, DATA_SET_EVAL, default_name, &err) !=
+            DLFS_OK) {
+            cli_error("%s: %s (or pass --%s FILE)", cmd, err.msg, data_option);
+            return CLI_EXIT_RUNTIME;
+        }
+        o->data = o->data_buf;
     }
     return 0;
 }
@@ -152,7 +180,8 @@ static void print_accuracy(const AnalogyResult *r)
 int cmd_accuracy(int argc, char **argv)
 {
     BenchmarkOptions o;
-    int rc = parse_benchmark_args("accuracy", "questions", usage_accuracy, argc, argv, &o);
+    int rc = parse_benchmark_args("accuracy", "questions", "questions-words.txt", usage_accuracy, argc, argv,
+                                  &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
 
     Vocab vocab;
@@ -189,7 +218,7 @@ static const char *format_corr(double x, char *buf, size_t size)
 int cmd_wordsim(int argc, char **argv)
 {
     BenchmarkOptions o;
-    int rc = parse_benchmark_args("wordsim", "pairs", usage_wordsim, argc, argv, &o);
+    int rc = parse_benchmark_args("wordsim", "pairs", "wordsim353.tsv", usage_wordsim, argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
 
     Vocab vocab;

@@ -75,7 +75,7 @@ typedef struct TrainOptions {
     uint64_t seed;          /* --seed */
     const char *corpus;     /* --corpus: "ptb" or a file */
     bool lowercase;         /* --lowercase: fold the corpus to lower case first */
-    const char *data_dir;   /* --data-dir, NULL = ptb_data_dir's default */
+    const char *data_dir;   /* --data-dir, NULL = the data folder's default (datasets/data.h) */
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
@@ -188,8 +188,8 @@ void usage_train(void)
           "                         built, so Hello, hello and HELLO are one word: Unicode's\n"
           "                         case mapping (libunistring), not only A-Z; text without\n"
           "                         case (Japanese, Chinese) is unchanged (off: case is kept)\n"
-          "  --data-dir DIR         where PTB is kept, downloaded if missing\n"
-          "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2/ptb)\n"
+          "  --data-dir DIR         the data folder: PTB in DIR/ptb, downloaded if missing\n"
+          "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2)\n"
           "  --out DIR              output directory, created if missing (./out)\n"
           "  --format text|binary   word vectors as OUT/vectors.txt in word2vec's text format,\n"
           "                         or as OUT/vectors.bin in its binary format (text)\n"

@@ -33,9 +33,10 @@ typedef struct TrainData {
 } TrainData;
 
 /*
- * Loads corpus ("ptb": PTB's train split from data_dir, NULL for
- * ptb_data_dir's default, downloaded if missing; else a whitespace-tokenised
- * text file), prints which, and makes (contexts, target) with window w.
+ * Loads corpus ("ptb": PTB's train split from the data folder data_dir
+ * (ptb_data_dir; NULL for the default), downloaded if missing; else a
+ * whitespace-tokenised text file), prints which, and makes (contexts,
+ * target) with window w.
  * Fails (usage) if fewer than batch pairs result. Free with train_data_free,
  * also after a failure.
  */

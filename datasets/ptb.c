@@ -4,8 +4,9 @@
  * into "<eos>" and ids given in order of first appearance in ptb.train.txt
  * (load_vocab), and _download fetches a missing file. Unlike ptb.py the
  * download goes to a temporary file that must match a known SHA-256
- * (OpenSSL EVP) before it is renamed into place, so a broken download never
- * looks like data.
+ * before it is renamed into place (datasets/download.c), so a broken
+ * download never looks like data; the folder and the sums are the data
+ * folder's (datasets/data.h).
  */
 #include "datasets/ptb.h"
 
@@ -17,233 +18,52 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-#include <openssl/evp.h>
 #include <unicase.h>
 
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/textfile.h"
+#include "datasets/data.h"
 
 enum { PTB_PATH_MAX = 4096 };
 
-static const struct {
-    const char *split;
-    const char *sha256;
-} PTB_FILES[] = {
-    {"train", "fcea919f6cf83f35d4d00c6cbf08040d13d4155226340912e2fef9c9c4102cbf"},
-    {"valid", "c9fe6985fe0d4ccb578183407d7668fc6066c20700cb4cf87d8ff1cc34df1bf2"},
-    {"test", "dd65dff31e70846b2a6030a87482edcd5d199130cdcfa1f3dccbb033728deee0"},
-};
+/* "ptb.<split>.txt"'s entry of the data folder's table, or NULL for another split. */
+static const DataFile *ptb_file(const char *split)
+{
+    if (!split || strlen(split) > 8) return NULL;
+    char name[32];
+    snprintf(name, sizeof name, "ptb.%s.txt", split);
+    return data_file_info(DATA_SET_PTB, name);
+}
 
 const char *ptb_sha256(const char *split)
 {
-    if (!split) return NULL;
-    for (size_t i = 0; i < sizeof PTB_FILES / sizeof PTB_FILES[0]; i++)
-        if (strcmp(split, PTB_FILES[i].split) == 0) return PTB_FILES[i].sha256;
-    return NULL;
+    const DataFile *f = ptb_file(split);
+    return f ? f->sha256 : NULL;
 }
 
 int ptb_data_dir(char *out, size_t out_size, const char *explicit_dir, DlfsError *err)
 {
-    const char *env;
-    int n;
-    if (explicit_dir) {
-        if (!*explicit_dir) return dlfs_fail(err, DLFS_ERR_ARG, "the data directory is an empty string");
-        n = snprintf(out, out_size, "%s", explicit_dir);
-    } else if ((env = getenv("DLFS2_DATA")) && *env) {
-        n = snprintf(out, out_size, "%s", env);
-    } else if ((env = getenv("XDG_CACHE_HOME")) && env[0] == '/') {
-        /* The XDG spec says to ignore an empty or relative XDG_CACHE_HOME. */
-        n = snprintf(out, out_size, "%s/dlfs2/ptb", env);
-    } else if ((env = getenv("HOME")) && *env) {
-        n = snprintf(out, out_size, "%s/.cache/dlfs2/ptb", env);
-    } else {
-        if (out_size) out[0] = '\0';
-        return dlfs_fail(err, DLFS_ERR_ARG,
-                         "cannot choose a data directory: neither HOME nor XDG_CACHE_HOME is set "
-                         "(use --data-dir or DLFS2_DATA)");
-    }
-    if (n < 0 || (size_t)n >= out_size) {
-        if (out_size) out[0] = '\0';
-        return dlfs_fail(err, DLFS_ERR_ARG, "the data directory path is too long (%d bytes, room for %zu)",
-                         n, out_size ? out_size - 1 : 0);
-    }
-    return DLFS_OK;
-}
-
-/* What curl's write callback needs: the temp file and the running digest. */
-typedef struct Download {
-    FILE *fp;
-    EVP_MD_CTX *md;
-    int write_errno;    /* errno of a failed write to the temp file, else 0 */
-    int digest_failed;  /* EVP_DigestUpdate failed */
-} Download;
-
-static size_t download_write(char *data, size_t size, size_t nmemb, void *userdata)
-{
-    Download *d = userdata;
-    const size_t n = size * nmemb;
-    if (n == 0) return 0;
-    if (fwrite(data, 1, n, d->fp) != n) {
-        d->write_errno = errno ? errno : EIO;
-        return 0;  /* makes curl stop with CURLE_WRITE_ERROR */
-    }
-    if (EVP_DigestUpdate(d->md, data, n) != 1) {
-        d->digest_failed = 1;
-        return 0;
-    }
-    return n;
+    return data_set_dir(out, out_size, explicit_dir, DATA_SET_PTB, err);
 }
 
 int ptb_ensure_file(const char *data_dir, const char *split, DlfsError *err)
 {
-    const char *expected = ptb_sha256(split);
-    if (!expected)
+    const DataFile *f = ptb_file(split);
+    if (!f)
         return dlfs_fail(err, DLFS_ERR_ARG, "unknown PTB split '%s' (expected train, valid or test)",
                          split ? split : "(null)");
     if (!data_dir || !*data_dir) return dlfs_fail(err, DLFS_ERR_ARG, "the data directory is an empty string");
 
-    char name[32], path[PTB_PATH_MAX], tmp_path[PTB_PATH_MAX];
-    snprintf(name, sizeof name, "ptb.%s.txt", split);
-    int n = snprintf(path, sizeof path, "%s/%s", data_dir, name);
+    char path[PTB_PATH_MAX];
+    int n = snprintf(path, sizeof path, "%s/%s", data_dir, f->name);
     if (n < 0 || (size_t)n >= sizeof path)
         return dlfs_fail(err, DLFS_ERR_ARG, "the data directory path is too long: %s", data_dir);
 
     struct stat st;
     if (stat(path, &st) == 0) return DLFS_OK;
     if (errno != ENOENT) return dlfs_fail(err, DLFS_ERR_IO, "cannot look at %s: %s", path, strerror(errno));
-
-    int rc = make_dirs(data_dir, err);
-    if (rc) return rc;
-
-    int fd = -1, tmp_created = 0, curl_inited = 0;
-    char *url = NULL;
-    Download d = {0};
-    CURL *curl = NULL;
-    char curl_msg[CURL_ERROR_SIZE] = "";
-
-    const char *prefix = getenv("DLFS2_PTB_URL");
-    if (!prefix || !*prefix) prefix = PTB_DEFAULT_URL;
-    const size_t prefix_len = strlen(prefix);
-    const char *slash = prefix[prefix_len - 1] == '/' ? "" : "/";
-    url = dlfs_malloc(prefix_len + strlen(slash) + strlen(name) + 1);
-    sprintf(url, "%s%s%s", prefix, slash, name);
-
-    n = snprintf(tmp_path, sizeof tmp_path, "%s/.%s.XXXXXX", data_dir, name);
-    if (n < 0 || (size_t)n >= sizeof tmp_path) {
-        rc = dlfs_fail(err, DLFS_ERR_ARG, "the data directory path is too long: %s", data_dir);
-        goto fail;
-    }
-    fd = mkstemp(tmp_path);
-    if (fd < 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot create a temporary file in %s: %s", data_dir, strerror(errno));
-        goto fail;
-    }
-    tmp_created = 1;
-    /* mkstemp makes it 0600; the cached corpus is public data, readable like any downloaded file. */
-    if (fchmod(fd, 0644) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot write %s: %s", tmp_path, strerror(errno));
-        goto fail;
-    }
-    d.fp = fdopen(fd, "wb");
-    if (!d.fp) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot write %s: %s", tmp_path, strerror(errno));
-        goto fail;
-    }
-    fd = -1;  /* owned by d.fp now */
-
-    d.md = EVP_MD_CTX_new();
-    if (!d.md || EVP_DigestInit_ex(d.md, EVP_sha256(), NULL) != 1) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot compute SHA-256: OpenSSL's EVP_sha256 is unavailable");
-        goto fail;
-    }
-
-    /* Reference-counted, so this is a no-op when the program already called it. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        rc = dlfs_fail(err, DLFS_ERR_NET, "cannot initialise libcurl");
-        goto fail;
-    }
-    curl_inited = 1;
-    curl = curl_easy_init();
-    if (!curl) {
-        rc = dlfs_fail(err, DLFS_ERR_NET, "cannot initialise libcurl");
-        goto fail;
-    }
-    curl_easy_setopt(curl, CURLOPT_URL, url);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, download_write);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &d);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_msg);
-    curl_easy_setopt(curl, CURLOPT_FAILONERROR, 1L);       /* HTTP >= 400 is an error, not data */
-    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 15L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);   /* give up after 60 s without data */
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, 60L);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_USERAGENT, "dlfs2");
-#if LIBCURL_VERSION_NUM >= 0x075500
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https,file");
-#endif
-
-    const CURLcode cc = curl_easy_perform(curl);
-    if (d.write_errno) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot write %s: %s", tmp_path, strerror(d.write_errno));
-        goto fail;
-    }
-    if (d.digest_failed) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot compute SHA-256 of %s", url);
-        goto fail;
-    }
-    if (cc != CURLE_OK) {
-        rc = dlfs_fail(err, DLFS_ERR_NET,
-                       "cannot download %s from %s: %s; put ptb.train.txt, ptb.valid.txt and ptb.test.txt "
-                       "into %s (or point --data-dir / DLFS2_DATA at them)",
-                       name, url, curl_msg[0] ? curl_msg : curl_easy_strerror(cc), data_dir);
-        goto fail;
-    }
-
-    if (fflush(d.fp) != 0 || fsync(fileno(d.fp)) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot write %s: %s", tmp_path, strerror(errno));
-        goto fail;
-    }
-    FILE *fp = d.fp;
-    d.fp = NULL;
-    if (fclose(fp) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot write %s: %s", tmp_path, strerror(errno));
-        goto fail;
-    }
-
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int digest_len = 0;
-    if (EVP_DigestFinal_ex(d.md, digest, &digest_len) != 1 || digest_len != 32) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot compute SHA-256 of %s", url);
-        goto fail;
-    }
-    char hex[65];
-    for (unsigned int i = 0; i < digest_len; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
-    if (strcmp(hex, expected) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_CHECKSUM,
-                       "%s downloaded from %s has SHA-256 %s, expected %s; it was not kept", name, url, hex,
-                       expected);
-        goto fail;
-    }
-    if (rename(tmp_path, path) != 0) {
-        rc = dlfs_fail(err, DLFS_ERR_IO, "cannot rename %s to %s: %s", tmp_path, path, strerror(errno));
-        goto fail;
-    }
-    tmp_created = 0;
-    rc = DLFS_OK;
-
-fail:
-    if (curl) curl_easy_cleanup(curl);
-    if (curl_inited) curl_global_cleanup();
-    EVP_MD_CTX_free(d.md);
-    if (d.fp) fclose(d.fp);
-    if (fd >= 0) close(fd);
-    if (tmp_created) unlink(tmp_path);
-    free(url);
-    return rc;
+    return data_download_file(data_dir, f, err);
 }
 
 static int is_blank(char c)

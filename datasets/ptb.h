@@ -8,10 +8,11 @@
  * vocabulary always comes from ptb.train.txt, so ids equal the textbook's
  * word_to_id for every split: 929,589 train tokens and V = 10,000.
  *
- * Where the files live: ptb_data_dir picks --data-dir, else $DLFS2_DATA,
- * else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb. A missing file is
- * downloaded with libcurl from the textbook's source (or from the URL
- * prefix in $DLFS2_PTB_URL, which may be a file:// URL), its SHA-256
+ * Where the files live: the data folder's ptb/ (datasets/data.h: DATA =
+ * --data-dir, else $DLFS2_DATA, else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2;
+ * PTB in DATA/ptb, or in DATA itself when it holds ptb.train.txt). A missing
+ * file is downloaded with libcurl from the textbook's source (or from the
+ * URL prefix in $DLFS2_PTB_URL, which may be a file:// URL), its SHA-256
  * checked against the known sum, and only then renamed into place.
  */
 #ifndef DLFS2_DATASETS_PTB_H
@@ -23,16 +24,17 @@
 #include "common/status.h"
 #include "common/tensor.h"
 #include "common/vocab.h"
+#include "datasets/data.h"
 
 /* Where ptb_ensure_file downloads from when $DLFS2_PTB_URL is unset. */
-#define PTB_DEFAULT_URL "https://raw.githubusercontent.com/tomsercu/lstm/master/data/"
+#define PTB_DEFAULT_URL DATA_PTB_DEFAULT_URL
 
 /*
- * Writes the data directory into out (out_size bytes): explicit_dir when
- * non-NULL, else $DLFS2_DATA (when non-empty), else
- * ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb (an empty or relative
- * XDG_CACHE_HOME is ignored, as the XDG spec says). Errors: DLFS_ERR_ARG
- * when explicit_dir is "", the path does not fit, or neither HOME nor
+ * Writes PTB's folder into out (out_size bytes): data_set_dir(DATA_SET_PTB)
+ * of datasets/data.h, i.e. DATA (explicit_dir when non-NULL, else
+ * $DLFS2_DATA when non-empty, else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2)
+ * when it holds ptb.train.txt, else DATA/ptb. Errors: DLFS_ERR_ARG when
+ * explicit_dir is "", the path does not fit, or neither HOME nor
  * XDG_CACHE_HOME is set. The directory need not exist.
  */
 int ptb_data_dir(char *out, size_t out_size, const char *explicit_dir, DlfsError *err) DLFS_WARN_UNUSED;
@@ -50,8 +52,9 @@ const char *ptb_sha256(const char *split);
  * is added only when url lacks it) to a temporary file in data_dir, checks
  * its SHA-256 and renames it into place (mode 0644).
  * Errors: DLFS_ERR_ARG (unknown split), DLFS_ERR_IO (cannot create or
- * write), DLFS_ERR_NET (download failed; the message says where to put the
- * files by hand), DLFS_ERR_CHECKSUM (wrong data; nothing is left behind).
+ * write), DLFS_ERR_NET (download failed; the message names the URL, the
+ * folder to put the three files in by hand and `dlfs2 fetch ptb`),
+ * DLFS_ERR_CHECKSUM (wrong data; nothing is left behind).
  */
 int ptb_ensure_file(const char *data_dir, const char *split, DlfsError *err) DLFS_WARN_UNUSED;
 

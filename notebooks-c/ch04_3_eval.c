@@ -12,9 +12,10 @@
 //   format), e.g. `cbow_vectors.txt` from `ch04_3_train --full` or
 //   `out/vectors.txt` from `dlfs2 train`. Without it the lab trains its own
 //   in a few seconds (section 1).
-// - `--questions FILE`, `--pairs FILE`: also run the two benchmarks of
-//   section 4 (the Google analogy questions `questions-words.txt` and
-//   WordSim-353's `wordsim353.tsv`).
+// - `--questions FILE`, `--pairs FILE`: the two benchmarks of section 4
+//   (the Google analogy questions `questions-words.txt` and WordSim-353's
+//   `wordsim353.tsv`); by default the data folder's, which
+//   `dlfs2 fetch eval` downloads (section 4 says so when they are missing).
 // - `--seed N` (default 1) and `--epochs N` (default 3): for the lab's own
 //   training.
 
@@ -300,7 +301,7 @@ static int run_analogy_test(const WordVectors *wv, const char *path)
         fprintf(stderr, "%s: %s\n", PROG, err.msg);
         return -1;
     }
-    printf("analogy questions: %s\n", path);
+    printf("analogy questions: %s\n", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
     printf("  semantic   %.4f (%zu/%zu covered of %zu)\n",
            analogy_fraction(r.semantic_correct, r.semantic_covered), r.semantic_correct,
            r.semantic_covered, r.semantic_total);
@@ -323,7 +324,7 @@ static int run_wordsim_test(const WordVectors *wv, const char *path)
         fprintf(stderr, "%s: %s\n", PROG, err.msg);
         return -1;
     }
-    printf("word pairs: %s\n", path);
+    printf("word pairs: %s\n", strrchr(path, '/') ? strrchr(path, '/') + 1 : path);
     if (isnan(r.spearman))  /* fewer than 2 pairs known, or constant scores */
         printf("  spearman   nan (%zu/%zu pairs)\n", r.used, r.total);
     else
@@ -350,6 +351,10 @@ int main(int argc, char **argv)
     };
     const int parsed = lab_parse_args(PROG, argc, argv, options, 5);
     if (parsed != 0) return parsed == 1 ? 0 : parsed;
+    /* without --questions / --pairs: the data folder's files, when they are there */
+    char questions_buf[4096], pairs_buf[4096];
+    if (questions_path == NULL) questions_path = lab_eval_file("questions-words.txt", questions_buf, 4096);
+    if (pairs_path == NULL) pairs_path = lab_eval_file("wordsim353.tsv", pairs_buf, 4096);
 
     WordVectors wv = {0};
     vocab_init(&wv.vocab);
@@ -368,11 +373,12 @@ int main(int argc, char **argv)
         if (questions_path != NULL)
             status = run_analogy_test(&wv, questions_path);
         else
-            printf("analogy test: run with --questions questions-words.txt\n");
+            printf("analogy test: no questions-words.txt in the data folder "
+                   "(dlfs2 fetch eval, or --questions FILE)\n");
         if (pairs_path != NULL && status == 0)
             status = run_wordsim_test(&wv, pairs_path);
         else if (pairs_path == NULL)
-            printf("word similarity: run with --pairs wordsim353.tsv\n");
+            printf("word similarity: no wordsim353.tsv in the data folder (dlfs2 fetch eval, or --pairs FILE)\n");
     }
 
     tensor_free(&wv.W);

@@ -22,6 +22,7 @@
 #include "common/threads.h"
 #include "common/trainer.h"
 #include "common/vocab.h"
+#include "datasets/data.h"
 #include "datasets/ptb.h"
 
 /*
@@ -191,11 +192,11 @@ static inline int lab_plot_loss(const char *prog, const char *file, const Traine
 }
 
 /*
- * The textbook's ptb.load_data(split) from the usual place (ptb_data_dir:
- * --data-dir, else $DLFS2_DATA, else the cache folder, downloading when
- * missing). corpus
- * and vocab must be empty (vocab_init'ed). Returns 0, or -1 after printing
- * the error; corpus and vocab are left empty then.
+ * The textbook's ptb.load_data(split) from the data folder's PTB
+ * (datasets/data.h: --data-dir, else $DLFS2_DATA, else the cache folder;
+ * downloaded when missing, as ptb.py does). corpus and vocab must be empty
+ * (vocab_init'ed). Returns 0, or -1 after printing the error (it names the
+ * folder and `dlfs2 fetch ptb`); corpus and vocab are left empty then.
  */
 static inline int lab_load_ptb(const char *prog, const char *split, Int32Array *corpus, Vocab *vocab)
 {
@@ -207,6 +208,18 @@ static inline int lab_load_ptb(const char *prog, const char *split, Int32Array *
         return -1;
     }
     return 0;
+}
+
+/*
+ * The data folder's evaluation file name ("questions-words.txt" or
+ * "wordsim353.tsv"; datasets/data.h, --data-dir as lab_load_ptb) into out
+ * (size bytes) when it is there: returns out. NULL when it is not (nothing
+ * is printed or downloaded; `dlfs2 fetch eval` gets it).
+ */
+static inline const char *lab_eval_file(const char *name, char *out, size_t size)
+{
+    return data_file(out, size, lab_common_options.data_dir, DATA_SET_EVAL, name, NULL) == DLFS_OK ? out
+                                                                                                   : NULL;
 }
 
 #endif

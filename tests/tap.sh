@@ -11,7 +11,11 @@
 #   tiny_corpus FILE                        the textbook's sentence, 10 lines of it (90 tokens
 #                                           with <eos>, vocabulary of 8)
 #   find_ptb                                sets PTB to the directory holding ptb.train.txt
-#                                           ($DLFS2_DATA or ../shared/datasets/ptb), or to ""
+#                                           ($DLFS2_DATA, $DLFS2_DATA/ptb or ../shared/datasets/ptb),
+#                                           or to ""
+#   find_eval                               sets EVAL to the directory holding questions-words.txt
+#                                           and wordsim353.tsv ($DLFS2_EVAL, $DLFS2_DATA/eval,
+#                                           $DLFS2_DATA/../eval or ../shared/datasets/eval), or to ""
 #   run NAME ARGS...                        dlfs2 ARGS, output in $WORK/NAME.out and .err, status in $rc
 #   expect DESC STATUS NAME ARGS...         run, and pass when it exits with STATUS (and, for a
 #                                           non-zero STATUS, prints a "dlfs2: " line on stderr)
@@ -76,11 +80,26 @@ tiny_corpus() {
     done >"$1"
 }
 
-# find_ptb: PTB=the first of $DLFS2_DATA, $DLFS2_SOURCE_ROOT/../shared/datasets/ptb
-# that holds ptb.train.txt, or "" when neither does.
+# find_ptb: PTB=the first of $DLFS2_DATA (the PTB folder itself, or a data
+# folder with ptb/ in it) and $DLFS2_SOURCE_ROOT/../shared/datasets/ptb that
+# holds ptb.train.txt, or "" when none does.
 find_ptb() {
     PTB=
-    for dir in "${DLFS2_DATA:-}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
+    for dir in "${DLFS2_DATA:-}" "${DLFS2_DATA:+$DLFS2_DATA/ptb}" "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/ptb"; do
         if [ -n "$dir" ] && [ -f "$dir/ptb.train.txt" ]; then PTB=$dir; break; fi
+    done
+}
+
+# find_eval: EVAL=the first of $DLFS2_EVAL, $DLFS2_DATA/eval, $DLFS2_DATA/../eval
+# and $DLFS2_SOURCE_ROOT/../shared/datasets/eval that holds questions-words.txt
+# and wordsim353.tsv, or "" when none does.
+find_eval() {
+    EVAL=
+    for dir in "${DLFS2_EVAL:-}" "${DLFS2_DATA:+$DLFS2_DATA/eval}" "${DLFS2_DATA:+$DLFS2_DATA/../eval}" \
+            "${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/eval"; do
+        if [ -n "$dir" ] && [ -f "$dir/questions-words.txt" ] && [ -f "$dir/wordsim353.tsv" ]; then
+            EVAL=$dir
+            break
+        fi
     done
 }

@@ -4,16 +4,17 @@
 # say hello ."), the output files, eval / similar / analogy (also with
 # queries on stdin), the binary and .npy outputs and convert, the benchmarks
 # accuracy / wordsim on hand-made files (and on the real questions-words.txt
-# and wordsim353.tsv when ../shared/datasets/eval has them), and, when the
+# and wordsim353.tsv when the data folder or ../shared/datasets/eval has them), and, when the
 # real PTB is present, the first iterations of ch04/train.py's run.
 #
 #     sh tests/test_cli.sh path/to/build/dlfs2
 #
 # Meson runs it with protocol 'tap'. Failure details are "# " lines.
 # Environment: DLFS2_SOURCE_ROOT (set by Meson); DLFS2_DATA (optional) or
-# $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt;
-# DLFS2_EVAL (optional) or $DLFS2_SOURCE_ROOT/../shared/datasets/eval holding
-# questions-words.txt and wordsim353.tsv.
+# $DLFS2_SOURCE_ROOT/../shared/datasets/ptb holding ptb.train.txt (or
+# $DLFS2_DATA/ptb); DLFS2_EVAL (optional), $DLFS2_DATA/eval, $DLFS2_DATA/../eval
+# or $DLFS2_SOURCE_ROOT/../shared/datasets/eval holding questions-words.txt and
+# wordsim353.tsv.
 
 DLFS2=${1:?usage: sh tests/test_cli.sh PATH/TO/dlfs2}
 PLAN=112
@@ -168,8 +169,13 @@ printf '# a comment\nparis\trome\t9\nparis germany 7\r\nPARIS\tFrance\t8\nparis 
 expect "wordsim on a hand-made file: exit 0" 0 ws wordsim --pairs "$WORK/p.txt" --vectors "$TOYVEC"
 check "wordsim: last line 'spearman: 0.8000 (4/5 pairs)'" \
     test "$(tail -n 1 "$WORK/ws.out")" = "spearman: 0.8000 (4/5 pairs)"
-expect "accuracy without --questions: exit 2" 2 accnoq accuracy --vectors "$TOYVEC"
-check "accuracy without --questions: the message names --questions" grep -q -- '--questions FILE is required' \
+saved_data=${DLFS2_DATA:-}
+DLFS2_DATA=$WORK/no-data
+export DLFS2_DATA
+expect "accuracy without --questions, none in the data folder: exit 1" 1 accnoq accuracy --vectors "$TOYVEC"
+DLFS2_DATA=$saved_data  # empty counts as unset
+check "... the message names the path looked at and dlfs2 fetch eval" grep -Fq \
+    "no questions-words.txt at $WORK/no-data/eval/questions-words.txt; \`dlfs2 fetch eval\` downloads it" \
     "$WORK/accnoq.err"
 expect "wordsim with a stray argument: exit 2" 2 wsarg wordsim --pairs "$WORK/p.txt" extra
 expect "accuracy on a missing questions file: exit 1" 1 accmiss accuracy --vectors "$TOYVEC" \
@@ -178,8 +184,8 @@ printf 'paris rome 9\nparis rome\n' >"$WORK/badp.txt"
 expect "wordsim on a malformed pairs file: exit 1" 1 wsbad wordsim --vectors "$TOYVEC" --pairs "$WORK/badp.txt"
 check "the malformed-line message names file:line" grep -q "badp.txt:2: " "$WORK/wsbad.err"
 
-EVAL=${DLFS2_EVAL:-${DLFS2_SOURCE_ROOT:-.}/../shared/datasets/eval}
-if [ -f "$EVAL/questions-words.txt" ] && [ -f "$EVAL/wordsim353.tsv" ]; then
+find_eval
+if [ -n "$EVAL" ]; then
     expect "accuracy on questions-words.txt: exit 0" 0 accreal accuracy --vectors "$VEC" \
         --questions "$EVAL/questions-words.txt"
     check "accuracy on questions-words.txt: last line format, 'of 19544'" grep -Eq \
@@ -191,7 +197,7 @@ if [ -f "$EVAL/questions-words.txt" ] && [ -f "$EVAL/wordsim353.tsv" ]; then
 else
     for what in "accuracy on questions-words.txt: exit 0" "accuracy: last line, 'of 19544'" \
             "wordsim on wordsim353.tsv: exit 0" "wordsim: last line, '/353 pairs'"; do
-        skip "$what" "no $EVAL/questions-words.txt and wordsim353.tsv (set DLFS2_EVAL)"
+        skip "$what" "no questions-words.txt and wordsim353.tsv (set DLFS2_EVAL)"
     done
 fi
 # --- the binary format, .npy files, convert ----------------------------------

@@ -263,10 +263,11 @@ static void test_data_dir_precedence(void **state)
     setenv("XDG_CACHE_HOME", "/xdg", 1);
     setenv("HOME", "/home/me", 1);
 
+    /* PTB is DATA/ptb (no ptb.train.txt in these made-up folders: not the older layout) */
     assert_int_equal(ptb_data_dir(out, sizeof out, "/explicit/dir", &err), DLFS_OK);
-    assert_string_equal(out, "/explicit/dir");
+    assert_string_equal(out, "/explicit/dir/ptb");
     assert_int_equal(ptb_data_dir(out, sizeof out, NULL, &err), DLFS_OK);
-    assert_string_equal(out, "/env/data");
+    assert_string_equal(out, "/env/data/ptb");
 
     setenv("DLFS2_DATA", "", 1);  /* empty counts as unset */
     assert_int_equal(ptb_data_dir(out, sizeof out, NULL, &err), DLFS_OK);
@@ -286,7 +287,7 @@ static void test_data_dir_precedence(void **state)
     unsetenv("XDG_CACHE_HOME");
     unsetenv("HOME");
     assert_int_equal(ptb_data_dir(out, sizeof out, "rel/dir", &err), DLFS_OK);
-    assert_string_equal(out, "rel/dir");
+    assert_string_equal(out, "rel/dir/ptb");
 }
 
 static void test_data_dir_errors(void **state)
@@ -302,7 +303,7 @@ static void test_data_dir_errors(void **state)
 
     setenv("HOME", "/home/me", 1);
     char small[10];
-    assert_int_equal(ptb_data_dir(small, sizeof small, NULL, &err), DLFS_ERR_ARG);  /* 25 bytes needed */
+    assert_int_equal(ptb_data_dir(small, sizeof small, NULL, &err), DLFS_ERR_ARG);  /* 26 bytes needed */
     assert_string_equal(small, "");
     assert_int_equal(ptb_data_dir(out, sizeof out, "", &err), DLFS_ERR_ARG);
 }
@@ -418,6 +419,7 @@ static void test_download_unreachable(void **state)
     assert_contains(err.msg, data);
     assert_contains(err.msg, "ptb.train.txt, ptb.valid.txt and ptb.test.txt");
     assert_contains(err.msg, "DLFS2_DATA");
+    assert_contains(err.msg, "dlfs2 fetch --data-dir ");  /* data is not the default folder */
     assert_int_equal(count_entries(data), 0);
 }
 

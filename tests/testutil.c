@@ -81,21 +81,49 @@ static int file_exists(const char *path)
 
 const char *test_ptb_dir(void)
 {
-    /* $DLFS2_DATA, ../shared beside the checkout, then the download cache */
+    /* $DLFS2_DATA (the PTB folder itself, or a data folder with ptb/), ../shared
+     * beside the checkout, then the download cache */
     static char buf[4096];
     char probe[4200];
     const char *env = getenv("DLFS2_DATA");
     const char *root = getenv("DLFS2_SOURCE_ROOT");
     const char *xdg = getenv("XDG_CACHE_HOME");
     const char *home = getenv("HOME");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         buf[0] = '\0';
         if (i == 0 && env && *env) snprintf(buf, sizeof buf, "%s", env);
-        if (i == 1 && root) snprintf(buf, sizeof buf, "%s/../shared/datasets/ptb", root);
-        if (i == 2 && xdg && *xdg) snprintf(buf, sizeof buf, "%s/dlfs2/ptb", xdg);
-        else if (i == 2 && home) snprintf(buf, sizeof buf, "%s/.cache/dlfs2/ptb", home);
+        if (i == 1 && env && *env) snprintf(buf, sizeof buf, "%s/ptb", env);
+        if (i == 2 && root) snprintf(buf, sizeof buf, "%s/../shared/datasets/ptb", root);
+        if (i == 3 && xdg && xdg[0] == '/') snprintf(buf, sizeof buf, "%s/dlfs2/ptb", xdg);
+        else if (i == 3 && home) snprintf(buf, sizeof buf, "%s/.cache/dlfs2/ptb", home);
         if (!buf[0]) continue;
         snprintf(probe, sizeof probe, "%s/ptb.train.txt", buf);
+        if (file_exists(probe)) return buf;
+    }
+    return NULL;
+}
+
+const char *test_eval_dir(void)
+{
+    static char buf[4096];
+    char probe[4200];
+    const char *eval = getenv("DLFS2_EVAL");
+    const char *env = getenv("DLFS2_DATA");
+    const char *root = getenv("DLFS2_SOURCE_ROOT");
+    const char *xdg = getenv("XDG_CACHE_HOME");
+    const char *home = getenv("HOME");
+    for (int i = 0; i < 5; i++) {
+        buf[0] = '\0';
+        if (i == 0 && eval && *eval) snprintf(buf, sizeof buf, "%s", eval);
+        if (i == 1 && env && *env) snprintf(buf, sizeof buf, "%s/eval", env);
+        if (i == 2 && env && *env) snprintf(buf, sizeof buf, "%s/../eval", env);
+        if (i == 3 && root) snprintf(buf, sizeof buf, "%s/../shared/datasets/eval", root);
+        if (i == 4 && xdg && xdg[0] == '/') snprintf(buf, sizeof buf, "%s/dlfs2/eval", xdg);
+        else if (i == 4 && home) snprintf(buf, sizeof buf, "%s/.cache/dlfs2/eval", home);
+        if (!buf[0]) continue;
+        snprintf(probe, sizeof probe, "%s/questions-words.txt", buf);
+        if (!file_exists(probe)) continue;
+        snprintf(probe, sizeof probe, "%s/wordsim353.tsv", buf);
         if (file_exists(probe)) return buf;
     }
     return NULL;

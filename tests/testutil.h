@@ -58,11 +58,20 @@ double gradient_check_float32(float *x, const float *analytic, size_t n, loss_fn
 
 /*
  * The directory holding the real ptb.{train,valid,test}.txt: the first of
- * $DLFS2_DATA, $DLFS2_SOURCE_ROOT/../shared/datasets/ptb and the download
- * cache (${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb) that has ptb.train.txt;
- * NULL when none has (tests then skip). The string is static.
+ * $DLFS2_DATA, $DLFS2_DATA/ptb, $DLFS2_SOURCE_ROOT/../shared/datasets/ptb
+ * and the download cache (${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2/ptb) that
+ * has ptb.train.txt; NULL when none has (tests then skip). The string is
+ * static.
  */
 const char *test_ptb_dir(void);
+
+/*
+ * The directory holding the real questions-words.txt and wordsim353.tsv:
+ * the first of $DLFS2_EVAL, $DLFS2_DATA/eval, $DLFS2_DATA/../eval,
+ * $DLFS2_SOURCE_ROOT/../shared/datasets/eval and the download cache's
+ * dlfs2/eval that has both; NULL when none has. The string is static.
+ */
+const char *test_eval_dir(void);
 
 /*
  * Runs the cmocka group tests[0..n) and returns its status, but when
