@@ -3,7 +3,7 @@
 # on a hand-made vectors file: a PNG of the asked size (read from its IHDR
 # chunk) and the default size, an SVG that carries the asked words, the
 # printed coordinates (the map's sign rule makes them exact), a word found
-# lower-cased, and the errors: a missing vectors file, an unknown word (all
+# lower-cased, --help, and the errors: a missing vectors file, an unknown word (all
 # of them named, nothing written), fewer than 2 words, no --out, a bad
 # --size or file name; the default word list on a vocabulary that holds
 # only some of it. Needs gnuplot (gnuplot-nox).
@@ -11,7 +11,7 @@
 #     sh tests/test_plot_words.sh DLFS2
 
 DLFS2=${1:?usage: sh tests/test_plot_words.sh DLFS2}
-PLAN=29
+PLAN=31
 SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}
 . "$SRC/tests/tap.sh"
 
@@ -34,6 +34,9 @@ one 0 0 1
 two 0 0 2
 january 1 1 1
 EOF
+
+expect "--help: exit 0" 0 help plot-words --help
+check "--help prints the usage" grep -q '^Usage: dlfs2 plot-words' "$WORK/help.out"
 
 expect "a PNG of the asked size: exit 0" 0 png plot-words --vectors "$V" --words king,queen,man,woman \
     --out "$WORK/map.png" --size 320x240
