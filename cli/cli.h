@@ -2,7 +2,7 @@
  * cli.h — declarations shared by the files of the dlfs2 program: the
  * subcommands (cli/cmd_train.c, cli/cmd_eval.c, cli/cmd_benchmark.c,
  * cli/cmd_convert.c, cli/cmd_gradcheck.c, cli/cmd_compare.c, cli/cmd_bench.c,
- * cli/cmd_fetch.c) and the
+ * cli/cmd_fetch.c, cli/cmd_plot_words.c) and the
  * option helpers in cli/dlfs2.c.
  *
  * Every subcommand takes (argc, argv) with argv[0] the subcommand's name and
@@ -41,6 +41,7 @@ int cmd_gradcheck(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
+int cmd_plot_words(int argc, char **argv);
 
 /* Their usage texts, printed to stdout by --help and by `dlfs2 help CMD`. */
 void usage_train(void);
@@ -54,6 +55,7 @@ void usage_gradcheck(void);
 void usage_compare(void);
 void usage_bench(void);
 void usage_fetch(void);
+void usage_plot_words(void);
 
 /* Prints "dlfs2: <message>\n" to stderr. */
 void cli_error(const char *fmt, ...) DLFS_PRINTF(1, 2);

@@ -13,6 +13,7 @@
  *     dlfs2 compare  softmax vs negative sampling vs hierarchical softmax (cli/cmd_compare.c)
  *     dlfs2 bench    where the time of a training iteration goes (cli/cmd_bench.c)
  *     dlfs2 fetch    download PTB and the evaluation sets into the data folder (cli/cmd_fetch.c)
+ *     dlfs2 plot-words  a word map: vectors onto 2 principal components (cli/cmd_plot_words.c)
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
  */
@@ -45,6 +46,7 @@ static const Command commands[] = {
     {"compare", cmd_compare, usage_compare},
     {"bench", cmd_bench, usage_bench},
     {"fetch", cmd_fetch, usage_fetch},
+    {"plot-words", cmd_plot_words, usage_plot_words},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -66,6 +68,7 @@ static void usage_main(void)
           "  compare   softmax vs negative sampling vs hierarchical softmax: time, loss, quality\n"
           "  bench     time each part of a training iteration; bandwidth, sgemm and gensim\n"
           "  fetch     download PTB (ptb) and the evaluation sets (eval) into the data folder\n"
+          "  plot-words  a word map: the vectors of chosen words in 2-D (PCA), drawn with labels\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
           "Run 'dlfs2 COMMAND --help' for the options of a command.\n"

@@ -1,4 +1,4 @@
-/* plot.c — line plots through gnuplot, and the size of a PNG or SVG image (see plot.h). */
+/* plot.c — line plots and labelled points through gnuplot, and the size of a PNG or SVG image (see plot.h). */
 #include "common/plot.h"
 
 #include <errno.h>
@@ -122,23 +122,42 @@ static int check_args(const char *path, const PlotSpec *spec, const PlotSeries *
     return DLFS_OK;
 }
 
-/*
- * The gnuplot script that draws the series into tmp_path: settings, one
- * datablock per series ($d1 ... $dN, "x y" lines; a blank line where
- * non-finite points were left out, which breaks the line), one plot
- * command, and "set output" to close the file. Malloc'ed, *len bytes.
- */
-static char *build_script(const char *tmp_path, PlotFormat format, const PlotSpec *spec,
-                          const PlotSeries *series, int n_series, size_t *len)
-{
-    char *script = NULL;
-    FILE *f = open_memstream(&script, len);
-    DLFS_ASSERT(f != NULL);
-    /* "%.9g" must write "1.5", not "1,5", whatever locale the program chose. */
-    locale_t c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    DLFS_ASSERT(c_numeric != (locale_t)0);
-    const locale_t old_locale = uselocale(c_numeric);
+/* A script being written: a memory stream in the C locale for numbers. */
+typedef struct Script {
+    FILE *f;
+    char *text;         /* malloc'ed once closed */
+    size_t len;
+    locale_t c_numeric;
+    locale_t old_locale;
+} Script;
 
+static void script_open(Script *sc)
+{
+    sc->text = NULL;
+    sc->f = open_memstream(&sc->text, &sc->len);
+    DLFS_ASSERT(sc->f != NULL);
+    /* "%.9g" must write "1.5", not "1,5", whatever locale the program chose. */
+    sc->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    DLFS_ASSERT(sc->c_numeric != (locale_t)0);
+    sc->old_locale = uselocale(sc->c_numeric);
+}
+
+/* Closes the stream: sc->text holds sc->len bytes, the caller frees it. */
+static void script_close(Script *sc)
+{
+    uselocale(sc->old_locale);
+    freelocale(sc->c_numeric);
+    DLFS_ASSERT(fclose(sc->f) == 0);
+}
+
+/*
+ * What every plot's script starts with: the terminal and its size, the
+ * output tmp_path, spec's title and axis labels, a grid, key_settings (a
+ * whole line, e.g. "set key top right\n") and the log scales.
+ */
+static void write_preamble(FILE *f, const char *tmp_path, PlotFormat format, const PlotSpec *spec,
+                           const char *key_settings)
+{
     const int width = spec->width ? spec->width : PLOT_DEFAULT_WIDTH;
     const int height = spec->height ? spec->height : PLOT_DEFAULT_HEIGHT;
     fputs("set encoding utf8\n", f);
@@ -157,9 +176,25 @@ static char *build_script(const char *tmp_path, PlotFormat format, const PlotSpe
     put_quoted(f, spec->xlabel);
     fputs("\nset ylabel ", f);
     put_quoted(f, spec->ylabel);
-    fputs("\nset grid\nset key top right\n", f);
+    fputs("\nset grid\n", f);
+    fputs(key_settings, f);
     if (spec->log_x) fputs("set logscale x\n", f);
     if (spec->log_y) fputs("set logscale y\n", f);
+}
+
+/*
+ * The gnuplot script that draws the series into tmp_path: settings, one
+ * datablock per series ($d1 ... $dN, "x y" lines; a blank line where
+ * non-finite points were left out, which breaks the line), one plot
+ * command, and "set output" to close the file. Malloc'ed, *len bytes.
+ */
+static char *build_script(const char *tmp_path, PlotFormat format, const PlotSpec *spec,
+                          const PlotSeries *series, int n_series, size_t *len)
+{
+    Script sc;
+    script_open(&sc);
+    FILE *f = sc.f;
+    write_preamble(f, tmp_path, format, spec, "set key top right\n");
 
     for (int s = 0; s < n_series; s++) {
         const PlotSeries *ps = &series[s];
@@ -188,10 +223,44 @@ static char *build_script(const char *tmp_path, PlotFormat format, const PlotSpe
     }
     fputs("\nset output\n", f);
 
-    uselocale(old_locale);
-    freelocale(c_numeric);
-    DLFS_ASSERT(fclose(f) == 0);
-    return script;
+    script_close(&sc);
+    *len = sc.len;
+    return sc.text;
+}
+
+/*
+ * The script of plot_labelled_points: the points as one datablock $d1 of
+ * "x y" lines (non-finite points left out), each label a "set label" at
+ * its point's coordinates, a little to the right and above it, and room
+ * around the points for the labels (offsets). Malloc'ed, *len bytes.
+ */
+static char *build_labelled_script(const char *tmp_path, PlotFormat format, const PlotSpec *spec,
+                                   const double *x, const double *y, const char *const *labels, int n,
+                                   size_t *len)
+{
+    Script sc;
+    script_open(&sc);
+    FILE *f = sc.f;
+    write_preamble(f, tmp_path, format, spec, "unset key\n");
+    /* room for the labels: more on the right, where they extend */
+    fputs("set offsets graph 0.05, graph 0.15, graph 0.05, graph 0.05\n", f);
+    int tag = 0;
+    for (int i = 0; i < n; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]) || !labels[i] || !labels[i][0]) continue;
+        fprintf(f, "set label %d ", ++tag);
+        put_quoted(f, labels[i]);
+        fprintf(f, " at %.9g,%.9g left offset character 0.6,0.4 front\n", x[i], y[i]);
+    }
+    fputs("$d1 << EOD\n", f);
+    for (int i = 0; i < n; i++)
+        if (isfinite(x[i]) && isfinite(y[i])) fprintf(f, "%.9g %.9g\n", x[i], y[i]);
+    fputs("EOD\n", f);
+    fputs("plot $d1 using 1:2 with points pointtype 7 pointsize 0.8 notitle\n", f);
+    fputs("set output\n", f);
+
+    script_close(&sc);
+    *len = sc.len;
+    return sc.text;
 }
 
 /*
@@ -407,20 +476,15 @@ done:
     return rc;
 }
 
-int plot_lines(const char *path, const PlotSpec *spec, const PlotSeries *series, int n_series, DlfsError *err)
+/*
+ * Runs script (len bytes), which draws into tmp_path, and puts the image in
+ * place at path: fsync'ed, then renamed over path, only when gnuplot exited
+ * 0 and wrote something; on any failure tmp_path is removed.
+ */
+static int draw_atomically(const char *path, const char *tmp_path, const char *script, size_t len,
+                           DlfsError *err)
 {
-    DLFS_ASSERT(path != NULL && spec != NULL);
-    int rc = check_args(path, spec, series, n_series, err);
-    if (rc != DLFS_OK) return rc;
-
-    const size_t path_len = strlen(path);
-    char *tmp_path = dlfs_malloc(path_len + sizeof ".tmp");
-    memcpy(tmp_path, path, path_len);
-    memcpy(tmp_path + path_len, ".tmp", sizeof ".tmp");
-    size_t script_len;
-    char *script = build_script(tmp_path, format_of(path), spec, series, n_series, &script_len);
-
-    rc = run_gnuplot(path, script, script_len, err);
+    int rc = run_gnuplot(path, script, len, err);
     if (rc != DLFS_OK) goto fail;
     struct stat st;
     if (stat(tmp_path, &st) != 0 || st.st_size == 0) {
@@ -440,12 +504,58 @@ int plot_lines(const char *path, const PlotSpec *spec, const PlotSeries *series,
                        strerror(errno));
         goto fail;
     }
-    free(script);
-    free(tmp_path);
     return DLFS_OK;
 
 fail:
     unlink(tmp_path);
+    return rc;
+}
+
+/* path + ".tmp", malloc'ed. */
+static char *tmp_path_of(const char *path)
+{
+    const size_t path_len = strlen(path);
+    char *tmp_path = dlfs_malloc(path_len + sizeof ".tmp");
+    memcpy(tmp_path, path, path_len);
+    memcpy(tmp_path + path_len, ".tmp", sizeof ".tmp");
+    return tmp_path;
+}
+
+int plot_lines(const char *path, const PlotSpec *spec, const PlotSeries *series, int n_series, DlfsError *err)
+{
+    DLFS_ASSERT(path != NULL && spec != NULL);
+    int rc = check_args(path, spec, series, n_series, err);
+    if (rc != DLFS_OK) return rc;
+
+    char *tmp_path = tmp_path_of(path);
+    size_t script_len;
+    char *script = build_script(tmp_path, format_of(path), spec, series, n_series, &script_len);
+    rc = draw_atomically(path, tmp_path, script, script_len, err);
+    free(script);
+    free(tmp_path);
+    return rc;
+}
+
+int plot_labelled_points(const char *path, const PlotSpec *spec, const double *x, const double *y,
+                         const char *const *labels, int n, DlfsError *err)
+{
+    DLFS_ASSERT(path != NULL && spec != NULL);
+    if (n < 1) return dlfs_fail(err, DLFS_ERR_ARG, "cannot plot to %s: no points to draw (n = %d)", path, n);
+    if (!labels)
+        return dlfs_fail(err, DLFS_ERR_ARG, "cannot plot to %s: the points have no labels", path);
+    /* the points as one unlabelled series: the same checks as plot_lines' */
+    const PlotSeries points = {.label = NULL, .x = x, .y = y, .n = n};
+    int rc = check_args(path, spec, &points, 1, err);
+    if (rc != DLFS_OK) return rc;
+    for (int i = 0; i < n; i++)
+        if (labels[i] && has_control_char(labels[i]))
+            return dlfs_fail(err, DLFS_ERR_ARG, "cannot plot to %s: the label of point %d contains a control character",
+                             path, i);
+
+    char *tmp_path = tmp_path_of(path);
+    size_t script_len;
+    char *script = build_labelled_script(tmp_path, format_of(path), spec, x, y, labels, n, &script_len);
+    rc = draw_atomically(path, tmp_path, script, script_len, err);
     free(script);
     free(tmp_path);
     return rc;

@@ -1,5 +1,6 @@
 /*
- * plot.h — line plots as PNG or SVG images, drawn by gnuplot.
+ * plot.h — line plots and labelled scatter plots as PNG or SVG images,
+ * drawn by gnuplot.
  *
  * The textbook draws its loss curves with matplotlib (common/trainer.py
  * `plot`); we have no Python, and a well-kept tool beats a hand-rolled
@@ -10,7 +11,8 @@
  * "gnuplot" on the PATH, or $DLFS2_GNUPLOT when that is set and not empty.
  *
  * Used for the loss curves of `dlfs2 compare` and `dlfs2 train --plot`,
- * and by the labs (a sampler's distribution over word rank, log axes).
+ * by the labs (a sampler's distribution over word rank, log axes), and
+ * for the word maps of `dlfs2 plot-words` (plot_labelled_points).
  */
 #ifndef DLFS2_COMMON_PLOT_H
 #define DLFS2_COMMON_PLOT_H
@@ -59,6 +61,24 @@ typedef struct PlotSpec {
  */
 int plot_lines(const char *path, const PlotSpec *spec, const PlotSeries *series, int n_series,
                DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * A scatter plot with a text beside every point, e.g. a word map
+ * (evaluation/word_map.h): point i at (x[i], y[i]) drawn as a dot with
+ * labels[i] just right of and above it, no legend, a grid, spec's title and
+ * axis labels, and a margin around the points so the labels stay inside.
+ * x, y and labels are (n,) and borrowed for the call; labels[i] may be
+ * NULL or "" (a dot without a text). A point whose x or y is NaN or
+ * infinite is left out with its label. Format, size, strings and the
+ * atomic write as plot_lines (labels are drawn as they are, UTF-8, any
+ * character but control characters).
+ *
+ * Errors (one line in err, nothing written): as plot_lines' (the points
+ * are checked as one series), n < 1 or NULL labels (DLFS_ERR_ARG), a
+ * control character in a label (DLFS_ERR_ARG, naming the point's index).
+ */
+int plot_labelled_points(const char *path, const PlotSpec *spec, const double *x, const double *y,
+                         const char *const *labels, int n, DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
  * Reads the pixel size of the image at path into *width and *height: the

@@ -163,25 +163,36 @@ static inline int lab_plot(const char *prog, const char *file, const PlotSpec *s
 }
 
 /*
- * The textbook's trainer.plot(): the mean loss of each of trainer's
- * progress lines against its index, "iterations (x eval_interval)", into
- * lab_out_dir()/file via lab_plot. Returns 0, or -1 after a message.
+ * The textbook's trainer.plot() from its records: the mean loss of each of
+ * the n progress lines in records (a trainer's loss_list), into
+ * lab_out_dir()/file via lab_plot. The x axis is the line's index,
+ * "iterations (x eval_interval)" as the textbook labels it; but when there
+ * are two or more lines and each is the first iteration of an epoch (an
+ * epoch has no more iterations than eval_interval, as in chapter 3), one
+ * line per epoch, the x axis is the epoch (1, 2, ...), labelled "epochs".
+ * Returns 0, or -1 after a message.
  */
-static inline int lab_plot_loss(const char *prog, const char *file, const Trainer *trainer)
+static inline int lab_plot_records(const char *prog, const char *file, const LossRecord *records,
+                                   size_t n_records, int eval_interval)
 {
-    const int n = (int)trainer->n_loss;
+    const int n = (int)n_records;
     double *x = malloc((size_t)(n > 0 ? n : 1) * sizeof *x);
     double *y = malloc((size_t)(n > 0 ? n : 1) * sizeof *y);
     int status = -1;
     if (x == NULL || y == NULL) {
         fprintf(stderr, "%s: out of memory\n", prog);
     } else {
+        bool per_epoch = n >= 2;
+        for (int i = 0; i < n; i++) per_epoch = per_epoch && records[i].iter == 1;
         for (int i = 0; i < n; i++) {
-            x[i] = i;
-            y[i] = trainer->loss_list[i].loss;
+            x[i] = per_epoch ? records[i].epoch : i;
+            y[i] = records[i].loss;
         }
         char xlabel[64];
-        snprintf(xlabel, sizeof xlabel, "iterations (x%d)", trainer->eval_interval);
+        if (per_epoch)
+            snprintf(xlabel, sizeof xlabel, "epochs");
+        else
+            snprintf(xlabel, sizeof xlabel, "iterations (x%d)", eval_interval);
         const PlotSeries series = {.label = "train", .x = x, .y = y, .n = n};
         const PlotSpec spec = {.xlabel = xlabel, .ylabel = "loss"};
         status = lab_plot(prog, file, &spec, &series, 1);
@@ -189,6 +200,12 @@ static inline int lab_plot_loss(const char *prog, const char *file, const Traine
     free(x);
     free(y);
     return status;
+}
+
+/* lab_plot_records of trainer's loss_list and eval_interval. */
+static inline int lab_plot_loss(const char *prog, const char *file, const Trainer *trainer)
+{
+    return lab_plot_records(prog, file, trainer->loss_list, trainer->n_loss, trainer->eval_interval);
 }
 
 /*

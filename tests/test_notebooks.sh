@@ -2,8 +2,9 @@
 # test_notebooks.sh — TAP tests of the notebook programs (notebooks-c/):
 # ch03_simple_cbow, the textbook's ch03/train.py: its output format (one
 # progress line per epoch, one vector line per word in id order, the final
-# loss), the same seed giving the same bytes, usage errors, and the full
-# 1000-epoch run ending below a loss of 1; and gradient_check, the
+# loss and the loss on all six examples), the same seed giving the same
+# bytes, usage errors, and the full 1000-epoch run ending below a loss of 1
+# but above the floor 2 ln 2 / 6; and gradient_check, the
 # gradient-check lab: the real backwards PASS, the two wrong ones FAIL.
 #
 #     sh tests/test_notebooks.sh path/to/ch03_simple_cbow path/to/gradient_check
@@ -29,13 +30,16 @@ fi
 check "five progress lines, epochs 1..5 of 2 iterations" \
     test "$(grep -c '^| epoch [1-5] |  iter 1 / 2 | time [0-9]*\[s\] | loss [0-9]\.[0-9][0-9]$' "$WORK/a.out")" -eq 5
 # the words in id order, each with 5 numbers
-grep -v '^|' "$WORK/a.out" | grep -v '^final loss' | grep -v '^== .* ==$' | grep -v '^\[plot\] ' | grep -v '^$' | sed 's/ \[.*//' | tr '\n' ' ' >"$WORK/words"
+grep -v '^|' "$WORK/a.out" | grep -v '^final loss' | grep -v '^loss on all' | grep -v '^== .* ==$' | grep -v '^\[plot\] ' | grep -v '^$' | sed 's/ \[.*//' | tr '\n' ' ' >"$WORK/words"
 check "one vector line per word, in id order" test "$(cat "$WORK/words")" = "you say goodbye and i hello . "
 check "every vector has 5 numbers" \
     test "$(grep -c '^[a-z.]* \[-\{0,1\}[0-9]\.[0-9]*\( -\{0,1\}[0-9]\.[0-9]*\)\{4\}\]$' "$WORK/a.out")" -eq 7
-check "after the vectors, 'final loss: X.XX', then the loss plot" \
-    test "$(grep -v '^$' "$WORK/a.out" | tail -n 3 | sed 's/[0-9]/9/g' | tr '\n' '|')" = \
-    "final loss: 9.99|== The loss curve ==|[plot] loss.png|"
+check "after the vectors, 'final loss: X.XX', the loss on all six examples, then the loss plot" \
+    test "$(grep -v '^$' "$WORK/a.out" | tail -n 4 | sed 's/[0-9]/9/g' | tr '\n' '|')" = \
+    "final loss: 9.99|loss on all 9 examples: 9.9999|== The loss curve ==|[plot] loss.png|"
+loss5=$(sed -n 's/^loss on all 6 examples: //p' "$WORK/a.out")
+check "after 5 epochs the loss on all six examples is still ln 7 = 1.9459" \
+    awk -v l="$loss5" 'BEGIN { exit !(l != "" && l + 0 > 1.944 && l + 0 <= 1.9459) }'
 # five epochs barely move weights of 0.01: the loss is still ln 7 = 1.95
 check "after 5 epochs the loss is still ln 7" test "$(grep '^final loss' "$WORK/a.out")" = "final loss: 1.95"
 
@@ -60,6 +64,10 @@ final=$(sed -n 's/^final loss: //p' "$WORK/full.out")
 echo "# default run: final loss $final (first line: $(head -n 1 "$WORK/full.out"))"
 check "the default run ends below a loss of 1" \
     awk -v f="$final" 'BEGIN { exit !(f != "" && f + 0 < 1.0) }'
+# (say, and) and (and, say) average to one input with two targets: no mean can go below 2 ln 2 / 6
+loss=$(sed -n 's/^loss on all 6 examples: //p' "$WORK/full.out")
+check "the default run's loss on all six examples stays above the floor 2 ln 2 / 6 = 0.2310" \
+    awk -v l="$loss" 'BEGIN { exit !(l != "" && l + 0 >= 0.2310) }'
 
 # --- the gradient-check lab ---------------------------------------------------
 "$GRADCHECK_LAB" >"$WORK/gc.out" 2>"$WORK/gc.err"

@@ -4,7 +4,8 @@
  * names with a space and a quote, log axes, every argument error, a
  * missing or failing gnuplot that leaves the file already there alone
  * (and cannot kill the caller with SIGPIPE), and plot_image_size on
- * hand-made and broken files. Needs gnuplot (gnuplot-nox) installed.
+ * hand-made and broken files; labelled points (a word map) and their
+ * errors. Needs gnuplot (gnuplot-nox) installed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -329,6 +330,68 @@ static void test_bad_arguments(void **state)
     }
 }
 
+/*
+ * A word map: plot_labelled_points writes an SVG of the asked size with
+ * every label as a text (a quote and "_" drawn as they are), none for a
+ * point left out (NaN) or with an empty label; a PNG of the asked size.
+ */
+static void test_labelled_points(void **state)
+{
+    const double x[] = {0.5, -0.25, 1.0, NAN, 0.0}, y[] = {0.1, 0.7, -0.3, 0.2, 0.0};
+    const char *labels[] = {"king", "queen", "don't_stop", "hidden", ""};
+    const PlotSpec spec = {.title = "word map", .xlabel = "axis 1", .ylabel = "axis 2", .width = 500,
+                           .height = 400};
+    Paths p = paths_of(*state, "words.svg");
+    DlfsError err = {0};
+    if (plot_labelled_points(p.path, &spec, x, y, labels, 5, &err) != DLFS_OK) fail_msg("%s", err.msg);
+    assert_size(p.path, 500, 400);
+    assert_false(test_path_exists(p.tmp));
+    size_t len;
+    char *svg = (char *)test_read_bytes(p.path, &len);
+    assert_contains(svg, ">word map<");
+    assert_contains(svg, ">axis 1<");
+    assert_contains(svg, ">king<");
+    assert_contains(svg, ">queen<");
+    assert_contains(svg, ">don't_stop<");
+    assert_null(strstr(svg, "hidden"));
+    free(svg);
+
+    Paths png = paths_of(*state, "words.png");
+    const PlotSpec default_size = {.xlabel = "x", .ylabel = "y"};
+    if (plot_labelled_points(png.path, &default_size, x, y, labels, 5, &err) != DLFS_OK) fail_msg("%s", err.msg);
+    assert_size(png.path, 640, 480);
+    assert_false(test_path_exists(png.tmp));
+}
+
+/* plot_labelled_points' own errors, and one it shares with plot_lines: DLFS_ERR_ARG and no file. */
+static void test_labelled_points_errors(void **state)
+{
+    const double x[] = {0, 1}, y[] = {1, 0};
+    const char *labels[] = {"a", "b"}, *bad[] = {"a", "b\nc"};
+    const PlotSpec spec = {.xlabel = "x", .ylabel = "y"};
+    const struct {
+        const char *name;
+        const char *const *labels;
+        int n;
+        const char *message;
+    } cases[] = {
+        {"a.png", labels, 0, "no points to draw (n = 0)"},
+        {"a.png", NULL, 2, "the points have no labels"},
+        {"a.png", bad, 2, "the label of point 1 contains a control character"},
+        {"a.gif", labels, 2, "use a .png or .svg file name"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        Paths p = paths_of(*state, cases[i].name);
+        DlfsError err = {0};
+        assert_int_equal(plot_labelled_points(p.path, &spec, x, y, cases[i].labels, cases[i].n, &err),
+                         DLFS_ERR_ARG);
+        if (!strstr(err.msg, cases[i].message))
+            fail_msg("case %zu: \"%s\" does not contain \"%s\"", i, err.msg, cases[i].message);
+        assert_false(test_path_exists(p.path));
+        assert_false(test_path_exists(p.tmp));
+    }
+}
+
 /* plot_image_size on hand-made files: big-endian PNG sizes, other SVG writers' headers, and what it must reject. */
 static void test_image_size_files(void **state)
 {
@@ -398,6 +461,8 @@ int main(void)
         T(test_gnuplot_fails),
         T(test_bad_arguments),
         T(test_image_size_files),
+        T(test_labelled_points),
+        T(test_labelled_points_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
