@@ -13,7 +13,7 @@
 
 CH03=${1:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
 GRADCHECK_LAB=${2:?usage: sh tests/test_notebooks.sh PATH/TO/ch03_simple_cbow PATH/TO/gradient_check}
-PLAN=20
+PLAN=22
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 LAB_OUT_DIR=$WORK   # where the labs write their plots
