@@ -248,8 +248,12 @@ int threads_tuner_next(ThreadsTuner *t, double now_s)
         t->current_s_per_iter = span / (double)t->phase_iters;
         t->trial = trial_count(t);
     } else {
-        if (span < THREADS_TRIAL_S || t->phase_iters < THREADS_TRIAL_ITERS) return t->trial;
+        if (t->phase_iters < THREADS_TRIAL_ITERS) return t->trial;
         const double trial_s_per_iter = span / (double)t->phase_iters;
+        /* a trial runs THREADS_TRIAL_S, or stops after THREADS_TRIAL_MIN_S when it
+         * is already clearly slower (the usual case on an idle machine) */
+        const bool losing = span >= THREADS_TRIAL_MIN_S && trial_s_per_iter > 1.25 * t->current_s_per_iter;
+        if (span < THREADS_TRIAL_S && !losing) return t->trial;
         if (trial_s_per_iter < 0.9 * t->current_s_per_iter) {
             t->current = t->trial;
             t->switches++;

@@ -66,11 +66,13 @@ int threads_default(void);
  * It alternates two phases: it runs on `current` for a while (1 s at
  * first, doubling up to 16 s while trials keep losing), timing every
  * iteration, then tries a neighbouring count (half or double, within
- * [1, max]) for at least THREADS_TRIAL_S seconds and THREADS_TRIAL_ITERS
- * iterations and switches to it when its mean time per iteration is at
- * least 10 % lower. The first trial comes after 0.25 s, so a run that
- * starts on a busy machine drops to fewer threads within a second. On an
- * idle machine the trials of a worse count cost under 1 % of a long run.
+ * [1, max]) for THREADS_TRIAL_S seconds and at least THREADS_TRIAL_ITERS
+ * iterations (a trial already 25 % slower stops after THREADS_TRIAL_MIN_S)
+ * and switches to it when its mean time per iteration is at least 10 %
+ * lower. The first trial comes after 0.25 s, so a run that starts on a
+ * busy machine drops to fewer threads within a second. On an idle machine
+ * the trials of a worse count cost about 1 % of a run of a few seconds,
+ * less of a longer one.
  * A tuner with max 1 always answers 1.
  */
 typedef struct ThreadsTuner {
@@ -87,6 +89,7 @@ typedef struct ThreadsTuner {
 
 enum { THREADS_TRIAL_ITERS = 5 };
 #define THREADS_TRIAL_S 0.25
+#define THREADS_TRIAL_MIN_S 0.05
 #define THREADS_FIRST_EXPLOIT_S 0.25
 #define THREADS_EXPLOIT_S 1.0
 #define THREADS_MAX_EXPLOIT_S 16.0

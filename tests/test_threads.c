@@ -234,6 +234,12 @@ static void test_tuner(void **state)
     assert_int_equal(tuner.switches, 0);
     assert_true(share > 0.97);
 
+    /* a short idle run (2.5 s): the trials of 1 thread take under 3 % of its iterations */
+    threads_tuner_init(&tuner, 2);
+    share = run_tuner(&tuner, idle_cost, 2.5, 2, 0.0, &last);
+    assert_int_equal(last, 2);
+    assert_true(share > 0.97);
+
     /* busy from the start: on 1 thread within a second, and nearly always after */
     threads_tuner_init(&tuner, 2);
     share = run_tuner(&tuner, busy_cost, 100.0, 1, 1.0, &last);
