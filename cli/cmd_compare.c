@@ -26,6 +26,7 @@
 #include "cli/train_setup.h"
 #include "common/blas.h"
 #include "common/threads.h"
+#include "datasets/data.h"
 #include "common/check.h"
 #include "common/fs.h"
 #include "common/optimizer.h"
@@ -52,8 +53,10 @@ typedef struct CompareOptions {
     int epochs;             /* --epochs, 0 = not given */
     long max_iters;         /* --max-iters, 0 = not given */
     uint64_t seed;          /* --seed */
-    const char *questions;  /* --questions, NULL = no analogy column */
-    const char *pairs;      /* --pairs, NULL = no wordsim column */
+    const char *questions;  /* --questions, else the data folder's when it is there; NULL = no analogy column */
+    const char *pairs;      /* --pairs, likewise; NULL = no wordsim column */
+    char questions_found[4096];  /* the data folder's questions-words.txt, when found */
+    char pairs_found[4096];      /* the data folder's wordsim353.tsv, when found */
     const char *out_dir;    /* --out */
     const char *corpus;     /* --corpus */
     const char *data_dir;   /* --data-dir */
@@ -134,8 +137,11 @@ void usage_compare(void)
           "  --epochs E             train E whole epochs each\n"
           "  --max-iters N          train N iterations each (2000 when neither is given)\n"
           "  --seed S               random seed, the same for the three runs (1)\n"
-          "  --questions FILE       analogy questions (questions-words.txt); none: no analogy\n"
-          "  --pairs FILE           word pairs with human scores (WordSim-353); none: no wordsim\n"
+          "  --questions FILE       analogy questions (default: the data folder's\n"
+          "                         eval/questions-words.txt when it is there, see\n"
+          "                         'dlfs2 fetch eval'; none: no analogy column)\n"
+          "  --pairs FILE           word pairs with human scores (default: the data folder's\n"
+          "                         eval/wordsim353.tsv when it is there; none: no wordsim)\n"
           "  --out DIR              output directory, created if missing (./out/compare)\n"
           "  --corpus ptb|FILE      PTB's train split, or a whitespace-tokenised text file (ptb)\n"
           "  --data-dir DIR         the data folder: PTB in DIR/ptb (default $DLFS2_DATA, else\n"
@@ -262,6 +268,14 @@ static int parse_compare_args(int argc, char **argv, CompareOptions *o)
         return CLI_EXIT_USAGE;
     }
     if (!o->lr_given) o->lr = optimizer_default_config(o->optimizer).lr;
+    /* without --questions / --pairs, the data folder's files when they are there */
+    DlfsError err = {0};
+    if (o->questions == NULL && data_file(o->questions_found, sizeof o->questions_found, o->data_dir,
+                                          DATA_SET_EVAL, "questions-words.txt", &err) == DLFS_OK)
+        o->questions = o->questions_found;
+    if (o->pairs == NULL && data_file(o->pairs_found, sizeof o->pairs_found, o->data_dir, DATA_SET_EVAL,
+                                      "wordsim353.tsv", &err) == DLFS_OK)
+        o->pairs = o->pairs_found;
     int rc = check_readable("--questions", o->questions);
     if (rc == 0) rc = check_readable("--pairs", o->pairs);
     return rc;

@@ -15,8 +15,9 @@
 // worked out another way.
 //
 // Run it with `./build/notebooks-c/ch04_2_negative_sampling` (option: `--seed N`,
-// default 1, for the random draws of sections 4 and 5). It reads PTB from
-// `$DLFS2_DATA` (or downloads it), as `dlfs2 train` does.
+// default 1, for the random draws of sections 4 and 5). It reads PTB from the
+// data folder (`--data-dir DIR`, else `$DLFS2_DATA`, else `~/.cache/dlfs2`),
+// downloading it when missing, as `dlfs2 train` does.
 
 // %%
 #include <math.h>

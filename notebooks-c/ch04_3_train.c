@@ -20,7 +20,8 @@
 // It writes the loss curve `ch04_3_loss.png` and the word vectors
 // `cbow_vectors.txt` into `$LAB_OUT_DIR` (or the current folder);
 // `ch04_3_eval --vectors cbow_vectors.txt` evaluates them. PTB is read from
-// `$DLFS2_DATA` (or downloaded into the cache folder).
+// the data folder (`--data-dir DIR`, else `$DLFS2_DATA`, else
+// `~/.cache/dlfs2`), and downloaded there when missing.
 
 // %%
 #include <math.h>

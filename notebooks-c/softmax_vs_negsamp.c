@@ -15,7 +15,8 @@
 // Run it with `./build/notebooks-c/softmax_vs_negsamp` (options: `--iters N`,
 // iterations per model, default 200; `--full` for one whole epoch each, about
 // a minute for the softmax model on an idle machine; `--seed N`, default 1).
-// PTB comes from `$DLFS2_DATA` (or is downloaded).
+// PTB comes from the data folder (`--data-dir DIR`, else `$DLFS2_DATA`, else
+// `~/.cache/dlfs2`), downloaded when missing.
 
 // %%
 #include <math.h>
@@ -401,9 +402,8 @@ done:
 //
 // For the full measurement, with analogy accuracy and WordSim-353 scores of
 // both models (and a third output side, word2vec.c's hierarchical softmax),
-// run `build/dlfs2 compare --epochs 1 --questions
-// ../shared/datasets/eval/questions-words.txt --pairs
-// ../shared/datasets/eval/wordsim353.tsv`.
+// run `build/dlfs2 compare --epochs 1` (after `build/dlfs2 fetch eval`, which
+// puts the two benchmarks' files into the data folder).
 //
 // ## Try this
 //

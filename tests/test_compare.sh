@@ -104,14 +104,15 @@ check "loss_curves.png is a PNG" sh -c "head -c 8 '$PNG' | od -An -c | grep -q '
 check "loss_curves.png is 800 x 500" test "$(od -An -tu1 -j16 -N8 "$PNG" | tr -s ' ')" = " 0 0 3 32 0 0 1 244"
 
 expect "compare --plot-format svg: exit 0" 0 cmpsvg compare --corpus "$TINY" --window 1 --hidden $H \
-    --batch 3 --sample-size 2 --max-iters 7 --eval-interval 1 --plot-format svg --out "$WORK/cmpsvg"
+    --batch 3 --sample-size 2 --max-iters 7 --eval-interval 1 --plot-format svg --out "$WORK/cmpsvg" \
+    --data-dir "$WORK/no-data"
 SVG=$WORK/cmpsvg/loss_curves.svg
 check "loss_curves.svg names the axes and the three losses" sh -c "
     grep -q 'iteration' '$SVG' && grep -q 'loss (each its own objective)' '$SVG' &&
     grep -q 'softmax' '$SVG' && grep -q 'negsamp' '$SVG' && grep -q 'hsoftmax' '$SVG'"
 check "7 iterations (a quarter epoch): s/epoch extrapolated and marked" \
     grep -q '^\* extrapolated: ms/iter x 29 iterations per epoch' "$WORK/cmpsvg.out"
-check "without --questions and --pairs the quality fields are empty" \
+check "without --questions and --pairs, and none in the data folder, the quality fields are empty" \
     test "$(sed -n 2p "$WORK/cmpsvg/compare.csv" | cut -d, -f7-)" = ","
 
 # --- compare on PTB -------------------------------------------------------------
