@@ -27,18 +27,12 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "common/clock.h"
 #include "common/threads.h"
 
 extern char **environ;
 
 enum { MAX_BUSY = 1024, MAX_ROUNDS = 99 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int compare_doubles(const void *a, const void *b)
 {
@@ -118,7 +112,7 @@ static int time_train(const ContentionOptions *o, const char *out_dir, bool one_
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid;
-    const double start = now_s();
+    const double start = dlfs_now_s();
     const int err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (err != 0) {
@@ -131,7 +125,7 @@ static int time_train(const ContentionOptions *o, const char *out_dir, bool one_
             cli_error("bench: waiting for dlfs2 train: %s", strerror(errno));
             return CLI_EXIT_RUNTIME;
         }
-    *seconds = now_s() - start;
+    *seconds = dlfs_now_s() - start;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         cli_error("bench: 'dlfs2 train --max-iters %d%s' failed (%s %d); run it by hand to see why",
                   o->iters, one_thread ? " --threads 1" : "", WIFEXITED(status) ? "exit" : "signal",

@@ -55,6 +55,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
+#include "common/clock.h"
 #include "common/threads.h"
 #include "common/check.h"
 #include "common/fast_trainer.h"
@@ -337,7 +338,7 @@ static int run_row(const BenchOptions *o, const TrainData *d, const BenchCase *c
     const long total_iters = (long)o->warmup + o->iters;
     for (long it = 0; it < total_iters; it++) {
         double t[N_PHASES + 1];
-        t[0] = cli_now_s();
+        t[0] = dlfs_now_s();
         if (pos == iters_per_epoch) {
             rng_shuffle_int32(&rng, perm, d->data_size);   /* a new epoch, as trainer_fit */
             pos = 0;
@@ -349,20 +350,20 @@ static int run_row(const BenchOptions *o, const TrainData *d, const BenchCase *c
             target[b] = d->target.data[rows[b]];
         }
         for (int i = 0; i < m.model.n_params; i++) param_zero_grad(m.model.params[i]);
-        t[1] = cli_now_s();
+        t[1] = dlfs_now_s();
         word2vec_output_sample(output, negative_sample, labels, B, &rng);   /* softmax: no-op */
-        t[2] = cli_now_s();
+        t[2] = dlfs_now_s();
         const int32_t *negatives = sampled ? negative_sample : NULL;
         const float loss = c->skipgram ? skip_gram_forward(&m.skip_gram, contexts, target, negatives, B)
                                        : cbow_forward(&m.cbow, contexts, target, negatives, B);
-        t[3] = cli_now_s();
+        t[3] = dlfs_now_s();
         if (c->skipgram)
             skip_gram_backward(&m.skip_gram);
         else
             cbow_backward(&m.cbow);
-        t[4] = cli_now_s();
+        t[4] = dlfs_now_s();
         optimizer_update(&opt, m.model.params, m.model.n_params);
-        t[5] = cli_now_s();
+        t[5] = dlfs_now_s();
         if (!isfinite(loss)) {
             cli_error("%s %s: loss is %g at iteration %ld", c->model, word2vec_loss_name(c->loss),
                       (double)loss, it + 1);
@@ -448,7 +449,7 @@ static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const B
     const long total_iters = (long)o->warmup + o->iters;
     for (long it = 0; it < total_iters; it++) {
         double t[N_PHASES + 1];
-        t[0] = cli_now_s();
+        t[0] = dlfs_now_s();
         if (pos == iters_per_epoch) {   /* a new epoch, as fast_trainer_fit */
             for (size_t i = 0; i < d->data_size; i++) perm[i] = (int32_t)i;
             rng_shuffle_int32(rng, perm, d->data_size);
@@ -460,13 +461,13 @@ static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const B
                    (size_t)width * sizeof *contexts);
             target[b] = d->target.data[rows[b]];
         }
-        t[1] = cli_now_s();
+        t[1] = dlfs_now_s();
         word2vec_output_sample(output, negative_sample, labels, B, rng);   /* softmax: no-op */
-        t[2] = cli_now_s();
+        t[2] = dlfs_now_s();
         const int32_t *negatives = sampled ? negative_sample : NULL;
         const float loss = c->skipgram ? skip_gram_forward(&m->skip_gram, contexts, target, negatives, B)
                                        : cbow_forward(&m->cbow, contexts, target, negatives, B);
-        t[3] = cli_now_s();
+        t[3] = dlfs_now_s();
         if (!isfinite(loss)) {   /* fast_trainer_fit stops here too, before backward */
             cli_error("%s %s fast: loss is %g at iteration %ld", c->model, word2vec_loss_name(c->loss),
                       (double)loss, it + 1);
@@ -477,13 +478,13 @@ static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const B
             skip_gram_backward(&m->skip_gram);
         else
             cbow_backward(&m->cbow);
-        t[4] = cli_now_s();
+        t[4] = dlfs_now_s();
         /* fast_trainer_fit's lazy Adam step: t counts every step of every thread */
         const long step = ++trainer->step;
         const float lr_t = (float)(tc->lr * sqrt(1.0 - pow(tc->beta2, (double)step)) /
                                    (1.0 - pow(tc->beta1, (double)step)));
         fast_trainer_apply_update(trainer, &m->model, 0.0f, lr_t);
-        t[5] = cli_now_s();
+        t[5] = dlfs_now_s();
         if (it < o->warmup) continue;
         for (int p = 0; p < N_PHASES; p++) row->phase_s[p] += t[p + 1] - t[p];
     }
@@ -525,9 +526,9 @@ static int run_fast_threaded(const BenchOptions *o, const TrainData *d, const Be
     const double loop0 = trainer->loop_s;
     data.calls = 0;
     trainer->cfg.max_iters = iters0 + o->iters;   /* fit stops once total_iters reaches it */
-    const double start = cli_now_s();
+    const double start = dlfs_now_s();
     if (status == DLFS_OK) status = fast_trainer_fit(trainer, train_epochs_next, &data, f->th.rngs, &err);
-    const double fit_s = cli_now_s() - start;
+    const double fit_s = dlfs_now_s() - start;
     if (status != DLFS_OK) {
         cli_error("%s %s fast: %s", c->model, word2vec_loss_name(c->loss), err.msg);
         return CLI_EXIT_RUNTIME;
@@ -611,9 +612,9 @@ static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow 
     tc.log = NULL;
     FastTrainer trainer;
     fast_trainer_init(&trainer, &tc, f.th.models);
-    const double start = cli_now_s();
+    const double start = dlfs_now_s();
     const int status = fast_trainer_fit(&trainer, train_epochs_next, &data, f.th.rngs, &err);
-    const double fit_s = cli_now_s() - start;
+    const double fit_s = dlfs_now_s() - start;
     *row = (BenchRow){.c = &word2vec_case, .mode = "word2vec", .batch = tc.batch_size,
                       .hidden = cfg.hidden_size, .vocab = V, .threads = f.T,
                       .steps = trainer.total_iters, .loop_s = trainer.loop_s, .epochs = o->epochs,
@@ -719,14 +720,14 @@ static double measure_bandwidth(void)
     }
     double best = INFINITY;
     for (int rep = 0; rep < STREAM_REPEATS; rep++) {
-        const double start = cli_now_s();
+        const double start = dlfs_now_s();
 #pragma omp parallel for simd schedule(static)
         for (long j = 0; j < n; j++) {
             m[j] = 0.9f * m[j] + 0.1f * g[j];
             v[j] = 0.999f * v[j] + 0.001f * g[j];
             p[j] -= 1e-3f * (m[j] - v[j]);
         }
-        const double s = cli_now_s() - start;
+        const double s = dlfs_now_s() - start;
         if (s < best) best = s;
     }
     /* read the result back so that the passes cannot be optimised away */
@@ -752,9 +753,9 @@ static double measure_sgemm(void)
     }
     double best = INFINITY;
     for (int rep = 0; rep <= SGEMM_REPEATS; rep++) {   /* rep 0 warms up, untimed */
-        const double start = cli_now_s();
+        const double start = dlfs_now_s();
         blas_sgemm(CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a, n, b, n, 0.0f, c, n);
-        const double s = cli_now_s() - start;
+        const double s = dlfs_now_s() - start;
         if (rep > 0 && s < best) best = s;
     }
     volatile float sink = c[nn / 2];
@@ -999,9 +1000,9 @@ static int run_word2vec_c(const BenchOptions *o, const char *ptb_dir, const Benc
            epochs, plural(o->epochs));
     fflush(stdout);
     char out[256];   /* its progress lines, not used */
-    const double start = cli_now_s();
+    const double start = dlfs_now_s();
     const int status = spawn_capture(argv, false, out, sizeof out);
-    const double seconds = cli_now_s() - start;
+    const double seconds = dlfs_now_s() - start;
     int rc = CLI_EXIT_OK;
     if (status < 0) {
         cli_error("word2vec.c: cannot run %s: %s", o->word2vec, strerror(errno));

@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
+#include "common/clock.h"
 #include "common/threads.h"
 #include "datasets/data.h"
 #include "common/check.h"
@@ -353,10 +354,10 @@ static int run_one(const CompareOptions *o, const TrainData *d, CompareRow *row)
     printf("%s: training %s...\n", name, o->skipgram ? "SkipGram" : "CBOW");
     fflush(stdout);
     DlfsError err = {0};
-    const double start = cli_now_s();
+    const double start = dlfs_now_s();
     int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs,
                              o->batch, &rng, &err);
-    row->train_s = cli_now_s() - start;
+    row->train_s = dlfs_now_s() - start;
     if (status != DLFS_OK) {
         cli_error("%s: training failed: %s", name, err.msg);
         rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;

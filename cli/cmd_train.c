@@ -29,6 +29,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
+#include "common/clock.h"
 #include "common/threads.h"
 #include "common/check.h"
 #include "common/checkpoint.h"
@@ -715,10 +716,10 @@ static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m
     const int epochs = o->epochs > trainer.current_epoch ? o->epochs - trainer.current_epoch : 0;
     struct sigaction old[2];
     catch_stop_signals(old);
-    double start = cli_now_s();
+    double start = dlfs_now_s();
     int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, o->batch,
                              rng, &err);
-    double elapsed = cli_now_s() - start;
+    double elapsed = dlfs_now_s() - start;
     if (status == DLFS_OK && !trainer.stopped && o->checkpoint_every > 0 &&
         hook.saved_at != trainer.total_iters)
         status = write_checkpoint(&hook, &trainer, &err);   /* the finished state */
@@ -783,9 +784,9 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         DlfsError err = {0};
         struct sigaction old[2];
         catch_stop_signals(old);
-        const double start = cli_now_s();
+        const double start = dlfs_now_s();
         const int status = fast_trainer_fit(&trainer, train_epochs_next, &epochs, threads.rngs, &err);
-        const double elapsed = cli_now_s() - start;
+        const double elapsed = dlfs_now_s() - start;
         restore_signals(old);
         if (status != DLFS_OK) {
             cli_error("training failed: %s", err.msg);

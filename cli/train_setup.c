@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/check.h"
+#include "common/clock.h"
 #include "common/util.h"
 #include "datasets/ptb.h"
 
@@ -206,11 +207,11 @@ int train_epochs_next(void *ctx, int epoch, const int32_t **contexts, const int3
         *n = e->d->data_size;
         return DLFS_OK;
     }
-    const double start = cli_now_s();
+    const double start = dlfs_now_s();
     const int status = word2vec_make_epoch(e->d->corpus.data, e->d->corpus.size, e->counts,
                                            (int)e->d->vocab.size, &e->cfg, &e->rng, e->contexts,
                                            e->target, n, err);
-    e->make_s += cli_now_s() - start;
+    e->make_s += dlfs_now_s() - start;
     *contexts = e->contexts;
     *target = e->target;
     return status;
@@ -222,11 +223,4 @@ char *cli_path_join(const char *dir, const char *name)
     char *path = dlfs_malloc(n);
     snprintf(path, n, "%s/%s", dir, name);
     return path;
-}
-
-double cli_now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

@@ -119,7 +119,5 @@ int train_epochs_next(void *ctx, int epoch, const int32_t **contexts, const int3
 /* "dir/name", allocated; free with free(). */
 char *cli_path_join(const char *dir, const char *name);
 
-/* Monotonic wall-clock seconds. */
-double cli_now_s(void);
 
 #endif

@@ -8,18 +8,12 @@
 #include <time.h>
 
 #include "common/check.h"
+#include "common/clock.h"
 #include "common/simd.h"
 #include "common/fpu.h"
 
 #define FAST_EPS 1e-7f   /* Adam's eps, outside the square root as in the textbook */
 enum { FAST_CHUNK = 64 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 FastTrainerConfig fast_trainer_default_config(void)
 {
@@ -136,7 +130,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
     int status = DLFS_OK;
     double loss_sum = 0.0;
     long loss_count = 0;
-    const double start = now_s();
+    const double start = dlfs_now_s();
 
     for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
         if (c->stop && *c->stop) {
@@ -168,7 +162,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
         long epoch_done = 0;                  /* steps started in this epoch, by all threads */
         long epoch_finished = 0;              /* steps finished in this epoch (progress lines) */
 
-        const double loop_start = now_s();
+        const double loop_start = dlfs_now_s();
 #pragma omp parallel num_threads(T)
         {
             const int t = omp_get_thread_num();
@@ -234,7 +228,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     loss_count++;
                     /* lines at steps 1, 1 + interval, ... of the epoch, as the textbook */
                     if (c->eval_interval > 0 && (epoch_finished - 1) % c->eval_interval == 0) {
-                        record(self, epoch + 1, epoch_finished, steps, now_s() - start,
+                        record(self, epoch + 1, epoch_finished, steps, dlfs_now_s() - start,
                                (float)(loss_sum / (double)loss_count));
                         loss_sum = 0.0;
                         loss_count = 0;
@@ -244,7 +238,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             fpu_restore(fpu);
             rngs[t] = rng;
         }
-        self->loop_s += now_s() - loop_start;
+        self->loop_s += dlfs_now_s() - loop_start;
         if (c->stop && *c->stop && failed_step < 0 && epoch_finished < steps &&
             !(c->max_iters > 0 && self->total_iters >= c->max_iters)) {
             self->stopped = true;

@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/blas.h"
 #include "common/check.h"
+#include "common/clock.h"
 
 enum { THREADS_MAX = 1024 };
 
@@ -302,9 +302,7 @@ int threads_use_default(void)
 void threads_tune_step(void)
 {
     if (!setting.is_auto) return;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    const int n = threads_tuner_next(&setting.tuner, (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec);
+    const int n = threads_tuner_next(&setting.tuner, dlfs_now_s());
     if (n != setting.current) {
         setting.current = n;
         blas_set_threads(n);

@@ -7,14 +7,8 @@
 #include <time.h>
 
 #include "common/check.h"
+#include "common/clock.h"
 #include "common/threads.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void trainer_init(Trainer *self, Model *model, Optimizer *optimizer)
 {
@@ -112,7 +106,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
     int status = DLFS_OK;
     self->stopped = false;
     long last_checked = self->total_iters;   /* params were finite up to here */
-    const double start = now_s() - self->elapsed_s;
+    const double start = dlfs_now_s() - self->elapsed_s;
     const int end_epoch = self->current_epoch + max_epoch;
     for (; self->current_epoch < end_epoch; self->current_epoch++, self->iter_in_epoch = 0) {
         /* stop before the shuffle, so a checkpoint here resumes with it */
@@ -144,7 +138,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
             self->loss_count++;
             self->total_iters++;
             self->iter_in_epoch = iters + 1;
-            self->elapsed_s = now_s() - start;
+            self->elapsed_s = dlfs_now_s() - start;
             if (self->eval_interval > 0 && iters % self->eval_interval == 0) {
                 const int bad = first_non_finite(model);
                 if (bad >= 0) {

@@ -32,6 +32,7 @@
 #include <time.h>
 
 #include "common/check.h"
+#include "common/clock.h"
 #include "common/plot.h"
 #include "common/fast_trainer.h"
 #include "common/model.h"
@@ -57,14 +58,6 @@ typedef struct WordVectors {
     Vocab vocab;
     Tensor W;
 } WordVectors;
-
-/* Monotonic wall-clock seconds. */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 // %% [markdown]
 // ## 1. The word vectors
@@ -174,10 +167,10 @@ static int train_vectors(WordVectors *wv, uint64_t seed, int epochs)
         FastTrainer trainer;
         fast_trainer_init(&trainer, &tc, &model);
         Rng rngs[1] = {rng};        /* the negatives continue the model's stream */
-        const double start = now_s();
+        const double start = dlfs_now_s();
         status = fast_trainer_fit(&trainer, next_epoch, &rows, rngs, &err);
         if (status == DLFS_OK)
-            printf("trained %ld iterations in %.1f[s]\n", trainer.total_iters, now_s() - start);
+            printf("trained %ld iterations in %.1f[s]\n", trainer.total_iters, dlfs_now_s() - start);
         fast_trainer_free(&trainer);
     }
     if (status == DLFS_OK) {

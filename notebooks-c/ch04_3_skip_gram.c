@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/model.h"
 #include "common/optimizer.h"
 #include "common/rng.h"
@@ -47,14 +48,6 @@
 
 #define PROG "ch04_3_skip_gram"
 #define QUICK_ITERS 300
-
-/* Monotonic wall-clock seconds. */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Example `row` the skip-gram way: its target, then the 2w words it must predict. */
 static void print_example(const Vocab *vocab, const Int32Array *contexts, const Int32Array *target,
@@ -117,10 +110,10 @@ static int fit(Model *model, const Int32Array *contexts, const Int32Array *targe
     trainer_init(&trainer, model, &optimizer);
     trainer.max_iters = max_iters;
     trainer.log = log;
-    const double start = now_s();
+    const double start = dlfs_now_s();
     const int status = trainer_fit(&trainer, contexts->data, target->data, target->size, max_epoch,
                                    batch_size, rng, err);
-    const double elapsed = now_s() - start;
+    const double elapsed = dlfs_now_s() - start;
     r->iters = trainer.total_iters;
     r->ms_per_iter = 1e3 * elapsed / (double)(trainer.total_iters ? trainer.total_iters : 1);
     r->curve = trainer.loss_list;    /* kept: trainer_free would free it */

@@ -31,6 +31,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/model.h"
 #include "common/optimizer.h"
 #include "common/rng.h"
@@ -46,14 +47,6 @@
 
 #define PROG "ch04_3_train"
 #define QUICK_ITERS 500
-
-/* Monotonic wall-clock seconds. */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Prints example `row` as words: its 2w contexts around a "[target]". */
 static void print_example(const Vocab *vocab, const Int32Array *contexts, const Int32Array *target,
@@ -218,10 +211,10 @@ int main(int argc, char **argv)
     if (iters > 0)
         printf("%sstopping after %lld of the %zu iterations (--full runs them all)\n",
                quick ? "quick mode: " : "", iters, max_epoch * (target.size / (size_t)batch_size));
-    const double start = now_s();
+    const double start = dlfs_now_s();
     status = trainer_fit(&trainer, contexts.data, target.data, target.size, max_epoch, batch_size, &rng,
                          &err);
-    const double elapsed = now_s() - start;
+    const double elapsed = dlfs_now_s() - start;
     if (status != DLFS_OK) fprintf(stderr, "%s: %s\n", PROG, err.msg);
     else
         printf("trained %ld iterations in %.1f[s] (%.2f[ms] per iteration)\n", trainer.total_iters,

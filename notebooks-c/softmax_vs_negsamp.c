@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/optimizer.h"
 #include "common/param.h"
 #include "common/rng.h"
@@ -40,14 +41,6 @@
 #define PROG "softmax_vs_negsamp"
 
 enum { QUICK_ITERS = 200, TIMING_REPS = 20, N_RUNS = 2 };
-
-/* Wall-clock seconds, for the measurements. */
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* One of the two models and what its training gave. */
 typedef struct Run {
@@ -146,10 +139,10 @@ static int train(Run *run, const Int32Array *corpus, const Int32Array *contexts,
     const long per_epoch = (long)(target->size / (size_t)cfg.max_batch);
     const int epochs = (int)((iters + per_epoch - 1) / per_epoch);
 
-    const double start = now_s();
+    const double start = dlfs_now_s();
     status = trainer_fit(&trainer, contexts->data, target->data, target->size, epochs,
                          cfg.max_batch, &rng, err);
-    const double seconds = now_s() - start;
+    const double seconds = dlfs_now_s() - start;
     run->iters = trainer.total_iters;
     run->step_ms = run->iters > 0 ? 1e3 * seconds / (double)run->iters : 0.0;
     run->curve = trainer.loss_list;       /* kept: trainer_free would free it */
@@ -170,13 +163,13 @@ static double time_fwd_bwd(Run *run, const Int32Array *contexts, const Int32Arra
     Rng rng;   /* the negatives' draws; the training's rng is done with */
     rng_seed(&rng, seed);
     const int B = model.max_batch;
-    const double start = now_s();
+    const double start = dlfs_now_s();
     for (int r = 0; r < TIMING_REPS; r++) {
         for (int i = 0; i < model.n_params; i++) param_zero_grad(model.params[i]);
         (void)model.ops->forward(model.self, contexts->data, target->data, B, &rng);
         model.ops->backward(model.self);
     }
-    return 1e3 * (now_s() - start) / TIMING_REPS;
+    return 1e3 * (dlfs_now_s() - start) / TIMING_REPS;
 }
 
 /* Iteration (counted from 1 over all epochs) of a loss record. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
@@ -546,13 +547,6 @@ static void test_bad_arguments(void **state)
     assert_int_equal(n_out, 0);
 }
 
-static double seconds_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /*
  * The real PTB train split (929,589 tokens, 42,068 <eos>) with the
  * word2vec preset's rows (w 5, dynamic, t 1e-3): no <eos> anywhere,
@@ -586,10 +580,10 @@ static void test_real_ptb_epoch(void **state)
     double best = 1e9;
     for (int rep = 0; rep < 3; rep++) {
         rng_seed(&rng, 1);
-        const double t0 = seconds_now();
+        const double t0 = dlfs_now_s();
         assert_int_equal(word2vec_make_epoch(corpus.data, n, counts, V, &cfg, &rng, r.contexts,
                                              r.target, &r.n, &err), DLFS_OK);
-        const double dt = seconds_now() - t0;
+        const double dt = dlfs_now_s() - t0;
         if (dt < best) best = dt;
     }
     printf("# word2vec_make_epoch on PTB train (%zu tokens): %zu rows, best of 3 %.1f ms\n", n, r.n,
