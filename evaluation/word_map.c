@@ -22,10 +22,10 @@ extern void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a,
                     double *work, const int *lwork, int *iwork, const int *liwork, int *info, size_t jobz_len,
                     size_t uplo_len);
 
-int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit_rows, double *xy,
+int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit_rows, double *x, double *y,
                      WordMapVariance *var, DlfsError *err)
 {
-    DLFS_ASSERT(W != NULL && ids != NULL && xy != NULL);
+    DLFS_ASSERT(W != NULL && ids != NULL && x != NULL && y != NULL);
     if (n < 2) return dlfs_fail(err, DLFS_ERR_ARG, "a word map needs at least 2 words, got %d", n);
     if (H < 1) return dlfs_fail(err, DLFS_ERR_ARG, "a word map needs vectors of size >= 1, got %d", H);
 
@@ -39,7 +39,7 @@ int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit
 
     for (int i = 0; i < n; i++) {
         const float *row = W + (size_t)ids[i] * (size_t)H;
-        double *x = X + (size_t)i * (size_t)H;
+        double *row_i = X + (size_t)i * (size_t)H;
         double norm2 = 0.0;
         for (int k = 0; k < H; k++) {
             if (!isfinite(row[k])) {
@@ -47,12 +47,12 @@ int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit
                                    (int)ids[i]);
                 goto done;
             }
-            x[k] = row[k];
-            norm2 += x[k] * x[k];
+            row_i[k] = row[k];
+            norm2 += row_i[k] * row_i[k];
         }
         if (unit_rows && norm2 > 0.0)
-            for (int k = 0; k < H; k++) x[k] /= sqrt(norm2);
-        for (int k = 0; k < H; k++) mean[k] += x[k];
+            for (int k = 0; k < H; k++) row_i[k] /= sqrt(norm2);
+        for (int k = 0; k < H; k++) mean[k] += row_i[k];
     }
     for (int k = 0; k < H; k++) mean[k] /= n;
     for (int i = 0; i < n; i++)
@@ -82,16 +82,17 @@ int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit
     /* eigenvector j is column j (column-major): contiguous at C + j H; the largest come last */
     for (int axis = 0; axis < 2; axis++) {
         const int j = H - 1 - axis;
+        double *coord = axis == 0 ? x : y;
         double far = 0.0;
         for (int i = 0; i < n; i++) {
             double c = 0.0;
             if (j >= 0)
                 for (int k = 0; k < H; k++) c += X[(size_t)i * H + k] * C[(size_t)j * H + k];
-            xy[2 * i + axis] = c;
+            coord[i] = c;
             if (fabs(c) > fabs(far)) far = c;
         }
         if (far < 0.0)
-            for (int i = 0; i < n; i++) xy[2 * i + axis] = -xy[2 * i + axis];
+            for (int i = 0; i < n; i++) coord[i] = -coord[i];
         if (var) var->axis[axis] = j >= 0 && eig[j] > 0.0 ? eig[j] : 0.0;
     }
     if (var) var->total = total;

@@ -32,14 +32,15 @@ typedef struct WordMapVariance {
 /*
  * Projects rows ids[0..n) of W (V, H) float32 (row-major; every id in
  * [0, V), repeats allowed) onto their first two principal components:
- * xy (n, 2) float64, caller-allocated, row i = (x, y) of word ids[i].
+ * x (n,) and y (n,) float64, caller-allocated, (x[i], y[i]) the point of
+ * word ids[i] (the arrays plot_labelled_points takes).
  *
  * With unit_rows, each row is first scaled to length 1 (a zero row stays
  * zero), so the map shows the cosine geometry that most_similar and
  * analogy use rather than differences in vector length; without it the
  * raw vectors are used. Then the rows are centred on their mean, so the
- * map's origin is the mean of the chosen words. Every column of xy has mean
- * 0 and its variance is var->axis[k].
+ * map's origin is the mean of the chosen words. x and y each have mean 0,
+ * and their variances are var->axis[0] and var->axis[1].
  *
  * An eigenvector's sign is arbitrary (LAPACK may give either); here each
  * axis is oriented so that the point farthest from 0 along it (the first
@@ -47,11 +48,11 @@ typedef struct WordMapVariance {
  * svd_flip), so the same vectors always give the same map.
  *
  * var may be NULL. Allocates O(n H + H^2) doubles for the call.
- * Errors (xy and *var untouched): DLFS_ERR_ARG when n < 2 or H < 1;
+ * Errors (x, y and *var untouched): DLFS_ERR_ARG when n < 2 or H < 1;
  * DLFS_ERR_NUMERIC when a chosen row holds a NaN or an infinity (the
  * message names the id) or LAPACK fails to converge.
  */
-int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit_rows, double *xy,
+int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit_rows, double *x, double *y,
                      WordMapVariance *var, DlfsError *err) DLFS_WARN_UNUSED;
 
 #endif

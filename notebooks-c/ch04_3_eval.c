@@ -372,13 +372,13 @@ static const char *const map_tenses[8][2] = {
 };
 
 /*
- * Projects words[0..n) of wv with word_map_project (unit rows) into xy (n, 2)
+ * Projects words[0..n) of wv with word_map_project (unit rows) into x, y (n,)
  * and draws them labelled into lab_out_dir()/file, printing "[plot] file" and
  * the axes' shares. Returns 0, or -1 after a message (a word missing from
  * the vocabulary included).
  */
 static int draw_word_map(const WordVectors *wv, const char *const *words, int n, const char *file,
-                         const char *title, double *xy)
+                         const char *title, double *x, double *y)
 {
     int32_t ids[64];
     DLFS_ASSERT(n <= 64);
@@ -391,14 +391,9 @@ static int draw_word_map(const WordVectors *wv, const char *const *words, int n,
     }
     WordMapVariance var;
     DlfsError err = {0};
-    if (word_map_project(wv->W.data, wv->W.shape[1], ids, n, true, xy, &var, &err) != DLFS_OK) {
+    if (word_map_project(wv->W.data, wv->W.shape[1], ids, n, true, x, y, &var, &err) != DLFS_OK) {
         fprintf(stderr, "%s: %s\n", PROG, err.msg);
         return -1;
-    }
-    double x[64], y[64];
-    for (int i = 0; i < n; i++) {
-        x[i] = xy[2 * i];
-        y[i] = xy[2 * i + 1];
     }
     char xlabel[64], ylabel[64], path[4096];
     snprintf(xlabel, sizeof xlabel, "axis 1 (%.0f%% of the variance)", 100.0 * var.axis[0] / var.total);
@@ -419,15 +414,15 @@ static int draw_word_map(const WordVectors *wv, const char *const *words, int n,
 static int run_word_maps(const WordVectors *wv)
 {
     const char *words[32];
-    double xy[64];
+    double x[32], y[32];
     for (int g = 0; g < 4; g++)
         for (int k = 0; k < 8; k++) words[8 * g + k] = map_groups[g][k];
-    if (draw_word_map(wv, words, 32, "word_map_a.png", "map A: four kinds of word", xy) != 0) return -1;
+    if (draw_word_map(wv, words, 32, "word_map_a.png", "map A: four kinds of word", x, y) != 0) return -1;
     for (int g = 0; g < 4; g++) {
         double cx = 0, cy = 0;
         for (int k = 0; k < 8; k++) {
-            cx += xy[2 * (8 * g + k)] / 8;
-            cy += xy[2 * (8 * g + k) + 1] / 8;
+            cx += x[8 * g + k] / 8;
+            cy += y[8 * g + k] / 8;
         }
         printf("  %-12s centre (%.2f, %.2f)\n", map_group_names[g], cx, cy);
     }
@@ -436,11 +431,11 @@ static int run_word_maps(const WordVectors *wv)
         words[2 * i] = map_tenses[i][0];
         words[2 * i + 1] = map_tenses[i][1];
     }
-    if (draw_word_map(wv, words, 16, "word_map_b.png", "map B: verbs and their past tenses", xy) != 0)
+    if (draw_word_map(wv, words, 16, "word_map_b.png", "map B: verbs and their past tenses", x, y) != 0)
         return -1;
     for (int i = 0; i < 8; i++)
         printf("  %-5s -> %-7s (%.2f, %.2f)\n", map_tenses[i][0], map_tenses[i][1],
-               xy[2 * (2 * i + 1)] - xy[2 * (2 * i)], xy[2 * (2 * i + 1) + 1] - xy[2 * (2 * i) + 1]);
+               x[2 * i + 1] - x[2 * i], y[2 * i + 1] - y[2 * i]);
     return 0;
 }
 

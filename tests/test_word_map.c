@@ -49,14 +49,14 @@ static void test_line(void **state)
     float W[4 * H];
     for (int i = 0; i < 4; i++) make_row(W + i * H, t[i], 0, 0);
     const int32_t ids[] = {0, 1, 2, 3};
-    double xy[8];
+    double x[4], y[4];
     WordMapVariance var;
     DlfsError err = {0};
-    assert_int_equal(word_map_project(W, H, ids, 4, false, xy, &var, &err), DLFS_OK);
+    assert_int_equal(word_map_project(W, H, ids, 4, false, x, y, &var, &err), DLFS_OK);
     const double want_x[] = {-2, -1, 0, 3};
     for (int i = 0; i < 4; i++) {
-        assert_close(xy[2 * i], want_x[i], 1e-9, 0);
-        assert_close(xy[2 * i + 1], 0.0, 1e-9, 0);
+        assert_close(x[i], want_x[i], 1e-9, 0);
+        assert_close(y[i], 0.0, 1e-9, 0);
     }
     assert_close(var.axis[0], 14.0 / 3, 1e-9, 0);
     assert_close(var.axis[1], 0.0, 1e-9, 0);
@@ -80,13 +80,13 @@ static void test_plane_and_variance_order(void **state)
     make_row(W, 100, 100, 100);   /* row 0: not chosen */
     for (int i = 0; i < 4; i++) make_row(W + (i + 1) * H, s[i], t[i], u[i]);
     const int32_t ids[] = {1, 2, 3, 4};
-    double xy[8];
+    double x[4], y[4];
     WordMapVariance var;
     DlfsError err = {0};
-    assert_int_equal(word_map_project(W, H, ids, 4, false, xy, &var, &err), DLFS_OK);
+    assert_int_equal(word_map_project(W, H, ids, 4, false, x, y, &var, &err), DLFS_OK);
     for (int i = 0; i < 4; i++) {
-        assert_close(xy[2 * i], s[i], 1e-9, 0);
-        assert_close(xy[2 * i + 1], -t[i], 1e-9, 0);
+        assert_close(x[i], s[i], 1e-9, 0);
+        assert_close(y[i], -t[i], 1e-9, 0);
     }
     assert_close(var.axis[0], 26.0 / 3, 1e-9, 0);
     assert_close(var.axis[1], 4.0, 1e-9, 0);
@@ -96,20 +96,20 @@ static void test_plane_and_variance_order(void **state)
     /* Each column has mean 0. */
     double mx = 0, my = 0;
     for (int i = 0; i < 4; i++) {
-        mx += xy[2 * i];
-        my += xy[2 * i + 1];
+        mx += x[i];
+        my += y[i];
     }
     assert_close(mx, 0.0, 1e-9, 0);
     assert_close(my, 0.0, 1e-9, 0);
 
     /* The same points from other rows and in another order: the same coordinates, reordered. */
     const int32_t reordered[] = {3, 1, 4, 2};
-    double xy2[8];
-    assert_int_equal(word_map_project(W, H, reordered, 4, false, xy2, NULL, &err), DLFS_OK);
+    double x2[4], y2[4];
+    assert_int_equal(word_map_project(W, H, reordered, 4, false, x2, y2, NULL, &err), DLFS_OK);
     const int from[] = {2, 0, 3, 1};
     for (int i = 0; i < 4; i++) {
-        assert_close(xy2[2 * i], xy[2 * from[i]], 1e-9, 0);
-        assert_close(xy2[2 * i + 1], xy[2 * from[i] + 1], 1e-9, 0);
+        assert_close(x2[i], x[from[i]], 1e-9, 0);
+        assert_close(y2[i], y[from[i]], 1e-9, 0);
     }
 }
 
@@ -128,24 +128,24 @@ static void test_unit_rows(void **state)
     for (int i = 0; i < 5; i++)
         for (int k = 0; k < H; k++) W[i * H + k] = scale[i] * (i < 2 ? e1[k] : e2[k]);
     const int32_t ids[] = {0, 1, 2, 3, 4};
-    double xy[10];
+    double x[5], y[5];
     WordMapVariance var;
     DlfsError err = {0};
-    assert_int_equal(word_map_project(W, H, ids, 5, true, xy, &var, &err), DLFS_OK);
+    assert_int_equal(word_map_project(W, H, ids, 5, true, x, y, &var, &err), DLFS_OK);
     const double r = sqrt(2.0);
     const double want[] = {0.6 * r, 0.6 * r, -0.4 * r, -0.4 * r, -0.4 * r};
     for (int i = 0; i < 5; i++) {
-        assert_close(xy[2 * i], want[i], 1e-9, 0);
-        assert_close(xy[2 * i + 1], 0.0, 1e-9, 0);
+        assert_close(x[i], want[i], 1e-9, 0);
+        assert_close(y[i], 0.0, 1e-9, 0);
     }
     /* variance: (2 (0.72) + 3 (0.32)) / 4 = 0.6 */
     assert_close(var.axis[0], 0.6, 1e-9, 0);
     assert_close(var.total, 0.6, 1e-9, 0);
 
-    double raw[10];
-    assert_int_equal(word_map_project(W, H, ids, 5, false, raw, &var, &err), DLFS_OK);
+    double raw_x[5], raw_y[5];
+    assert_int_equal(word_map_project(W, H, ids, 5, false, raw_x, raw_y, &var, &err), DLFS_OK);
     assert_true(var.axis[1] > 1.0);   /* lengths 2..5 spread along e1 and along e2 */
-    assert_true(fabs(raw[0] - xy[0]) > 0.1);
+    assert_true(fabs(raw_x[0] - x[0]) > 0.1);
 }
 
 /* H = 1: the one axis there is, and a second axis of zeros. */
@@ -154,14 +154,14 @@ static void test_one_dimension(void **state)
     (void)state;
     const float W[] = {1, 2, 6};
     const int32_t ids[] = {0, 1, 2};
-    double xy[6];
+    double x[3], y[3];
     WordMapVariance var;
     DlfsError err = {0};
-    assert_int_equal(word_map_project(W, 1, ids, 3, false, xy, &var, &err), DLFS_OK);
+    assert_int_equal(word_map_project(W, 1, ids, 3, false, x, y, &var, &err), DLFS_OK);
     const double want[] = {-2, -1, 3};
     for (int i = 0; i < 3; i++) {
-        assert_close(xy[2 * i], want[i], 1e-9, 0);
-        assert_close(xy[2 * i + 1], 0.0, 0, 0);
+        assert_close(x[i], want[i], 1e-9, 0);
+        assert_close(y[i], 0.0, 0, 0);
     }
     assert_close(var.axis[0], 7.0, 1e-9, 0);
     assert_close(var.axis[1], 0.0, 0, 0);
@@ -174,22 +174,22 @@ static void test_errors(void **state)
     float W[3 * H];
     for (int i = 0; i < 3; i++) make_row(W + i * H, (float)i, 0, 0);
     W[2 * H + 1] = NAN;
-    double xy[6] = {7, 7, 7, 7, 7, 7};
+    double x[3] = {7, 7, 7}, y[3] = {7, 7, 7};
     DlfsError err = {0};
     const int32_t one[] = {0};
-    assert_int_equal(word_map_project(W, H, one, 1, true, xy, NULL, &err), DLFS_ERR_ARG);
+    assert_int_equal(word_map_project(W, H, one, 1, true, x, y, NULL, &err), DLFS_ERR_ARG);
     assert_contains(err.msg, "at least 2 words, got 1");
     const int32_t with_nan[] = {0, 2, 1};
-    assert_int_equal(word_map_project(W, H, with_nan, 3, false, xy, NULL, &err), DLFS_ERR_NUMERIC);
+    assert_int_equal(word_map_project(W, H, with_nan, 3, false, x, y, NULL, &err), DLFS_ERR_NUMERIC);
     assert_contains(err.msg, "id 2");
-    assert_true(xy[0] == 7 && xy[5] == 7);   /* untouched */
+    assert_true(x[0] == 7 && y[2] == 7);   /* untouched */
     W[2 * H + 1] = INFINITY;
-    assert_int_equal(word_map_project(W, H, with_nan, 3, true, xy, NULL, &err), DLFS_ERR_NUMERIC);
+    assert_int_equal(word_map_project(W, H, with_nan, 3, true, x, y, NULL, &err), DLFS_ERR_NUMERIC);
     const int32_t finite[] = {0, 1};
-    assert_int_equal(word_map_project(W, H, finite, 2, false, xy, NULL, &err), DLFS_OK);
+    assert_int_equal(word_map_project(W, H, finite, 2, false, x, y, NULL, &err), DLFS_OK);
     /* two points: the one farther from their mean along the axis is positive; here a tie: the first */
-    assert_close(fabs(xy[0]), 0.5, 1e-9, 0);
-    assert_close(xy[0], -xy[2], 1e-9, 0);
+    assert_close(fabs(x[0]), 0.5, 1e-9, 0);
+    assert_close(x[0], -x[1], 1e-9, 0);
 }
 
 int main(void)
