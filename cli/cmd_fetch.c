@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -63,10 +64,9 @@ static int fetch_set(const char *explicit_dir, DataSet set)
         if (result == DATA_FETCH_PRESENT) {
             printf("%s: already there, SHA-256 ok, not downloaded again: %s\n", files[i].name, path);
         } else {
-            const char *url = data_set_url(set);
-            const size_t len = strlen(url);
-            printf("%s: downloaded from %s%s%s, SHA-256 ok: %s\n", files[i].name, url,
-                   len && url[len - 1] == '/' ? "" : "/", files[i].name, path);
+            char *url = data_file_url(&files[i]);
+            printf("%s: downloaded from %s, SHA-256 ok: %s\n", files[i].name, url, path);
+            free(url);
         }
     }
     printf("fetch %s: %zu files ready\n", data_set_name(set), n);

@@ -14,7 +14,6 @@
  * and nothing is drawn. Of the default list, the words a vocabulary lacks
  * are left out with a note on stderr.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,6 +28,7 @@
 #include "common/tensor.h"
 #include "common/vocab.h"
 #include "datasets/vectors.h"
+#include "evaluation/lower_vocab.h"
 #include "evaluation/word_map.h"
 
 #define DEFAULT_VECTORS "out/vectors.txt"
@@ -162,7 +162,8 @@ static int32_t find_word(const Vocab *vocab, const char *word)
     int32_t id = vocab_get(vocab, word);
     if (id >= 0) return id;
     char *lower = dlfs_malloc(strlen(word) + 1);
-    for (size_t i = 0; (lower[i] = (char)tolower((unsigned char)word[i])) != '\0'; i++) {}
+    strcpy(lower, word);
+    ascii_lower(lower);
     id = vocab_get(vocab, lower);
     free(lower);
     return id;
@@ -257,7 +258,7 @@ int cmd_plot_words(int argc, char **argv)
     vocab_init(&vocab);
     Tensor W = {0};
     int32_t *ids = NULL;
-    double *xy = NULL;
+    double *x = NULL, *y = NULL;
     const char **labels = NULL;
     int n = 0;
     if (vectors_load(o.vectors, &vocab, &W, &err) != DLFS_OK) {
@@ -270,9 +271,10 @@ int cmd_plot_words(int argc, char **argv)
     if (rc != CLI_EXIT_OK) goto done;
 
     const int H = W.shape[1];
-    xy = dlfs_malloc((size_t)n * 2 * sizeof *xy);
+    x = dlfs_malloc((size_t)n * sizeof *x);
+    y = dlfs_malloc((size_t)n * sizeof *y);
     WordMapVariance var;
-    if (word_map_project(W.data, H, ids, n, !o.raw, xy, &var, &err) != DLFS_OK) {
+    if (word_map_project(W.data, H, ids, n, !o.raw, x, y, &var, &err) != DLFS_OK) {
         cli_error("plot-words: %s", err.msg);
         rc = CLI_EXIT_RUNTIME;
         goto done;
@@ -280,17 +282,12 @@ int cmd_plot_words(int argc, char **argv)
     labels = dlfs_malloc((size_t)n * sizeof *labels);
     for (int i = 0; i < n; i++) {
         labels[i] = vocab_word(&vocab, ids[i]);
-        printf("%s %.4f %.4f\n", labels[i], xy[2 * i], xy[2 * i + 1]);
+        printf("%s %.4f %.4f\n", labels[i], x[i], y[i]);
     }
     const double share[2] = {var.total > 0 ? 100.0 * var.axis[0] / var.total : 0.0,
                              var.total > 0 ? 100.0 * var.axis[1] / var.total : 0.0};
     printf("axis 1 shows %.1f%% of the variance, axis 2 %.1f%%\n", share[0], share[1]);
 
-    double *x = dlfs_malloc((size_t)n * sizeof *x), *y = dlfs_malloc((size_t)n * sizeof *y);
-    for (int i = 0; i < n; i++) {
-        x[i] = xy[2 * i];
-        y[i] = xy[2 * i + 1];
-    }
     char title[512], xlabel[64], ylabel[64];
     const char *base = strrchr(o.vectors, '/') ? strrchr(o.vectors, '/') + 1 : o.vectors;
     snprintf(title, sizeof title, "%d words of %.400s, first two principal components%s", n, base,
@@ -299,10 +296,7 @@ int cmd_plot_words(int argc, char **argv)
     snprintf(ylabel, sizeof ylabel, "axis 2 (%.1f%% of the variance)", share[1]);
     const PlotSpec spec = {.title = title, .xlabel = xlabel, .ylabel = ylabel, .width = o.width,
                            .height = o.height};
-    const int plot_rc = plot_labelled_points(o.out, &spec, x, y, labels, n, &err);
-    free(x);
-    free(y);
-    if (plot_rc != DLFS_OK) {
+    if (plot_labelled_points(o.out, &spec, x, y, labels, n, &err) != DLFS_OK) {
         cli_error("plot-words: %s", err.msg);
         rc = CLI_EXIT_RUNTIME;
         goto done;
@@ -311,7 +305,8 @@ int cmd_plot_words(int argc, char **argv)
 
 done:
     free(labels);
-    free(xy);
+    free(x);
+    free(y);
     free(ids);
     tensor_free(&W);
     vocab_free(&vocab);

@@ -72,6 +72,17 @@ const char *data_set_url(DataSet set)
     return set == DATA_SET_PTB ? DATA_PTB_DEFAULT_URL : DATA_EVAL_DEFAULT_URL;
 }
 
+char *data_file_url(const DataFile *f)
+{
+    const char *prefix = data_set_url(f->set);
+    const size_t prefix_len = strlen(prefix);
+    const char *slash = prefix_len && prefix[prefix_len - 1] == '/' ? "" : "/";
+    const size_t url_size = prefix_len + 1 + strlen(f->name) + 1;
+    char *url = dlfs_malloc(url_size);
+    snprintf(url, url_size, "%s%s%s", prefix, slash, f->name);
+    return url;
+}
+
 int data_dir(char *out, size_t out_size, const char *explicit_dir, DlfsError *err)
 {
     const char *env;
@@ -219,12 +230,7 @@ int data_download_file(const char *dir, const DataFile *f, DlfsError *err)
     char path[DATA_PATH_MAX];
     int rc = join(path, sizeof path, dir, f->name, err);
     if (rc) return rc;
-    const char *prefix = data_set_url(f->set);
-    const size_t prefix_len = strlen(prefix);
-    const char *slash = prefix_len && prefix[prefix_len - 1] == '/' ? "" : "/";
-    const size_t url_size = prefix_len + 1 + strlen(f->name) + 1;
-    char *url = dlfs_malloc(url_size);
-    snprintf(url, url_size, "%s%s%s", prefix, slash, f->name);
+    char *url = data_file_url(f);
     rc = download_verified(url, path, f->sha256, err);
     if (rc == DLFS_ERR_NET) {
         /* the hand-made way in, after the cause (cut to keep the hint inside the message) */

@@ -68,6 +68,9 @@ const DataFile *data_file_info(DataSet set, const char *name);
  */
 const char *data_set_url(DataSet set);
 
+/* f's URL: data_set_url(f->set), a '/' when it lacks one, and f->name. Malloc'ed; free with free(). */
+char *data_file_url(const DataFile *f);
+
 /*
  * DATA into out (out_size bytes): explicit_dir when non-NULL, else
  * $DLFS2_DATA (when non-empty), else ${XDG_CACHE_HOME:-$HOME/.cache}/dlfs2
