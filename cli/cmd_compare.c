@@ -67,8 +67,7 @@ typedef struct CompareOptions {
     bool lr_given;
     bool svg;               /* --plot-format svg */
     bool verbose;           /* --verbose: the trainer's progress lines */
-    int threads;            /* --threads; default threads_default() (common/threads.h) */
-    bool threads_given;     /* --threads was given: fixed; else tuned */
+    int threads;            /* --threads; 0 when not given: threads_use_default() (common/threads.h) */
 } CompareOptions;
 
 /* What one loss's run gave. */
@@ -168,7 +167,7 @@ static void compare_options_default(CompareOptions *o)
     *o = (CompareOptions){
         .skipgram = false, .seed = 1, .out_dir = "out/compare", .corpus = "ptb",
         .window = 5, .hidden = 100, .batch = 100, .sample_size = 5, .eval_interval = 20,
-        .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .threads = threads_default(),
+        .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .threads = 0,
     };
 }
 
@@ -186,9 +185,7 @@ static int apply_option(CompareOptions *o, int c, const char *arg)
         }
         return 0;
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, 1000000, &o->epochs);
-    case OPT_THREADS:
-        o->threads_given = true;
-        return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
+    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 1, 0x7fffffffL, &o->max_iters);
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
     case OPT_QUESTIONS: o->questions = arg; return 0;
@@ -549,7 +546,7 @@ int cmd_compare(int argc, char **argv)
     CompareOptions o;
     int rc = parse_compare_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;
-    if (o.threads_given)
+    if (o.threads > 0)
         threads_use_fixed(o.threads);
     else
         o.threads = threads_use_default();

@@ -80,8 +80,7 @@ typedef struct TrainOptions {
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
     bool save_npy;          /* --save-npy: also OUT/W_in.npy, OUT/W_out.npy */
-    int threads;            /* --threads; default threads_default() (common/threads.h) */
-    bool threads_given;     /* --threads was given: fixed; else tuned (textbook mode) */
+    int threads;            /* --threads; 0 when not given: threads_use_default() (common/threads.h) */
     bool fast;              /* --fast (or --preset word2vec) */
     bool preset_word2vec;   /* --preset word2vec */
     double sample;          /* --sample, subsampling threshold; 0 = off */
@@ -263,7 +262,7 @@ static void train_options_default(TrainOptions *o)
         .optimizer = OPTIMIZER_ADAM, .lr = 0.001, .lr_given = false, .max_grad = 0.0,
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
-        .format = VECTORS_TEXT, .save_npy = false, .threads = threads_default(),
+        .format = VECTORS_TEXT, .save_npy = false, .threads = 0,
         .min_count = 1,
     };
 }
@@ -341,9 +340,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_OUT: o->out_dir = arg; return 0;
     case OPT_FORMAT: return parse_format_name(arg, &o->format);
     case OPT_SAVE_NPY: o->save_npy = true; return 0;
-    case OPT_THREADS:
-        o->threads_given = true;
-        return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
+    case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_FAST: o->fast = true; return 0;
     case OPT_PLOT: {
         const char *dot = strrchr(arg, '.');
@@ -950,7 +947,7 @@ static int load_resume(const TrainOptions *given, Checkpoint *ck, ArgList *args,
     for (int i = 0; i < ck->argc; i++) args_add(args, "%s", ck->argv[i]);
     args_add(args, "--out");
     args_add(args, "%s", given->resume);
-    if (given->threads_given) args_add_option(args, "--threads", "%d", given->threads);
+    if (given->threads > 0) args_add_option(args, "--threads", "%d", given->threads);
     if (given->checkpoint_every_given) args_add_option(args, "--checkpoint-every", "%ld", given->checkpoint_every);
     if (given->epochs_given) args_add_option(args, "--epochs", "%d", given->epochs);
     if (given->max_iters_given) args_add_option(args, "--max-iters", "%ld", given->max_iters);
@@ -978,7 +975,7 @@ int cmd_train(int argc, char **argv)
     }
     /* --threads N: N; else the CPUs this process may use, tuned down while
      * other programs keep them busy (common/threads.h) */
-    if (o.threads_given)
+    if (o.threads > 0)
         threads_use_fixed(o.threads);
     else
         o.threads = threads_use_default();
