@@ -15,7 +15,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,19 +53,6 @@ static const char *join(char *buf, size_t size, const char *dir, const char *nam
     return buf;
 }
 
-/* Entries in dir besides . and ..; -1 when it cannot be opened. */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    closedir(d);
-    return n;
-}
-
 static void make_dir(const char *path)
 {
     assert_int_equal(mkdir(path, 0777), 0);
@@ -98,11 +84,8 @@ static int setup(void **state)
         free(f);
         return -1;
     }
-    for (int i = 0; i < N_ENV; i++) {
-        const char *v = getenv(ENV_NAMES[i]);
-        f->saved_env[i] = v ? strdup(v) : NULL;
-        unsetenv(ENV_NAMES[i]);
-    }
+    test_env_save(f->saved_env, ENV_NAMES, N_ENV);
+    for (int i = 0; i < N_ENV; i++) unsetenv(ENV_NAMES[i]);
     setenv("HOME", "/nonexistent-home", 1);
     *state = f;
     return 0;
@@ -111,11 +94,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
-    for (int i = 0; i < N_ENV; i++) {
-        if (f->saved_env[i]) setenv(ENV_NAMES[i], f->saved_env[i], 1);
-        else unsetenv(ENV_NAMES[i]);
-        free(f->saved_env[i]);
-    }
+    test_env_restore(f->saved_env, ENV_NAMES, N_ENV);
     test_remove_tree(f->dir);
     free(f);
     return 0;
@@ -315,17 +294,17 @@ static void test_download_ok_and_mismatch(void **state)
     assert_contains(err.msg, SHA256_ABC);    /* what came */
     assert_contains(err.msg, SHA256_EMPTY);  /* what was expected */
     assert_contains(err.msg, url);
-    assert_int_equal(count_entries(dest_dir), 0);  /* no file, no temporary file */
+    assert_int_equal(test_count_entries(dest_dir), 0);  /* no file, no temporary file */
 
     /* a file already at the destination survives a wrong download */
     write_text(dest, "old");
     assert_int_equal(download_verified(url, dest, SHA256_EMPTY, &err), DLFS_ERR_CHECKSUM);
     assert_file_text(dest, "old");
-    assert_int_equal(count_entries(dest_dir), 1);
+    assert_int_equal(test_count_entries(dest_dir), 1);
 
     assert_int_equal(download_verified(url, dest, SHA256_ABC, &err), DLFS_OK);
     assert_file_text(dest, "abc");
-    assert_int_equal(count_entries(dest_dir), 1);
+    assert_int_equal(test_count_entries(dest_dir), 1);
     struct stat st;
     assert_int_equal(stat(dest, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0644);
@@ -335,7 +314,7 @@ static void test_download_ok_and_mismatch(void **state)
     assert_int_equal(download_verified(missing, join(dest, sizeof dest, dest_dir, "none.txt"), SHA256_ABC, &err),
                      DLFS_ERR_NET);
     assert_contains(err.msg, missing);
-    assert_int_equal(count_entries(dest_dir), 1);
+    assert_int_equal(test_count_entries(dest_dir), 1);
 }
 
 /* ---- data_fetch_file and data_download_file ---------------------------------- */
@@ -357,7 +336,7 @@ static void test_fetch_offline(void **state)
     assert_contains(err.msg, "by hand");
     snprintf(want, sizeof want, "`dlfs2 fetch --data-dir %s eval`", data);
     assert_contains(err.msg, want);
-    assert_int_equal(count_entries(eval), 0);
+    assert_int_equal(test_count_entries(eval), 0);
 
     /* PTB's own message in the default folder: a plain `dlfs2 fetch ptb` */
     setenv("DLFS2_DATA", data, 1);
@@ -369,7 +348,7 @@ static void test_fetch_offline(void **state)
     assert_contains(err.msg, "ptb.train.txt, ptb.valid.txt and ptb.test.txt into ");
     assert_contains(err.msg, ptb);
     assert_contains(err.msg, "`dlfs2 fetch ptb`");
-    assert_int_equal(count_entries(ptb), 0);
+    assert_int_equal(test_count_entries(ptb), 0);
 }
 
 /* A file already there with another SHA-256 is refused and left as it is; a wrong download is not kept. */
@@ -402,7 +381,7 @@ static void test_fetch_mismatch(void **state)
                                      &result, &err),
                      DLFS_ERR_CHECKSUM);
     assert_contains(err.msg, "it was not kept");
-    assert_int_equal(count_entries(eval), 1);  /* only the user's questions-words.txt */
+    assert_int_equal(test_count_entries(eval), 1);  /* only the user's questions-words.txt */
 }
 
 /* The real evaluation files through file://: downloaded once, then found and not downloaded again. */
@@ -429,7 +408,7 @@ static void test_fetch_real_eval(void **state)
         assert_string_equal(hex, files[i].sha256);
     }
     snprintf(want, sizeof want, "%s/eval", data);
-    assert_int_equal(count_entries(want), 2);
+    assert_int_equal(test_count_entries(want), 2);
 
     setenv("DLFS2_EVAL_URL", "file:///nonexistent-dlfs2-server/", 1);  /* nothing may be fetched now */
     for (size_t i = 0; i < n; i++) {

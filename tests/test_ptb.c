@@ -12,7 +12,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,19 +33,6 @@ typedef struct Fixture {
 
 /* The real PTB directory (resolved, no ".."), or "" when it is absent. */
 static char real_ptb[PATH_MAX];
-
-/* Entries in dir besides . and ..; -1 when it cannot be opened. */
-static int count_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d) return -1;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
-    closedir(d);
-    return n;
-}
 
 #define write_text(path, s) test_write_file((path), (s), sizeof(s) - 1)
 
@@ -83,10 +69,7 @@ static int setup(void **state)
         free(f);
         return -1;
     }
-    for (int i = 0; i < N_ENV; i++) {
-        const char *v = getenv(ENV_NAMES[i]);
-        f->saved_env[i] = v ? strdup(v) : NULL;
-    }
+    test_env_save(f->saved_env, ENV_NAMES, N_ENV);
     *state = f;
     return 0;
 }
@@ -94,11 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     Fixture *f = *state;
-    for (int i = 0; i < N_ENV; i++) {
-        if (f->saved_env[i]) setenv(ENV_NAMES[i], f->saved_env[i], 1);
-        else unsetenv(ENV_NAMES[i]);
-        free(f->saved_env[i]);
-    }
+    test_env_restore(f->saved_env, ENV_NAMES, N_ENV);
     test_remove_tree(f->dir);
     free(f);
     return 0;
@@ -335,7 +314,7 @@ static void test_ensure_existing_file_untouched(void **state)
     char *text = (char *)test_read_bytes(path, &n);
     assert_string_equal(text, "not the real ptb\n");
     free(text);
-    assert_int_equal(count_entries(f->dir), 1);
+    assert_int_equal(test_count_entries(f->dir), 1);
 
     assert_int_equal(ptb_ensure_file(f->dir, "bogus", &err), DLFS_ERR_ARG);
     assert_contains(err.msg, "bogus");
@@ -363,7 +342,7 @@ static void test_download_file_url(void **state)
         snprintf(name, sizeof name, "ptb.%s.txt", splits[i]);
         assert_same_file(join(got, sizeof got, data, name), join(src, sizeof src, real_ptb, name));
     }
-    assert_int_equal(count_entries(data), 3);  /* no temporary file left */
+    assert_int_equal(test_count_entries(data), 3);  /* no temporary file left */
 
     /* And they load: a second call finds the files and fetches nothing. */
     setenv("DLFS2_PTB_URL", "file:///nonexistent-dlfs2-dir/", 1);
@@ -392,7 +371,7 @@ static void test_download_checksum_mismatch(void **state)
     assert_int_equal(ptb_ensure_file(data, "train", &err), DLFS_ERR_CHECKSUM);
     assert_contains(err.msg, "ptb.train.txt");
     assert_contains(err.msg, ptb_sha256("train"));
-    assert_int_equal(count_entries(data), 0);
+    assert_int_equal(test_count_entries(data), 0);
 
     /* ptb_load_data passes the error on and leaves its outputs empty. */
     Int32Array c;
@@ -402,7 +381,7 @@ static void test_download_checksum_mismatch(void **state)
     assert_null(c.data);
     assert_int_equal(c.size, 0);
     assert_int_equal(v.size, 0);
-    assert_int_equal(count_entries(data), 0);
+    assert_int_equal(test_count_entries(data), 0);
 }
 
 /* An unreachable source is a network error that says where to put the files by hand. */
@@ -420,7 +399,7 @@ static void test_download_unreachable(void **state)
     assert_contains(err.msg, "ptb.train.txt, ptb.valid.txt and ptb.test.txt");
     assert_contains(err.msg, "DLFS2_DATA");
     assert_contains(err.msg, "dlfs2 fetch --data-dir ");  /* data is not the default folder */
-    assert_int_equal(count_entries(data), 0);
+    assert_int_equal(test_count_entries(data), 0);
 }
 
 /* A data directory that cannot be created (a file is in the way) is an I/O error naming it. */

@@ -250,3 +250,33 @@ int test_path_exists(const char *path)
     struct stat st;
     return lstat(path, &st) == 0;
 }
+
+int test_count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) n++;
+    closedir(d);
+    return n;
+}
+
+void test_env_save(char **saved, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const char *v = getenv(names[i]);
+        saved[i] = v ? strdup(v) : NULL;
+    }
+}
+
+void test_env_restore(char **saved, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (saved[i]) setenv(names[i], saved[i], 1);
+        else unsetenv(names[i]);
+        free(saved[i]);
+        saved[i] = NULL;
+    }
+}

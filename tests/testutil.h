@@ -130,4 +130,16 @@ unsigned char *test_read_bytes(const char *path, size_t *len);
 /* 1 when something (a file, directory or link) is at path, else 0. */
 int test_path_exists(const char *path);
 
+/* Entries in dir besides . and ..; -1 when it cannot be opened. */
+int test_count_entries(const char *dir);
+
+/*
+ * Saves the values of the environment variables names[0..n) into saved
+ * (n slots; strdup'ed, NULL for an unset one), for test_env_restore.
+ */
+void test_env_save(char **saved, const char *const *names, int n);
+
+/* Sets names[0..n) back to saved (unsetting those that were unset) and frees saved's strings. */
+void test_env_restore(char **saved, const char *const *names, int n);
+
 #endif
