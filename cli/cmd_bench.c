@@ -6,7 +6,7 @@
  * softmax, all with the textbook's settings (ch04/train.py: window 5,
  * hidden 100, batch 100, Adam lr 0.001; NegativeSamplingLoss: sample_size
  * 5, power 0.75, without replacement), it drives the model by hand, as
- * common/trainer.c's loop does, and times each part of every iteration with
+ * training/trainer.c's loop does, and times each part of every iteration with
  * CLOCK_MONOTONIC: the sampler, forward, backward, the optimizer, and the
  * rest (making the batch, zeroing the gradients). It prints ms per
  * iteration and the breakdown, seconds per epoch (extrapolated), words per
@@ -23,8 +23,8 @@
  * original tool) for the word2vec row's epochs with the same recipe and
  * prints that ratio.
  *
- * Rows of mode "textbook" are the textbook-exact mode (common/trainer.h).
- * Rows of mode "fast" are `dlfs2 train --fast` (common/fast_trainer.h) for
+ * Rows of mode "textbook" are the textbook-exact mode (training/trainer.h).
+ * Rows of mode "fast" are `dlfs2 train --fast` (training/fast_trainer.h) for
  * the same three models, measured twice: the breakdown columns on ONE
  * thread driving the fast step by hand (sampling, forward, backward, then
  * fast_trainer_apply_update's lazy Adam on the touched rows, which also
@@ -58,10 +58,10 @@
 #include "common/clock.h"
 #include "common/threads.h"
 #include "common/check.h"
-#include "common/fast_trainer.h"
+#include "training/fast_trainer.h"
 #include "common/fpu.h"
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/vocab.h"
@@ -664,7 +664,7 @@ static void print_table(const BenchOptions *o, const TrainData *d, const BenchRo
     printf("other = making the batch + zeroing the gradients; peak MiB = ru_maxrss after the row\n");
 
     const BenchRow *fast = &rows[ROW_FAST];
-    printf("\nfast rows: 'dlfs2 train --fast' (common/fast_trainer.h: Hogwild threads over\n"
+    printf("\nfast rows: 'dlfs2 train --fast' (training/fast_trainer.h: Hogwild threads over\n"
            "  minibatches, lazy Adam lr 0.001 on the rows touched, negatives with replacement)\n"
            "  sampler .. other: ONE thread running the fast step by hand (optimizer = the lazy Adam\n"
            "    update, which also zeroes the gradients it applied; other = making the batch, and\n"

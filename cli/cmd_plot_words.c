@@ -2,7 +2,7 @@
  * cmd_plot_words.c — `dlfs2 plot-words`: a word map, the vectors of a few
  * words projected onto their first two principal components
  * (evaluation/word_map.h) and drawn with the words as labels
- * (common/plot.h plot_labelled_points), as the textbook plots its
+ * (plot/plot.h plot_labelled_points), as the textbook plots its
  * chapter-2 word vectors (§2.4.5).
  *
  * Output: one line per word, "word x y" (the coordinates drawn, 4
@@ -24,7 +24,7 @@
 
 #include "cli/cli.h"
 #include "common/check.h"
-#include "common/plot.h"
+#include "plot/plot.h"
 #include "common/tensor.h"
 #include "common/vocab.h"
 #include "datasets/vectors.h"

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/model.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/tensor.h"
@@ -71,7 +71,7 @@ void train_model_free(TrainModel *m);
 
 /*
  * --fast: the model of each of T threads over one set of weights
- * (common/fast_trainer.h). models[0] is m's model, the owner of the weights;
+ * (training/fast_trainer.h). models[0] is m's model, the owner of the weights;
  * models[t], t >= 1, are copies built from the same config whose params
  * share m's values (param_share_value) with gradients and buffers of their
  * own. rngs[0] continues rng; rngs[t] is seeded seed ^ (golden ratio * t),

@@ -46,7 +46,7 @@ void param_free(Param *p);
  * Makes p's value the storage of owner's value (same shape, checked):
  * p keeps its own gradient and row tracking, owner keeps the storage, which
  * must outlive p. This is how each thread of the fast trainer gets a model
- * of its own over the one set of weights (common/fast_trainer.h).
+ * of its own over the one set of weights (training/fast_trainer.h).
  * param_free then leaves the storage to owner.
  */
 void param_share_value(Param *p, const Param *owner);

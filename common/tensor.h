@@ -48,8 +48,8 @@ void tensor_zero(Tensor *t);
 /*
  * Whether x (n,) float32 holds no NaN and no infinity. A scan of all n
  * values, split over OpenMP threads for large n; used to catch a diverged
- * training run (common/trainer.h) and to refuse saving or reading a
- * damaged state (common/checkpoint.h).
+ * training run (training/trainer.h) and to refuse saving or reading a
+ * damaged state (training/checkpoint.h).
  */
 bool floats_all_finite(const float *x, size_t n);
 

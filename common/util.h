@@ -3,7 +3,7 @@
  * create_contexts_target, cos_similarity, most_similar, analogy, normalize,
  * and the count-based tools of chapter 2: create_co_matrix, ppmi,
  * convert_one_hot. They compute and return; the programs print.
- * (util.clip_grads is in common/optimizer.h, next to its users.)
+ * (util.clip_grads is in training/optimizer.h, next to its users.)
  */
 #ifndef DLFS2_COMMON_UTIL_H
 #define DLFS2_COMMON_UTIL_H

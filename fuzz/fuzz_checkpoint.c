@@ -1,6 +1,6 @@
 /*
  * fuzz_checkpoint.c — libFuzzer target for checkpoint_parse
- * (common/checkpoint.h), the reader behind `dlfs2 train --resume`.
+ * (training/checkpoint.h), the reader behind `dlfs2 train --resume`.
  *
  * Each input is parsed twice: as it is (almost always stopped by the
  * SHA-256 check, which must then say "checksum mismatch" or name the
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/checkpoint.h"
+#include "training/checkpoint.h"
 #include "fuzz/fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -60,7 +60,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/model.h"
+#include "training/model.h"
 #include "common/param.h"
 
 #define GRADCHECK_STEP 1e-2         /* h, absolute, in the units of the checked values */
@@ -157,7 +157,7 @@ void gradcheck_set_row_ids(GradCheckProblem *p, int k, const int32_t *ids, size_
 int gradcheck_run(const GradCheckProblem *p, GradCheckResult *results);
 
 /*
- * Fills p to check every parameter of a Model (common/model.h) on a fixed
+ * Fills p to check every parameter of a Model (training/model.h) on a fixed
  * minibatch: contexts (B, model->context_width) int32 and target (B,)
  * int32, borrowed until the check is done. It runs one forward with rng
  * right away, which draws the model's negatives (rng may be NULL for a

@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "common/model.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "layers/matmul.h"

@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/model.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"

@@ -15,12 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "common/optimizer.h"
-#include "common/model.h"
+#include "training/optimizer.h"
+#include "training/model.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "models/simple_cbow.h"

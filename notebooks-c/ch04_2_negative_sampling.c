@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/optimizer.h"
+#include "training/optimizer.h"
 #include "common/param.h"
-#include "common/plot.h"
+#include "plot/plot.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"

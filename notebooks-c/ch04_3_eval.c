@@ -33,9 +33,9 @@
 
 #include "common/check.h"
 #include "common/clock.h"
-#include "common/plot.h"
-#include "common/fast_trainer.h"
-#include "common/model.h"
+#include "plot/plot.h"
+#include "training/fast_trainer.h"
+#include "training/model.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"

@@ -32,12 +32,12 @@
 #include <time.h>
 
 #include "common/clock.h"
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "datasets/vectors.h"

@@ -16,11 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/plot.h"
+#include "plot/plot.h"
 #include "common/status.h"
 #include "common/tensor.h"
 #include "common/threads.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/vocab.h"
 #include "datasets/data.h"
 #include "datasets/ptb.h"

@@ -26,12 +26,12 @@
 #include <time.h>
 
 #include "common/clock.h"
-#include "common/optimizer.h"
+#include "training/optimizer.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "lab.h"

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/model.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"

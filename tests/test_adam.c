@@ -1,5 +1,5 @@
 /*
- * test_adam.c — the textbook's Adam (common/adam.h; common/optimizer.py
+ * test_adam.c — the textbook's Adam (training/adam.h; common/optimizer.py
  * `Adam`): steps on a 3-element parameter against numbers worked out from
  *
  *     lr_t = lr * sqrt(1 - b2^t) / (1 - b1^t)
@@ -18,7 +18,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "common/adam.h"
+#include "training/adam.h"
 #include "common/param.h"
 #include "tests/testutil.h"
 

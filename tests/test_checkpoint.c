@@ -1,5 +1,5 @@
 /*
- * test_checkpoint.c — common/checkpoint.h: a tiny CBOW on the textbook's
+ * test_checkpoint.c — training/checkpoint.h: a tiny CBOW on the textbook's
  * sentence trained 2N steps straight, and N steps + checkpoint to a file +
  * a fresh run restored from it + N steps, give bit-identical params,
  * optimizer state and RNG; the same for an epoch boundary and for another
@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/checkpoint.h"
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/checkpoint.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "models/cbow.h"

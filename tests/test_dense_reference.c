@@ -6,7 +6,7 @@
  * row-tracked (common/param.h: param_zero_grad zeroes only the touched
  * rows), CBOW's 2w Embedding layers and SkipGram's 2w loss layers add into
  * one shared Param instead of the textbook's remove_duplicate, and Adam is
- * one dense pass (common/adam.h). The reference below does none of that. Per
+ * one dense pass (training/adam.h). The reference below does none of that. Per
  * step it zeroes full (V, H) gradients, runs the textbook's forward and
  * backward as plain loops in double (ch04/cbow.py, ch04/skip_gram.py,
  * ch04/negative_sampling_layer.py, common/layers.py), adds every repeated
@@ -27,7 +27,7 @@
  *
  * The library model and the reference start from the same weights (copied
  * after cbow_init / skip_gram_init), see the same minibatches (an Rng
- * shuffle of create_contexts_target's rows, as common/trainer.c does), and
+ * shuffle of create_contexts_target's rows, as training/trainer.c does), and
  * the reference uses the negatives the library drew (read from the model
  * after forward). After every backward the library's gradients must equal
  * the reference's dense ones (also zero where the reference is zero, which
@@ -54,8 +54,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"
@@ -386,7 +386,7 @@ static void run_comparison(bool skip_gram, Word2VecLoss loss, uint64_t seed,
 
     int32_t batch_contexts[B * CTX], batch_target[B];
     for (int step = 0; step < N_STEPS; step++) {
-        /* as common/trainer.c: shuffle once per epoch, then consecutive slices */
+        /* as training/trainer.c: shuffle once per epoch, then consecutive slices */
         const int it = step % iters_per_epoch;
         if (it == 0) rng_shuffle_int32(&rng, perm, n_rows);
         for (int b = 0; b < B; b++) {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # test_fast.sh — TAP tests of `dlfs2 train --fast` and `--preset word2vec`
-# (common/fast_trainer.h, models/word2vec_data.h): usage errors; on a tiny
+# (training/fast_trainer.h, models/word2vec_data.h): usage errors; on a tiny
 # corpus, one thread twice gives the same bytes, two threads give a whole
 # vectors file, the preset runs for CBOW and SkipGram (absent context ids)
 # and an epoch that subsampling leaves shorter than a batch is an error; on

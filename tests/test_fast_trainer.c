@@ -1,6 +1,6 @@
 /*
  * test_fast_trainer.c — the fast trainer of `dlfs2 train --fast`
- * (common/fast_trainer.h) driving a tiny CBOW (V = 12, H = 4, window 2,
+ * (training/fast_trainer.h) driving a tiny CBOW (V = 12, H = 4, window 2,
  * 2 negatives) on a 300-word periodic text in which words 10 and 11 never
  * occur. A spy model wraps each thread's CBOW to see every minibatch, the
  * negatives it drew and the weights before it, so the tests can redo each
@@ -30,8 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fast_trainer.h"
-#include "common/model.h"
+#include "training/fast_trainer.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"

@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/optimizer.h"
-#include "common/model.h"
+#include "training/optimizer.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "layers/negative_sampling_loss.h"
 #include "models/cbow.h"
 #include "models/skip_gram.h"

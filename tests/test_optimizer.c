@@ -1,5 +1,5 @@
 /*
- * test_optimizer.c — the textbook's optimizers (common/optimizer.h;
+ * test_optimizer.c — the textbook's optimizers (training/optimizer.h;
  * common/optimizer.py) and util.clip_grads.
  *
  * Every kind takes the same two steps on p0 = (1, -2, 0.5):
@@ -26,8 +26,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/adam.h"
-#include "common/optimizer.h"
+#include "training/adam.h"
+#include "training/optimizer.h"
 #include "common/param.h"
 #include "common/status.h"
 #include "tests/testutil.h"

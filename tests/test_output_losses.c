@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "models/cbow.h"
 #include "models/skip_gram.h"
 #include "tests/testutil.h"

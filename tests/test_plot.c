@@ -1,5 +1,5 @@
 /*
- * test_plot.c — line plots through gnuplot (common/plot.h): PNG and SVG
+ * test_plot.c — line plots through gnuplot (plot/plot.h): PNG and SVG
  * images of the requested size with the labels and legend in them, file
  * names with a space and a quote, log axes, every argument error, a
  * missing or failing gnuplot that leaves the file already there alone
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/plot.h"
+#include "plot/plot.h"
 #include "tests/testutil.h"
 
 enum { N_POINTS = 50 };

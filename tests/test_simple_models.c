@@ -19,12 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/optimizer.h"
-#include "common/model.h"
+#include "training/optimizer.h"
+#include "training/model.h"
 #include "common/param.h"
 #include "common/rng.h"
 #include "common/status.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/util.h"
 #include "common/vocab.h"
 #include "models/simple_cbow.h"

@@ -16,8 +16,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/optimizer.h"
-#include "common/trainer.h"
+#include "training/optimizer.h"
+#include "training/trainer.h"
 #include "common/util.h"
 #include "datasets/ptb.h"
 #include "models/cbow.h"

@@ -1,5 +1,5 @@
 /*
- * test_trainer.c — the textbook's Trainer (common/trainer.h;
+ * test_trainer.c — the textbook's Trainer (training/trainer.h;
  * common/trainer.py `Trainer.fit`) driving a tiny CBOW on "You say goodbye
  * and I say hello." (window 1: 6 examples). A spy model wraps the CBOW to
  * see every minibatch and loss, so the test can check the printed lines
@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "models/cbow.h"
 #include "tests/testutil.h"
 

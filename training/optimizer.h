@@ -12,7 +12,7 @@
  *     AdaGrad   h += g * g;  p -= lr * g / (sqrt(h) + 1e-7)
  *     RMSprop   h *= decay;  h += (1 - decay) * g * g
  *               p -= lr * g / (sqrt(h) + 1e-7)
- *     Adam      common/adam.h (bias correction folded into lr_t)
+ *     Adam      training/adam.h (bias correction folded into lr_t)
  *
  * Every element of every parameter is updated on every step (dense), also
  * where g = 0, so that v and h decay exactly as NumPy's arrays do. Each
@@ -24,10 +24,10 @@
  * The textbook builds v / h lazily on the first update; here they are
  * allocated (zeroed) at init, so update never allocates.
  */
-#ifndef DLFS2_COMMON_OPTIMIZER_H
-#define DLFS2_COMMON_OPTIMIZER_H
+#ifndef DLFS2_TRAINING_OPTIMIZER_H
+#define DLFS2_TRAINING_OPTIMIZER_H
 
-#include "common/adam.h"
+#include "training/adam.h"
 #include "common/param.h"
 #include "common/status.h"
 #include "common/tensor.h"

@@ -24,17 +24,17 @@
  * Writing is atomic (common/fs.h AtomicFile: a temporary file, fsync,
  * rename), so an interruption leaves the previous checkpoint whole.
  */
-#ifndef DLFS2_COMMON_CHECKPOINT_H
-#define DLFS2_COMMON_CHECKPOINT_H
+#ifndef DLFS2_TRAINING_CHECKPOINT_H
+#define DLFS2_TRAINING_CHECKPOINT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/optimizer.h"
+#include "training/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 #include "common/vocab.h"
 
 #define CHECKPOINT_VERSION 1u

@@ -15,7 +15,7 @@
  * A string is a u32 length and its bytes (no NUL); a tensor is a string
  * (its name), u32 ndim, ndim x u32 shape, then the floats.
  */
-#include "common/checkpoint.h"
+#include "training/checkpoint.h"
 
 #include <errno.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /* optimizer.c — the textbook's common/optimizer.py and util.clip_grads (see optimizer.h). */
-#include "common/optimizer.h"
+#include "training/optimizer.h"
 
 #include <math.h>
 #include <stdlib.h>

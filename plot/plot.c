@@ -1,5 +1,5 @@
 /* plot.c — line plots and labelled points through gnuplot, and the size of a PNG or SVG image (see plot.h). */
-#include "common/plot.h"
+#include "plot/plot.h"
 
 #include <errno.h>
 #include <fcntl.h>

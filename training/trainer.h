@@ -13,16 +13,16 @@
  *
  * and records it in loss_list (the textbook's trainer.loss_list).
  */
-#ifndef DLFS2_COMMON_TRAINER_H
-#define DLFS2_COMMON_TRAINER_H
+#ifndef DLFS2_TRAINING_TRAINER_H
+#define DLFS2_TRAINING_TRAINER_H
 
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/model.h"
-#include "common/optimizer.h"
+#include "training/model.h"
+#include "training/optimizer.h"
 #include "common/rng.h"
 #include "common/status.h"
 
@@ -59,7 +59,7 @@ struct Trainer {
     LossRecord *loss_list;  /* (n_loss,) owned */
     size_t n_loss;
     size_t cap_loss;
-    /* Where training stands: all of it goes into a checkpoint (common/checkpoint.h),
+    /* Where training stands: all of it goes into a checkpoint (training/checkpoint.h),
        and fit continues from it, so a run stopped and resumed equals one run. */
     int current_epoch;      /* epochs finished */
     int iter_in_epoch;      /* iterations finished in the current epoch; when > 0, fit
@@ -81,7 +81,7 @@ struct Trainer {
 void loss_record_write_csv(FILE *csv, const LossRecord *r);
 
 /*
- * The progress record of both trainers (this one and common/fast_trainer.h):
+ * The progress record of both trainers (this one and training/fast_trainer.h):
  * appends r to *list, which holds *n records in room for *cap (grown by
  * doubling; the caller owns it and frees it with free()), prints r as the
  * textbook's line "| epoch E |  iter I / max_iters | time T[s] | loss L"

@@ -14,8 +14,8 @@
  * by the labs (a sampler's distribution over word rank, log axes), and
  * for the word maps of `dlfs2 plot-words` (plot_labelled_points).
  */
-#ifndef DLFS2_COMMON_PLOT_H
-#define DLFS2_COMMON_PLOT_H
+#ifndef DLFS2_PLOT_PLOT_H
+#define DLFS2_PLOT_PLOT_H
 
 #include <stdbool.h>
 

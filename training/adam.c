@@ -1,5 +1,5 @@
 /* adam.c — the textbook's Adam (see adam.h). */
-#include "common/adam.h"
+#include "training/adam.h"
 
 #include <math.h>
 #include <stdlib.h>

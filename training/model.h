@@ -5,8 +5,8 @@
  * params (grads are params[i]->grad), plus free. No generic layer vtable:
  * layers take different inputs and are called directly by the models.
  */
-#ifndef DLFS2_COMMON_MODEL_H
-#define DLFS2_COMMON_MODEL_H
+#ifndef DLFS2_TRAINING_MODEL_H
+#define DLFS2_TRAINING_MODEL_H
 
 #include <stdint.h>
 

@@ -1,5 +1,5 @@
 /* trainer.c — the textbook's Trainer.fit (common/trainer.py); see trainer.h. */
-#include "common/trainer.h"
+#include "training/trainer.h"
 
 #include <math.h>
 #include <stdlib.h>

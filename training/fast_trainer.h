@@ -2,7 +2,7 @@
  * fast_trainer.h — `dlfs2 train --fast`: the Trainer's loop made fast the
  * way word2vec.c and gensim are, on the same layers and models.
  *
- * What differs from the textbook's Trainer (common/trainer.h), each a
+ * What differs from the textbook's Trainer (training/trainer.h), each a
  * documented choice:
  * - Threads over minibatches ("Hogwild!", Recht et al. 2011, as word2vec.c
  *   and gensim do): each thread runs its own copy of the model (its own
@@ -34,8 +34,8 @@
  * finished so far by all threads, and the loss is the mean over all threads'
  * steps since the last line.
  */
-#ifndef DLFS2_COMMON_FAST_TRAINER_H
-#define DLFS2_COMMON_FAST_TRAINER_H
+#ifndef DLFS2_TRAINING_FAST_TRAINER_H
+#define DLFS2_TRAINING_FAST_TRAINER_H
 
 #include <signal.h>
 #include <stdbool.h>
@@ -43,11 +43,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "common/model.h"
+#include "training/model.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
-#include "common/trainer.h"
+#include "training/trainer.h"
 
 typedef enum FastOptimizerKind {
     FAST_LAZY_ADAM,         /* Adam on touched rows (--fast) */

@@ -1,5 +1,5 @@
 /* fast_trainer.c — threads over minibatches, row-sparse updates (see fast_trainer.h). */
-#include "common/fast_trainer.h"
+#include "training/fast_trainer.h"
 
 #include <math.h>
 #include <omp.h>
