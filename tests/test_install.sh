@@ -19,7 +19,7 @@
 MESON=${1:?usage: sh tests/test_install.sh MESON BUILD_DIR SANITIZE}
 BUILD=${2:?usage: sh tests/test_install.sh MESON BUILD_DIR SANITIZE}
 SANITIZE=${3:-none}
-PLAN=13
+PLAN=14
 SRC=${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}
 
 . "$SRC/tests/tap.sh"
@@ -96,6 +96,15 @@ check "every installed header compiles alone with only -I<includedir> (C17, -ped
             > "$3/alone.log" 2>&1 || { bad="$bad $h"; sed -n "1,5s/^/#   /p" "$3/alone.log"; }
     done
     [ -z "$bad" ] || { echo "# do not compile alone:$bad"; exit 1; }' - "$INC" "$HEADERS" "$WORK"
+
+# In C++ the declarations are extern "C" (DLFS2_API_BEGIN, common/api.h).
+if command -v c++ >/dev/null 2>&1; then
+    printf '#include <dlfs2/dlfs2.h>\nint main() { return DLFS2_VERSION_MAJOR * 0; }\n' > "$WORK/cxx.cpp"
+    check "<dlfs2/dlfs2.h> compiles as C++17 too" \
+        c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only -I"$INC" "$WORK/cxx.cpp"
+else
+    skip "<dlfs2/dlfs2.h> compiles as C++17 too" "no c++ compiler"
+fi
 
 # pkg-config with the staging directory as sysroot: every -I and -L lands
 # inside it; PKG_CONFIG_LIBDIR holds only dlfs2.pc, so no other package's
