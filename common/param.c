@@ -19,6 +19,23 @@ void param_init(Param *p, const char *name, int ndim, const int *shape, bool tra
     }
 }
 
+void param_init_borrowed(Param *p, const char *name, float *data, int ndim, const int *shape,
+                         bool track_rows)
+{
+    DLFS_ASSERT(data != NULL);
+    memset(p, 0, sizeof *p);
+    p->name = name;
+    tensor_init(&p->grad, ndim, shape);   /* checks the shape */
+    p->value = p->grad;                   /* the same shape, size and strides... */
+    p->value.data = data;                 /* ...over the caller's floats */
+    p->value_shared = true;
+    if (track_rows) {
+        DLFS_ASSERT(ndim >= 2);
+        p->row_touched = dlfs_calloc((size_t)shape[0], sizeof *p->row_touched);
+        p->touched_rows = dlfs_calloc((size_t)shape[0], sizeof *p->touched_rows);
+    }
+}
+
 void param_share_value(Param *p, const Param *owner)
 {
     DLFS_ASSERT(p->value.ndim == owner->value.ndim && p->value.size == owner->value.size);

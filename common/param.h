@@ -19,8 +19,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "common/rng.h"
-#include "common/tensor.h"
+#include "api.h"
+#include "rng.h"
+#include "tensor.h"
+
+DLFS2_API_BEGIN
 
 typedef struct Param {
     const char *name;       /* "W_in", "W_out", ...; borrowed, static */
@@ -30,7 +33,8 @@ typedef struct Param {
     uint8_t *row_touched;   /* (shape[0],) 1 if the row's grad may be non-zero */
     int32_t *touched_rows;  /* (shape[0],) the rows with row_touched set */
     int n_touched;
-    bool value_shared;      /* value.data belongs to another Param (param_share_value) */
+    bool value_shared;      /* value.data is not p's: another Param's (param_share_value)
+                               or the caller's (param_init_borrowed); param_free leaves it */
 } Param;
 
 /*
@@ -40,6 +44,20 @@ typedef struct Param {
  * bad shape or when memory runs out. Free with param_free.
  */
 void param_init(Param *p, const char *name, int ndim, const int *shape, bool track_rows);
+
+/*
+ * A Param over values the caller owns: p->value.data is `data` itself (the
+ * shape's product of float32, row-major; not copied, not zeroed), so a
+ * model or optimizer working on p reads and updates the caller's array in
+ * place. The gradient (zeroed) and the row tracking are allocated as by
+ * param_init. `data` and `name` must outlive p; param_free frees the
+ * gradient and leaves `data` to its owner. Aborts on a bad shape, a NULL
+ * data or when memory runs out.
+ */
+void param_init_borrowed(Param *p, const char *name, float *data, int ndim, const int *shape,
+                         bool track_rows);
+
+/* Frees what p allocated: the value unless it is borrowed or shared, the gradient, the row lists. */
 void param_free(Param *p);
 
 /*
@@ -77,5 +95,7 @@ void param_fill_randn(Param *p, double scale, Rng *rng);
 
 /* Number of floats in one row of a row-tracked Param (product of shape[1..]). */
 int param_row_size(const Param *p);
+
+DLFS2_API_END
 
 #endif

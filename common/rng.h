@@ -12,6 +12,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api.h"
+
+DLFS2_API_BEGIN
+
 typedef struct Rng {
     uint64_t s[4];
 } Rng;
@@ -36,5 +40,7 @@ double rng_normal(Rng *rng);
  * gives a uniform random permutation, as np.random.permutation.
  */
 void rng_shuffle_int32(Rng *rng, int32_t *perm, size_t n);
+
+DLFS2_API_END
 
 #endif

@@ -9,6 +9,10 @@
 #ifndef DLFS2_COMMON_STATUS_H
 #define DLFS2_COMMON_STATUS_H
 
+#include "api.h"
+
+DLFS2_API_BEGIN
+
 #if defined(__GNUC__)
 #define DLFS_WARN_UNUSED __attribute__((warn_unused_result))
 #define DLFS_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
@@ -42,5 +46,7 @@ int dlfs_fail(DlfsError *err, int status, const char *fmt, ...) DLFS_PRINTF(3, 4
 
 /* A short name for a status code ("io error", "format error", ...). */
 const char *dlfs_status_name(int status);
+
+DLFS2_API_END
 
 #endif

@@ -76,7 +76,7 @@ void int32_array_free(Int32Array *a)
     a->size = 0;
 }
 
-bool floats_all_finite(const float *x, size_t n)
+bool dlfs_floats_all_finite(const float *x, size_t n)
 {
     int bad = 0;
 #pragma omp parallel for reduction(| : bad) schedule(static) if (n >= 65536)

@@ -13,6 +13,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api.h"
+
+DLFS2_API_BEGIN
+
 #define TENSOR_MAX_DIMS 4
 
 typedef struct Tensor {
@@ -51,10 +55,12 @@ void tensor_zero(Tensor *t);
  * training run (training/trainer.h) and to refuse saving or reading a
  * damaged state (training/checkpoint.h).
  */
-bool floats_all_finite(const float *x, size_t n);
+bool dlfs_floats_all_finite(const float *x, size_t n);
 
 /* Allocates n zeroed ids. Free with int32_array_free. */
 void int32_array_init(Int32Array *a, size_t n);
 void int32_array_free(Int32Array *a);
+
+DLFS2_API_END
 
 #endif

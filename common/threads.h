@@ -35,6 +35,10 @@
 
 #include <stdbool.h>
 
+#include "api.h"
+
+DLFS2_API_BEGIN
+
 /*
  * The CPU limit of the cgroups this process is in, in CPUs (quota /
  * period), the smallest over its cgroup and that cgroup's parents, for
@@ -127,5 +131,7 @@ void threads_tune_step(void);
 /* Whether the count is tuned (threads_use_auto), and the count now in use. */
 bool threads_auto(void);
 int threads_current(void);
+
+DLFS2_API_END
 
 #endif

@@ -11,9 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/status.h"
-#include "common/tensor.h"
-#include "common/vocab.h"
+#include "api.h"
+#include "status.h"
+#include "tensor.h"
+#include "vocab.h"
+
+DLFS2_API_BEGIN
 
 /* One answer of most_similar / analogy. */
 typedef struct SimilarWord {
@@ -111,5 +114,7 @@ int most_similar(const char *query, const Vocab *vocab, const float *word_matrix
  */
 int analogy(const char *a, const char *b, const char *c, const Vocab *vocab,
             const float *word_matrix, int V, int H, int top, SimilarWord *out, DlfsError *err);
+
+DLFS2_API_END
 
 #endif

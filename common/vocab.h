@@ -8,6 +8,10 @@
 
 #include <stdint.h>
 
+#include "api.h"
+
+DLFS2_API_BEGIN
+
 struct VocabEntry;
 
 typedef struct Vocab {
@@ -34,5 +38,7 @@ int32_t vocab_get(const Vocab *v, const char *word);
 
 /* The word with the given id (0 <= id < size); owned by v. */
 const char *vocab_word(const Vocab *v, int32_t id);
+
+DLFS2_API_END
 
 #endif

@@ -23,7 +23,10 @@
 
 #include <stddef.h>
 
-#include "common/status.h"
+#include "../common/api.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
 
 /* The textbook's PTB source (dataset/ptb.py's url_base). */
 #define DATA_PTB_DEFAULT_URL "https://raw.githubusercontent.com/tomsercu/lstm/master/data/"
@@ -124,5 +127,7 @@ int data_fetch_file(const char *explicit_dir, const DataFile *f, char *path, siz
  * files by hand (dir) and the `dlfs2 fetch SET` command.
  */
 int data_download_file(const char *dir, const DataFile *f, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

@@ -15,8 +15,11 @@
 #ifndef DLFS2_DATASETS_NPY_H
 #define DLFS2_DATASETS_NPY_H
 
-#include "common/status.h"
-#include "common/tensor.h"
+#include "../common/api.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+
+DLFS2_API_BEGIN
 
 /*
  * Writes data (rows, cols) float32, row-major, to path as a version 1.0
@@ -45,5 +48,7 @@ int npy_save_float32_2d(const char *path, const float *data, int rows, int cols,
  * (truncated) or more. On failure out is left empty.
  */
 int npy_load_float32_2d(const char *path, Tensor *out, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

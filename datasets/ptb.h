@@ -21,10 +21,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/status.h"
-#include "common/tensor.h"
-#include "common/vocab.h"
-#include "datasets/data.h"
+#include "../common/api.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+#include "../common/vocab.h"
+#include "data.h"
+
+DLFS2_API_BEGIN
 
 /* Where ptb_ensure_file downloads from when $DLFS2_PTB_URL is unset. */
 #define PTB_DEFAULT_URL DATA_PTB_DEFAULT_URL
@@ -132,5 +135,7 @@ int corpus_load_file_flags(const char *path, unsigned flags, Int32Array *corpus,
  */
 int corpus_load_file_max(const char *path, int32_t max_words, Int32Array *corpus, Vocab *vocab,
                          DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

@@ -19,9 +19,12 @@
 #ifndef DLFS2_DATASETS_VECTORS_H
 #define DLFS2_DATASETS_VECTORS_H
 
-#include "common/status.h"
-#include "common/tensor.h"
-#include "common/vocab.h"
+#include "../common/api.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+#include "../common/vocab.h"
+
+DLFS2_API_BEGIN
 
 /* The two file formats. */
 typedef enum VectorsFormat {
@@ -122,5 +125,7 @@ int vectors_load_binary(const char *path, Vocab *vocab, Tensor *W, DlfsError *er
  * reader that reports it writes it.
  */
 int vectors_load(const char *path, Vocab *vocab, Tensor *W, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

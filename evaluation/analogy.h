@@ -19,8 +19,11 @@
 
 #include <stddef.h>
 
-#include "common/status.h"
-#include "common/vocab.h"
+#include "../common/api.h"
+#include "../common/status.h"
+#include "../common/vocab.h"
+
+DLFS2_API_BEGIN
 
 /* Questions scored per cblas_sgemm by default (see analogy_accuracy). */
 #define ANALOGY_DEFAULT_CHUNK 512
@@ -86,5 +89,7 @@ int analogy_accuracy(AnalogyResult *self, const char *path, const Vocab *vocab, 
 
 /* correct / covered, or 0 when covered is 0 (gensim's score of an empty section). */
 double analogy_fraction(size_t correct, size_t covered);
+
+DLFS2_API_END
 
 #endif

@@ -19,7 +19,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "common/status.h"
+#include "../common/api.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
 
 /* How the two axes spread the points. */
 typedef struct WordMapVariance {
@@ -54,5 +57,7 @@ typedef struct WordMapVariance {
  */
 int word_map_project(const float *W, int H, const int32_t *ids, int n, bool unit_rows, double *x, double *y,
                      WordMapVariance *var, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

@@ -14,7 +14,7 @@
 #include "common/textfile.h"
 #include "evaluation/lower_vocab.h"
 
-void rank_average(double *ranks, const double *x, size_t n)
+void wordsim_rank_average(double *ranks, const double *x, size_t n)
 {
     size_t *order = dlfs_malloc((n > 0 ? n : 1) * sizeof *order);
     for (size_t i = 0; i < n; i++) order[i] = i;
@@ -43,7 +43,7 @@ void rank_average(double *ranks, const double *x, size_t n)
     free(order);
 }
 
-double pearson_correlation(const double *x, const double *y, size_t n)
+double wordsim_pearson(const double *x, const double *y, size_t n)
 {
     if (n < 2) return NAN;
     double mx = 0.0, my = 0.0;
@@ -65,14 +65,14 @@ double pearson_correlation(const double *x, const double *y, size_t n)
     return r > 1.0 ? 1.0 : r < -1.0 ? -1.0 : r;
 }
 
-double spearman_correlation(const double *x, const double *y, size_t n)
+double wordsim_spearman(const double *x, const double *y, size_t n)
 {
     if (n < 2) return NAN;
     double *rx = dlfs_malloc(2 * n * sizeof *rx);
     double *ry = rx + n;
-    rank_average(rx, x, n);
-    rank_average(ry, y, n);
-    const double rho = pearson_correlation(rx, ry, n);
+    wordsim_rank_average(rx, x, n);
+    wordsim_rank_average(ry, y, n);
+    const double rho = wordsim_pearson(rx, ry, n);
     free(rx);
     return rho;
 }
@@ -150,8 +150,8 @@ int wordsim_evaluate(WordSimResult *self, const char *path, const Vocab *vocab, 
     }
     self->used = cols.size;
     self->skipped = self->total - self->used;
-    self->spearman = spearman_correlation(cols.model, cols.human, cols.size);
-    self->pearson = pearson_correlation(cols.model, cols.human, cols.size);
+    self->spearman = wordsim_spearman(cols.model, cols.human, cols.size);
+    self->pearson = wordsim_pearson(cols.model, cols.human, cols.size);
     rc = DLFS_OK;
 fail:
     if (rc) memset(self, 0, sizeof *self);

@@ -19,8 +19,11 @@
 
 #include <stddef.h>
 
-#include "common/status.h"
-#include "common/vocab.h"
+#include "../common/api.h"
+#include "../common/status.h"
+#include "../common/vocab.h"
+
+DLFS2_API_BEGIN
 
 /* The figures of one pairs file. Holds no memory: nothing to free. */
 typedef struct WordSimResult {
@@ -35,8 +38,8 @@ typedef struct WordSimResult {
  * Scores every pair of the file at path with word vectors W (V, H)
  * float32, row i the vector of vocab word i (V == vocab->size): for each
  * used pair, cos(x, y) = x·y / (|x| |y|) in double (0 when either vector is
- * zero) against the human score, then spearman_correlation and
- * pearson_correlation over the used pairs (scipy.stats.spearmanr and
+ * zero) against the human score, then wordsim_spearman and
+ * wordsim_pearson over the used pairs (scipy.stats.spearmanr and
  * pearsonr, which gensim reports). The correlations are NaN when fewer
  * than 2 pairs are used or either column is constant, as scipy's.
  * Errors: DLFS_ERR_IO (cannot read path), DLFS_ERR_FORMAT (a line that
@@ -52,19 +55,21 @@ int wordsim_evaluate(WordSimResult *self, const char *path, const Vocab *vocab, 
  * "average"): x = {10, 20, 20, 5} gives {2, 3.5, 3.5, 1}. x must hold no
  * NaN. Allocates n indices for the call.
  */
-void rank_average(double *ranks, const double *x, size_t n);
+void wordsim_rank_average(double *ranks, const double *x, size_t n);
 
 /*
  * Pearson's r = Σ(x−x̄)(y−ȳ) / sqrt(Σ(x−x̄)² Σ(y−ȳ)²) of x, y (n,) double,
  * clipped to [-1, 1]; NaN when n < 2 or x or y is constant.
  */
-double pearson_correlation(const double *x, const double *y, size_t n);
+double wordsim_pearson(const double *x, const double *y, size_t n);
 
 /*
- * Spearman's rho: pearson_correlation of rank_average(x) and
- * rank_average(y), which handles ties (scipy.stats.spearmanr). NaN as
- * pearson_correlation. Allocates 2n doubles for the call.
+ * Spearman's rho: wordsim_pearson of wordsim_rank_average(x) and
+ * wordsim_rank_average(y), which handles ties (scipy.stats.spearmanr). NaN as
+ * wordsim_pearson. Allocates 2n doubles for the call.
  */
-double spearman_correlation(const double *x, const double *y, size_t n);
+double wordsim_spearman(const double *x, const double *y, size_t n);
+
+DLFS2_API_END
 
 #endif

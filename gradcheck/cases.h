@@ -21,7 +21,10 @@
 
 #include <stdint.h>
 
-#include "gradcheck/gradcheck.h"
+#include "../common/api.h"
+#include "gradcheck.h"
+
+DLFS2_API_BEGIN
 
 /* Number of cases; they are numbered 0 .. count-1 in table order. */
 int gradcheck_case_count(void);
@@ -47,5 +50,7 @@ void gradcheck_case_free(int i, GradCheckProblem *p);
  * case allocates is freed before it returns.
  */
 int gradcheck_run_case(int i, uint64_t seed, GradCheckResult *results);
+
+DLFS2_API_END
 
 #endif

@@ -60,8 +60,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "training/model.h"
-#include "common/param.h"
+#include "../common/api.h"
+#include "../training/model.h"
+#include "../common/param.h"
+
+DLFS2_API_BEGIN
 
 #define GRADCHECK_STEP 1e-2         /* h, absolute, in the units of the checked values */
 #define GRADCHECK_RTOL 1e-3         /* pass threshold on max rel err */
@@ -184,5 +187,7 @@ void gradcheck_model_problem(GradCheckProblem *p, GradCheckModelCtx *storage, Mo
  */
 void gradcheck_print_header(FILE *out);
 void gradcheck_print_result(FILE *out, const GradCheckResult *r);
+
+DLFS2_API_END
 
 #endif

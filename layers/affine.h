@@ -14,7 +14,10 @@
 #ifndef DLFS2_LAYERS_AFFINE_H
 #define DLFS2_LAYERS_AFFINE_H
 
-#include "common/param.h"
+#include "../common/api.h"
+#include "../common/param.h"
+
+DLFS2_API_BEGIN
 
 typedef struct Affine {
     Param *params[2];       /* {W (D, H), b (H,)} float32, borrowed from the model */
@@ -41,5 +44,7 @@ void affine_forward(Affine *self, float *out, const float *x, int N);
  * Aborts if no forward came first.
  */
 void affine_backward(Affine *self, float *dx, const float *dout);
+
+DLFS2_API_END
 
 #endif

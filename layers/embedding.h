@@ -17,7 +17,10 @@
 
 #include <stdint.h>
 
-#include "common/param.h"
+#include "../common/api.h"
+#include "../common/param.h"
+
+DLFS2_API_BEGIN
 
 typedef struct Embedding {
     Param *params[1];       /* {W}: (V, H) float32, borrowed from the model */
@@ -43,5 +46,7 @@ void embedding_forward(Embedding *self, float *out, const int32_t *idx, int B);
  * ids of -1 are skipped) and marks those rows touched. Cost B * H. Aborts if no forward came first.
  */
 void embedding_backward(Embedding *self, const float *dout);
+
+DLFS2_API_END
 
 #endif

@@ -12,8 +12,11 @@
 
 #include <stdint.h>
 
-#include "common/param.h"
-#include "layers/embedding.h"
+#include "../common/api.h"
+#include "../common/param.h"
+#include "embedding.h"
+
+DLFS2_API_BEGIN
 
 typedef struct EmbeddingDot {
     Embedding embed;        /* holds W and the ids of the last forward */
@@ -38,5 +41,7 @@ void embedding_dot_forward(EmbeddingDot *self, float *out, const float *h,
  * the caller zeroes dh first if it wants only this layer's part.
  */
 void embedding_dot_backward(EmbeddingDot *self, float *dh, const float *dout);
+
+DLFS2_API_END
 
 #endif

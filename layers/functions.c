@@ -14,7 +14,7 @@ float sigmoid(float x)
     return e / (1.0f + e);
 }
 
-double softplus(double z)
+double dlfs_softplus(double z)
 {
     return (z > 0.0 ? z : 0.0) + log1p(exp(-fabs(z)));
 }

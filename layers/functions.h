@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/api.h"
+
+DLFS2_API_BEGIN
+
 /*
  * The logistic sigmoid 1 / (1 + exp(-x)) of one value, without overflow for
  * any x (only exp of a non-positive number is taken). functions.py `sigmoid`.
@@ -18,13 +22,13 @@
 float sigmoid(float x);
 
 /*
- * softplus(z) = log(1 + exp(z)) in double, exact for any z: max(z, 0) +
+ * dlfs_softplus(z) = log(1 + exp(z)) in double, exact for any z: max(z, 0) +
  * log1p(exp(-|z|)) never overflows. The binary cross-entropy of a score x
- * is softplus(-x) for label 1 (-log sigmoid(x)) and softplus(x) for label 0
+ * is dlfs_softplus(-x) for label 1 (-log sigmoid(x)) and dlfs_softplus(x) for label 0
  * (-log(1 - sigmoid(x))), so SigmoidWithLoss and HierarchicalSoftmaxLoss
  * never take log(0).
  */
-double softplus(double z);
+double dlfs_softplus(double z);
 
 /* y[i] = sigmoid(x[i]) for x, y (n,) float32; y may be x (in place). */
 void sigmoid_array(float *y, const float *x, size_t n);
@@ -73,5 +77,7 @@ int32_t one_hot_to_id(const int32_t *row, int C);
  * the rows can go straight into a MatMul.
  */
 void one_hot_float(float *out, const int32_t *ids, int N, int stride, int V);
+
+DLFS2_API_END
 
 #endif

@@ -48,9 +48,9 @@ float hierarchical_softmax_loss_forward(HierarchicalSoftmaxLoss *self, const flo
 #pragma omp simd reduction(+ : x)
             for (int k = 0; k < H; k++) x += Wn[k] * hb[k];
             yb[d] = sigmoid(x);
-            /* label t = 1 - code: branch 0 costs -log sigmoid(x) = softplus(-x),
-             * branch 1 costs -log(1 - sigmoid(x)) = softplus(x) */
-            total += tree->codes[i] ? softplus((double)x) : softplus(-(double)x);
+            /* label t = 1 - code: branch 0 costs -log sigmoid(x) = dlfs_softplus(-x),
+             * branch 1 costs -log(1 - sigmoid(x)) = dlfs_softplus(x) */
+            total += tree->codes[i] ? dlfs_softplus((double)x) : dlfs_softplus(-(double)x);
         }
     }
     self->h = h;

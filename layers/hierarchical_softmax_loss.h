@@ -20,8 +20,8 @@
  *          = -(1/B) sum_b log P(target[b] | h[b]),
  *
  * i.e. per word the sum of the binary cross-entropies of SigmoidWithLoss
- * along its path, each computed stably as softplus(-x) (t = 1) or
- * softplus(x) (t = 0). At every inner node the two branches get sigmoid(x)
+ * along its path, each computed stably as dlfs_softplus(-x) (t = 1) or
+ * dlfs_softplus(x) (t = 0). At every inner node the two branches get sigmoid(x)
  * and sigmoid(-x), which add up to 1, so P(. | h) sums to 1 over the V
  * words without ever visiting them all: a proper distribution, unlike
  * negative sampling's scores.
@@ -51,8 +51,11 @@
 
 #include <stdint.h>
 
-#include "common/param.h"
-#include "layers/huffman_tree.h"
+#include "../common/api.h"
+#include "../common/param.h"
+#include "huffman_tree.h"
+
+DLFS2_API_BEGIN
 
 typedef struct HierarchicalSoftmaxLoss {
     const HuffmanTree *tree;   /* borrowed */
@@ -90,5 +93,7 @@ float hierarchical_softmax_loss_forward(HierarchicalSoftmaxLoss *self, const flo
  * Contract: after a forward, with W unchanged since.
  */
 void hierarchical_softmax_loss_backward(HierarchicalSoftmaxLoss *self, float *dh, float dout);
+
+DLFS2_API_END
 
 #endif

@@ -33,7 +33,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/status.h"
+#include "../common/api.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
 
 typedef struct HuffmanTree {
     int vocab_size;          /* V >= 2 leaves; V - 1 inner nodes numbered 0 .. V-2, root = V-2 */
@@ -65,5 +68,7 @@ int huffman_tree_init_from_corpus(HuffmanTree *tree, const int32_t *corpus, size
 
 /* Releases the arrays and clears tree; safe on a zeroed or already freed tree. */
 void huffman_tree_free(HuffmanTree *tree);
+
+DLFS2_API_END
 
 #endif

@@ -16,7 +16,10 @@
 #ifndef DLFS2_LAYERS_MATMUL_H
 #define DLFS2_LAYERS_MATMUL_H
 
-#include "common/param.h"
+#include "../common/api.h"
+#include "../common/param.h"
+
+DLFS2_API_BEGIN
 
 typedef struct MatMul {
     Param *params[1];       /* {W}: (D, H) float32, borrowed from the model */
@@ -43,5 +46,7 @@ void matmul_forward(MatMul *self, float *out, const float *x, int N);
  * W's grad. Aborts if no forward came first.
  */
 void matmul_backward(MatMul *self, float *dx, const float *dout);
+
+DLFS2_API_END
 
 #endif

@@ -18,9 +18,12 @@
 
 #include <stdint.h>
 
-#include "common/param.h"
-#include "layers/embedding_dot.h"
-#include "layers/sigmoid_with_loss.h"
+#include "../common/api.h"
+#include "../common/param.h"
+#include "embedding_dot.h"
+#include "sigmoid_with_loss.h"
+
+DLFS2_API_BEGIN
 
 typedef struct NegativeSamplingLoss {
     int sample_size;                    /* S */
@@ -54,5 +57,7 @@ float negative_sampling_loss_forward(NegativeSamplingLoss *self, const float *h,
 
 /* ADDS the gradient w.r.t. h into dh (B, H) and into W_out's grad rows. */
 void negative_sampling_loss_backward(NegativeSamplingLoss *self, float *dh, float dout);
+
+DLFS2_API_END
 
 #endif

@@ -13,6 +13,10 @@
 
 #include <stddef.h>
 
+#include "../common/api.h"
+
+DLFS2_API_BEGIN
+
 typedef struct Sigmoid {
     float *out;             /* (max_n,) y of the last forward; owned */
     size_t n;               /* elements of the last forward; 0 before any */
@@ -34,5 +38,7 @@ void sigmoid_forward(Sigmoid *self, float *out, const float *x, size_t n);
  * forward; dx must not overlap dout. Aborts if no forward came first.
  */
 void sigmoid_backward(Sigmoid *self, float *dx, const float *dout);
+
+DLFS2_API_END
 
 #endif

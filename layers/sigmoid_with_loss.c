@@ -27,8 +27,8 @@ float sigmoid_with_loss_forward(SigmoidWithLoss *self, const float *x, const int
     for (int b = 0; b < B; b++) {
         DLFS_ASSERT(t[b] == 0 || t[b] == 1);
         self->y[b] = sigmoid(x[b]);
-        /* -log y = softplus(-x) for t = 1; -log(1 - y) = softplus(x) for t = 0 */
-        total += t[b] ? softplus(-(double)x[b]) : softplus((double)x[b]);
+        /* -log y = dlfs_softplus(-x) for t = 1; -log(1 - y) = dlfs_softplus(x) for t = 0 */
+        total += t[b] ? dlfs_softplus(-(double)x[b]) : dlfs_softplus((double)x[b]);
     }
     self->t = t;
     self->B = B;

@@ -7,8 +7,8 @@
  *           loss = -(1/B) sum_b [t_b log y_b + (1 - t_b) log(1 - y_b)]
  * backward: dx[b] += (y[b] - t[b]) * dout / B
  *
- * Numerically stable form: log y = -softplus(-x) and log(1 - y) =
- * -softplus(x) with softplus(z) = max(z, 0) + log1p(exp(-|z|)), so the loss
+ * Numerically stable form: log y = -dlfs_softplus(-x) and log(1 - y) =
+ * -dlfs_softplus(x) with dlfs_softplus(z) = max(z, 0) + log1p(exp(-|z|)), so the loss
  * is exact for any x and never log(0). The textbook instead computes
  * -log(y_t + 1e-7), where y_t is the probability given to the true label;
  * per sample the two differ by log(1 + 1e-7 / y_t): below 1e-6 while the
@@ -21,7 +21,10 @@
 
 #include <stdint.h>
 
-#include "layers/functions.h"   /* sigmoid(): callers that found it here still do */
+#include "../common/api.h"
+#include "functions.h"   /* sigmoid(): callers that found it here still do */
+
+DLFS2_API_BEGIN
 
 typedef struct SigmoidWithLoss {
     float *y;               /* (max_batch,) sigmoid outputs of the last forward; owned */
@@ -42,5 +45,7 @@ float sigmoid_with_loss_forward(SigmoidWithLoss *self, const float *x, const int
 
 /* ADDS (y - t) * dout / B into dx (B,) float32. dout is usually 1. */
 void sigmoid_with_loss_backward(SigmoidWithLoss *self, float *dx, float dout);
+
+DLFS2_API_END
 
 #endif

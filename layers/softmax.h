@@ -12,6 +12,10 @@
 #ifndef DLFS2_LAYERS_SOFTMAX_H
 #define DLFS2_LAYERS_SOFTMAX_H
 
+#include "../common/api.h"
+
+DLFS2_API_BEGIN
+
 typedef struct Softmax {
     float *out;             /* (max_rows, C) y of the last forward; owned */
     int N;                  /* rows of the last forward; 0 before any */
@@ -36,5 +40,7 @@ void softmax_forward(Softmax *self, float *out, const float *x, int N);
  * forward came first.
  */
 void softmax_backward(Softmax *self, float *dx, const float *dout);
+
+DLFS2_API_END
 
 #endif

@@ -28,7 +28,10 @@
 
 #include <stdint.h>
 
-#include "layers/functions.h"
+#include "../common/api.h"
+#include "functions.h"
+
+DLFS2_API_BEGIN
 
 typedef struct SoftmaxWithLoss {
     float *y;               /* (max_batch, C) softmax of the last forward; owned */
@@ -79,5 +82,7 @@ float softmax_with_loss_forward_multi(SoftmaxWithLoss *self, const float *x, con
  * last forward. dout is usually 1. Aborts if no forward came first.
  */
 void softmax_with_loss_backward(SoftmaxWithLoss *self, float *dx, float dout);
+
+DLFS2_API_END
 
 #endif

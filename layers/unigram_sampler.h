@@ -31,8 +31,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rng.h"
-#include "common/status.h"
+#include "../common/api.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
 
 typedef struct UnigramSampler {
     int vocab_size;         /* V */
@@ -67,5 +70,7 @@ int32_t unigram_sampler_draw(const UnigramSampler *self, Rng *rng);
  */
 void unigram_sampler_get_negative_sample(const UnigramSampler *self, int32_t *negative_sample,
                                          const int32_t *target, int B, Rng *rng);
+
+DLFS2_API_END
 
 #endif

@@ -17,13 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "training/model.h"
-#include "common/param.h"
-#include "common/rng.h"
-#include "common/status.h"
-#include "layers/embedding.h"
-#include "models/word2vec.h"
-#include "models/word2vec_output.h"
+#include "../common/api.h"
+#include "../training/model.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+#include "../layers/embedding.h"
+#include "word2vec.h"
+#include "word2vec_output.h"
+
+DLFS2_API_BEGIN
 
 typedef struct CBOW {
     Word2VecConfig cfg;
@@ -72,5 +75,7 @@ void cbow_backward(CBOW *self);
  * nothing is drawn for the softmax losses) and calls cbow_forward.
  */
 void cbow_as_model(CBOW *self, Model *model);
+
+DLFS2_API_END
 
 #endif

@@ -22,11 +22,14 @@
 
 #include <stdint.h>
 
-#include "training/model.h"
-#include "common/param.h"
-#include "common/rng.h"
-#include "layers/matmul.h"
-#include "layers/softmax_with_loss.h"
+#include "../common/api.h"
+#include "../training/model.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+#include "../layers/matmul.h"
+#include "../layers/softmax_with_loss.h"
+
+DLFS2_API_BEGIN
 
 typedef struct SimpleCBOW {
     int V, H, window_size, max_batch;
@@ -77,5 +80,7 @@ void simple_cbow_backward(SimpleCBOW *self);
  * simple_cbow_forward and ignores rng: nothing is sampled.
  */
 void simple_cbow_as_model(SimpleCBOW *self, Model *model);
+
+DLFS2_API_END
 
 #endif

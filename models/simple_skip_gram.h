@@ -20,11 +20,14 @@
 
 #include <stdint.h>
 
-#include "training/model.h"
-#include "common/param.h"
-#include "common/rng.h"
-#include "layers/matmul.h"
-#include "layers/softmax_with_loss.h"
+#include "../common/api.h"
+#include "../training/model.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+#include "../layers/matmul.h"
+#include "../layers/softmax_with_loss.h"
+
+DLFS2_API_BEGIN
 
 typedef struct SimpleSkipGram {
     int V, H, window_size, max_batch;
@@ -74,5 +77,7 @@ void simple_skip_gram_backward(SimpleSkipGram *self);
  * is simple_skip_gram_forward and ignores rng: nothing is sampled.
  */
 void simple_skip_gram_as_model(SimpleSkipGram *self, Model *model);
+
+DLFS2_API_END
 
 #endif

@@ -17,13 +17,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "training/model.h"
-#include "common/param.h"
-#include "common/rng.h"
-#include "common/status.h"
-#include "layers/embedding.h"
-#include "models/cbow.h"
-#include "models/word2vec_output.h"
+#include "../common/api.h"
+#include "../training/model.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+#include "../layers/embedding.h"
+#include "cbow.h"
+#include "word2vec_output.h"
+
+DLFS2_API_BEGIN
 
 typedef struct SkipGram {
     Word2VecConfig cfg;
@@ -59,5 +62,7 @@ void skip_gram_backward(SkipGram *self);
 
 /* As cbow_as_model. */
 void skip_gram_as_model(SkipGram *self, Model *model);
+
+DLFS2_API_END
 
 #endif

@@ -9,8 +9,11 @@
 
 #include <stdbool.h>
 
-#include "common/param.h"
-#include "common/rng.h"
+#include "../common/api.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+
+DLFS2_API_BEGIN
 
 /*
  * The output side of CBOW and SkipGram, and the shape of its weight W_out:
@@ -68,5 +71,7 @@ void word2vec_w_out_shape(const Word2VecConfig *cfg, int shape[2]);
  * them (param_free).
  */
 void word2vec_init_params(Param *W_in, Param *W_out, const Word2VecConfig *cfg, Rng *rng);
+
+DLFS2_API_END
 
 #endif

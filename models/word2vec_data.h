@@ -33,8 +33,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/rng.h"
-#include "common/status.h"
+#include "../common/api.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
 
 /* How one epoch's rows are made; every field is checked by word2vec_make_epoch. */
 typedef struct Word2VecDataConfig {
@@ -118,5 +121,7 @@ int word2vec_count_words(const int32_t *corpus, size_t n, int V, int64_t *counts
 int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, int V,
                         const Word2VecDataConfig *cfg, Rng *rng, int32_t *contexts, int32_t *target,
                         size_t *n_out, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

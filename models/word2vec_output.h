@@ -26,16 +26,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "common/param.h"
-#include "common/rng.h"
-#include "common/status.h"
-#include "layers/hierarchical_softmax_loss.h"
-#include "layers/huffman_tree.h"
-#include "layers/matmul.h"
-#include "layers/negative_sampling_loss.h"
-#include "layers/softmax_with_loss.h"
-#include "layers/unigram_sampler.h"
-#include "models/word2vec.h"
+#include "../common/api.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+#include "../layers/hierarchical_softmax_loss.h"
+#include "../layers/huffman_tree.h"
+#include "../layers/matmul.h"
+#include "../layers/negative_sampling_loss.h"
+#include "../layers/softmax_with_loss.h"
+#include "../layers/unigram_sampler.h"
+#include "word2vec.h"
+
+DLFS2_API_BEGIN
 
 typedef struct Word2VecOutput {
     Word2VecLoss loss;
@@ -110,5 +113,7 @@ float word2vec_output_forward(Word2VecOutput *self, const float *h, const int32_
 
 /* ADDS d(loss)/dh into dh (B, H) and d(loss)/dW_out into W_out's grad (dout = 1). */
 void word2vec_output_backward(Word2VecOutput *self, float *dh);
+
+DLFS2_API_END
 
 #endif

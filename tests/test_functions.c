@@ -38,20 +38,20 @@ static void test_sigmoid_array(void **state)
 }
 
 /*
- * softplus(0) = ln 2 = 0.693147181, softplus(2) = ln(1 + e^2) = 2.126928011,
- * softplus(-2) = ln(1 + e^-2) = 0.126928011; softplus(z) - softplus(-z) = z.
+ * dlfs_softplus(0) = ln 2 = 0.693147181, dlfs_softplus(2) = ln(1 + e^2) = 2.126928011,
+ * dlfs_softplus(-2) = ln(1 + e^-2) = 0.126928011; dlfs_softplus(z) - dlfs_softplus(-z) = z.
  * At +-1000 the plain formula overflows (inf) or rounds to 0; this does not.
  */
 static void test_softplus(void **state)
 {
     (void)state;
-    assert_close(softplus(0.0), 0.693147181, 1e-9, 0);
-    assert_close(softplus(2.0), 2.126928011, 1e-9, 0);
-    assert_close(softplus(-2.0), 0.126928011, 1e-9, 0);
-    assert_true(softplus(1000.0) == 1000.0);
-    assert_close(softplus(-1000.0), 0.0, 1e-300, 0);
-    assert_close(softplus(-40.0), exp(-40.0), 0, 1e-12);   /* log1p keeps the tiny value */
-    for (double z = -5.0; z <= 5.0; z += 0.75) assert_close(softplus(z) - softplus(-z), z, 1e-12, 0);
+    assert_close(dlfs_softplus(0.0), 0.693147181, 1e-9, 0);
+    assert_close(dlfs_softplus(2.0), 2.126928011, 1e-9, 0);
+    assert_close(dlfs_softplus(-2.0), 0.126928011, 1e-9, 0);
+    assert_true(dlfs_softplus(1000.0) == 1000.0);
+    assert_close(dlfs_softplus(-1000.0), 0.0, 1e-300, 0);
+    assert_close(dlfs_softplus(-40.0), exp(-40.0), 0, 1e-12);   /* log1p keeps the tiny value */
+    for (double z = -5.0; z <= 5.0; z += 0.75) assert_close(dlfs_softplus(z) - dlfs_softplus(-z), z, 1e-12, 0);
 }
 
 static void test_relu(void **state)

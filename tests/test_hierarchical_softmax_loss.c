@@ -340,11 +340,11 @@ static void test_random_trees_properties(void **state)
  * V 3 with counts {2, 1, 1}: w0 code 1 (points 1), w1 code 01 (points 1 0),
  * w2 code 00 (test_equal_counts_order). H 2, W rows n0 = (1, 0), n1 = (0, 1).
  * Row 0: target w1, h = (1, 2):
- *   at n1: x = 2, code 0, t = 1: softplus(-2) = 0.126928011
- *   at n0: x = 1, code 1, t = 0: softplus(1)  = 1.313261688
+ *   at n1: x = 2, code 0, t = 1: dlfs_softplus(-2) = 0.126928011
+ *   at n0: x = 1, code 1, t = 0: dlfs_softplus(1)  = 1.313261688
  *   -log P(w1) = 1.440189699; P(w1) = sigmoid(2) (1 - sigmoid(1)) = 0.236882818
  * Row 1: target w0, h = (-1, 0.5):
- *   at n1: x = 0.5, code 1, t = 0: softplus(0.5) = 0.974076984
+ *   at n1: x = 0.5, code 1, t = 0: dlfs_softplus(0.5) = 0.974076984
  * loss = (1.440189699 + 0.974076984) / 2 = 1.207133341
  * backward, g = (y - t) / B:
  *   row 0: n1: (0.880797078 - 1) / 2 = -0.059601461, n0: 0.731058579 / 2 = 0.365529289

@@ -19,7 +19,10 @@
 #ifndef DLFS2_COMMON_ADAM_H
 #define DLFS2_COMMON_ADAM_H
 
-#include "common/param.h"
+#include "../common/api.h"
+#include "../common/param.h"
+
+DLFS2_API_BEGIN
 
 #define ADAM_EPS 1e-7f
 
@@ -48,5 +51,7 @@ void adam_free(Adam *self);
  * textbook's optimizer.update(params, grads).
  */
 void adam_update(Adam *self, Param *const *params, int n_params);
+
+DLFS2_API_END
 
 #endif

@@ -175,7 +175,7 @@ int checkpoint_save(const char *path, const CheckpointSource *src, DlfsError *er
         return dlfs_fail(err, DLFS_ERR_ARG, "cannot save a checkpoint before training has started");
     for (int i = 0; i < model->n_params; i++) {
         const Tensor *v = &model->params[i]->value;
-        if (!floats_all_finite(v->data, v->size))
+        if (!dlfs_floats_all_finite(v->data, v->size))
             return dlfs_fail(err, DLFS_ERR_NUMERIC,
                              "%s holds a NaN or an infinity: no checkpoint written (the last good one "
                              "is kept)", model->params[i]->name);
@@ -393,7 +393,7 @@ static bool get_tensor(Cursor *c, CheckpointTensor *t)
         memcpy(&t->data[i], &u, 4);
     }
 #endif
-    if (!floats_all_finite(t->data, t->size)) return bad(c, "a tensor holds a NaN or an infinity");
+    if (!dlfs_floats_all_finite(t->data, t->size)) return bad(c, "a tensor holds a NaN or an infinity");
     return true;
 }
 

@@ -30,12 +30,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "training/optimizer.h"
-#include "common/rng.h"
-#include "common/status.h"
-#include "common/tensor.h"
-#include "training/trainer.h"
-#include "common/vocab.h"
+#include "../common/api.h"
+#include "optimizer.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+#include "trainer.h"
+#include "../common/vocab.h"
+
+DLFS2_API_BEGIN
 
 #define CHECKPOINT_VERSION 1u
 #define CHECKPOINT_MAGIC "DLFS2CKP"
@@ -122,5 +125,7 @@ void checkpoint_free(Checkpoint *c);
 int checkpoint_restore(const Checkpoint *c, const Vocab *vocab, const unsigned char *corpus_sha256,
                        uint64_t corpus_size, size_t data_size, Trainer *trainer, Optimizer *optimizer,
                        Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif

@@ -43,11 +43,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "training/model.h"
-#include "common/rng.h"
-#include "common/status.h"
-#include "common/tensor.h"
-#include "training/trainer.h"
+#include "../common/api.h"
+#include "model.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+#include "trainer.h"
+
+DLFS2_API_BEGIN
 
 typedef enum FastOptimizerKind {
     FAST_LAZY_ADAM,         /* Adam on touched rows (--fast) */
@@ -136,5 +139,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
  * that `dlfs2 bench` can time one thread's step phase by phase.
  */
 void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t);
+
+DLFS2_API_END
 
 #endif

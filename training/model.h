@@ -10,8 +10,11 @@
 
 #include <stdint.h>
 
-#include "common/param.h"
-#include "common/rng.h"
+#include "../common/api.h"
+#include "../common/param.h"
+#include "../common/rng.h"
+
+DLFS2_API_BEGIN
 
 typedef struct ModelOps {
     /*
@@ -36,5 +39,7 @@ typedef struct Model {
     int context_width;      /* columns of contexts, 2 * window */
     int max_batch;          /* largest B forward accepts */
 } Model;
+
+DLFS2_API_END
 
 #endif

@@ -27,10 +27,13 @@
 #ifndef DLFS2_TRAINING_OPTIMIZER_H
 #define DLFS2_TRAINING_OPTIMIZER_H
 
-#include "training/adam.h"
-#include "common/param.h"
-#include "common/status.h"
-#include "common/tensor.h"
+#include "../common/api.h"
+#include "adam.h"
+#include "../common/param.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+
+DLFS2_API_BEGIN
 
 #define OPTIMIZER_EPS 1e-7f
 
@@ -112,5 +115,7 @@ const char *optimizer_kind_name(OptimizerKind kind);
  * norm and no scaling (rate < 1 is false for NaN). max_norm >= 0 (contract).
  */
 float clip_grads(Param *const *params, int n_params, float max_norm);
+
+DLFS2_API_END
 
 #endif

@@ -64,7 +64,7 @@ static int first_non_finite(const Model *model)
 {
     for (int i = 0; i < model->n_params; i++) {
         const Tensor *t = &model->params[i]->value;
-        if (!floats_all_finite(t->data, t->size)) return i;
+        if (!dlfs_floats_all_finite(t->data, t->size)) return i;
     }
     return -1;
 }

@@ -21,10 +21,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "training/model.h"
-#include "training/optimizer.h"
-#include "common/rng.h"
-#include "common/status.h"
+#include "../common/api.h"
+#include "model.h"
+#include "optimizer.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
 
 /* One printed line. */
 typedef struct LossRecord {
@@ -124,5 +127,7 @@ void trainer_free(Trainer *self);
  */
 int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
                 int max_epoch, int batch_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+
+DLFS2_API_END
 
 #endif
