@@ -203,8 +203,8 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                 if (model->ops->sample) {
                     model->ops->sample(model->self, bc, bt, B, &rng);
                     forward_rng = NULL;
+                    trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
                 }
-                trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
                 const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
                 trainer_phase_mark(times, TRAIN_PHASE_FORWARD, &mark);
                 if (!isfinite(loss)) {

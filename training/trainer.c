@@ -131,8 +131,8 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
             if (model->ops->sample) {
                 model->ops->sample(model->self, batch_contexts, batch_target, batch_size, rng);
                 forward_rng = NULL;
+                trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
             }
-            trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
             const float loss = model->ops->forward(model->self, batch_contexts, batch_target, batch_size,
                                                    forward_rng);
             trainer_phase_mark(times, TRAIN_PHASE_FORWARD, &mark);
