@@ -40,6 +40,7 @@
 #include "training/fast_trainer.h"
 #include "training/model.h"
 #include "training/optimizer.h"
+#include "training/phase_times.h"
 #include "training/trainer.h"
 #include "models/cbow.h"
 #include "models/simple_cbow.h"
@@ -57,5 +58,8 @@
 #include "evaluation/wordsim.h"
 #include "gradcheck/cases.h"
 #include "gradcheck/gradcheck.h"
+#include "recipe/data.h"
+#include "recipe/model_build.h"
+#include "recipe/preset.h"
 
 #endif

@@ -5,83 +5,69 @@
  * For CBOW and SkipGram with negative sampling and CBOW with the full
  * softmax, all with the textbook's settings (ch04/train.py: window 5,
  * hidden 100, batch 100, Adam lr 0.001; NegativeSamplingLoss: sample_size
- * 5, power 0.75, without replacement), it drives the model by hand, as
- * training/trainer.c's loop does, and times each part of every iteration with
- * CLOCK_MONOTONIC: the sampler, forward, backward, the optimizer, and the
- * rest (making the batch, zeroing the gradients). It prints ms per
- * iteration and the breakdown, seconds per epoch (extrapolated), words per
- * second and the peak RSS.
+ * 5, power 0.75, without replacement), it trains with the textbook's
+ * Trainer (training/trainer.h) and reads the trainer's own timing of each
+ * phase of every step (training/phase_times.h): the sampler, forward,
+ * backward, the optimizer, and the rest (making the batch, zeroing the
+ * gradients). No training loop is copied here: what is timed is the code
+ * that trains. It prints ms per iteration and the breakdown, seconds per
+ * epoch (extrapolated), words per second and the peak RSS.
  *
  * Then it measures two references on the same machine in the same run and
  * says how close the iteration comes to them: the memory bandwidth of a
  * streaming pass shaped like the dense Adam update (against the optimizer
  * time), and the throughput of a large cblas_sgemm (against the softmax
  * row's forward + backward, which is three products over the (H, V) W_out).
- * Last, when /usr/bin/python3 can import gensim, it trains gensim's
- * Word2Vec CBOW for one epoch on the same PTB tokens and prints the ratio;
- * given --word2vec PATH, it also runs word2vec.c's binary (Mikolov's
- * original tool) for the word2vec row's epochs with the same recipe and
- * prints that ratio.
+ * Last, the external programs (cli/bench_external.c): when
+ * /usr/bin/python3 can import gensim, gensim's Word2Vec CBOW for one epoch
+ * on the same PTB tokens; given --word2vec PATH, word2vec.c's binary
+ * (Mikolov's original tool) for the word2vec row's epochs with the same
+ * recipe; each with the ratio of the times.
  *
- * Rows of mode "textbook" are the textbook-exact mode (training/trainer.h).
- * Rows of mode "fast" are `dlfs2 train --fast` (training/fast_trainer.h) for
- * the same three models, measured twice: the breakdown columns on ONE
- * thread driving the fast step by hand (sampling, forward, backward, then
- * fast_trainer_apply_update's lazy Adam on the touched rows, which also
- * zeroes their gradients), and ms/iter, s/epoch and words/s as the real
- * multi-threaded rate of fast_trainer_fit over --iters steps. The last row,
- * mode "word2vec", is `dlfs2 train --preset word2vec` (CBOW) timed over
+ * Rows of mode "textbook" are the textbook-exact mode. Rows of mode "fast"
+ * are `dlfs2 train --fast` (training/fast_trainer.h) for the same three
+ * models, measured twice: the breakdown columns by fast_trainer_fit's own
+ * phase timing on ONE thread (sampling, forward, backward, then the lazy
+ * Adam update of the touched rows, which also zeroes their gradients), and
+ * ms/iter, s/epoch and words/s as the real multi-threaded rate of
+ * fast_trainer_fit over --iters steps. The last row, mode "word2vec", is
+ * `dlfs2 train --preset word2vec` (CBOW, recipe/preset.h) timed over
  * --epochs whole epochs through fast_trainer_fit, its rows remade every
  * epoch (models/word2vec_data.h); gensim is then also run with the same
  * recipe and the two per-epoch times compared.
  */
 #include <cblas.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/bench_contention.h"
+#include "cli/bench_external.h"
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
-#include "common/clock.h"
-#include "common/threads.h"
 #include "common/check.h"
-#include "training/fast_trainer.h"
-#include "common/fpu.h"
-#include "training/model.h"
-#include "training/optimizer.h"
-#include "common/param.h"
+#include "common/clock.h"
 #include "common/rng.h"
-#include "common/vocab.h"
-#include "datasets/ptb.h"
-#include "models/cbow.h"
-#include "models/skip_gram.h"
+#include "common/threads.h"
 #include "models/word2vec.h"
-#include "models/word2vec_data.h"
-#include "models/word2vec_output.h"
-
-extern char **environ;
+#include "recipe/data.h"
+#include "recipe/model_build.h"
+#include "recipe/preset.h"
+#include "training/fast_trainer.h"
+#include "training/optimizer.h"
+#include "training/phase_times.h"
+#include "training/trainer.h"
 
 #define MAX_ITERS 100000000
 #define MAX_EPOCHS 1000
-#define PYTHON "/usr/bin/python3"
-
-/* --preset word2vec for CBOW, as cli/cmd_train.c's parse_train_args sets it */
-#define W2V_LR 0.05f            /* SGD's starting rate per example */
-#define W2V_SAMPLE 1e-3         /* subsampling threshold */
-#define W2V_MIN_COUNT 5
 
 /* Dense Adam reads p, g, m, v and writes p, m, v: 7 floats per parameter. */
 #define ADAM_BYTES_PER_PARAM 28.0
@@ -123,8 +109,13 @@ enum { N_CASES = sizeof cases / sizeof cases[0] };
 enum { ROW_FAST = N_CASES, ROW_WORD2VEC = 2 * N_CASES, N_ROWS };
 static const BenchCase word2vec_case = {"CBOW", false, WORD2VEC_LOSS_NEGSAMP};
 
-/* The parts of an iteration, in the order they run (other = batch + zero_grad). */
-enum { PHASE_OTHER, PHASE_SAMPLER, PHASE_FORWARD, PHASE_BACKWARD, PHASE_OPTIMIZER, N_PHASES };
+/* The parts of an iteration, in the order they run: the trainers' phases (training/phase_times.h);
+ * "other" is TRAIN_PHASE_BATCH (making the batch, zeroing the gradients). */
+enum {
+    PHASE_OTHER = TRAIN_PHASE_BATCH, PHASE_SAMPLER = TRAIN_PHASE_SAMPLE,
+    PHASE_FORWARD = TRAIN_PHASE_FORWARD, PHASE_BACKWARD = TRAIN_PHASE_BACKWARD,
+    PHASE_OPTIMIZER = TRAIN_PHASE_UPDATE, N_PHASES = TRAIN_N_PHASES
+};
 
 /* What one row measured. */
 typedef struct BenchRow {
@@ -302,250 +293,160 @@ static double peak_rss_mib(void)
     return (double)ru.ru_maxrss / 1024.0;   /* Linux gives KiB */
 }
 
-/* Runs the warmup and timed iterations of one row into row. Returns an exit status. */
-static int run_row(const BenchOptions *o, const TrainData *d, const BenchCase *c, BenchRow *row)
+/* Epochs enough for fits of o->warmup + o->iters steps in all, each fit starting anew or going on. */
+static int epochs_for(const BenchOptions *o, const RecipeData *d, int batch)
+{
+    return (int)(((long)o->warmup + o->iters) / (long)(d->data_size / (size_t)batch) + 1);
+}
+
+/* The row's phases from times (over o->iters steps): per iteration, their sum, the rate. */
+static void set_breakdown(BenchRow *row, const TrainerPhaseTimes *times, const BenchOptions *o)
+{
+    for (int p = 0; p < TRAIN_N_PHASES; p++) {
+        row->phase_s[p] = times->s[p];
+        row->phase_ms[p] = 1e3 * row->phase_s[p] / o->iters;
+    }
+    row->total_s = trainer_phase_total(times);
+}
+
+/*
+ * A textbook row: trainer_fit (training/trainer.h) on the row's model, the
+ * textbook's Adam, o->warmup steps untimed, then o->iters steps timed by
+ * the trainer's own phase timing (training/phase_times.h). Returns an exit
+ * status.
+ */
+static int run_row(const BenchOptions *o, const RecipeData *d, const BenchCase *c, BenchRow *row)
 {
     Word2VecConfig cfg = word2vec_default_config((int)d->vocab.size);   /* the textbook's */
     cfg.loss = c->loss;
     Rng rng;
     rng_seed(&rng, o->seed);
-    TrainModel m;
+    RecipeModel m;
     int rc = train_model_build(&m, c->skipgram, &cfg, d, &rng);
     if (rc != CLI_EXIT_OK) {
-        train_model_free(&m);
+        recipe_model_free(&m);
         return rc;
     }
     const OptimizerConfig opt_cfg = optimizer_default_config(OPTIMIZER_ADAM);   /* lr 0.001 */
     Optimizer opt;
     optimizer_init(&opt, &opt_cfg, m.model.params, m.model.n_params);
-
-    const int B = cfg.max_batch, width = m.model.context_width;
+    const int B = cfg.max_batch;
     const size_t iters_per_epoch = d->data_size / (size_t)B;
-    Word2VecOutput *output = c->skipgram ? &m.skip_gram.output : &m.cbow.output;
-    int32_t *negative_sample = c->skipgram ? m.skip_gram.negative_sample : m.cbow.negative_sample;
-    const bool sampled = word2vec_output_samples(output);
-    int32_t *perm = dlfs_malloc(d->data_size * sizeof *perm);
-    int32_t *contexts = dlfs_malloc((size_t)B * width * sizeof *contexts);
-    int32_t *target = dlfs_malloc((size_t)B * sizeof *target);
-    /* CBOW's negatives are drawn against the target, SkipGram's against each context column */
-    const int32_t *labels = c->skipgram ? contexts : target;
-    for (size_t i = 0; i < d->data_size; i++) perm[i] = (int32_t)i;
-
-    *row = (BenchRow){.c = c, .mode = "textbook", .batch = B, .hidden = cfg.hidden_size,
-                      .vocab = cfg.vocab_size, .has_breakdown = true, .extrapolated = true};
-    for (int i = 0; i < m.model.n_params; i++) row->n_params += m.model.params[i]->value.size;
-    size_t pos = iters_per_epoch;   /* shuffle before the first batch */
-    const long total_iters = (long)o->warmup + o->iters;
-    for (long it = 0; it < total_iters; it++) {
-        double t[N_PHASES + 1];
-        t[0] = dlfs_now_s();
-        if (pos == iters_per_epoch) {
-            rng_shuffle_int32(&rng, perm, d->data_size);   /* a new epoch, as trainer_fit */
-            pos = 0;
-        }
-        const int32_t *rows = perm + pos++ * (size_t)B;
-        for (int b = 0; b < B; b++) {
-            memcpy(contexts + (size_t)b * width, d->contexts.data + (size_t)rows[b] * width,
-                   (size_t)width * sizeof *contexts);
-            target[b] = d->target.data[rows[b]];
-        }
-        for (int i = 0; i < m.model.n_params; i++) param_zero_grad(m.model.params[i]);
-        t[1] = dlfs_now_s();
-        word2vec_output_sample(output, negative_sample, labels, B, &rng);   /* softmax: no-op */
-        t[2] = dlfs_now_s();
-        const int32_t *negatives = sampled ? negative_sample : NULL;
-        const float loss = c->skipgram ? skip_gram_forward(&m.skip_gram, contexts, target, negatives, B)
-                                       : cbow_forward(&m.cbow, contexts, target, negatives, B);
-        t[3] = dlfs_now_s();
-        if (c->skipgram)
-            skip_gram_backward(&m.skip_gram);
-        else
-            cbow_backward(&m.cbow);
-        t[4] = dlfs_now_s();
-        optimizer_update(&opt, m.model.params, m.model.n_params);
-        t[5] = dlfs_now_s();
-        if (!isfinite(loss)) {
-            cli_error("%s %s: loss is %g at iteration %ld", c->model, word2vec_loss_name(c->loss),
-                      (double)loss, it + 1);
-            rc = CLI_EXIT_RUNTIME;
-            goto done;
-        }
-        if (it < o->warmup) continue;
-        for (int p = 0; p < N_PHASES; p++) row->phase_s[p] += t[p + 1] - t[p];
+    Trainer trainer;
+    trainer_init(&trainer, &m.model, &opt);
+    trainer.eval_interval = 0;
+    trainer.log = NULL;
+    TrainerPhaseTimes times = {0};
+    const int epochs = epochs_for(o, d, B);
+    DlfsError err = {0};
+    int status = DLFS_OK;
+    if (o->warmup > 0) {
+        trainer.max_iters = o->warmup;
+        status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, B, &rng,
+                             &err);
     }
-    for (int p = 0; p < N_PHASES; p++) {
-        row->total_s += row->phase_s[p];
-        row->phase_ms[p] = 1e3 * row->phase_s[p] / o->iters;
+    trainer.max_iters = (long)o->warmup + o->iters;   /* fit goes on where the warmup stopped */
+    trainer.phase_times = &times;
+    if (status == DLFS_OK)
+        status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, B, &rng,
+                             &err);
+    if (status != DLFS_OK) {
+        cli_error("%s %s: %s", c->model, word2vec_loss_name(c->loss), err.msg);
+        rc = CLI_EXIT_RUNTIME;
+    } else {
+        *row = (BenchRow){.c = c, .mode = "textbook", .batch = B, .hidden = cfg.hidden_size,
+                          .vocab = cfg.vocab_size, .has_breakdown = true, .extrapolated = true};
+        for (int i = 0; i < m.model.n_params; i++) row->n_params += m.model.params[i]->value.size;
+        set_breakdown(row, &times, o);
+        row->ms_per_iter = 1e3 * row->total_s / o->iters;
+        row->s_per_epoch = row->ms_per_iter * (double)iters_per_epoch / 1e3;
+        row->words_per_s = (double)B * o->iters / row->total_s;
+        row->peak_rss_mib = peak_rss_mib();
     }
-    row->ms_per_iter = 1e3 * row->total_s / o->iters;
-    row->s_per_epoch = row->ms_per_iter * (double)iters_per_epoch / 1e3;
-    row->words_per_s = (double)B * o->iters / row->total_s;
-    row->peak_rss_mib = peak_rss_mib();
-done:
-    free(perm);
-    free(contexts);
-    free(target);
+    trainer_free(&trainer);
     optimizer_free(&opt);
-    train_model_free(&m);
+    recipe_model_free(&m);
     return rc;
 }
 
-/* The fast rows' models: m, the owner of the weights drawn from Rng(seed), and its copies. */
+/* The fast rows' models: m, the owner of the weights drawn from Rng(seed), and its replicas. */
 typedef struct FastModels {
-    int T;
-    TrainModel m;
-    TrainThreads th;        /* th.models[0] is m's model (cli/train_setup.h) */
+    RecipeModel m;
+    RecipeThreads th;       /* th.models[0] is m's model (recipe/model_build.h) */
 } FastModels;
 
 /* Builds f for o->threads threads. Returns an exit status; free with fast_models_free either way. */
-static int fast_models_build(FastModels *f, const BenchOptions *o, const TrainData *d, bool skipgram,
+static int fast_models_build(FastModels *f, const BenchOptions *o, const RecipeData *d, bool skipgram,
                              const Word2VecConfig *cfg)
 {
-    *f = (FastModels){.T = o->threads};
+    memset(f, 0, sizeof *f);
     Rng rng;
     rng_seed(&rng, o->seed);
     const int rc = train_model_build(&f->m, skipgram, cfg, d, &rng);
-    if (rc != CLI_EXIT_OK) return rc;
-    return train_threads_build(&f->th, f->T, &f->m, &rng, d, o->seed);
+    if (rc == CLI_EXIT_OK) recipe_threads_build(&f->th, o->threads, &f->m, &rng, o->seed);
+    return rc;
 }
 
 static void fast_models_free(FastModels *f)
 {
-    train_threads_free(&f->th);
-    train_model_free(&f->m);
+    recipe_threads_free(&f->th);
+    recipe_model_free(&f->m);
     memset(f, 0, sizeof *f);
 }
 
-/*
- * The breakdown of a fast row: fast_trainer_fit's step driven by hand on
- * ONE thread (OpenMP, and so the split products, set to one thread) on
- * f->th.models[0], with subnormals flushed as on a fit thread: the batch from
- * the shuffled rows (other), the negatives (sampler; the Model's forward
- * draws them, then calls the model's forward), forward, backward, and
- * fast_trainer_apply_update with the step's lazy Adam lr_t (optimizer; it
- * also zeroes the gradients it applied, so nothing else zeroes them).
- * Fills row's phases. Returns an exit status.
- */
-static int run_fast_breakdown(const BenchOptions *o, const TrainData *d, const BenchCase *c,
-                              FastModels *f, FastTrainer *trainer, BenchRow *row)
-{
-    TrainModel *m = &f->m;
-    const FastTrainerConfig *tc = &trainer->cfg;
-    const int B = tc->batch_size, width = m->model.context_width;
-    const size_t iters_per_epoch = d->data_size / (size_t)B;
-    Word2VecOutput *output = c->skipgram ? &m->skip_gram.output : &m->cbow.output;
-    int32_t *negative_sample = c->skipgram ? m->skip_gram.negative_sample : m->cbow.negative_sample;
-    const bool sampled = word2vec_output_samples(output);
-    int32_t *perm = dlfs_malloc(d->data_size * sizeof *perm);
-    int32_t *contexts = dlfs_malloc((size_t)B * width * sizeof *contexts);
-    int32_t *target = dlfs_malloc((size_t)B * sizeof *target);
-    const int32_t *labels = c->skipgram ? contexts : target;
-    Rng *rng = &f->th.rngs[0];
-    int rc = CLI_EXIT_OK;
-
-    blas_set_threads(1);
-    const FpuState fpu = fpu_flush_subnormals();
-    size_t pos = iters_per_epoch;   /* shuffle before the first batch */
-    const long total_iters = (long)o->warmup + o->iters;
-    for (long it = 0; it < total_iters; it++) {
-        double t[N_PHASES + 1];
-        t[0] = dlfs_now_s();
-        if (pos == iters_per_epoch) {   /* a new epoch, as fast_trainer_fit */
-            for (size_t i = 0; i < d->data_size; i++) perm[i] = (int32_t)i;
-            rng_shuffle_int32(rng, perm, d->data_size);
-            pos = 0;
-        }
-        const int32_t *rows = perm + pos++ * (size_t)B;
-        for (int b = 0; b < B; b++) {
-            memcpy(contexts + (size_t)b * width, d->contexts.data + (size_t)rows[b] * width,
-                   (size_t)width * sizeof *contexts);
-            target[b] = d->target.data[rows[b]];
-        }
-        t[1] = dlfs_now_s();
-        word2vec_output_sample(output, negative_sample, labels, B, rng);   /* softmax: no-op */
-        t[2] = dlfs_now_s();
-        const int32_t *negatives = sampled ? negative_sample : NULL;
-        const float loss = c->skipgram ? skip_gram_forward(&m->skip_gram, contexts, target, negatives, B)
-                                       : cbow_forward(&m->cbow, contexts, target, negatives, B);
-        t[3] = dlfs_now_s();
-        if (!isfinite(loss)) {   /* fast_trainer_fit stops here too, before backward */
-            cli_error("%s %s fast: loss is %g at iteration %ld", c->model, word2vec_loss_name(c->loss),
-                      (double)loss, it + 1);
-            rc = CLI_EXIT_RUNTIME;
-            break;
-        }
-        if (c->skipgram)
-            skip_gram_backward(&m->skip_gram);
-        else
-            cbow_backward(&m->cbow);
-        t[4] = dlfs_now_s();
-        /* fast_trainer_fit's lazy Adam step: t counts every step of every thread */
-        const long step = ++trainer->step;
-        const float lr_t = (float)(tc->lr * sqrt(1.0 - pow(tc->beta2, (double)step)) /
-                                   (1.0 - pow(tc->beta1, (double)step)));
-        fast_trainer_apply_update(trainer, &m->model, 0.0f, lr_t);
-        t[5] = dlfs_now_s();
-        if (it < o->warmup) continue;
-        for (int p = 0; p < N_PHASES; p++) row->phase_s[p] += t[p + 1] - t[p];
-    }
-    fpu_restore(fpu);
-    blas_set_threads(o->threads);
-    if (rc == CLI_EXIT_OK) {
-        for (int p = 0; p < N_PHASES; p++) {
-            row->total_s += row->phase_s[p];
-            row->phase_ms[p] = 1e3 * row->phase_s[p] / o->iters;
-        }
-        row->one_thread_ms = 1e3 * row->total_s / o->iters;
-    }
-    free(perm);
-    free(contexts);
-    free(target);
-    return rc;
-}
+/* What the timed fit of fit_fast took. */
+typedef struct FitTiming {
+    double fit_s;           /* wall seconds of fast_trainer_fit */
+    double loop_s;          /* of which inside the threads' step loops */
+    long steps;             /* steps run */
+    int calls;              /* epochs it asked for */
+} FitTiming;
 
 /*
- * The rate of a fast row: fast_trainer_fit on all f->T threads over the
- * textbook's rows, o->warmup steps untimed, then o->iters steps (the
- * trainer's cfg.max_iters) on the same trainer and weights. ms/iter is the
- * wall time of the threads' step loops per step; s/epoch adds, once, what
- * fit did outside them per epoch it started (handing out the rows, the
- * shuffle). Returns an exit status.
+ * fast_trainer_fit over the textbook's rows on the trainer's threads:
+ * o->warmup steps untimed, then o->iters steps (the trainer's
+ * cfg.max_iters) on the same trainer and weights, timed into *t, their
+ * phases added into times (NULL: none). Returns an exit status.
  */
-static int run_fast_threaded(const BenchOptions *o, const TrainData *d, const BenchCase *c,
-                             FastModels *f, FastTrainer *trainer, BenchRow *row)
+static int fit_fast(const BenchOptions *o, const RecipeData *d, const BenchCase *c, FastTrainer *trainer,
+                    Rng *rngs, TrainerPhaseTimes *times, FitTiming *t)
 {
-    TrainEpochs data;
+    RecipeEpochs data;
     (void)train_epochs_init(&data, d, NULL, o->seed);   /* the textbook's rows: cannot fail */
     DlfsError err = {0};
     int status = DLFS_OK;
     if (o->warmup > 0) {
         trainer->cfg.max_iters = trainer->total_iters + o->warmup;
-        status = fast_trainer_fit(trainer, train_epochs_next, &data, f->th.rngs, &err);
+        status = fast_trainer_fit(trainer, recipe_epochs_next, &data, rngs, &err);
     }
+    data.calls = 0;
     const long iters0 = trainer->total_iters;
     const double loop0 = trainer->loop_s;
-    data.calls = 0;
     trainer->cfg.max_iters = iters0 + o->iters;   /* fit stops once total_iters reaches it */
+    trainer->cfg.phase_times = times;
     const double start = dlfs_now_s();
-    if (status == DLFS_OK) status = fast_trainer_fit(trainer, train_epochs_next, &data, f->th.rngs, &err);
-    const double fit_s = dlfs_now_s() - start;
+    if (status == DLFS_OK) status = fast_trainer_fit(trainer, recipe_epochs_next, &data, rngs, &err);
+    *t = (FitTiming){.fit_s = dlfs_now_s() - start, .loop_s = trainer->loop_s - loop0,
+                     .steps = trainer->total_iters - iters0, .calls = data.calls};
+    trainer->cfg.phase_times = NULL;
+    recipe_epochs_free(&data);
     if (status != DLFS_OK) {
         cli_error("%s %s fast: %s", c->model, word2vec_loss_name(c->loss), err.msg);
         return CLI_EXIT_RUNTIME;
     }
-    const size_t iters_per_epoch = d->data_size / (size_t)trainer->cfg.batch_size;
-    row->threads = f->T;
-    row->steps = trainer->total_iters - iters0;
-    row->loop_s = trainer->loop_s - loop0;
-    row->setup_ms = 1e3 * (fit_s - row->loop_s) / data.calls;
-    row->ms_per_iter = 1e3 * row->loop_s / (double)row->steps;
-    row->s_per_epoch = (row->ms_per_iter * (double)iters_per_epoch + row->setup_ms) / 1e3;
-    row->words_per_s = (double)trainer->cfg.batch_size * (double)iters_per_epoch / row->s_per_epoch;
     return CLI_EXIT_OK;
 }
 
-/* A fast row: the one-thread breakdown, then the threads' rate. Returns an exit status. */
-static int run_fast_row(const BenchOptions *o, const TrainData *d, const BenchCase *c, BenchRow *row)
+/*
+ * A fast row. The breakdown: fast_trainer_fit on ONE thread (OpenMP, and
+ * so the split products, set to one thread) over f.th.models[0], timed by
+ * the trainer's own phase timing. The rate: fast_trainer_fit on all
+ * o->threads threads over the same weights; ms/iter is the wall time of
+ * the threads' step loops per step; s/epoch adds, once, what fit did
+ * outside them per epoch it started (handing out the rows, the shuffle).
+ * Returns an exit status.
+ */
+static int run_fast_row(const BenchOptions *o, const RecipeData *d, const BenchCase *c, BenchRow *row)
 {
     Word2VecConfig cfg = word2vec_default_config((int)d->vocab.size);
     cfg.loss = c->loss;
@@ -557,66 +458,83 @@ static int run_fast_row(const BenchOptions *o, const TrainData *d, const BenchCa
         return rc;
     }
     FastTrainerConfig tc = fast_trainer_default_config();   /* lazy Adam, lr 0.001, shuffled */
-    tc.threads = f.T;
     tc.batch_size = cfg.max_batch;
-    /* each fit starts at epoch 0; enough epochs for --warmup + --iters steps */
-    tc.epochs = (int)(((long)o->warmup + o->iters) / (long)(d->data_size / (size_t)tc.batch_size) + 1);
+    tc.epochs = epochs_for(o, d, tc.batch_size);   /* each fit starts at epoch 0 */
     tc.eval_interval = 0;
     tc.log = NULL;
-    FastTrainer trainer;
-    fast_trainer_init(&trainer, &tc, f.th.models);
     *row = (BenchRow){.c = c, .mode = "fast", .batch = tc.batch_size, .hidden = cfg.hidden_size,
                       .vocab = cfg.vocab_size, .has_breakdown = true, .extrapolated = true};
     for (int i = 0; i < f.m.model.n_params; i++) row->n_params += f.m.model.params[i]->value.size;
-    rc = run_fast_breakdown(o, d, c, &f, &trainer, row);
-    if (rc == CLI_EXIT_OK) rc = run_fast_threaded(o, d, c, &f, &trainer, row);
+
+    TrainerPhaseTimes times = {0};
+    FitTiming t;
+    tc.threads = 1;
+    FastTrainer one;
+    fast_trainer_init(&one, &tc, f.th.models);
+    blas_set_threads(1);
+    rc = fit_fast(o, d, c, &one, f.th.rngs, &times, &t);
+    blas_set_threads(o->threads);
+    fast_trainer_free(&one);
+    if (rc == CLI_EXIT_OK) {
+        set_breakdown(row, &times, o);
+        row->one_thread_ms = 1e3 * row->total_s / o->iters;
+    }
+
+    tc.threads = o->threads;
+    FastTrainer trainer;
+    fast_trainer_init(&trainer, &tc, f.th.models);
+    if (rc == CLI_EXIT_OK) rc = fit_fast(o, d, c, &trainer, f.th.rngs, NULL, &t);
+    if (rc == CLI_EXIT_OK) {
+        const size_t iters_per_epoch = d->data_size / (size_t)tc.batch_size;
+        row->threads = o->threads;
+        row->steps = t.steps;
+        row->loop_s = t.loop_s;
+        row->setup_ms = 1e3 * (t.fit_s - row->loop_s) / t.calls;
+        row->ms_per_iter = 1e3 * row->loop_s / (double)row->steps;
+        row->s_per_epoch = (row->ms_per_iter * (double)iters_per_epoch + row->setup_ms) / 1e3;
+        row->words_per_s = (double)tc.batch_size * (double)iters_per_epoch / row->s_per_epoch;
+    }
     row->peak_rss_mib = peak_rss_mib();
     fast_trainer_free(&trainer);
     fast_models_free(&f);
     return rc;
 }
-
 /*
- * The word2vec-preset row: `dlfs2 train --preset word2vec` for CBOW (SGD
- * from lr 0.05 falling linearly, subsampling 1e-3, min count 5, shrunk
- * windows, sentences ending at <eos>, every context row given the whole
- * dh, the textbook's sampler without replacement, rows in corpus order),
- * o->epochs whole epochs of fast_trainer_fit on all threads, timed from
- * outside. Returns an exit status.
+ * The word2vec-preset row: `dlfs2 train --preset word2vec` for CBOW
+ * (recipe/preset.h: SGD from lr 0.05 falling linearly, subsampling 1e-3,
+ * min count 5, shrunk windows, sentences ending at <eos>, every context row
+ * given the whole dh, the textbook's sampler without replacement, rows in
+ * corpus order), o->epochs whole epochs of fast_trainer_fit on all
+ * threads, timed from outside. Returns an exit status.
  */
-static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow *row)
+static int run_word2vec_row(const BenchOptions *o, const RecipeData *d, BenchRow *row)
 {
+    const RecipePreset *preset = &recipe_preset_word2vec;
     const int V = (int)d->vocab.size;
     Word2VecConfig cfg = word2vec_default_config(V);   /* window 5, hidden 100, batch 100, ... */
-    cfg.context_full_grad = true;
-    const int w = cfg.window_size;
+    recipe_preset_model_config(preset, &cfg);
     FastModels f;
-    TrainEpochs data;
-    const Word2VecDataConfig data_cfg = {
-        .window = w, .dynamic_window = true, .sample = W2V_SAMPLE, .min_count = W2V_MIN_COUNT,
-        .sentence_end = vocab_get(&d->vocab, "<eos>"),
-    };
+    RecipeEpochs data;
+    const Word2VecDataConfig data_cfg = recipe_preset_data_config(preset, cfg.window_size, &d->vocab);
     int rc = fast_models_build(&f, o, d, false, &cfg);
     const int rc_data = train_epochs_init(&data, d, &data_cfg, o->seed);
     if (rc == CLI_EXIT_OK) rc = rc_data;
     if (rc != CLI_EXIT_OK) goto done;
     DlfsError err = {0};
     FastTrainerConfig tc = fast_trainer_default_config();
-    tc.threads = f.T;
+    tc.threads = o->threads;
     tc.batch_size = cfg.max_batch;
     tc.epochs = o->epochs;
     tc.eval_interval = 0;
-    tc.optimizer = FAST_SGD_LINEAR;
-    tc.lr = W2V_LR;
-    tc.shuffle = false;
+    recipe_preset_fast_config(preset, RECIPE_CBOW, &tc);
     tc.log = NULL;
     FastTrainer trainer;
     fast_trainer_init(&trainer, &tc, f.th.models);
     const double start = dlfs_now_s();
-    const int status = fast_trainer_fit(&trainer, train_epochs_next, &data, f.th.rngs, &err);
+    const int status = fast_trainer_fit(&trainer, recipe_epochs_next, &data, f.th.rngs, &err);
     const double fit_s = dlfs_now_s() - start;
     *row = (BenchRow){.c = &word2vec_case, .mode = "word2vec", .batch = tc.batch_size,
-                      .hidden = cfg.hidden_size, .vocab = V, .threads = f.T,
+                      .hidden = cfg.hidden_size, .vocab = V, .threads = o->threads,
                       .steps = trainer.total_iters, .loop_s = trainer.loop_s, .epochs = o->epochs,
                       .fit_s = fit_s, .make_s = data.make_s, .rows = trainer.total_rows};
     fast_trainer_free(&trainer);
@@ -631,7 +549,7 @@ static int run_word2vec_row(const BenchOptions *o, const TrainData *d, BenchRow 
     row->words_per_s = row->rows / fit_s;
     row->peak_rss_mib = peak_rss_mib();
 done:
-    train_epochs_free(&data);
+    recipe_epochs_free(&data);
     fast_models_free(&f);
     return rc;
 }
@@ -649,7 +567,7 @@ static void print_row(const BenchRow *r)
            r->peak_rss_mib);
 }
 
-static void print_table(const BenchOptions *o, const TrainData *d, const BenchRow *rows)
+static void print_table(const BenchOptions *o, const RecipeData *d, const BenchRow *rows)
 {
     const size_t iters_per_epoch = d->data_size / (size_t)rows[0].batch;
     printf("\n%d timed iterations per row after %d warmup, batch %d, hidden %d, V %d, seed %llu, "
@@ -666,9 +584,9 @@ static void print_table(const BenchOptions *o, const TrainData *d, const BenchRo
     const BenchRow *fast = &rows[ROW_FAST];
     printf("\nfast rows: 'dlfs2 train --fast' (training/fast_trainer.h: Hogwild threads over\n"
            "  minibatches, lazy Adam lr 0.001 on the rows touched, negatives with replacement)\n"
-           "  sampler .. other: ONE thread running the fast step by hand (optimizer = the lazy Adam\n"
-           "    update, which also zeroes the gradients it applied; other = making the batch, and\n"
-           "    the shuffle when an epoch starts); their sum is the one-thread ms/iter below\n"
+           "  sampler .. other: ONE thread through fast_trainer_fit, timed by the trainer itself\n"
+           "    (optimizer = the lazy Adam update, which also zeroes the gradients it applied;\n"
+           "    other = making the batch); their sum is the one-thread ms/iter below\n"
            "  ms/iter, s/epoch, words/s: %d thread%s through fast_trainer_fit, %ld steps after %d\n"
            "    untimed: ms/iter = wall time of the threads' step loops / steps; s/epoch* =\n"
            "    (ms/iter x %zu + fit's time outside the loops per epoch: rows, shuffle) / 1000;\n"
@@ -690,7 +608,8 @@ static void print_table(const BenchOptions *o, const TrainData *d, const BenchRo
            "  order), %d whole epoch%s through fast_trainer_fit on %d thread%s, no breakdown (-):\n"
            "  ms/iter = wall time of the threads' step loops / steps; s/epoch = wall time of fit /\n"
            "  epochs (measured, not extrapolated); words/s = rows trained / wall time of fit\n",
-           (double)W2V_LR, W2V_SAMPLE, W2V_MIN_COUNT, w->epochs, plural(w->epochs), w->threads,
+           recipe_preset_lr(&recipe_preset_word2vec, RECIPE_CBOW), recipe_preset_word2vec.sample,
+           recipe_preset_word2vec.min_count, w->epochs, plural(w->epochs), w->threads,
            plural(w->threads));
     printf("  CBOW     negsamp word2vec: %d epoch%s in %.3f s (making the rows %.3f s), %.0f rows "
            "in %ld steps\n",
@@ -804,231 +723,6 @@ static void print_references(const BenchRow *rows)
     }
 }
 
-/*
- * Runs argv (argv[0] an absolute path, no shell) with its stdout read into
- * out (NUL-terminated, cut at size - 1 bytes) and its stderr sent to
- * /dev/null when quiet. Returns the wait status, or -1 with errno set when
- * it could not be started.
- */
-static int spawn_capture(char *const argv[], bool quiet, char *out, size_t size)
-{
-    int fds[2];
-    if (pipe(fds) != 0) return -1;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addclose(&fa, fds[1]);
-    if (quiet) posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    int err = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    if (err != 0) {
-        close(fds[0]);
-        errno = err;
-        return -1;
-    }
-    size_t len = 0;
-    for (;;) {
-        char buf[4096];
-        ssize_t got = read(fds[0], buf, sizeof buf);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        size_t keep = (size_t)got < size - 1 - len ? (size_t)got : size - 1 - len;
-        memcpy(out + len, buf, keep);
-        len += keep;
-    }
-    out[len] = '\0';
-    close(fds[0]);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return -1;
-    return status;
-}
-
-/*
- * gensim's side. The data file comes in as sys.argv[1], never pasted into
- * the program text; then workers, sample, min_count, alpha and whether to
- * append '<eos>'. The tokens are dlfs2's: each line split on whitespace,
- * '<eos>' appended (ptb.py's replace('\n', '<eos>')) for the textbook
- * comparison; but each line is one gensim sentence, so windows stop at line
- * ends, where dlfs2's textbook windows run on. For the word2vec preset's
- * comparison no '<eos>' is appended: a line is a sentence, as dlfs2's
- * preset ends sentences at <eos> and never trains it. Only model.train is
- * timed. Prints: version, V, words in the sentences, seconds, and the words
- * trained after min_count and subsampling (train's effective word count).
- */
-static const char gensim_script[] =
-    "import sys, time\n"
-    "import gensim\n"
-    "from gensim.models import Word2Vec\n"
-    "path, workers = sys.argv[1], int(sys.argv[2])\n"
-    "sample, min_count, alpha = float(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])\n"
-    "eos = ['<eos>'] if sys.argv[6] == '1' else []\n"
-    "with open(path, encoding='utf-8') as f:\n"
-    "    sentences = [line.split() + eos for line in f]\n"
-    "model = Word2Vec(vector_size=100, window=5, negative=5, hs=0, sg=0, min_count=min_count,\n"
-    "                 sample=sample, alpha=alpha, workers=workers, seed=1, epochs=1)\n"
-    "model.build_vocab(sentences)\n"
-    "start = time.perf_counter()\n"
-    "effective, raw = model.train(sentences, total_examples=model.corpus_count, epochs=1)\n"
-    "seconds = time.perf_counter() - start\n"
-    "print(gensim.__version__, len(model.wv), sum(len(s) for s in sentences), seconds, effective)\n";
-
-/* One gensim run's settings and results. */
-typedef struct GensimRun {
-    const char *sample, *min_count, *alpha;   /* Word2Vec's arguments, as text */
-    bool eos;               /* '<eos>' appended to every line */
-    char version[64];
-    long vocab, words, effective;
-    double seconds;
-} GensimRun;
-
-/* Trains gensim for one epoch on path with g's settings. Returns an exit status. */
-static int gensim_train(const char *path, const char *workers, GensimRun *g)
-{
-    char out[1024];
-    char *train_argv[] = {PYTHON, "-c", (char *)gensim_script, (char *)path, (char *)workers,
-                          (char *)g->sample, (char *)g->min_count, (char *)g->alpha,
-                          g->eos ? "1" : "0", NULL};
-    const int status = spawn_capture(train_argv, false, out, sizeof out);
-    if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-        sscanf(out, "%63s %ld %ld %lf %ld", g->version, &g->vocab, &g->words, &g->seconds,
-               &g->effective) != 5 || !(g->seconds > 0.0)) {
-        cli_error("gensim: the training script failed");
-        return CLI_EXIT_RUNTIME;
-    }
-    return CLI_EXIT_OK;
-}
-
-/*
- * Runs gensim on ptb_dir/ptb.train.txt twice and prints the comparisons:
- * with the textbook comparison's settings against rows[0] (and the fast
- * CBOW row), with the word2vec preset's against the word2vec row. Returns
- * an exit status.
- */
-static int run_gensim(const BenchOptions *o, const char *ptb_dir, const BenchRow *rows)
-{
-    char out[1024];
-    char *check_argv[] = {PYTHON, "-c", "import gensim", NULL};
-    int status = spawn_capture(check_argv, true, out, sizeof out);
-    if (status < 0) {
-        printf("\ngensim: skipped: cannot run %s: %s\n", PYTHON, strerror(errno));
-        return CLI_EXIT_OK;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        printf("\ngensim: skipped: %s cannot import gensim (install python3-gensim)\n", PYTHON);
-        return CLI_EXIT_OK;
-    }
-    char *path = cli_path_join(ptb_dir, "ptb.train.txt");
-    char workers[16];
-    snprintf(workers, sizeof workers, "%d", o->threads);
-    const BenchRow *cbow = &rows[0], *fast = &rows[ROW_FAST], *w2v = &rows[ROW_WORD2VEC];
-    GensimRun g = {.sample = "0", .min_count = "1", .alpha = "0.025", .eos = true};
-    printf("\ngensim: training Word2Vec CBOW for one epoch...\n");
-    fflush(stdout);
-    int rc = gensim_train(path, workers, &g);
-    if (rc != CLI_EXIT_OK) goto done;
-    printf("gensim %s Word2Vec: CBOW, vector_size 100, window 5, negative 5, hs 0, min_count 1,\n"
-           "  sample 0, %s workers, 1 epoch: V %ld, %ld words, %.2f s/epoch (training only),\n"
-           "  %.0f words/s\n",
-           g.version, workers, g.vocab, g.words, g.seconds, (double)g.words / g.seconds);
-    printf("dlfs2 CBOW negsamp textbook: %.1f s/epoch = %.1f x gensim's time\n", cbow->s_per_epoch,
-           cbow->s_per_epoch / g.seconds);
-    printf("  (gensim: one sentence per PTB line with '<eos>' appended, so windows stop at line\n"
-           "  ends; a window shrunk at random to 1..5; SGD with a decaying learning rate on the\n"
-           "  rows touched; negatives with replacement; threads over sentences. dlfs2 textbook:\n"
-           "  one token stream, window 5, Adam over all parameters every step)\n");
-    printf("dlfs2 CBOW negsamp fast: %.1f s/epoch = %.1f x gensim's time\n", fast->s_per_epoch,
-           fast->s_per_epoch / g.seconds);
-    printf("  (dlfs2 fast: the textbook's rows, window 5, lazy Adam on the rows touched,\n"
-           "  %d thread%s over minibatches of %d)\n",
-           fast->threads, plural(fast->threads), fast->batch);
-
-    char sample[32], min_count[16], alpha[32];
-    snprintf(sample, sizeof sample, "%g", W2V_SAMPLE);
-    snprintf(min_count, sizeof min_count, "%d", W2V_MIN_COUNT);
-    snprintf(alpha, sizeof alpha, "%g", (double)W2V_LR);
-    GensimRun p = {.sample = sample, .min_count = min_count, .alpha = alpha, .eos = false};
-    printf("\ngensim: training Word2Vec CBOW for one epoch with the word2vec preset's recipe...\n");
-    fflush(stdout);
-    rc = gensim_train(path, workers, &p);
-    if (rc != CLI_EXIT_OK) goto done;
-    printf("gensim %s Word2Vec: CBOW, vector_size 100, window 5, negative 5, hs 0, min_count %s,\n"
-           "  sample %s, alpha %s, %s workers, 1 epoch, one sentence per PTB line without '<eos>':\n"
-           "  V %ld, %ld words (%ld trained after min_count and subsampling), %.2f s/epoch\n"
-           "  (training only), %.0f trained words/s\n",
-           p.version, min_count, sample, alpha, workers, p.vocab, p.words, p.effective, p.seconds,
-           (double)p.effective / p.seconds);
-    printf("dlfs2 CBOW negsamp word2vec: %.2f s/epoch = %.2f x gensim's time (%.0f rows/epoch)\n",
-           w2v->s_per_epoch, w2v->s_per_epoch / p.seconds, w2v->rows / w2v->epochs);
-    printf("  (the same recipe: sentences = PTB lines, min count 5, subsampling, shrunk windows,\n"
-           "  SGD with a linearly decaying rate, the mean of the context rows. dlfs2: minibatches\n"
-           "  of %d rows over %d thread%s, negatives without replacement, s/epoch the mean of %d\n"
-           "  epoch%s including making the rows; gensim: one word at a time, negatives with\n"
-           "  replacement, one epoch)\n",
-           w2v->batch, w2v->threads, plural(w2v->threads), w2v->epochs, plural(w2v->epochs));
-done:
-    free(path);
-    return rc;
-}
-
-/*
- * Runs word2vec.c's program (o->word2vec) on ptb_dir/ptb.train.txt with the
- * word2vec row's recipe for as many epochs (-iter), its vectors thrown away
- * (-output /dev/null), and prints its wall time against the word2vec row's.
- * word2vec.c reads the file itself: a line ends a sentence (its </s>), as
- * the preset's <eos> does. Its time is the whole process's: reading the
- * corpus and counting the words (well under a second for PTB) included.
- * Returns an exit status.
- */
-static int run_word2vec_c(const BenchOptions *o, const char *ptb_dir, const BenchRow *w2v)
-{
-    char *path = cli_path_join(ptb_dir, "ptb.train.txt");
-    char threads[16], epochs[16], sample[32], min_count[16], alpha[32];
-    snprintf(threads, sizeof threads, "%d", o->threads);
-    snprintf(epochs, sizeof epochs, "%d", o->epochs);
-    snprintf(sample, sizeof sample, "%g", W2V_SAMPLE);
-    snprintf(min_count, sizeof min_count, "%d", W2V_MIN_COUNT);
-    snprintf(alpha, sizeof alpha, "%g", (double)W2V_LR);
-    char *argv[] = {(char *)o->word2vec, "-train", path, "-output", "/dev/null", "-cbow", "1",
-                    "-size", "100", "-window", "5", "-negative", "5", "-hs", "0", "-sample", sample,
-                    "-min-count", min_count, "-alpha", alpha, "-threads", threads, "-iter", epochs,
-                    "-binary", "1", NULL};
-    printf("\nword2vec.c: training CBOW for %s epoch%s with the word2vec preset's recipe...\n",
-           epochs, plural(o->epochs));
-    fflush(stdout);
-    char out[256];   /* its progress lines, not used */
-    const double start = dlfs_now_s();
-    const int status = spawn_capture(argv, false, out, sizeof out);
-    const double seconds = dlfs_now_s() - start;
-    int rc = CLI_EXIT_OK;
-    if (status < 0) {
-        cli_error("word2vec.c: cannot run %s: %s", o->word2vec, strerror(errno));
-        rc = CLI_EXIT_RUNTIME;
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        if (WIFEXITED(status))
-            cli_error("word2vec.c: %s exited with status %d", o->word2vec, WEXITSTATUS(status));
-        else
-            cli_error("word2vec.c: %s was killed by signal %d", o->word2vec, WTERMSIG(status));
-        rc = CLI_EXIT_RUNTIME;
-    } else {
-        printf("word2vec.c (%s):\n  -cbow 1 -size 100 -window 5 -negative 5 -hs 0 -sample %s "
-               "-min-count %s -alpha %s\n  -threads %s -iter %s: %.2f s for %s epoch%s = %.2f "
-               "s/epoch (the process's wall time,\n  reading the corpus included)\n",
-               o->word2vec, sample, min_count, alpha, threads, epochs, seconds, epochs,
-               plural(o->epochs), seconds / o->epochs);
-        printf("dlfs2 CBOW negsamp word2vec: %.2f s/epoch = %.2f x word2vec.c's time\n",
-               w2v->s_per_epoch, w2v->s_per_epoch * o->epochs / seconds);
-        printf("  (the same recipe; word2vec.c: one word at a time, negatives with replacement\n"
-               "  skipping the target, %s thread%s over parts of the file)\n",
-               threads, plural(o->threads));
-    }
-    free(path);
-    return rc;
-}
-
 int cmd_bench(int argc, char **argv)
 {
     BenchOptions o;
@@ -1043,7 +737,7 @@ int cmd_bench(int argc, char **argv)
     blas_set_threads(o.threads);
 
     const Word2VecConfig textbook = word2vec_default_config(1);
-    TrainData d;
+    RecipeData d;
     rc = train_data_load(&d, "ptb", o.data_dir, textbook.window_size, textbook.max_batch);
     BenchRow rows[N_ROWS];
     memset(rows, 0, sizeof rows);
@@ -1071,20 +765,21 @@ int cmd_bench(int argc, char **argv)
         print_table(&o, &d, rows);
         print_references(rows);
     }
-    char dir[4096];
-    if (rc == CLI_EXIT_OK && (o.gensim || o.word2vec != NULL)) {
-        DlfsError err = {0};
-        if (ptb_data_dir(dir, sizeof dir, o.data_dir, &err) != DLFS_OK) {   /* as train_data_load */
-            cli_error("cannot choose the PTB data directory: %s", err.msg);
-            rc = CLI_EXIT_RUNTIME;
-        }
-    }
+    const BenchRow *fast = &rows[ROW_FAST], *w2v = &rows[ROW_WORD2VEC];
+    const BenchExternal x = {
+        .threads = o.threads, .epochs = o.epochs, .word2vec = o.word2vec,
+        .textbook = {.s_per_epoch = rows[0].s_per_epoch},
+        .fast = {.s_per_epoch = fast->s_per_epoch, .threads = fast->threads, .batch = fast->batch},
+        .word2vec_row = {.s_per_epoch = w2v->s_per_epoch, .threads = w2v->threads, .batch = w2v->batch,
+                         .epochs = w2v->epochs, .rows = w2v->rows},
+    };
+    /* the folder PTB was read from (recipe_data_load) holds ptb.train.txt */
     if (rc == CLI_EXIT_OK && o.gensim)
-        rc = run_gensim(&o, dir, rows);
+        rc = bench_gensim(&x, d.ptb_dir);
     else if (rc == CLI_EXIT_OK)
         printf("\ngensim: skipped (--no-gensim)\n");
     if (rc == CLI_EXIT_OK && o.word2vec != NULL)
-        rc = run_word2vec_c(&o, dir, &rows[ROW_WORD2VEC]);
-    train_data_free(&d);
+        rc = bench_word2vec_c(&x, d.ptb_dir);
+    recipe_data_free(&d);
     return rc;
 }

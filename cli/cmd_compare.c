@@ -174,16 +174,15 @@ static void compare_options_default(CompareOptions *o)
 static int apply_option(CompareOptions *o, int c, const char *arg)
 {
     switch (c) {
-    case OPT_MODEL:
-        if (strcmp(arg, "cbow") == 0) {
-            o->skipgram = false;
-        } else if (strcmp(arg, "skipgram") == 0 || strcmp(arg, "skip-gram") == 0) {
-            o->skipgram = true;
-        } else {
+    case OPT_MODEL: {
+        RecipeModelKind kind;
+        if (recipe_model_kind_parse(arg, &kind) != DLFS_OK) {
             cli_error("--model: expected cbow or skipgram, got '%s'", arg);
             return CLI_EXIT_USAGE;
         }
+        o->skipgram = kind == RECIPE_SKIPGRAM;
         return 0;
+    }
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, 1000000, &o->epochs);
     case OPT_THREADS: return cli_parse_int("--threads", arg, 1, CLI_MAX_THREADS, &o->threads);
     case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 1, 0x7fffffffL, &o->max_iters);
@@ -287,7 +286,7 @@ static double params_mib(const Model *model)
 }
 
 /* Fills row->analogy and row->wordsim from W_in. Returns an exit status. */
-static int evaluate(const CompareOptions *o, const TrainData *d, const Param *W_in, CompareRow *row)
+static int evaluate(const CompareOptions *o, const RecipeData *d, const Param *W_in, CompareRow *row)
 {
     const int V = W_in->value.shape[0], H = W_in->value.shape[1];
     DlfsError err = {0};
@@ -315,7 +314,7 @@ static int evaluate(const CompareOptions *o, const TrainData *d, const Param *W_
 }
 
 /* Trains and evaluates one loss into row. Returns an exit status. */
-static int run_one(const CompareOptions *o, const TrainData *d, CompareRow *row)
+static int run_one(const CompareOptions *o, const RecipeData *d, CompareRow *row)
 {
     const char *name = word2vec_loss_name(row->loss);
     Word2VecConfig cfg = word2vec_default_config((int)d->vocab.size);
@@ -327,10 +326,10 @@ static int run_one(const CompareOptions *o, const TrainData *d, CompareRow *row)
 
     Rng rng;
     rng_seed(&rng, o->seed);
-    TrainModel m;
+    RecipeModel m;
     int rc = train_model_build(&m, o->skipgram, &cfg, d, &rng);
     if (rc != CLI_EXIT_OK) {
-        train_model_free(&m);
+        recipe_model_free(&m);
         return rc;
     }
     OptimizerConfig opt_cfg = optimizer_default_config(o->optimizer);
@@ -379,7 +378,7 @@ static int run_one(const CompareOptions *o, const TrainData *d, CompareRow *row)
 done:
     trainer_free(&trainer);
     optimizer_free(&opt);
-    train_model_free(&m);
+    recipe_model_free(&m);
     return rc;
 }
 
@@ -393,7 +392,7 @@ static const char *fmt_quality(char *buf, size_t size, double x, bool csv)
     return buf;
 }
 
-static void print_table(const CompareOptions *o, const TrainData *d, const CompareRow *rows)
+static void print_table(const CompareOptions *o, const RecipeData *d, const CompareRow *rows)
 {
     printf("\n%s on %s, %ld iterations of batch %d, seed %llu, optimizer %s\n",
            o->skipgram ? "SkipGram" : "CBOW", strcmp(o->corpus, "ptb") == 0 ? "PTB" : o->corpus,
@@ -521,7 +520,7 @@ static int plot_curves(const char *path, const CompareOptions *o, const CompareR
 }
 
 /* Writes the three output files; every one is tried. Returns an exit status. */
-static int write_outputs(const CompareOptions *o, const TrainData *d, const CompareRow *rows)
+static int write_outputs(const CompareOptions *o, const RecipeData *d, const CompareRow *rows)
 {
     DlfsError err = {0};
     if (make_dirs(o->out_dir, &err) != DLFS_OK) {
@@ -551,7 +550,7 @@ int cmd_compare(int argc, char **argv)
     else
         o.threads = threads_use_default();
 
-    TrainData d;
+    RecipeData d;
     CompareRow rows[N_COMPARED];
     memset(rows, 0, sizeof rows);
     rc = train_data_load(&d, o.corpus, o.data_dir, o.window, o.batch);
@@ -567,6 +566,6 @@ int cmd_compare(int argc, char **argv)
         rc = write_outputs(&o, &d, rows);
     }
     for (int i = 0; i < N_COMPARED; i++) free(rows[i].curve);
-    train_data_free(&d);
+    recipe_data_free(&d);
     return rc;
 }

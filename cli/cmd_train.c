@@ -28,6 +28,7 @@
 
 #include "cli/cli.h"
 #include "cli/train_setup.h"
+#include "recipe/preset.h"
 #include "common/blas.h"
 #include "common/clock.h"
 #include "common/threads.h"
@@ -269,14 +270,12 @@ static void train_options_default(TrainOptions *o)
 
 static int parse_model_name(const char *text, bool *skipgram)
 {
-    if (strcmp(text, "cbow") == 0) {
-        *skipgram = false;
-    } else if (strcmp(text, "skipgram") == 0 || strcmp(text, "skip-gram") == 0) {
-        *skipgram = true;
-    } else {
+    RecipeModelKind kind;
+    if (recipe_model_kind_parse(text, &kind) != DLFS_OK) {
         cli_error("--model: expected cbow or skipgram, got '%s'", text);
         return CLI_EXIT_USAGE;
     }
+    *skipgram = kind == RECIPE_SKIPGRAM;
     return 0;
 }
 
@@ -362,7 +361,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
         o->resume = arg;
         return 0;
     case OPT_PRESET:
-        if (strcmp(arg, "word2vec") != 0) {
+        if (recipe_preset_find(arg) != &recipe_preset_word2vec) {
             cli_error("--preset: expected word2vec, got '%s'", arg);
             return CLI_EXIT_USAGE;
         }
@@ -422,15 +421,17 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
                       optimizer_kind_name(o->optimizer));
             return CLI_EXIT_USAGE;
         }
-        o->optimizer = OPTIMIZER_SGD;
+        const RecipePreset *p = &recipe_preset_word2vec;   /* recipe/preset.h */
+        o->optimizer = OPTIMIZER_SGD;   /* p->optimizer, FAST_SGD_LINEAR */
         o->fast = true;
-        o->dynamic_window = true;
-        o->sentences = true;
-        if (!o->sample_given) o->sample = 1e-3;
-        if (!o->min_count_given) o->min_count = 5;
+        o->dynamic_window = p->dynamic_window;
+        o->sentences = p->sentences;
+        if (!o->sample_given) o->sample = p->sample;
+        if (!o->min_count_given) o->min_count = p->min_count;
     }
     /* SGD in fast mode is word2vec.c's, with its per-example rates */
-    if (o->fast && o->optimizer == OPTIMIZER_SGD && !o->lr_given) o->lr = o->skipgram ? 0.025 : 0.05;
+    if (o->fast && o->optimizer == OPTIMIZER_SGD && !o->lr_given)
+        o->lr = recipe_preset_lr(&recipe_preset_word2vec, o->skipgram ? RECIPE_SKIPGRAM : RECIPE_CBOW);
     if (o->fast && o->optimizer != OPTIMIZER_ADAM && o->optimizer != OPTIMIZER_SGD) {
         cli_error("--fast trains with lazy Adam (--optimizer adam) or SGD with linear decay "
                   "(--optimizer sgd), not %s", optimizer_kind_name(o->optimizer));
@@ -461,7 +462,7 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
 }
 
 /* The settings of the chosen model, from the options. */
-static Word2VecConfig model_config(const TrainOptions *o, const TrainData *d)
+static Word2VecConfig model_config(const TrainOptions *o, const RecipeData *d)
 {
     Word2VecConfig cfg = word2vec_default_config(d->vocab.size);
     cfg.hidden_size = o->hidden;
@@ -471,11 +472,11 @@ static Word2VecConfig model_config(const TrainOptions *o, const TrainData *d)
     cfg.replace = o->replace;
     cfg.max_batch = o->batch;
     cfg.loss = o->loss;
-    cfg.context_full_grad = o->preset_word2vec;
+    cfg.context_full_grad = o->preset_word2vec && recipe_preset_word2vec.context_full_grad;
     return cfg;   /* --fast: replace was set with it */
 }
 
-static void print_header(const TrainOptions *o, const TrainData *d)
+static void print_header(const TrainOptions *o, const RecipeData *d)
 {
     printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
            d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
@@ -669,7 +670,7 @@ static int checkpoint_after_step(void *ctx, Trainer *t, DlfsError *err)
 }
 
 /* Runs the chosen optimizer + Trainer over d, logging to csv. Returns an exit status. */
-static int run_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
+static int run_training(const TrainOptions *o, const RecipeData *d, RecipeModel *m, Rng *rng,
                         FILE *csv, LossCurve *curve, const Checkpoint *resume_from)
 {
     OptimizerConfig cfg = optimizer_default_config(o->optimizer);
@@ -749,13 +750,14 @@ done:
  * --fast: one model per thread over m's weights, trained by the
  * FastTrainer. Returns an exit status.
  */
-static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
+static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeModel *m, Rng *rng,
                              FILE *csv, LossCurve *curve)
 {
     const int T = o->threads;
-    TrainThreads threads;
-    TrainEpochs epochs;
-    int rc = train_threads_build(&threads, T, m, rng, d, o->seed);
+    RecipeThreads threads;
+    RecipeEpochs epochs;
+    recipe_threads_build(&threads, T, m, rng, o->seed);
+    int rc = CLI_EXIT_OK;
     const bool redraw = redraws_rows(o);
     const Word2VecDataConfig data_cfg = {
         .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
@@ -772,7 +774,7 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         cfg.eval_interval = o->eval_interval;
         cfg.optimizer = o->optimizer == OPTIMIZER_SGD ? FAST_SGD_LINEAR : FAST_LAZY_ADAM;
         cfg.lr = (float)o->lr;
-        cfg.shuffle = !o->preset_word2vec;
+        cfg.shuffle = o->preset_word2vec ? recipe_preset_word2vec.shuffle : true;
         cfg.log = stdout;
         cfg.csv = csv;
         cfg.stop = &stop_signal;
@@ -782,7 +784,7 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         struct sigaction old[2];
         catch_stop_signals(old);
         const double start = dlfs_now_s();
-        const int status = fast_trainer_fit(&trainer, train_epochs_next, &epochs, threads.rngs, &err);
+        const int status = fast_trainer_fit(&trainer, recipe_epochs_next, &epochs, threads.rngs, &err);
         const double elapsed = dlfs_now_s() - start;
         restore_signals(old);
         if (status != DLFS_OK) {
@@ -801,13 +803,13 @@ static int run_fast_training(const TrainOptions *o, const TrainData *d, TrainMod
         loss_curve_copy(curve, trainer.loss_list, trainer.n_loss);
         fast_trainer_free(&trainer);
     }
-    train_threads_free(&threads);
-    train_epochs_free(&epochs);
+    recipe_threads_free(&threads);
+    recipe_epochs_free(&epochs);
     return rc;
 }
 
 /* Writes W_in to OUT/vectors.txt or OUT/vectors.bin. Returns an exit status. */
-static int save_vectors(const char *path, VectorsFormat format, const TrainData *d, const Param *W_in)
+static int save_vectors(const char *path, VectorsFormat format, const RecipeData *d, const Param *W_in)
 {
     DlfsError err = {0};
     const int V = W_in->value.shape[0], H = W_in->value.shape[1];
@@ -878,7 +880,7 @@ static int plot_loss_curve(const char *path, const LossCurve *curve, int eval_in
 }
 
 /* Trains on prepared data and writes the output files. Returns an exit status. */
-static int train_and_save(const TrainOptions *o, const TrainData *d, TrainModel *m, Rng *rng,
+static int train_and_save(const TrainOptions *o, const RecipeData *d, RecipeModel *m, Rng *rng,
                           const Checkpoint *resume_from)
 {
     DlfsError err = {0};
@@ -980,8 +982,8 @@ int cmd_train(int argc, char **argv)
     else
         o.threads = threads_use_default();
 
-    TrainData d;
-    TrainModel m = {0};
+    RecipeData d;
+    RecipeModel m = {0};
     Rng rng;
     rng_seed(&rng, o.seed);
     rc = train_data_load_flags(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u,
@@ -992,8 +994,8 @@ int cmd_train(int argc, char **argv)
         rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
     if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng, o.resume ? &ck : NULL);
-    train_model_free(&m);
-    train_data_free(&d);
+    recipe_model_free(&m);
+    recipe_data_free(&d);
 done_args:
     checkpoint_free(&ck);
     args_free(&resume_args);

@@ -7,21 +7,14 @@
 #include "common/check.h"
 #include "common/simd.h"
 
-int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
-              Rng *rng, DlfsError *err)
+/* The context layers and the buffers, once W_in, W_out and the output side are built. */
+static void init_layers(CBOW *self)
 {
-    word2vec_check_config(cfg);
-    memset(self, 0, sizeof *self);
-    self->cfg = *cfg;
+    const Word2VecConfig *cfg = &self->cfg;
     const int H = cfg->hidden_size, n_in = 2 * cfg->window_size;
     const int S = cfg->sample_size, max_batch = cfg->max_batch;
-
-    word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
     self->params[0] = &self->W_in;
     self->params[1] = &self->W_out;
-    int status = word2vec_output_init(&self->output, cfg, 1, &self->W_out, corpus, corpus_size, err);
-    if (status != DLFS_OK) return status;
-
     self->in_layers = dlfs_calloc((size_t)n_in, sizeof *self->in_layers);
     for (int i = 0; i < n_in; i++) embedding_init(&self->in_layers[i], &self->W_in);
 
@@ -32,7 +25,28 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
     self->out = dlfs_calloc((size_t)max_batch * H, sizeof *self->out);
     self->inv_count = dlfs_calloc((size_t)max_batch, sizeof *self->inv_count);
+}
+
+int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
+              Rng *rng, DlfsError *err)
+{
+    word2vec_check_config(cfg);
+    memset(self, 0, sizeof *self);
+    self->cfg = *cfg;
+    word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
+    int status = word2vec_output_init(&self->output, cfg, 1, &self->W_out, corpus, corpus_size, err);
+    if (status != DLFS_OK) return status;
+    init_layers(self);
     return DLFS_OK;
+}
+
+void cbow_init_shared(CBOW *self, const CBOW *owner)
+{
+    memset(self, 0, sizeof *self);
+    self->cfg = owner->cfg;
+    word2vec_share_params(&self->W_in, &self->W_out, &owner->W_in, &owner->W_out, &self->cfg);
+    word2vec_output_init_shared(&self->output, &self->cfg, 1, &self->W_out, &owner->output);
+    init_layers(self);
 }
 
 void cbow_free(CBOW *self)
@@ -103,14 +117,22 @@ void cbow_backward(CBOW *self)
     for (int i = 0; i < n_in; i++) embedding_backward(&self->in_layers[i], self->dh);
 }
 
+static void model_sample(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+{
+    (void)contexts;
+    CBOW *cbow = self;
+    word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
+    cbow->B_sampled = B;
+}
+
 static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
 {
     CBOW *cbow = self;
     const bool sampled = word2vec_output_samples(&cbow->output);
     if (rng)
-        word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
+        model_sample(cbow, contexts, target, B, rng);
     else if (sampled)
-        DLFS_ASSERT(cbow->B == B);   /* frozen negatives: same batch as before */
+        DLFS_ASSERT(cbow->B_sampled == B);   /* frozen negatives: same batch as before */
     return cbow_forward(cbow, contexts, target, sampled ? cbow->negative_sample : NULL, B);
 }
 
@@ -124,7 +146,7 @@ static void model_free(void *self)
     cbow_free(self);
 }
 
-static const ModelOps cbow_ops = {model_forward, model_backward, model_free};
+static const ModelOps cbow_ops = {model_forward, model_backward, model_free, model_sample};
 
 void cbow_as_model(CBOW *self, Model *model)
 {

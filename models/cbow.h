@@ -43,6 +43,7 @@ typedef struct CBOW {
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
     float *inv_count;           /* (max_batch,) 1 / (contexts present in the row) */
     int B;                      /* batch size of the last forward */
+    int B_sampled;              /* batch size the negatives in negative_sample were drawn for */
 } CBOW;
 
 /*
@@ -55,6 +56,16 @@ typedef struct CBOW {
 int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
               Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
 void cbow_free(CBOW *self);
+
+/*
+ * Builds a replica of owner for another thread of the fast trainer
+ * (training/fast_trainer.h): the same config, W_in and W_out whose values
+ * are owner's (param_share_value) with gradients of their own, the
+ * read-only sampler or Huffman tree borrowed from owner's output side
+ * (word2vec_output_init_shared), and layers and buffers of its own. Draws
+ * nothing and cannot fail. owner must outlive it; free with cbow_free.
+ */
+void cbow_init_shared(CBOW *self, const CBOW *owner);
 
 /*
  * Loss for contexts (B, 2w) int32 (ids in [0, V), or -1 for "no word here":
@@ -72,7 +83,8 @@ void cbow_backward(CBOW *self);
 /*
  * Fills *model with this CBOW behind the Model interface: its forward draws
  * negatives with the given rng (or reuses the last ones when rng is NULL;
- * nothing is drawn for the softmax losses) and calls cbow_forward.
+ * nothing is drawn for the softmax losses) and calls cbow_forward; its
+ * sample draws them alone (ModelOps.sample), for a forward with rng NULL.
  */
 void cbow_as_model(CBOW *self, Model *model);
 

@@ -109,7 +109,7 @@ static void model_free(void *self)
     simple_cbow_free(self);
 }
 
-static const ModelOps simple_cbow_ops = {model_forward, model_backward, model_free};
+static const ModelOps simple_cbow_ops = {model_forward, model_backward, model_free, NULL};
 
 void simple_cbow_as_model(SimpleCBOW *self, Model *model)
 {

@@ -103,7 +103,7 @@ static void model_free(void *self)
     simple_skip_gram_free(self);
 }
 
-static const ModelOps simple_skip_gram_ops = {model_forward, model_backward, model_free};
+static const ModelOps simple_skip_gram_ops = {model_forward, model_backward, model_free, NULL};
 
 void simple_skip_gram_as_model(SimpleSkipGram *self, Model *model)
 {

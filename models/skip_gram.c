@@ -6,28 +6,43 @@
 
 #include "common/check.h"
 
+/* The input layer and the buffers, once W_in, W_out and the output side are built. */
+static void init_layers(SkipGram *self)
+{
+    const Word2VecConfig *cfg = &self->cfg;
+    const int H = cfg->hidden_size, n_ctx = 2 * cfg->window_size;
+    const int S = cfg->sample_size, max_batch = cfg->max_batch;
+    self->params[0] = &self->W_in;
+    self->params[1] = &self->W_out;
+    embedding_init(&self->in_layer, &self->W_in);
+    if (word2vec_output_samples(&self->output))
+        self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
+    self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
+    self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
+}
+
 int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
                    size_t corpus_size, Rng *rng, DlfsError *err)
 {
     word2vec_check_config(cfg);
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
-    const int H = cfg->hidden_size, n_ctx = 2 * cfg->window_size;
-    const int S = cfg->sample_size, max_batch = cfg->max_batch;
-
     word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
-    self->params[0] = &self->W_in;
-    self->params[1] = &self->W_out;
-    int status = word2vec_output_init(&self->output, cfg, n_ctx, &self->W_out, corpus, corpus_size,
-                                      err);
+    int status = word2vec_output_init(&self->output, cfg, 2 * cfg->window_size, &self->W_out, corpus,
+                                      corpus_size, err);
     if (status != DLFS_OK) return status;
-
-    embedding_init(&self->in_layer, &self->W_in);
-    if (word2vec_output_samples(&self->output))
-        self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
-    self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
-    self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
+    init_layers(self);
     return DLFS_OK;
+}
+
+void skip_gram_init_shared(SkipGram *self, const SkipGram *owner)
+{
+    memset(self, 0, sizeof *self);
+    self->cfg = owner->cfg;
+    word2vec_share_params(&self->W_in, &self->W_out, &owner->W_in, &owner->W_out, &self->cfg);
+    word2vec_output_init_shared(&self->output, &self->cfg, 2 * self->cfg.window_size, &self->W_out,
+                                &owner->output);
+    init_layers(self);
 }
 
 void skip_gram_free(SkipGram *self)
@@ -60,15 +75,23 @@ void skip_gram_backward(SkipGram *self)
     embedding_backward(&self->in_layer, self->dh);
 }
 
+static void model_sample(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+{
+    (void)target;
+    SkipGram *sg = self;
+    /* each context position gets its own negatives, drawn against its positive */
+    word2vec_output_sample(&sg->output, sg->negative_sample, contexts, B, rng);
+    sg->B_sampled = B;
+}
+
 static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
 {
     SkipGram *sg = self;
     const bool sampled = word2vec_output_samples(&sg->output);
     if (rng)
-        /* each context position gets its own negatives, drawn against its positive */
-        word2vec_output_sample(&sg->output, sg->negative_sample, contexts, B, rng);
+        model_sample(sg, contexts, target, B, rng);
     else if (sampled)
-        DLFS_ASSERT(sg->B == B);   /* frozen negatives: same batch as before */
+        DLFS_ASSERT(sg->B_sampled == B);   /* frozen negatives: same batch as before */
     return skip_gram_forward(sg, contexts, target, sampled ? sg->negative_sample : NULL, B);
 }
 
@@ -82,7 +105,7 @@ static void model_free(void *self)
     skip_gram_free(self);
 }
 
-static const ModelOps skip_gram_ops = {model_forward, model_backward, model_free};
+static const ModelOps skip_gram_ops = {model_forward, model_backward, model_free, model_sample};
 
 void skip_gram_as_model(SkipGram *self, Model *model)
 {

@@ -40,12 +40,16 @@ typedef struct SkipGram {
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
     int B;
+    int B_sampled;                  /* batch size the negatives were drawn for */
 } SkipGram;
 
 /* As cbow_init. Free with skip_gram_free, also after a failure. */
 int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
                    size_t corpus_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
 void skip_gram_free(SkipGram *self);
+
+/* A replica of owner for another thread, as cbow_init_shared. Free with skip_gram_free. */
+void skip_gram_init_shared(SkipGram *self, const SkipGram *owner);
 
 /*
  * Loss (summed over the 2w positions) for contexts (B, 2w) int32, target

@@ -68,3 +68,14 @@ void word2vec_init_params(Param *W_in, Param *W_out, const Word2VecConfig *cfg, 
     param_fill_randn(W_in, 0.01, rng);
     param_fill_randn(W_out, 0.01, rng);
 }
+
+void word2vec_share_params(Param *W_in, Param *W_out, const Param *owner_in, const Param *owner_out,
+                           const Word2VecConfig *cfg)
+{
+    int shape[2];
+    word2vec_w_out_shape(cfg, shape);
+    param_init(W_in, "W_in", 2, (int[]){cfg->vocab_size, cfg->hidden_size}, true);
+    param_init(W_out, "W_out", 2, shape, cfg->loss != WORD2VEC_LOSS_SOFTMAX);
+    param_share_value(W_in, owner_in);
+    param_share_value(W_out, owner_out);
+}

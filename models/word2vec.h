@@ -72,6 +72,16 @@ void word2vec_w_out_shape(const Word2VecConfig *cfg, int shape[2]);
  */
 void word2vec_init_params(Param *W_in, Param *W_out, const Word2VecConfig *cfg, Rng *rng);
 
+/*
+ * The two weights of a replica (another thread's model): shaped and
+ * row-tracked as word2vec_init_params makes them, with gradients of their
+ * own, their values owner_in's and owner_out's storage (param_share_value,
+ * which checks the shapes). Draws nothing. The owners must outlive them;
+ * param_free leaves the storage to the owners.
+ */
+void word2vec_share_params(Param *W_in, Param *W_out, const Param *owner_in, const Param *owner_out,
+                           const Word2VecConfig *cfg);
+
 DLFS2_API_END
 
 #endif

@@ -6,8 +6,13 @@
 
 #include "common/check.h"
 
-int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
-                         const int32_t *corpus, size_t corpus_size, DlfsError *err)
+/*
+ * word2vec_output_init (owner NULL: the sampler or tree built from corpus)
+ * and word2vec_output_init_shared (owner's borrowed).
+ */
+static int output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                       const int32_t *corpus, size_t corpus_size, const Word2VecOutput *owner,
+                       DlfsError *err)
 {
     word2vec_check_config(cfg);
     DLFS_ASSERT(K >= 1);
@@ -26,9 +31,17 @@ int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
 
     switch (cfg->loss) {
     case WORD2VEC_LOSS_NEGSAMP:
-        status = unigram_sampler_init(&self->sampler, corpus, corpus_size, V, cfg->power,
-                                      cfg->sample_size, cfg->replace, err);
-        if (status != DLFS_OK) return status;
+        if (owner) {
+            DLFS_ASSERT(owner->loss == cfg->loss && owner->sampler.vocab_size == V &&
+                        owner->sampler.sample_size == cfg->sample_size &&
+                        owner->sampler.replace == cfg->replace);
+            self->sampler = owner->sampler;   /* its arrays stay owner's (self->shared) */
+            self->shared = true;
+        } else {
+            status = unigram_sampler_init(&self->sampler, corpus, corpus_size, V, cfg->power,
+                                          cfg->sample_size, cfg->replace, err);
+            if (status != DLFS_OK) return status;
+        }
         self->ns_layers = dlfs_calloc((size_t)K, sizeof *self->ns_layers);
         for (int k = 0; k < K; k++)
             negative_sampling_loss_init(&self->ns_layers[k], W_out, cfg->sample_size, max_batch);
@@ -40,11 +53,17 @@ int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
         self->dscore = dlfs_calloc((size_t)max_batch * V, sizeof *self->dscore);
         break;
     case WORD2VEC_LOSS_HSOFTMAX:
-        status = huffman_tree_init_from_corpus(&self->tree, corpus, corpus_size, V, err);
-        if (status != DLFS_OK) return status;
+        if (owner) {
+            DLFS_ASSERT(owner->loss == cfg->loss);
+            self->shared = true;   /* the layers read owner's tree; self->tree stays empty */
+        } else {
+            status = huffman_tree_init_from_corpus(&self->tree, corpus, corpus_size, V, err);
+            if (status != DLFS_OK) return status;
+        }
         self->hs_layers = dlfs_calloc((size_t)K, sizeof *self->hs_layers);
         for (int k = 0; k < K; k++)
-            hierarchical_softmax_loss_init(&self->hs_layers[k], W_out, &self->tree, max_batch);
+            hierarchical_softmax_loss_init(&self->hs_layers[k], W_out, owner ? &owner->tree : &self->tree,
+                                           max_batch);
         break;
     }
     /* the per-column layers read one label column each; one column is the labels themselves */
@@ -60,11 +79,25 @@ int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
     return DLFS_OK;
 }
 
+int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                         const int32_t *corpus, size_t corpus_size, DlfsError *err)
+{
+    return output_init(self, cfg, K, W_out, corpus, corpus_size, NULL, err);
+}
+
+void word2vec_output_init_shared(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                                 const Word2VecOutput *owner)
+{
+    DLFS_ASSERT(owner != NULL);
+    const int status = output_init(self, cfg, K, W_out, NULL, 0, owner, NULL);
+    DLFS_ASSERT(status == DLFS_OK);   /* nothing is built from a corpus, so nothing can fail */
+}
+
 void word2vec_output_free(Word2VecOutput *self)
 {
     switch (self->loss) {
     case WORD2VEC_LOSS_NEGSAMP:
-        unigram_sampler_free(&self->sampler);
+        if (!self->shared) unigram_sampler_free(&self->sampler);
         if (self->ns_layers)
             for (int k = 0; k < self->K; k++) negative_sampling_loss_free(&self->ns_layers[k]);
         free(self->ns_layers);
@@ -78,7 +111,7 @@ void word2vec_output_free(Word2VecOutput *self)
         if (self->hs_layers)
             for (int k = 0; k < self->K; k++) hierarchical_softmax_loss_free(&self->hs_layers[k]);
         free(self->hs_layers);
-        huffman_tree_free(&self->tree);
+        if (!self->shared) huffman_tree_free(&self->tree);
         break;
     }
     free(self->label_cols);

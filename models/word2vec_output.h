@@ -67,6 +67,7 @@ typedef struct Word2VecOutput {
     float *col_dh;                      /* (max_batch, H) scratch for one column's dh */
     int H;
     int B;                              /* batch size of the last forward */
+    bool shared;                        /* sampler and tree are another output's (_init_shared) */
 } Word2VecOutput;
 
 /*
@@ -81,6 +82,16 @@ typedef struct Word2VecOutput {
 int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
                          const int32_t *corpus, size_t corpus_size, DlfsError *err) DLFS_WARN_UNUSED;
 void word2vec_output_free(Word2VecOutput *self);
+
+/*
+ * As word2vec_output_init, for a replica of owner (built with the same cfg
+ * and K) on another thread: the read-only sampler (NEGSAMP: its p and
+ * alias table) or Huffman tree (HSOFTMAX) is owner's, borrowed, not built
+ * again; the layers and scratch are its own. owner must outlive it. Cannot
+ * fail. Free with word2vec_output_free, which leaves the borrowed tables to owner.
+ */
+void word2vec_output_init_shared(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                                 const Word2VecOutput *owner);
 
 /* Whether forward needs negatives (NEGSAMP only). */
 static inline bool word2vec_output_samples(const Word2VecOutput *self)

@@ -45,10 +45,12 @@
 #include "evaluation/analogy.h"
 #include "evaluation/word_map.h"
 #include "evaluation/wordsim.h"
-#include "models/cbow.h"
 #include "models/word2vec.h"
 #include "models/word2vec_data.h"
 #include "notebooks-c/lab.h"
+#include "recipe/data.h"
+#include "recipe/model_build.h"
+#include "recipe/preset.h"
 
 #define PROG "ch04_3_eval"
 #define TOP 5
@@ -99,73 +101,51 @@ static int load_vectors(WordVectors *wv, const char *path)
     return 0;
 }
 
-/* What the fast trainer asks for each epoch: word2vec's rows drawn anew from the corpus. */
-typedef struct EpochRows {
-    const Int32Array *corpus;
-    int V;
-    Word2VecDataConfig cfg;
-    int64_t *counts;        /* (V,) how often each word occurs */
-    Rng rng;                /* the rows' own draws (subsampling, window sizes) */
-    int32_t *contexts;      /* (corpus size, 2w) */
-    int32_t *target;        /* (corpus size,) */
-} EpochRows;
-
-/* A FastEpochFn: one epoch's rows from word2vec_make_epoch, and a line saying how many. */
+/* A FastEpochFn: one epoch's rows from the recipe (recipe/data.h), and a line saying how many. */
 static int next_epoch(void *ctx, int epoch, const int32_t **contexts, const int32_t **target, size_t *n,
                       DlfsError *err)
 {
-    EpochRows *e = ctx;
-    const int status = word2vec_make_epoch(e->corpus->data, e->corpus->size, e->counts, e->V, &e->cfg,
-                                           &e->rng, e->contexts, e->target, n, err);
+    RecipeEpochs *e = ctx;
+    const int status = recipe_epochs_next(e, epoch, contexts, target, n, err);
     if (status == DLFS_OK)
-        printf("epoch %d: %zu rows from the %zu words (%.1f%% kept)\n", epoch + 1, *n, e->corpus->size,
-               100.0 * (double)*n / (double)e->corpus->size);
-    *contexts = e->contexts;
-    *target = e->target;
+        printf("epoch %d: %zu rows from the %zu words (%.1f%% kept)\n", epoch + 1, *n, e->d->corpus.size,
+               100.0 * (double)*n / (double)e->d->corpus.size);
     return status;
 }
 
 /*
  * `dlfs2 train --fast --preset word2vec --epochs EPOCHS --threads 1 --seed
  * SEED`: PTB's train split, CBOW with negative sampling trained with
- * word2vec.c's recipe on one thread. Fills wv (empty) with the vocabulary
- * and a copy of W_in. Returns 0, or -1 after a message.
+ * word2vec.c's recipe on one thread, built by the run recipe the command
+ * uses (recipe/: the data, the model, the preset's settings). Fills wv
+ * (empty) with the vocabulary and a copy of W_in. Returns 0, or -1 after a
+ * message.
  */
 static int train_vectors(WordVectors *wv, uint64_t seed, int epochs)
 {
-    Int32Array corpus = {0};
-    if (lab_load_ptb(PROG, "train", &corpus, &wv->vocab) != 0) return -1;
-    const int V = wv->vocab.size;
-
+    const RecipePreset *preset = &recipe_preset_word2vec;   /* recipe/preset.h */
+    RecipeData d;
+    RecipeModel m = {0};
+    RecipeEpochs rows = {0};
+    DlfsError err = {0};
+    int status = recipe_data_load(&d, "ptb", lab_common_options.data_dir, 0, &err);
+    const int V = (int)d.vocab.size;
     Word2VecConfig cfg = word2vec_default_config(V);   /* H 100, window 5, 5 negatives */
-    cfg.context_full_grad = true;                       /* word2vec.c's CBOW update */
+    recipe_preset_model_config(preset, &cfg);           /* word2vec.c's CBOW update */
     Rng rng;
     rng_seed(&rng, seed);
-    DlfsError err = {0};
-    CBOW cbow;
-    EpochRows rows = {
-        .corpus = &corpus, .V = V,
-        .cfg = {.window = cfg.window_size, .dynamic_window = true, .sample = 1e-3, .min_count = 5,
-                .sentence_end = vocab_get(&wv->vocab, "<eos>")},
-        .counts = dlfs_calloc((size_t)V, sizeof(int64_t)),
-        .contexts = dlfs_malloc(corpus.size * 2 * (size_t)cfg.window_size * sizeof(int32_t)),
-        .target = dlfs_malloc(corpus.size * sizeof(int32_t)),
-    };
-    rng_seed(&rows.rng, seed + 1);
-    int status = cbow_init(&cbow, &cfg, corpus.data, corpus.size, &rng, &err);
-    if (status == DLFS_OK) status = word2vec_count_words(corpus.data, corpus.size, V, rows.counts, &err);
+    if (status == DLFS_OK)
+        status = recipe_model_build(&m, RECIPE_CBOW, &cfg, d.corpus.data, d.corpus.size, &rng, &err);
+    const Word2VecDataConfig data_cfg = recipe_preset_data_config(preset, cfg.window_size, &d.vocab);
+    if (status == DLFS_OK) status = recipe_epochs_init(&rows, &d, &data_cfg, seed, &err);
     if (status == DLFS_OK) {
-        Model model;
-        cbow_as_model(&cbow, &model);
         FastTrainerConfig tc = fast_trainer_default_config();
         tc.threads = 1;
         tc.epochs = epochs;
-        tc.optimizer = FAST_SGD_LINEAR;
-        tc.lr = 0.05f;              /* per example, falling linearly to 1e-4 of it */
-        tc.shuffle = false;         /* rows in corpus order, as word2vec.c reads its file */
+        recipe_preset_fast_config(preset, RECIPE_CBOW, &tc);   /* SGD from 0.05, rows in corpus order */
         tc.eval_interval = 2000;
         FastTrainer trainer;
-        fast_trainer_init(&trainer, &tc, &model);
+        fast_trainer_init(&trainer, &tc, &m.model);
         Rng rngs[1] = {rng};        /* the negatives continue the model's stream */
         const double start = dlfs_now_s();
         status = fast_trainer_fit(&trainer, next_epoch, &rows, rngs, &err);
@@ -174,16 +154,16 @@ static int train_vectors(WordVectors *wv, uint64_t seed, int epochs)
         fast_trainer_free(&trainer);
     }
     if (status == DLFS_OK) {
+        wv->vocab = d.vocab;        /* the vocabulary moves to wv */
+        vocab_init(&d.vocab);
         tensor_init_2d(&wv->W, V, cfg.hidden_size);
-        memcpy(wv->W.data, cbow.W_in.value.data, wv->W.size * sizeof(float));
+        memcpy(wv->W.data, m.W_in->value.data, wv->W.size * sizeof(float));
     } else {
         fprintf(stderr, "%s: %s\n", PROG, err.msg);
     }
-    cbow_free(&cbow);
-    free(rows.counts);
-    free(rows.contexts);
-    free(rows.target);
-    int32_array_free(&corpus);
+    recipe_epochs_free(&rows);
+    recipe_model_free(&m);
+    recipe_data_free(&d);
     return status == DLFS_OK ? 0 : -1;
 }
 

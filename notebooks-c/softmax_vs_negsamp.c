@@ -35,7 +35,7 @@
 #include "common/util.h"
 #include "common/vocab.h"
 #include "lab.h"
-#include "models/cbow.h"
+#include "recipe/model_build.h"
 #include "models/word2vec.h"
 
 #define PROG "softmax_vs_negsamp"
@@ -47,8 +47,7 @@ typedef struct Run {
     Word2VecLoss loss;
     const char *label;
     const char *objective;  /* what its loss is, for the plot's legend */
-    CBOW cbow;
-    bool built;             /* cbow needs cbow_free */
+    RecipeModel m;          /* CBOW with this loss, built by the run recipe (recipe/model_build.h) */
     LossRecord *curve;      /* (n_curve,) the trainer's loss_list, kept after the trainer */
     size_t n_curve;
     long iters;
@@ -123,11 +122,9 @@ static int train(Run *run, const Int32Array *corpus, const Int32Array *contexts,
     cfg.loss = run->loss;
     Rng rng;
     rng_seed(&rng, seed);
-    int status = cbow_init(&run->cbow, &cfg, corpus->data, corpus->size, &rng, err);
-    run->built = true;
+    int status = recipe_model_build(&run->m, RECIPE_CBOW, &cfg, corpus->data, corpus->size, &rng, err);
     if (status != DLFS_OK) return status;
-    Model model;
-    cbow_as_model(&run->cbow, &model);
+    Model model = run->m.model;
 
     const OptimizerConfig adam = optimizer_default_config(OPTIMIZER_ADAM);
     Optimizer optimizer;
@@ -158,8 +155,7 @@ static int train(Run *run, const Int32Array *corpus, const Int32Array *contexts,
 static double time_fwd_bwd(Run *run, const Int32Array *contexts, const Int32Array *target,
                            uint64_t seed)
 {
-    Model model;
-    cbow_as_model(&run->cbow, &model);
+    Model model = run->m.model;
     Rng rng;   /* the negatives' draws; the training's rng is done with */
     rng_seed(&rng, seed);
     const int B = model.max_batch;
@@ -285,11 +281,11 @@ static int print_neighbours(const Run *runs, int n, const Vocab *vocab)
     for (size_t q = 0; q < sizeof queries / sizeof queries[0]; q++) {
         printf("[query] %s\n", queries[q]);
         for (int i = 0; i < n; i++) {
-            const CBOW *m = &runs[i].cbow;
+            const RecipeModel *m = &runs[i].m;
             SimilarWord top[TOP];
             DlfsError err = {0};
-            const int found = most_similar(queries[q], vocab, m->W_in.value.data, vocab->size,
-                                           m->cfg.hidden_size, TOP, top, &err);
+            const int found = most_similar(queries[q], vocab, m->W_in->value.data, vocab->size,
+                                           recipe_model_config(m)->hidden_size, TOP, top, &err);
             if (found < 0) {
                 fprintf(stderr, "%s: %s\n", PROG, err.msg);
                 return -1;
@@ -375,7 +371,7 @@ int main(int argc, char **argv)
 
 done:
     for (int i = 0; i < N_RUNS; i++) {
-        if (runs[i].built) cbow_free(&runs[i].cbow);
+        recipe_model_free(&runs[i].m);
         free(runs[i].curve);
     }
     int32_array_free(&contexts);

@@ -144,15 +144,17 @@ fi
 # header declares is exported. The names are read from the headers with the
 # comments removed (gcc -fpreprocessed), without #define lines and static
 # inline functions: in each declaration, the name after its type and before
-# a "(" that opens a parameter list (not "(*", a function pointer).
+# a "(" that opens a parameter list (not "(*", a function pointer), and the
+# name an extern declaration of a variable ends with (recipe_preset_word2vec).
 declared=$WORK/declared.txt exported=$WORK/exported.txt
 for h in $HEADERS; do
     gcc -fpreprocessed -dD -E -P -x c "$INC/$h" 2>/dev/null
 done | grep -v '^[[:space:]]*#' | tr '\n' ' ' | sed 's/static inline[^{]*{//g; s/;/;\n/g; s/}/}\n/g' |
-    sed -n 's/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ \*]*[ \*]\([a-z_][a-z0-9_]*\)[[:space:]]*([[:space:]]*[^*[:space:]].*/\1/p' |
+    sed -n -e 's/^[[:space:]]*[A-Za-z_][A-Za-z0-9_ \*]*[ \*]\([a-z_][a-z0-9_]*\)[[:space:]]*([[:space:]]*[^*[:space:]].*/\1/p' \
+           -e 's/^[[:space:]]*extern[[:space:]][^(;]*[ \*]\([a-z_][a-z0-9_]*\)[[:space:]]*;.*/\1/p' |
     sort -u > "$declared"
 nm -D --defined-only "$LIB" | awk '{ print $3 }' | sort -u > "$exported"
-echo "# libdlfs2.so exports $(wc -l < "$exported") symbols; the headers declare $(wc -l < "$declared") functions"
+echo "# libdlfs2.so exports $(wc -l < "$exported") symbols; the headers declare $(wc -l < "$declared") functions and variables"
 extra=$(comm -23 "$exported" "$declared" | tr '\n' ' ')
 missing=$(comm -13 "$exported" "$declared" | tr '\n' ' ')
 if [ -z "$extra" ]; then

@@ -9,6 +9,7 @@
 
 #include "common/check.h"
 #include "common/clock.h"
+#include "training/phase_mark.h"
 #include "common/simd.h"
 #include "common/fpu.h"
 
@@ -172,6 +173,8 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             /* the Rng on this thread's stack: neighbours in rngs[] share a cache
              * line, and every draw writes the state */
             Rng rng = rngs[t];
+            TrainerPhaseTimes own_times = {0};   /* this thread's, added to cfg.phase_times below */
+            TrainerPhaseTimes *times = c->phase_times ? &own_times : NULL;
             const FpuState fpu = fpu_flush_subnormals();
             /* each thread takes runs of FAST_CHUNK consecutive steps, so two
              * threads are thousands of words apart in the text and touch fewer
@@ -189,12 +192,22 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
 #pragma omp atomic capture
                 in_epoch = epoch_done++;
                 if (stop || (c->max_iters > 0 && started >= c->max_iters)) continue;
+                double mark = times ? dlfs_now_s() : 0.0;
                 for (int b = 0; b < B; b++) {
                     const size_t r = c->shuffle ? (size_t)perm[(size_t)s * B + b] : (size_t)s * B + b;
                     memcpy(bc + (size_t)b * width, contexts + r * width, (size_t)width * sizeof *bc);
                     bt[b] = target[r];
                 }
-                const float loss = model->ops->forward(model->self, bc, bt, B, &rng);
+                trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
+                /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
+                Rng *forward_rng = &rng;
+                if (model->ops->sample) {
+                    model->ops->sample(model->self, bc, bt, B, &rng);
+                    forward_rng = NULL;
+                    trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
+                }
+                const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
+                trainer_phase_mark(times, TRAIN_PHASE_FORWARD, &mark);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -204,6 +217,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     continue;
                 }
                 model->ops->backward(model->self);
+                trainer_phase_mark(times, TRAIN_PHASE_BACKWARD, &mark);
                 float step_lr = 0.0f, lr_t = 0.0f;
                 if (c->optimizer == FAST_SGD_LINEAR) {
                     /* progress through the whole run, as word2vec.c's word_count_actual */
@@ -219,6 +233,8 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                                    (1.0 - pow(c->beta1, (double)tt)));
                 }
                 fast_trainer_apply_update(self, model, step_lr, lr_t);
+                trainer_phase_mark(times, TRAIN_PHASE_UPDATE, &mark);
+                if (times) times->steps++;
 #pragma omp critical(fast_trainer_record)
                 {
                     self->total_iters++;
@@ -237,6 +253,13 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             }
             fpu_restore(fpu);
             rngs[t] = rng;
+            if (times) {
+#pragma omp critical(fast_trainer_times)
+                {
+                    for (int p = 0; p < TRAIN_N_PHASES; p++) c->phase_times->s[p] += times->s[p];
+                    c->phase_times->steps += times->steps;
+                }
+            }
         }
         self->loop_s += dlfs_now_s() - loop_start;
         if (c->stop && *c->stop && failed_step < 0 && epoch_finished < steps &&

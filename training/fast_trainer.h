@@ -45,6 +45,7 @@
 
 #include "../common/api.h"
 #include "model.h"
+#include "phase_times.h"
 #include "../common/rng.h"
 #include "../common/status.h"
 #include "../common/tensor.h"
@@ -73,6 +74,9 @@ typedef struct FastTrainerConfig {
     const volatile sig_atomic_t *stop;  /* a flag a signal handler may set: once it is non-zero
                                the threads start no more steps (see fast_trainer_fit); NULL =
                                never */
+    TrainerPhaseTimes *phase_times; /* NULL = none (default); else every step's phases, all
+                               threads' together, are added into it at the end of each epoch
+                               (training/phase_times.h), e.g. by dlfs2 bench */
 } FastTrainerConfig;
 
 /* threads 1, batch 100, 10 epochs, lazy Adam (0.001, 0.9, 0.999), shuffled, lines every 20 steps

@@ -28,6 +28,14 @@ typedef struct ModelOps {
     void (*backward)(void *self);
     /* Releases what the model's init allocated (not the struct itself). */
     void (*free)(void *self);
+    /*
+     * Optional (NULL for a model that draws nothing): draws with rng what
+     * the next forward on the same contexts and target with rng == NULL
+     * uses (the negatives), and nothing else. sample then forward(NULL)
+     * equals forward(rng), draw for draw; the trainers call them so, to
+     * time the sampling as its own phase (training/phase_times.h).
+     */
+    void (*sample)(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng);
 } ModelOps;
 
 typedef struct Model {

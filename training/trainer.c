@@ -8,6 +8,7 @@
 
 #include "common/check.h"
 #include "common/clock.h"
+#include "training/phase_mark.h"
 #include "common/threads.h"
 
 void trainer_init(Trainer *self, Model *model, Optimizer *optimizer)
@@ -104,6 +105,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
     int32_t *batch_target = dlfs_malloc((size_t)batch_size * sizeof *batch_target);
 
     int status = DLFS_OK;
+    TrainerPhaseTimes *times = self->phase_times;
     self->stopped = false;
     long last_checked = self->total_iters;   /* params were finite up to here */
     const double start = dlfs_now_s() - self->elapsed_s;
@@ -116,6 +118,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
         for (int iters = self->iter_in_epoch; iters < max_iters; iters++) {
             if (self->max_iters > 0 && self->total_iters >= self->max_iters) goto done;
             threads_tune_step();    /* common/threads.h: no-op unless the count is tuned */
+            double mark = times ? dlfs_now_s() : 0.0;
             const int32_t *rows = perm + (size_t)iters * batch_size;
             for (int b = 0; b < batch_size; b++) {
                 memcpy(batch_contexts + (size_t)b * width, contexts + (size_t)rows[b] * width,
@@ -123,7 +126,17 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
                 batch_target[b] = target[rows[b]];
             }
             for (int i = 0; i < model->n_params; i++) param_zero_grad(model->params[i]);
-            const float loss = model->ops->forward(model->self, batch_contexts, batch_target, batch_size, rng);
+            trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
+            /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
+            Rng *forward_rng = rng;
+            if (model->ops->sample) {
+                model->ops->sample(model->self, batch_contexts, batch_target, batch_size, rng);
+                forward_rng = NULL;
+                trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
+            }
+            const float loss = model->ops->forward(model->self, batch_contexts, batch_target, batch_size,
+                                                   forward_rng);
+            trainer_phase_mark(times, TRAIN_PHASE_FORWARD, &mark);
             if (!isfinite(loss)) {
                 status = dlfs_fail(err, DLFS_ERR_NUMERIC,
                                    "loss is %g at epoch %d, iteration %d: training diverged "
@@ -132,8 +145,11 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
                 goto done;
             }
             model->ops->backward(model->self);
+            trainer_phase_mark(times, TRAIN_PHASE_BACKWARD, &mark);
             if (self->max_grad > 0.0f) clip_grads(model->params, model->n_params, self->max_grad);
             optimizer_update(self->optimizer, model->params, model->n_params);
+            trainer_phase_mark(times, TRAIN_PHASE_UPDATE, &mark);
+            if (times) times->steps++;
             self->total_loss += loss;
             self->loss_count++;
             self->total_iters++;

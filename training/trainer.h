@@ -24,6 +24,7 @@
 #include "../common/api.h"
 #include "model.h"
 #include "optimizer.h"
+#include "phase_times.h"
 #include "../common/rng.h"
 #include "../common/status.h"
 
@@ -57,6 +58,8 @@ struct Trainer {
     long max_iters;         /* stop after this many iterations in all; 0 = no limit */
     FILE *log;              /* progress lines go here; NULL = silent; default stdout */
     FILE *csv;              /* if set, each record is also written as "epoch,iter,elapsed_s,loss" */
+    TrainerPhaseTimes *phase_times; /* NULL = none (default); else every step's phases are added
+                               into it (training/phase_times.h), e.g. by dlfs2 bench */
     TrainerHook after_step; /* NULL = none */
     void *hook_ctx;         /* passed to after_step */
     LossRecord *loss_list;  /* (n_loss,) owned */

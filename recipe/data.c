@@ -1,0 +1,114 @@
+/* data.c — the run recipe's corpus, pairs and epochs' rows (see data.h). */
+#include "recipe/data.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/check.h"
+#include "common/clock.h"
+#include "common/util.h"
+#include "datasets/ptb.h"
+
+int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                     DlfsError *err)
+{
+    memset(d, 0, sizeof *d);
+    vocab_init(&d->vocab);
+    if (strcmp(corpus, "ptb") != 0)
+        return corpus_load_file_flags(corpus, flags, &d->corpus, &d->vocab, err);
+    DlfsError inner = {0};
+    int status = ptb_data_dir(d->ptb_dir, sizeof d->ptb_dir, data_dir, &inner);
+    if (status != DLFS_OK)
+        return dlfs_fail(err, status, "cannot choose the PTB data directory: %s", inner.msg);
+    status = ptb_load_data_flags(d->ptb_dir, "train", flags, &d->corpus, &d->vocab, &inner);
+    if (status != DLFS_OK)
+        return dlfs_fail(err, status, "cannot load PTB from '%s': %s", d->ptb_dir, inner.msg);
+    return DLFS_OK;
+}
+
+#define SEGMENT_HINT_BYTES 15
+const char *recipe_data_hint(char *hint, size_t size, const RecipeData *d)
+{
+    const int32_t eos = vocab_get(&d->vocab, "<eos>");
+    size_t words = 0, bytes = 0;
+    for (size_t i = 0; i < d->corpus.size; i++) {
+        if (d->corpus.data[i] == eos) continue;
+        words++;
+        bytes += strlen(vocab_word(&d->vocab, d->corpus.data[i]));
+    }
+    hint[0] = '\0';
+    if (words > 0 && bytes > SEGMENT_HINT_BYTES * words)
+        snprintf(hint, size,
+                 "; its words are %.0f bytes long on average: text without spaces between words "
+                 "(Japanese, Chinese) must be split into words first, e.g. with MeCab "
+                 "(mecab -Owakati in.txt > out.txt) or jieba (python3 -m jieba -d ' ' in.txt > out.txt)",
+                 (double)bytes / (double)words);
+    return hint;
+}
+
+int recipe_data_pairs(RecipeData *d, int window, DlfsError *err)
+{
+    DlfsError inner = {0};
+    const int status = create_contexts_target(d->corpus.data, d->corpus.size, window, &d->contexts,
+                                              &d->target, &inner);
+    if (status != DLFS_OK) {
+        char hint[320];
+        return dlfs_fail(err, status, "%s%s", inner.msg, recipe_data_hint(hint, sizeof hint, d));
+    }
+    d->data_size = d->target.size;
+    return DLFS_OK;
+}
+
+void recipe_data_free(RecipeData *d)
+{
+    int32_array_free(&d->corpus);
+    int32_array_free(&d->contexts);
+    int32_array_free(&d->target);
+    vocab_free(&d->vocab);
+}
+
+int recipe_epochs_init(RecipeEpochs *e, const RecipeData *d, const Word2VecDataConfig *cfg,
+                       uint64_t seed, DlfsError *err)
+{
+    *e = (RecipeEpochs){.d = d};
+    if (!cfg) return DLFS_OK;
+    const int V = (int)d->vocab.size;
+    e->redraw = true;
+    e->cfg = *cfg;
+    e->counts = dlfs_calloc((size_t)V, sizeof *e->counts);
+    e->contexts = dlfs_malloc(d->corpus.size * 2 * (size_t)cfg->window * sizeof *e->contexts);
+    e->target = dlfs_malloc(d->corpus.size * sizeof *e->target);
+    rng_seed(&e->rng, seed + 1);
+    return word2vec_count_words(d->corpus.data, d->corpus.size, V, e->counts, err);
+}
+
+void recipe_epochs_free(RecipeEpochs *e)
+{
+    free(e->counts);
+    free(e->contexts);
+    free(e->target);
+    memset(e, 0, sizeof *e);
+}
+
+int recipe_epochs_next(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
+                       size_t *n, DlfsError *err)
+{
+    (void)epoch;
+    RecipeEpochs *e = ctx;
+    e->calls++;
+    if (!e->redraw) {
+        *contexts = e->d->contexts.data;
+        *target = e->d->target.data;
+        *n = e->d->data_size;
+        return DLFS_OK;
+    }
+    const double start = dlfs_now_s();
+    const int status = word2vec_make_epoch(e->d->corpus.data, e->d->corpus.size, e->counts,
+                                           (int)e->d->vocab.size, &e->cfg, &e->rng, e->contexts,
+                                           e->target, n, err);
+    e->make_s += dlfs_now_s() - start;
+    *contexts = e->contexts;
+    *target = e->target;
+    return status;
+}

@@ -1,0 +1,101 @@
+/*
+ * data.h — the run recipe's data (textbook ch04/train.py's first lines:
+ * `corpus, word_to_id, id_to_word = ptb.load_data('train')`, then
+ * `contexts, target = create_contexts_target(corpus, window_size)`), and
+ * the rows of each epoch the FastTrainer asks for: the textbook's pairs
+ * every epoch, or word2vec.c's rows drawn anew (models/word2vec_data.h).
+ *
+ * Library code: errors come back as status codes with a message in a
+ * DlfsError (common/status.h); nothing is printed. `dlfs2 train`,
+ * `compare` and `bench` and the labs build on it.
+ */
+#ifndef DLFS2_RECIPE_DATA_H
+#define DLFS2_RECIPE_DATA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/api.h"
+#include "../common/rng.h"
+#include "../common/status.h"
+#include "../common/tensor.h"
+#include "../common/vocab.h"
+#include "../models/word2vec_data.h"
+
+DLFS2_API_BEGIN
+
+/* The loaded text and what training needs from it. */
+typedef struct RecipeData {
+    Vocab vocab;
+    Int32Array corpus;      /* (N,) word ids in [0, V) */
+    Int32Array contexts;    /* (N - 2w, 2w) after recipe_data_pairs */
+    Int32Array target;      /* (N - 2w,) after recipe_data_pairs */
+    size_t data_size;       /* N - 2w, after recipe_data_pairs */
+    char ptb_dir[4096];     /* the PTB data folder the corpus came from; "" for a text file */
+} RecipeData;
+
+/*
+ * Loads corpus into d (zeroed first): "ptb" is PTB's train split from the
+ * data folder data_dir (NULL: the default, datasets/data.h), downloaded if
+ * missing; anything else is the path of a whitespace-tokenised text file.
+ * flags: 0 or CORPUS_LOWERCASE (datasets/ptb.h). Errors: the data folder's,
+ * the download's and the reader's (DLFS_ERR_IO, _FORMAT, _NOT_FOUND, _NET,
+ * _CHECKSUM), with a message naming the folder or file. Free with
+ * recipe_data_free, also after a failure.
+ */
+int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                     DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * Makes d's (contexts, target) pairs with window w (create_contexts_target).
+ * Errors (DLFS_ERR_ARG): too short a corpus for the window; the message
+ * then ends with recipe_data_hint's advice, if any.
+ */
+int recipe_data_pairs(RecipeData *d, int window, DlfsError *err) DLFS_WARN_UNUSED;
+void recipe_data_free(RecipeData *d);
+
+/*
+ * A hint for a corpus with too few words, into hint (size bytes): when its
+ * words are long on average (more than 15 bytes, <eos> not counted;
+ * English averages about 5), the text likely has no spaces between words
+ * (Japanese, Chinese), which the reader takes for one word per line; the
+ * hint ("; its words are ...") says how to split it. "" otherwise.
+ * Returns hint.
+ */
+const char *recipe_data_hint(char *hint, size_t size, const RecipeData *d);
+
+/*
+ * Where fast_trainer_fit gets each epoch's rows (recipe_epochs_next is a
+ * FastEpochFn, training/fast_trainer.h; pass the RecipeEpochs as its ctx):
+ * d's (contexts, target) every epoch, or, with a Word2VecDataConfig,
+ * word2vec_make_epoch's rows drawn anew every epoch from Rng(seed + 1).
+ */
+typedef struct RecipeEpochs {
+    const RecipeData *d;    /* borrowed */
+    bool redraw;            /* rows drawn anew every epoch */
+    Word2VecDataConfig cfg;
+    int64_t *counts;        /* (V,) */
+    Rng rng;                /* the rows' own, so they do not depend on the threads */
+    int32_t *contexts;      /* (corpus size, 2w) */
+    int32_t *target;        /* (corpus size,) */
+    int calls;              /* epochs handed out */
+    double make_s;          /* seconds spent in word2vec_make_epoch */
+} RecipeEpochs;
+
+/*
+ * cfg NULL: the textbook's pairs (d's, made by recipe_data_pairs). Errors
+ * (DLFS_ERR_ARG): an id of d's corpus out of range. Free with
+ * recipe_epochs_free, also after a failure.
+ */
+int recipe_epochs_init(RecipeEpochs *e, const RecipeData *d, const Word2VecDataConfig *cfg,
+                       uint64_t seed, DlfsError *err) DLFS_WARN_UNUSED;
+void recipe_epochs_free(RecipeEpochs *e);
+
+/* A FastEpochFn over ctx, a RecipeEpochs: word2vec_make_epoch's errors. */
+int recipe_epochs_next(void *ctx, int epoch, const int32_t **contexts, const int32_t **target,
+                       size_t *n, DlfsError *err);
+
+DLFS2_API_END
+
+#endif
