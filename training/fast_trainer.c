@@ -11,8 +11,8 @@
 #include "common/clock.h"
 #include "common/simd.h"
 #include "common/fpu.h"
+#include "training/optimizer_span.h"
 
-#define FAST_EPS 1e-7f   /* Adam's eps, outside the square root as in the textbook */
 enum { FAST_CHUNK = 64 };
 
 FastTrainerConfig fast_trainer_default_config(void)
@@ -62,50 +62,36 @@ void fast_trainer_free(FastTrainer *self)
     memset(self, 0, sizeof *self);
 }
 
-/* p -= step * g over n floats; then g = 0. */
-static void sgd_span(float *restrict p, float *restrict g, size_t n, float step)
+/*
+ * The update of the n floats at offset off of model param i, with the
+ * formula of textbook mode (training/optimizer_span.h: adam_step_span with
+ * lazy Adam's m and v, or sgd_step_span), zeroing their gradient in the
+ * same loop.
+ */
+static inline void update_span(FastTrainer *self, Param *p, int i, size_t off, size_t n, bool adam,
+                               float step_lr, float lr_t)
 {
-    for (size_t j = 0; j < n; j++) {
-        p[j] -= step * g[j];
-        g[j] = 0.0f;
-    }
-}
-
-/* Adam over n floats with lr_t (bias correction folded in); then g = 0. */
-static void adam_span(float *restrict p, float *restrict g, float *restrict m, float *restrict v,
-                      size_t n, float lr_t, float one_minus_b1, float one_minus_b2)
-{
-    for (size_t j = 0; j < n; j++) {
-        m[j] += one_minus_b1 * (g[j] - m[j]);
-        v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
-        p[j] -= lr_t * m[j] / (sqrtf(v[j]) + FAST_EPS);
-        g[j] = 0.0f;
-    }
+    float *value = p->value.data + off, *grad = p->grad.data + off;
+    if (adam)
+        adam_step_span(value, grad, self->m[i].data + off, self->v[i].data + off, n, lr_t,
+                       self->cfg.beta1, self->cfg.beta2, true);
+    else
+        sgd_step_span(value, grad, n, step_lr, true);
 }
 
 SIMD_CLONES
 void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
 {
     const bool adam = self->cfg.optimizer == FAST_LAZY_ADAM;
-    const float one_minus_b1 = 1.0f - self->cfg.beta1, one_minus_b2 = 1.0f - self->cfg.beta2;
     for (int i = 0; i < model->n_params; i++) {
         Param *p = model->params[i];
-        float *m = adam ? self->m[i].data : NULL, *v = adam ? self->v[i].data : NULL;
         if (!p->row_touched) {
-            if (adam)
-                adam_span(p->value.data, p->grad.data, m, v, p->value.size, lr_t, one_minus_b1, one_minus_b2);
-            else
-                sgd_span(p->value.data, p->grad.data, p->value.size, step_lr);
+            update_span(self, p, i, 0, p->value.size, adam, step_lr, lr_t);
             continue;
         }
         const size_t row = (size_t)param_row_size(p);
         for (int k = 0; k < p->n_touched; k++) {
-            const size_t off = (size_t)p->touched_rows[k] * row;
-            if (adam)
-                adam_span(p->value.data + off, p->grad.data + off, m + off, v + off, row, lr_t,
-                          one_minus_b1, one_minus_b2);
-            else
-                sgd_span(p->value.data + off, p->grad.data + off, row, step_lr);
+            update_span(self, p, i, (size_t)p->touched_rows[k] * row, row, adam, step_lr, lr_t);
             p->row_touched[p->touched_rows[k]] = 0;
         }
         p->n_touched = 0;
@@ -215,8 +201,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     long tt;
 #pragma omp atomic capture
                     tt = ++self->step;
-                    lr_t = (float)(c->lr * sqrt(1.0 - pow(c->beta2, (double)tt)) /
-                                   (1.0 - pow(c->beta1, (double)tt)));
+                    lr_t = adam_lr_t(c->lr, c->beta1, c->beta2, tt);
                 }
                 fast_trainer_apply_update(self, model, step_lr, lr_t);
 #pragma omp critical(fast_trainer_record)

@@ -28,6 +28,8 @@
  *   draw a new subsample and new window sizes every epoch
  *   (models/word2vec_data.h); rows are shuffled per epoch or kept in
  *   corpus order (word2vec.c).
+ * - The update formulas are textbook mode's own (adam_step_span and
+ *   sgd_step_span, training/optimizer_span.h), applied per touched row.
  * - While a thread trains, subnormal floats are flushed to zero on it
  *   (common/fpu.h).
  * Progress lines are the textbook's: "iter" counts the steps of the epoch
