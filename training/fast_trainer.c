@@ -117,6 +117,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
     double loss_sum = 0.0;
     long loss_count = 0;
     const double start = dlfs_now_s();
+    long last_checked = self->total_iters;   /* params were finite up to here */
 
     for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
         if (c->stop && *c->stop) {
@@ -224,6 +225,20 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             rngs[t] = rng;
         }
         self->loop_s += dlfs_now_s() - loop_start;
+        /* the params are checked, as the textbook's Trainer does, once the
+         * threads have joined (once an epoch: fast_trainer.h says why) */
+        if (failed_step < 0) {
+            const int bad = trainer_first_non_finite(&self->models[0]);
+            if (bad >= 0) {
+                status = dlfs_fail(err, DLFS_ERR_NUMERIC,
+                                   "%s holds a NaN or an infinity after epoch %d, step %ld "
+                                   "(it was finite after step %ld in all): training diverged",
+                                   self->models[0].params[bad]->name, epoch + 1, epoch_finished,
+                                   last_checked);
+                break;
+            }
+            last_checked = self->total_iters;
+        }
         if (c->stop && *c->stop && failed_step < 0 && epoch_finished < steps &&
             !(c->max_iters > 0 && self->total_iters >= c->max_iters)) {
             self->stopped = true;

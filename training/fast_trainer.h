@@ -32,6 +32,13 @@
  *   sgd_step_span, training/optimizer_span.h), applied per touched row.
  * - While a thread trains, subnormal floats are flushed to zero on it
  *   (common/fpu.h).
+ * - The params are checked to be finite (the textbook's Trainer checks
+ *   them with each progress line) after each epoch, once the threads have
+ *   joined: a step touches only about B rows, so a scan of all V x H
+ *   weights every eval_interval steps would cost several percent of the
+ *   run, while the Trainer's dense Adam reads them all on every step anyway.
+ *   A NaN or infinity in a row a step reads stops training sooner, through
+ *   that step's loss.
  * Progress lines are the textbook's: "iter" counts the steps of the epoch
  * finished so far by all threads, and the loss is the mean over all threads'
  * steps since the last line.
@@ -121,7 +128,11 @@ void fast_trainer_free(FastTrainer *self);
  * weights then hold every update finished (Ctrl-C on `dlfs2 train --fast`).
  * Errors: DLFS_ERR_ARG when an epoch has fewer rows than a batch;
  * DLFS_ERR_NUMERIC when a loss is NaN or infinite (the message names the
- * step; that thread's step is not applied, the other threads finish theirs);
+ * step; that thread's step is not applied, the other threads finish theirs)
+ * or, at the end of an epoch (also one cut short by max_iters or the stop
+ * flag), a param holds a NaN or an infinity (the message names it, the
+ * epoch and step, and the step in all after which it was last seen finite;
+ * the params are left as they are, as the Trainer leaves them);
  * the callback's errors.
  */
 int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs,
