@@ -62,36 +62,31 @@ void fast_trainer_free(FastTrainer *self)
     memset(self, 0, sizeof *self);
 }
 
-/*
- * The update of the n floats at offset off of model param i, with the
- * formula of textbook mode (training/optimizer_span.h: adam_step_span with
- * lazy Adam's m and v, or sgd_step_span), zeroing their gradient in the
- * same loop.
- */
-static inline void update_span(FastTrainer *self, Param *p, int i, size_t off, size_t n, bool adam,
-                               float step_lr, float lr_t)
-{
-    float *value = p->value.data + off, *grad = p->grad.data + off;
-    if (adam)
-        adam_step_span(value, grad, self->m[i].data + off, self->v[i].data + off, n, lr_t,
-                       self->cfg.beta1, self->cfg.beta2, true);
-    else
-        sgd_step_span(value, grad, n, step_lr, true);
-}
-
 SIMD_CLONES
 void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
 {
+    /* the formulas are textbook mode's (training/optimizer_span.h); the lazy
+     * pass zeroes each span's gradient in the same loop */
     const bool adam = self->cfg.optimizer == FAST_LAZY_ADAM;
+    const float beta1 = self->cfg.beta1, beta2 = self->cfg.beta2;
     for (int i = 0; i < model->n_params; i++) {
         Param *p = model->params[i];
+        float *value = p->value.data, *grad = p->grad.data;
+        float *m = adam ? self->m[i].data : NULL, *v = adam ? self->v[i].data : NULL;
         if (!p->row_touched) {
-            update_span(self, p, i, 0, p->value.size, adam, step_lr, lr_t);
+            if (adam)
+                adam_step_span(value, grad, m, v, p->value.size, lr_t, beta1, beta2, true);
+            else
+                sgd_step_span(value, grad, p->value.size, step_lr, true);
             continue;
         }
         const size_t row = (size_t)param_row_size(p);
         for (int k = 0; k < p->n_touched; k++) {
-            update_span(self, p, i, (size_t)p->touched_rows[k] * row, row, adam, step_lr, lr_t);
+            const size_t off = (size_t)p->touched_rows[k] * row;
+            if (adam)
+                adam_step_span(value + off, grad + off, m + off, v + off, row, lr_t, beta1, beta2, true);
+            else
+                sgd_step_span(value + off, grad + off, row, step_lr, true);
             p->row_touched[p->touched_rows[k]] = 0;
         }
         p->n_touched = 0;
