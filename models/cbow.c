@@ -6,11 +6,13 @@
 
 #include "common/check.h"
 #include "common/simd.h"
+#include "models/model_adapter.h"
+#include "models/word2vec_private.h"
 
 int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
               Rng *rng, DlfsError *err)
 {
-    word2vec_check_config(cfg);
+    word2vec_check_config(cfg);   /* once for the whole construction (word2vec_private.h) */
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
     const int H = cfg->hidden_size, n_in = 2 * cfg->window_size;
@@ -19,7 +21,8 @@ int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size
     word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
     self->params[0] = &self->W_in;
     self->params[1] = &self->W_out;
-    int status = word2vec_output_init(&self->output, cfg, 1, &self->W_out, corpus, corpus_size, err);
+    int status = word2vec_output_init_unchecked(&self->output, cfg, 1, &self->W_out, corpus,
+                                                corpus_size, err);
     if (status != DLFS_OK) return status;
 
     self->in_layers = dlfs_calloc((size_t)n_in, sizeof *self->in_layers);
@@ -103,38 +106,19 @@ void cbow_backward(CBOW *self)
     for (int i = 0; i < n_in; i++) embedding_backward(&self->in_layers[i], self->dh);
 }
 
-static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+static float cbow_model_forward(void *self, const int32_t *contexts, const int32_t *target, int B,
+                                Rng *rng)
 {
     CBOW *cbow = self;
-    const bool sampled = word2vec_output_samples(&cbow->output);
-    if (rng)
-        word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
-    else if (sampled)
-        DLFS_ASSERT(cbow->B == B);   /* frozen negatives: same batch as before */
-    return cbow_forward(cbow, contexts, target, sampled ? cbow->negative_sample : NULL, B);
+    const int32_t *negatives =
+        word2vec_output_negatives(&cbow->output, cbow->negative_sample, target, B, rng);
+    return cbow_forward(cbow, contexts, target, negatives, B);
 }
 
-static void model_backward(void *self)
-{
-    cbow_backward(self);
-}
-
-static void model_free(void *self)
-{
-    cbow_free(self);
-}
-
-static const ModelOps cbow_ops = {model_forward, model_backward, model_free};
+MODEL_OPS(cbow, cbow_model_forward);
 
 void cbow_as_model(CBOW *self, Model *model)
 {
-    *model = (Model){
-        .name = "CBOW",
-        .self = self,
-        .ops = &cbow_ops,
-        .params = self->params,
-        .n_params = 2,
-        .context_width = 2 * self->cfg.window_size,
-        .max_batch = self->cfg.max_batch,
-    };
+    *model = model_adapt("CBOW", self, &cbow_model_ops, self->params, 2, self->cfg.window_size,
+                         self->cfg.max_batch);
 }

@@ -5,11 +5,19 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "models/word2vec_private.h"
 
 int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
                          const int32_t *corpus, size_t corpus_size, DlfsError *err)
 {
     word2vec_check_config(cfg);
+    return word2vec_output_init_unchecked(self, cfg, K, W_out, corpus, corpus_size, err);
+}
+
+int word2vec_output_init_unchecked(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
+                                   Param *W_out, const int32_t *corpus, size_t corpus_size,
+                                   DlfsError *err)
+{
     DLFS_ASSERT(K >= 1);
     int shape[2];
     word2vec_w_out_shape(cfg, shape);
@@ -134,6 +142,17 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
             unigram_sampler_get_negative_sample(&self->sampler, negative_sample + k * block,
                                                 self->label_cols + (size_t)k * self->max_batch, n, rng);
     }
+}
+
+const int32_t *word2vec_output_negatives(Word2VecOutput *self, int32_t *negative_sample,
+                                         const int32_t *labels, int B, Rng *rng)
+{
+    const bool sampled = word2vec_output_samples(self);
+    if (rng)
+        word2vec_output_sample(self, negative_sample, labels, B, rng);
+    else if (sampled)
+        DLFS_ASSERT(self->B == B);   /* frozen negatives: same batch as before */
+    return sampled ? negative_sample : NULL;
 }
 
 /* NEGSAMP: column k's loss, leaving out absent labels (see word2vec_output_forward). */

@@ -97,6 +97,18 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
                             int B, Rng *rng);
 
 /*
+ * The negatives for a forward through the Model interface (training/model.h),
+ * the one step CBOW's and SkipGram's forward adapters share: with rng, draws
+ * fresh ones into negative_sample for labels (word2vec_output_sample); with
+ * rng NULL, keeps the previous draw (frozen negatives, for gradient checks:
+ * B must then be the previous forward's batch, contract). Returns
+ * negative_sample when the loss samples (NEGSAMP), NULL otherwise: what
+ * word2vec_output_forward takes.
+ */
+const int32_t *word2vec_output_negatives(Word2VecOutput *self, int32_t *negative_sample,
+                                         const int32_t *labels, int B, Rng *rng);
+
+/*
  * Loss of h (B, H) float32 against labels (B, K) int32 ids in [0, V): the
  * sum over the K columns of each column's batch-mean loss. For NEGSAMP
  * with K > 1 a label may be -1 (absent): it adds no loss and no gradient,
