@@ -142,9 +142,9 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
  * The update of one step, as fast_trainer_fit applies it after a thread's
  * backward: model's gradients (model one of self->models) go into the
  * shared weights, touched rows only (every element of a param without row
- * tracking), and those gradients are zeroed. FAST_LAZY_ADAM uses lr_t (lr
- * with the bias correction of step t folded in, as adam_update: lr *
- * sqrt(1 - beta2^t) / (1 - beta1^t)) and self->m, self->v; FAST_SGD_LINEAR
+ * tracking), and those gradients are zeroed. FAST_LAZY_ADAM uses lr_t
+ * (adam_lr_t(lr, beta1, beta2, t), training/adam.h: lr * sqrt(1 - beta2^t)
+ * / (1 - beta1^t), as adam_update) and self->m, self->v; FAST_SGD_LINEAR
  * moves by step_lr * grad (step_lr = the decayed rate * batch). Public so
  * that `dlfs2 bench` can time one thread's step phase by phase.
  */
