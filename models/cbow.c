@@ -6,6 +6,8 @@
 
 #include "common/check.h"
 #include "common/simd.h"
+#include "models/model_adapter.h"
+#include "models/word2vec_private.h"
 
 /* The context layers and the buffers, once W_in, W_out and the output side are built. */
 static void init_layers(CBOW *self)
@@ -30,11 +32,12 @@ static void init_layers(CBOW *self)
 int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
               Rng *rng, DlfsError *err)
 {
-    word2vec_check_config(cfg);
+    word2vec_check_config(cfg);   /* once for the whole construction (word2vec_private.h) */
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
     word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
-    int status = word2vec_output_init(&self->output, cfg, 1, &self->W_out, corpus, corpus_size, err);
+    int status = word2vec_output_init_unchecked(&self->output, cfg, 1, &self->W_out, corpus,
+                                                corpus_size, err);
     if (status != DLFS_OK) return status;
     init_layers(self);
     return DLFS_OK;
@@ -117,46 +120,28 @@ void cbow_backward(CBOW *self)
     for (int i = 0; i < n_in; i++) embedding_backward(&self->in_layers[i], self->dh);
 }
 
-static void model_sample(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+/* The sample op: the negatives for the targets, kept for the next forward (rng NULL). */
+static void cbow_model_sample(void *self, const int32_t *contexts, const int32_t *target, int B,
+                              Rng *rng)
 {
     (void)contexts;
     CBOW *cbow = self;
     word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
-    cbow->B_sampled = B;
 }
 
-static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+static float cbow_model_forward(void *self, const int32_t *contexts, const int32_t *target, int B,
+                                Rng *rng)
 {
     CBOW *cbow = self;
-    const bool sampled = word2vec_output_samples(&cbow->output);
-    if (rng)
-        model_sample(cbow, contexts, target, B, rng);
-    else if (sampled)
-        DLFS_ASSERT(cbow->B_sampled == B);   /* frozen negatives: same batch as before */
-    return cbow_forward(cbow, contexts, target, sampled ? cbow->negative_sample : NULL, B);
+    const int32_t *negatives =
+        word2vec_output_negatives(&cbow->output, cbow->negative_sample, target, B, rng);
+    return cbow_forward(cbow, contexts, target, negatives, B);
 }
 
-static void model_backward(void *self)
-{
-    cbow_backward(self);
-}
-
-static void model_free(void *self)
-{
-    cbow_free(self);
-}
-
-static const ModelOps cbow_ops = {model_forward, model_backward, model_free, model_sample};
+MODEL_OPS(cbow, cbow_model_forward, cbow_model_sample);
 
 void cbow_as_model(CBOW *self, Model *model)
 {
-    *model = (Model){
-        .name = "CBOW",
-        .self = self,
-        .ops = &cbow_ops,
-        .params = self->params,
-        .n_params = 2,
-        .context_width = 2 * self->cfg.window_size,
-        .max_batch = self->cfg.max_batch,
-    };
+    *model = model_adapt("CBOW", self, &cbow_model_ops, self->params, 2, self->cfg.window_size,
+                         self->cfg.max_batch);
 }

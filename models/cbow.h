@@ -43,7 +43,6 @@ typedef struct CBOW {
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
     float *inv_count;           /* (max_batch,) 1 / (contexts present in the row) */
     int B;                      /* batch size of the last forward */
-    int B_sampled;              /* batch size the negatives in negative_sample were drawn for */
 } CBOW;
 
 /*

@@ -6,6 +6,7 @@
 
 #include "common/check.h"
 #include "layers/functions.h"
+#include "models/model_adapter.h"
 
 void simple_cbow_init(SimpleCBOW *self, int vocab_size, int hidden_size, int window_size,
                       int max_batch, Rng *rng)
@@ -93,33 +94,17 @@ void simple_cbow_backward(SimpleCBOW *self)
         matmul_backward(&self->in_layers[i], NULL, self->dh);
 }
 
-static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+static float simple_cbow_model_forward(void *self, const int32_t *contexts, const int32_t *target,
+                                      int B, Rng *rng)
 {
     (void)rng;   /* nothing to sample */
     return simple_cbow_forward(self, contexts, target, B);
 }
 
-static void model_backward(void *self)
-{
-    simple_cbow_backward(self);
-}
-
-static void model_free(void *self)
-{
-    simple_cbow_free(self);
-}
-
-static const ModelOps simple_cbow_ops = {model_forward, model_backward, model_free, NULL};
+MODEL_OPS(simple_cbow, simple_cbow_model_forward, NULL);
 
 void simple_cbow_as_model(SimpleCBOW *self, Model *model)
 {
-    *model = (Model){
-        .name = "SimpleCBOW",
-        .self = self,
-        .ops = &simple_cbow_ops,
-        .params = self->params,
-        .n_params = 2,
-        .context_width = 2 * self->window_size,
-        .max_batch = self->max_batch,
-    };
+    *model = model_adapt("SimpleCBOW", self, &simple_cbow_model_ops, self->params, 2, self->window_size,
+                         self->max_batch);
 }

@@ -6,6 +6,7 @@
 
 #include "common/check.h"
 #include "layers/functions.h"
+#include "models/model_adapter.h"
 
 void simple_skip_gram_init(SimpleSkipGram *self, int vocab_size, int hidden_size, int window_size,
                            int max_batch, Rng *rng)
@@ -87,33 +88,17 @@ void simple_skip_gram_backward(SimpleSkipGram *self)
     matmul_backward(&self->in_layer, NULL, self->dh);   /* the one-hot input needs no dx */
 }
 
-static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+static float simple_skip_gram_model_forward(void *self, const int32_t *contexts, const int32_t *target,
+                                           int B, Rng *rng)
 {
     (void)rng;   /* nothing to sample */
     return simple_skip_gram_forward(self, contexts, target, B);
 }
 
-static void model_backward(void *self)
-{
-    simple_skip_gram_backward(self);
-}
-
-static void model_free(void *self)
-{
-    simple_skip_gram_free(self);
-}
-
-static const ModelOps simple_skip_gram_ops = {model_forward, model_backward, model_free, NULL};
+MODEL_OPS(simple_skip_gram, simple_skip_gram_model_forward, NULL);
 
 void simple_skip_gram_as_model(SimpleSkipGram *self, Model *model)
 {
-    *model = (Model){
-        .name = "SimpleSkipGram",
-        .self = self,
-        .ops = &simple_skip_gram_ops,
-        .params = self->params,
-        .n_params = 2,
-        .context_width = 2 * self->window_size,
-        .max_batch = self->max_batch,
-    };
+    *model = model_adapt("SimpleSkipGram", self, &simple_skip_gram_model_ops, self->params, 2, self->window_size,
+                         self->max_batch);
 }

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "models/model_adapter.h"
+#include "models/word2vec_private.h"
 
 /* The input layer and the buffers, once W_in, W_out and the output side are built. */
 static void init_layers(SkipGram *self)
@@ -24,12 +26,12 @@ static void init_layers(SkipGram *self)
 int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
                    size_t corpus_size, Rng *rng, DlfsError *err)
 {
-    word2vec_check_config(cfg);
+    word2vec_check_config(cfg);   /* once for the whole construction (word2vec_private.h) */
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
     word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
-    int status = word2vec_output_init(&self->output, cfg, 2 * cfg->window_size, &self->W_out, corpus,
-                                      corpus_size, err);
+    int status = word2vec_output_init_unchecked(&self->output, cfg, 2 * cfg->window_size,
+                                                &self->W_out, corpus, corpus_size, err);
     if (status != DLFS_OK) return status;
     init_layers(self);
     return DLFS_OK;
@@ -75,47 +77,29 @@ void skip_gram_backward(SkipGram *self)
     embedding_backward(&self->in_layer, self->dh);
 }
 
-static void model_sample(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+/* The sample op: each context position's negatives, drawn against its positive, kept for the next forward. */
+static void skip_gram_model_sample(void *self, const int32_t *contexts, const int32_t *target, int B,
+                                   Rng *rng)
 {
     (void)target;
     SkipGram *sg = self;
-    /* each context position gets its own negatives, drawn against its positive */
     word2vec_output_sample(&sg->output, sg->negative_sample, contexts, B, rng);
-    sg->B_sampled = B;
 }
 
-static float model_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
+static float skip_gram_model_forward(void *self, const int32_t *contexts, const int32_t *target,
+                                     int B, Rng *rng)
 {
     SkipGram *sg = self;
-    const bool sampled = word2vec_output_samples(&sg->output);
-    if (rng)
-        model_sample(sg, contexts, target, B, rng);
-    else if (sampled)
-        DLFS_ASSERT(sg->B_sampled == B);   /* frozen negatives: same batch as before */
-    return skip_gram_forward(sg, contexts, target, sampled ? sg->negative_sample : NULL, B);
+    /* each context position gets its own negatives, drawn against its positive */
+    const int32_t *negatives =
+        word2vec_output_negatives(&sg->output, sg->negative_sample, contexts, B, rng);
+    return skip_gram_forward(sg, contexts, target, negatives, B);
 }
 
-static void model_backward(void *self)
-{
-    skip_gram_backward(self);
-}
-
-static void model_free(void *self)
-{
-    skip_gram_free(self);
-}
-
-static const ModelOps skip_gram_ops = {model_forward, model_backward, model_free, model_sample};
+MODEL_OPS(skip_gram, skip_gram_model_forward, skip_gram_model_sample);
 
 void skip_gram_as_model(SkipGram *self, Model *model)
 {
-    *model = (Model){
-        .name = "SkipGram",
-        .self = self,
-        .ops = &skip_gram_ops,
-        .params = self->params,
-        .n_params = 2,
-        .context_width = 2 * self->cfg.window_size,
-        .max_batch = self->cfg.max_batch,
-    };
+    *model = model_adapt("SkipGram", self, &skip_gram_model_ops, self->params, 2,
+                         self->cfg.window_size, self->cfg.max_batch);
 }

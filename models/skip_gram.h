@@ -40,7 +40,6 @@ typedef struct SkipGram {
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
     int B;
-    int B_sampled;                  /* batch size the negatives were drawn for */
 } SkipGram;
 
 /* As cbow_init. Free with skip_gram_free, also after a failure. */

@@ -5,16 +5,17 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "models/word2vec_private.h"
 
 /*
- * word2vec_output_init (owner NULL: the sampler or tree built from corpus)
- * and word2vec_output_init_shared (owner's borrowed).
+ * The output side for a checked cfg: owner NULL builds the sampler or tree
+ * from corpus (word2vec_output_init, _unchecked); an owner lends its own
+ * (word2vec_output_init_shared).
  */
-static int output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
-                       const int32_t *corpus, size_t corpus_size, const Word2VecOutput *owner,
-                       DlfsError *err)
+static int output_build(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                        const int32_t *corpus, size_t corpus_size, const Word2VecOutput *owner,
+                        DlfsError *err)
 {
-    word2vec_check_config(cfg);
     DLFS_ASSERT(K >= 1);
     int shape[2];
     word2vec_w_out_shape(cfg, shape);
@@ -79,17 +80,26 @@ static int output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, P
     return DLFS_OK;
 }
 
+int word2vec_output_init_unchecked(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
+                                   Param *W_out, const int32_t *corpus, size_t corpus_size,
+                                   DlfsError *err)
+{
+    return output_build(self, cfg, K, W_out, corpus, corpus_size, NULL, err);
+}
+
 int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
                          const int32_t *corpus, size_t corpus_size, DlfsError *err)
 {
-    return output_init(self, cfg, K, W_out, corpus, corpus_size, NULL, err);
+    word2vec_check_config(cfg);
+    return output_build(self, cfg, K, W_out, corpus, corpus_size, NULL, err);
 }
 
 void word2vec_output_init_shared(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
                                  const Word2VecOutput *owner)
 {
     DLFS_ASSERT(owner != NULL);
-    const int status = output_init(self, cfg, K, W_out, NULL, 0, owner, NULL);
+    word2vec_check_config(cfg);
+    const int status = output_build(self, cfg, K, W_out, NULL, 0, owner, NULL);
     DLFS_ASSERT(status == DLFS_OK);   /* nothing is built from a corpus, so nothing can fail */
 }
 
@@ -156,6 +166,7 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
 {
     if (!word2vec_output_samples(self)) return;
     DLFS_ASSERT(B >= 1 && B <= self->max_batch);
+    self->B_sampled = B;
     const size_t block = (size_t)B * self->sample_size;
     for (int k = 0; k < self->K; k++) {
         if (self->K == 1) {
@@ -167,6 +178,17 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
             unigram_sampler_get_negative_sample(&self->sampler, negative_sample + k * block,
                                                 self->label_cols + (size_t)k * self->max_batch, n, rng);
     }
+}
+
+const int32_t *word2vec_output_negatives(Word2VecOutput *self, int32_t *negative_sample,
+                                         const int32_t *labels, int B, Rng *rng)
+{
+    const bool sampled = word2vec_output_samples(self);
+    if (rng)
+        word2vec_output_sample(self, negative_sample, labels, B, rng);
+    else if (sampled)
+        DLFS_ASSERT(self->B_sampled == B);   /* frozen negatives: drawn for this batch size */
+    return sampled ? negative_sample : NULL;
 }
 
 /* NEGSAMP: column k's loss, leaving out absent labels (see word2vec_output_forward). */

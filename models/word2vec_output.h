@@ -67,6 +67,7 @@ typedef struct Word2VecOutput {
     float *col_dh;                      /* (max_batch, H) scratch for one column's dh */
     int H;
     int B;                              /* batch size of the last forward */
+    int B_sampled;                      /* batch size of the last word2vec_output_sample draw */
     bool shared;                        /* sampler and tree are another output's (_init_shared) */
 } Word2VecOutput;
 
@@ -109,6 +110,19 @@ static inline bool word2vec_output_samples(const Word2VecOutput *self)
  */
 void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, const int32_t *labels,
                             int B, Rng *rng);
+
+/*
+ * The negatives for a forward through the Model interface (training/model.h),
+ * the one step CBOW's and SkipGram's forward adapters share: with rng, draws
+ * fresh ones into negative_sample for labels (word2vec_output_sample); with
+ * rng NULL, keeps the previous draw: the one the model's sample op made
+ * before this forward (the trainers), or frozen negatives for gradient
+ * checks. B must then be the batch size of that draw (contract). Returns
+ * negative_sample when the loss samples (NEGSAMP), NULL otherwise: what
+ * word2vec_output_forward takes.
+ */
+const int32_t *word2vec_output_negatives(Word2VecOutput *self, int32_t *negative_sample,
+                                         const int32_t *labels, int B, Rng *rng);
 
 /*
  * Loss of h (B, H) float32 against labels (B, K) int32 ids in [0, V): the

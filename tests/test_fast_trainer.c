@@ -16,7 +16,8 @@
  *     global step count); rows never touched keep their initial bytes;
  *   - two threads over one set of weights: the loss falls, the weights stay
  *     finite and shared, total_iters and max_iters count steps of all threads;
- *   - errors: the callback's, an epoch shorter than a batch, a NaN loss.
+ *   - errors: the callback's, an epoch shorter than a batch, a NaN loss, a
+ *     NaN or infinite weight in a row no step reads (the params check).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -98,11 +99,14 @@ typedef struct Spy {
     float before_in[V * H];     /* W_in and W_out when the latest forward began */
     float before_out[V * H];
     long nan_at;                /* the call whose loss becomes NaN, or -1 */
+    long poison_at;             /* the call before whose forward W_out[11][0] (word 11 never
+                                   occurs, so no step reads it) becomes +inf, or -1 */
 } Spy;
 
 static float spy_forward(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng)
 {
     Spy *s = self;
+    if (s->calls == s->poison_at) s->cbow.W_out.value.data[11 * H] = INFINITY;
     memcpy(s->before_in, s->cbow.W_in.value.data, sizeof s->before_in);
     memcpy(s->before_out, s->cbow.W_out.value.data, sizeof s->before_out);
     float loss = s->inner.ops->forward(s->inner.self, contexts, target, B, rng);
@@ -153,6 +157,7 @@ static Spy *spies_new(int T, const Word2VecConfig *cfg, uint64_t seed, Model *mo
         s->model.self = s;
         s->model.ops = &spy_ops;
         s->nan_at = -1;
+        s->poison_at = -1;
         if (t > 0)
             for (int i = 0; i < s->model.n_params; i++)
                 param_share_value(s->model.params[i], spies[0].model.params[i]);
@@ -878,6 +883,73 @@ static void test_nan_loss(void **state)
 }
 
 /*
+ * The params are checked, as the textbook's Trainer checks them, after each
+ * epoch: a NaN or an infinity in a row no step reads (words 10 and 11 never
+ * occur, so no loss sees it) stops training with DLFS_ERR_NUMERIC naming
+ * the param, the epoch, its steps and the step in all after which the
+ * params were last seen finite; the weight is left as it is. Three ways: a
+ * NaN in W_in before the run (epoch 1 runs whole); +inf in W_out during
+ * epoch 2 (after epoch 1 was checked); the same with max_iters ending the
+ * run inside epoch 2 (the last, cut-short epoch is checked too). Both
+ * optimizers.
+ */
+static void test_nan_param(void **state)
+{
+    (void)state;
+    enum { B = 4, S = N_ROWS / B };
+    const FastOptimizerKind kinds[2] = {FAST_LAZY_ADAM, FAST_SGD_LINEAR};
+    for (int o = 0; o < 2; o++) {
+        FastTrainerConfig cfg = base_config(1, B, 3, kinds[o]);
+        Run r;
+        char want[160];
+
+        run_start(&r, &cfg, 95);
+        w_in_of(&r)[10 * H + 2] = NAN;
+        run_fit(&r);
+        assert_int_equal(r.status, DLFS_ERR_NUMERIC);
+        snprintf(want, sizeof want,
+                 "W_in holds a NaN or an infinity after epoch 1, step %d (it was finite after "
+                 "step 0 in all): training diverged", S);
+        assert_string_equal(r.err.msg, want);
+        assert_int_equal(r.tr.total_iters, S);
+        assert_int_equal(r.feed.calls, 1);
+        assert_true(isnan(w_in_of(&r)[10 * H + 2]));
+        run_end(&r);
+
+        run_start(&r, &cfg, 96);
+        r.spies[0].poison_at = S + 3;
+        run_fit(&r);
+        assert_int_equal(r.status, DLFS_ERR_NUMERIC);
+        snprintf(want, sizeof want,
+                 "W_out holds a NaN or an infinity after epoch 2, step %d (it was finite after "
+                 "step %d in all): training diverged", S, S);
+        assert_string_equal(r.err.msg, want);
+        assert_int_equal(r.tr.total_iters, 2 * S);
+        assert_int_equal(r.feed.calls, 2);
+        assert_true(isinf(w_out_of(&r)[11 * H]));
+        run_end(&r);
+
+        cfg.max_iters = S + 5;
+        run_start(&r, &cfg, 97);
+        r.spies[0].poison_at = S + 3;
+        run_fit(&r);
+        assert_int_equal(r.status, DLFS_ERR_NUMERIC);
+        snprintf(want, sizeof want, "W_out holds a NaN or an infinity after epoch 2, step 5 (it "
+                 "was finite after step %d in all): training diverged", S);
+        assert_string_equal(r.err.msg, want);
+        assert_int_equal(r.tr.total_iters, S + 5);
+        run_end(&r);
+
+        /* the same run without the poison ends well: the check itself is not what stops it */
+        run_start(&r, &cfg, 97);
+        run_fit(&r);
+        assert_int_equal(r.status, DLFS_OK);
+        assert_int_equal(r.tr.total_iters, S + 5);
+        run_end(&r);
+    }
+}
+
+/*
  * With two threads the progress lines still count the epoch's finished
  * steps: records at steps 1, 1 + interval, ... of each epoch, in order, as
  * the textbook's Trainer prints them.
@@ -924,6 +996,7 @@ int main(void)
         cmocka_unit_test(test_callback_error),
         cmocka_unit_test(test_short_epoch),
         cmocka_unit_test(test_nan_loss),
+        cmocka_unit_test(test_nan_param),
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_iter_counts_two_threads),
     };

@@ -233,6 +233,47 @@ static void test_model_needs_no_negatives(void **state)
         }
 }
 
+/*
+ * word2vec_output_negatives, the step CBOW's and SkipGram's forward
+ * adapters share: NEGSAMP with an rng draws sample_size negatives per row
+ * (never the row's target) into the buffer and returns it; with rng NULL
+ * (after a forward of the same batch) it returns the buffer untouched
+ * (frozen negatives). The softmax losses return NULL and touch nothing.
+ */
+static void test_output_negatives(void **state)
+{
+    (void)state;
+    enum { S = 2 };
+    Built b;
+    build(&b, false, WORD2VEC_LOSS_NEGSAMP, 5);
+    Word2VecOutput *out = &b.cbow.output;
+    int32_t neg[B * S], before[B * S];
+    for (int i = 0; i < B * S; i++) neg[i] = -7;
+    Rng rng;
+    rng_seed(&rng, 3);
+    assert_ptr_equal(word2vec_output_negatives(out, neg, target, B, &rng), neg);
+    for (int r = 0; r < B; r++)
+        for (int k = 0; k < S; k++) {
+            assert_true(neg[r * S + k] >= 0 && neg[r * S + k] < V);
+            assert_int_not_equal(neg[r * S + k], target[r]);
+        }
+    memcpy(before, neg, sizeof neg);
+    (void)cbow_forward(&b.cbow, contexts, target, neg, B);
+    assert_ptr_equal(word2vec_output_negatives(out, neg, target, B, NULL), neg);
+    assert_memory_equal(neg, before, sizeof neg);
+    b.m.ops->free(b.m.self);
+
+    const Word2VecLoss losses[2] = {WORD2VEC_LOSS_SOFTMAX, WORD2VEC_LOSS_HSOFTMAX};
+    for (int i = 0; i < 2; i++) {
+        build(&b, false, losses[i], 5);
+        for (int j = 0; j < B * S; j++) neg[j] = -7;
+        assert_null(word2vec_output_negatives(&b.cbow.output, neg, target, B, &rng));
+        assert_null(word2vec_output_negatives(&b.cbow.output, neg, target, B, NULL));
+        for (int j = 0; j < B * S; j++) assert_int_equal(neg[j], -7);
+        b.m.ops->free(b.m.self);
+    }
+}
+
 /* Trains b with Adam (lr 0.01) for `epochs` epochs of 2 minibatches of 3; one record per step. */
 static void train(Built *b, uint64_t seed, int epochs, LossRecord **list, size_t *n)
 {
@@ -324,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_zero_weight_losses),
         cmocka_unit_test(test_loss_from_weights),
         cmocka_unit_test(test_model_needs_no_negatives),
+        cmocka_unit_test(test_output_negatives),
         cmocka_unit_test(test_training_softmax),
         cmocka_unit_test(test_training_hsoftmax),
     };

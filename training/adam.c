@@ -7,9 +7,18 @@
 
 #include "common/check.h"
 #include "common/fpu.h"
+#include "training/optimizer_span.h"
 
 /* Below this many elements a thread team costs more than it saves. */
 enum { ADAM_PARALLEL_MIN = 65536 };
+/* The floats one adam_step_span call updates: the unit the threads share out. */
+enum { ADAM_BLOCK = 4096 };
+
+float adam_lr_t(float lr, float beta1, float beta2, long iter)
+{
+    const double t = (double)iter;
+    return (float)(lr * sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t)));
+}
 
 void adam_init(Adam *self, Param *const *params, int n_params, float lr, float beta1, float beta2)
 {
@@ -46,10 +55,8 @@ void adam_update(Adam *self, Param *const *params, int n_params)
 {
     DLFS_ASSERT(n_params == self->n_params);
     self->iter++;
-    const double t = self->iter;
-    const float lr_t = (float)(self->lr * sqrt(1.0 - pow(self->beta2, t)) / (1.0 - pow(self->beta1, t)));
-    const float one_minus_b1 = 1.0f - self->beta1;
-    const float one_minus_b2 = 1.0f - self->beta2;
+    const float lr_t = adam_lr_t(self->lr, self->beta1, self->beta2, self->iter);
+    const float beta1 = self->beta1, beta2 = self->beta2;
     long total = 0;
     for (int i = 0; i < n_params; i++) {
         DLFS_ASSERT(params[i] == self->params[i]);
@@ -61,16 +68,17 @@ void adam_update(Adam *self, Param *const *params, int n_params)
     {
         const FpuState fpu = fpu_flush_subnormals();
         for (int i = 0; i < n_params; i++) {
-            float *restrict p = params[i]->value.data;
-            const float *restrict g = params[i]->grad.data;
-            float *restrict m = self->m[i].data;
-            float *restrict v = self->v[i].data;
+            float *p = params[i]->value.data;
+            float *g = params[i]->grad.data;
+            float *m = self->m[i].data;
+            float *v = self->v[i].data;
             const long n = (long)params[i]->value.size;
-#pragma omp for simd schedule(static)
-            for (long j = 0; j < n; j++) {
-                m[j] += one_minus_b1 * (g[j] - m[j]);
-                v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
-                p[j] -= lr_t * m[j] / (sqrtf(v[j]) + ADAM_EPS);
+            const long blocks = (n + ADAM_BLOCK - 1) / ADAM_BLOCK;
+#pragma omp for schedule(static)
+            for (long b = 0; b < blocks; b++) {
+                const long off = b * ADAM_BLOCK;
+                const size_t len = (size_t)(n - off < ADAM_BLOCK ? n - off : ADAM_BLOCK);
+                adam_step_span(p + off, g + off, m + off, v + off, len, lr_t, beta1, beta2, false);
             }
         }
         fpu_restore(fpu);

@@ -11,10 +11,12 @@
  * The bias correction is folded into lr_t and eps = 1e-7 sits outside the
  * square root, as in the textbook. Every element of every parameter is
  * updated each step (dense), also rows whose gradient is zero, so that m
- * and v decay exactly as in NumPy. The loop is one vectorised pass per
- * parameter, split across threads with OpenMP; while it runs, subnormal m
- * and v values are flushed to zero (common/fpu.h says why this leaves the
- * parameters as the textbook's arithmetic makes them).
+ * and v decay exactly as in NumPy. The formula itself is written once, in
+ * adam_step_span (training/optimizer_span.h), which the row-sparse Adam of
+ * `--fast` (training/fast_trainer.h) uses too; adam_update runs it over each
+ * parameter in blocks split across threads with OpenMP; while it runs,
+ * subnormal m and v values are flushed to zero (common/fpu.h says why this
+ * leaves the parameters as the textbook's arithmetic makes them).
  */
 #ifndef DLFS2_COMMON_ADAM_H
 #define DLFS2_COMMON_ADAM_H
@@ -51,6 +53,15 @@ void adam_free(Adam *self);
  * textbook's optimizer.update(params, grads).
  */
 void adam_update(Adam *self, Param *const *params, int n_params);
+
+/*
+ * The step size of Adam's step `iter` (1, 2, ...), the bias correction
+ * folded in: lr_t = lr * sqrt(1 - beta2^iter) / (1 - beta1^iter), computed
+ * in double from the float32 arguments and rounded to float32 once (the
+ * textbook's `lr_t`). Used by adam_update and by the lazy Adam of `--fast`,
+ * whose iter counts the steps of all threads.
+ */
+float adam_lr_t(float lr, float beta1, float beta2, long iter);
 
 DLFS2_API_END
 

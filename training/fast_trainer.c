@@ -12,8 +12,8 @@
 #include "training/phase_mark.h"
 #include "common/simd.h"
 #include "common/fpu.h"
+#include "training/optimizer_span.h"
 
-#define FAST_EPS 1e-7f   /* Adam's eps, outside the square root as in the textbook */
 enum { FAST_CHUNK = 64 };
 
 FastTrainerConfig fast_trainer_default_config(void)
@@ -63,50 +63,31 @@ void fast_trainer_free(FastTrainer *self)
     memset(self, 0, sizeof *self);
 }
 
-/* p -= step * g over n floats; then g = 0. */
-static void sgd_span(float *restrict p, float *restrict g, size_t n, float step)
-{
-    for (size_t j = 0; j < n; j++) {
-        p[j] -= step * g[j];
-        g[j] = 0.0f;
-    }
-}
-
-/* Adam over n floats with lr_t (bias correction folded in); then g = 0. */
-static void adam_span(float *restrict p, float *restrict g, float *restrict m, float *restrict v,
-                      size_t n, float lr_t, float one_minus_b1, float one_minus_b2)
-{
-    for (size_t j = 0; j < n; j++) {
-        m[j] += one_minus_b1 * (g[j] - m[j]);
-        v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
-        p[j] -= lr_t * m[j] / (sqrtf(v[j]) + FAST_EPS);
-        g[j] = 0.0f;
-    }
-}
-
 SIMD_CLONES
 void fast_trainer_apply_update(FastTrainer *self, Model *model, float step_lr, float lr_t)
 {
+    /* the formulas are textbook mode's (training/optimizer_span.h); the lazy
+     * pass zeroes each span's gradient in the same loop */
     const bool adam = self->cfg.optimizer == FAST_LAZY_ADAM;
-    const float one_minus_b1 = 1.0f - self->cfg.beta1, one_minus_b2 = 1.0f - self->cfg.beta2;
+    const float beta1 = self->cfg.beta1, beta2 = self->cfg.beta2;
     for (int i = 0; i < model->n_params; i++) {
         Param *p = model->params[i];
+        float *value = p->value.data, *grad = p->grad.data;
         float *m = adam ? self->m[i].data : NULL, *v = adam ? self->v[i].data : NULL;
         if (!p->row_touched) {
             if (adam)
-                adam_span(p->value.data, p->grad.data, m, v, p->value.size, lr_t, one_minus_b1, one_minus_b2);
+                adam_step_span(value, grad, m, v, p->value.size, lr_t, beta1, beta2, true);
             else
-                sgd_span(p->value.data, p->grad.data, p->value.size, step_lr);
+                sgd_step_span(value, grad, p->value.size, step_lr, true);
             continue;
         }
         const size_t row = (size_t)param_row_size(p);
         for (int k = 0; k < p->n_touched; k++) {
             const size_t off = (size_t)p->touched_rows[k] * row;
             if (adam)
-                adam_span(p->value.data + off, p->grad.data + off, m + off, v + off, row, lr_t,
-                          one_minus_b1, one_minus_b2);
+                adam_step_span(value + off, grad + off, m + off, v + off, row, lr_t, beta1, beta2, true);
             else
-                sgd_span(p->value.data + off, p->grad.data + off, row, step_lr);
+                sgd_step_span(value + off, grad + off, row, step_lr, true);
             p->row_touched[p->touched_rows[k]] = 0;
         }
         p->n_touched = 0;
@@ -132,6 +113,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
     double loss_sum = 0.0;
     long loss_count = 0;
     const double start = dlfs_now_s();
+    long last_checked = self->total_iters;   /* params were finite up to here */
 
     for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
         if (c->stop && *c->stop) {
@@ -229,8 +211,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     long tt;
 #pragma omp atomic capture
                     tt = ++self->step;
-                    lr_t = (float)(c->lr * sqrt(1.0 - pow(c->beta2, (double)tt)) /
-                                   (1.0 - pow(c->beta1, (double)tt)));
+                    lr_t = adam_lr_t(c->lr, c->beta1, c->beta2, tt);
                 }
                 fast_trainer_apply_update(self, model, step_lr, lr_t);
                 trainer_phase_mark(times, TRAIN_PHASE_UPDATE, &mark);
@@ -262,6 +243,20 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             }
         }
         self->loop_s += dlfs_now_s() - loop_start;
+        /* the params are checked, as the textbook's Trainer does, once the
+         * threads have joined (once an epoch: fast_trainer.h says why) */
+        if (failed_step < 0) {
+            const int bad = trainer_first_non_finite(&self->models[0]);
+            if (bad >= 0) {
+                status = dlfs_fail(err, DLFS_ERR_NUMERIC,
+                                   "%s holds a NaN or an infinity after epoch %d, step %ld "
+                                   "(it was finite after step %ld in all): training diverged",
+                                   self->models[0].params[bad]->name, epoch + 1, epoch_finished,
+                                   last_checked);
+                break;
+            }
+            last_checked = self->total_iters;
+        }
         if (c->stop && *c->stop && failed_step < 0 && epoch_finished < steps &&
             !(c->max_iters > 0 && self->total_iters >= c->max_iters)) {
             self->stopped = true;

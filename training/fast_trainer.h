@@ -28,8 +28,17 @@
  *   draw a new subsample and new window sizes every epoch
  *   (models/word2vec_data.h); rows are shuffled per epoch or kept in
  *   corpus order (word2vec.c).
+ * - The update formulas are textbook mode's own (adam_step_span and
+ *   sgd_step_span, training/optimizer_span.h), applied per touched row.
  * - While a thread trains, subnormal floats are flushed to zero on it
  *   (common/fpu.h).
+ * - The params are checked to be finite (the textbook's Trainer checks
+ *   them with each progress line) after each epoch, once the threads have
+ *   joined: a step touches only about B rows, so a scan of all V x H
+ *   weights every eval_interval steps would cost several percent of the
+ *   run, while the Trainer's dense Adam reads them all on every step anyway.
+ *   A NaN or infinity in a row a step reads stops training sooner, through
+ *   that step's loss.
  * Progress lines are the textbook's: "iter" counts the steps of the epoch
  * finished so far by all threads, and the loss is the mean over all threads'
  * steps since the last line.
@@ -126,7 +135,11 @@ void fast_trainer_free(FastTrainer *self);
  * weights then hold every update finished (Ctrl-C on `dlfs2 train --fast`).
  * Errors: DLFS_ERR_ARG when an epoch has fewer rows than a batch;
  * DLFS_ERR_NUMERIC when a loss is NaN or infinite (the message names the
- * step; that thread's step is not applied, the other threads finish theirs);
+ * step; that thread's step is not applied, the other threads finish theirs)
+ * or, at the end of an epoch (also one cut short by max_iters or the stop
+ * flag), a param holds a NaN or an infinity (the message names it, the
+ * epoch and step, and the step in all after which it was last seen finite;
+ * the params are left as they are, as the Trainer leaves them);
  * the callback's errors.
  */
 int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs,
@@ -136,9 +149,9 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
  * The update of one step, as fast_trainer_fit applies it after a thread's
  * backward: model's gradients (model one of self->models) go into the
  * shared weights, touched rows only (every element of a param without row
- * tracking), and those gradients are zeroed. FAST_LAZY_ADAM uses lr_t (lr
- * with the bias correction of step t folded in, as adam_update: lr *
- * sqrt(1 - beta2^t) / (1 - beta1^t)) and self->m, self->v; FAST_SGD_LINEAR
+ * tracking), and those gradients are zeroed. FAST_LAZY_ADAM uses lr_t
+ * (adam_lr_t(lr, beta1, beta2, t), training/adam.h: lr * sqrt(1 - beta2^t)
+ * / (1 - beta1^t), as adam_update) and self->m, self->v; FAST_SGD_LINEAR
  * moves by step_lr * grad (step_lr = the decayed rate * batch). Public so
  * that `dlfs2 bench` can time one thread's step phase by phase.
  */

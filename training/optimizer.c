@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "training/optimizer_span.h"
 
 /* Below this many elements a thread team costs more than it saves (as adam.c). */
 enum { OPTIMIZER_PARALLEL_MIN = 65536 };
+/* The floats one sgd_step_span call updates: the unit the threads share out (as adam.c). */
+enum { OPTIMIZER_BLOCK = 4096 };
 
 static const char *const kind_names[OPTIMIZER_N_KINDS] = {
     [OPTIMIZER_SGD] = "sgd",
@@ -93,10 +96,16 @@ void optimizer_free(Optimizer *self)
 
 /* The per-element loops. Each reads g, writes p and its own state s. */
 
-static void sgd_step(float *restrict p, const float *restrict g, long n, float lr)
+/* SGD's formula is sgd_step_span's (training/optimizer_span.h), shared with --fast's. */
+static void sgd_step(float *p, float *g, long n, float lr)
 {
-#pragma omp parallel for simd schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
-    for (long j = 0; j < n; j++) p[j] -= lr * g[j];
+    const long blocks = (n + OPTIMIZER_BLOCK - 1) / OPTIMIZER_BLOCK;
+#pragma omp parallel for schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+    for (long b = 0; b < blocks; b++) {
+        const long off = b * OPTIMIZER_BLOCK;
+        const size_t len = (size_t)(n - off < OPTIMIZER_BLOCK ? n - off : OPTIMIZER_BLOCK);
+        sgd_step_span(p + off, g + off, len, lr, false);
+    }
 }
 
 static void momentum_step(float *restrict p, const float *restrict g, float *restrict v, long n,
@@ -160,7 +169,7 @@ void optimizer_update(Optimizer *self, Param *const *params, int n_params)
     const float one_minus_decay = (float)(1.0 - (double)c->decay_rate);
     for (int i = 0; i < n_params; i++) {
         float *p = params[i]->value.data;
-        const float *g = params[i]->grad.data;
+        float *g = params[i]->grad.data;
         float *s = self->state ? self->state[i].data : NULL;
         const long n = (long)params[i]->value.size;
         switch (c->kind) {

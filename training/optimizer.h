@@ -17,7 +17,9 @@
  * Every element of every parameter is updated on every step (dense), also
  * where g = 0, so that v and h decay exactly as NumPy's arrays do. Each
  * parameter is one vectorised pass, split across threads with OpenMP when it
- * is large (as adam.c). The scalar coefficients (momentum^2,
+ * is large (as adam.c); SGD's formula, like Adam's, is written once in
+ * training/optimizer_span.h and shared with the row-sparse pass of --fast
+ * (training/fast_trainer.h). The scalar coefficients (momentum^2,
  * (1 + momentum) * lr, 1 - decay) are formed in double and rounded to
  * float32 once, as NumPy does with a Python float times a float32 array.
  *

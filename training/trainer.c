@@ -60,8 +60,7 @@ static void record(Trainer *self, int epoch, int iter, int max_iters, double ela
                         (LossRecord){epoch, iter, elapsed, loss}, max_iters);
 }
 
-/* Index of the first parameter holding a NaN or an infinity, or -1. */
-static int first_non_finite(const Model *model)
+int trainer_first_non_finite(const Model *model)
 {
     for (int i = 0; i < model->n_params; i++) {
         const Tensor *t = &model->params[i]->value;
@@ -156,7 +155,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
             self->iter_in_epoch = iters + 1;
             self->elapsed_s = dlfs_now_s() - start;
             if (self->eval_interval > 0 && iters % self->eval_interval == 0) {
-                const int bad = first_non_finite(model);
+                const int bad = trainer_first_non_finite(model);
                 if (bad >= 0) {
                     status = dlfs_fail(err, DLFS_ERR_NUMERIC,
                                        "%s holds a NaN or an infinity after epoch %d, iteration %d "

@@ -98,6 +98,14 @@ void trainer_record_loss(LossRecord **list, size_t *n, size_t *cap, FILE *log, F
                          LossRecord r, long max_iters);
 
 /*
+ * The index in model->params of the first parameter whose value holds a
+ * NaN or an infinity, or -1 when all are finite: the check both trainers
+ * make (this one with each progress line, training/fast_trainer.h after
+ * each epoch). Reads every element (split across threads when large).
+ */
+int trainer_first_non_finite(const Model *model);
+
+/*
  * A trainer with the textbook's defaults (eval_interval 20, log stdout, no
  * clipping). model and optimizer are borrowed and must outlive the trainer;
  * the optimizer must have been initialised with model->params.
