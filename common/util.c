@@ -43,7 +43,7 @@ int preprocess(const char *text, Int32Array *corpus, Vocab *vocab, DlfsError *er
     return DLFS_OK;
 }
 
-int contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *err)
+int create_contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *err)
 {
     *n = 0;
     if (window < 1) return dlfs_fail(err, DLFS_ERR_ARG, "window must be >= 1, got %d", window);
@@ -70,7 +70,7 @@ int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window
     contexts->data = target->data = NULL;
     contexts->size = target->size = 0;
     size_t n;
-    const int status = contexts_target_count(corpus_size, window, &n, err);
+    const int status = create_contexts_target_count(corpus_size, window, &n, err);
     if (status != DLFS_OK) return status;
     const size_t width = 2 * (size_t)window;
     int32_array_init(contexts, n * width);
@@ -79,7 +79,7 @@ int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window
     return DLFS_OK;
 }
 
-void contexts_target_rows(const int32_t *corpus, size_t corpus_size, int window, const int32_t *rows,
+void create_contexts_target_rows(const int32_t *corpus, size_t corpus_size, int window, const int32_t *rows,
                           size_t n, int32_t *contexts, int32_t *target)
 {
     DLFS_ASSERT(window >= 1 && corpus_size > 2 * (size_t)window);

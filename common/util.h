@@ -50,7 +50,7 @@ int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window
  * of corpus_size words with this window: *n = corpus_size - 2*window.
  * Errors (*n = 0): create_contexts_target's, with the same messages.
  */
-int contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *err) DLFS_WARN_UNUSED;
+int create_contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
  * create_contexts_target's rows made on demand, without the (N - 2w, 2w)
@@ -64,7 +64,7 @@ int contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *
  * window >= 1, corpus_size > 2*window, every rows[k] in [0, corpus_size -
  * 2*window).
  */
-void contexts_target_rows(const int32_t *corpus, size_t corpus_size, int window, const int32_t *rows,
+void create_contexts_target_rows(const int32_t *corpus, size_t corpus_size, int window, const int32_t *rows,
                           size_t n, int32_t *contexts, int32_t *target);
 
 /*

@@ -57,7 +57,7 @@ static int pairs_error(const RecipeData *d, int status, const DlfsError *inner, 
 int recipe_data_window(RecipeData *d, int window, DlfsError *err)
 {
     DlfsError inner = {0};
-    const int status = contexts_target_count(d->corpus.size, window, &d->data_size, &inner);
+    const int status = create_contexts_target_count(d->corpus.size, window, &d->data_size, &inner);
     if (status != DLFS_OK) return pairs_error(d, status, &inner, err);
     d->window = window;
     return DLFS_OK;
@@ -89,7 +89,8 @@ int recipe_epochs_init(RecipeEpochs *e, const RecipeData *d, const Word2VecDataC
     if (!cfg) {
         if (d->contexts.data) return DLFS_OK;
         if (d->window < 1)
-            return dlfs_fail(err, DLFS_ERR_ARG, "the textbook's pairs need recipe_data_window or _pairs first");
+            return dlfs_fail(err, DLFS_ERR_ARG,
+                             "the textbook's pairs need recipe_data_window or recipe_data_pairs first");
         Int32Array contexts, target;
         const int status = create_contexts_target(d->corpus.data, d->corpus.size, d->window, &contexts,
                                                   &target, err);

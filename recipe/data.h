@@ -62,7 +62,7 @@ int recipe_data_pairs(RecipeData *d, int window, DlfsError *err) DLFS_WARN_UNUSE
  * messages. The textbook's Trainer then makes each minibatch's pairs from
  * d->corpus as it goes (training/trainer.h trainer_fit_corpus with
  * d->window), so a run holds the corpus and the permutation, 8 bytes per
- * word, instead of 4 * (2w + 2) (48 for w = 5); `dlfs2 train` and
+ * word, instead of 4 * (2w + 3) with the arrays (52 for w = 5); `dlfs2 train` and
  * `compare` train so.
  */
 int recipe_data_window(RecipeData *d, int window, DlfsError *err) DLFS_WARN_UNUSED;

@@ -582,15 +582,16 @@ static void test_corpus_path_bit_identical(void **state)
         PathRun a, b;
         path_run_init(&a, corpus41, skipgram);
         path_run_init(&b, corpus41, skipgram);
-        assert_int_equal(trainer_fit(&a.trainer, contexts.data, target.data, target.size, 3, PC_B, &a.rng, &err),
-                         DLFS_OK);
+        assert_int_equal(trainer_fit(&a.trainer, contexts.data, target.data, target.size, 3, PC_B, &a.rng,
+                                     &err), DLFS_OK);
         b.trainer.max_iters = 7;
-        assert_int_equal(trainer_fit_corpus(&b.trainer, corpus41, PC_N, PC_W, 3, PC_B, &b.rng, &err), DLFS_OK);
+        assert_int_equal(trainer_fit_corpus(&b.trainer, corpus41, PC_N, PC_W, 3, PC_B, &b.rng, &err),
+                         DLFS_OK);
         assert_int_equal(b.trainer.total_iters, 7);
         assert_int_equal(b.trainer.iter_in_epoch, 2);
         b.trainer.max_iters = 0;
-        assert_int_equal(trainer_fit_corpus(&b.trainer, corpus41, PC_N, PC_W, 3 - b.trainer.current_epoch, PC_B,
-                                            &b.rng, &err), DLFS_OK);
+        assert_int_equal(trainer_fit_corpus(&b.trainer, corpus41, PC_N, PC_W, 3 - b.trainer.current_epoch,
+                                            PC_B, &b.rng, &err), DLFS_OK);
         assert_int_equal(a.trainer.total_iters, 15);
         assert_int_equal(b.trainer.total_iters, 15);
         assert_int_equal(b.trainer.current_epoch, 3);
@@ -602,8 +603,9 @@ static void test_corpus_path_bit_identical(void **state)
         for (int i = 0; i < a.model.n_params; i++) {
             const Tensor *x = &a.model.params[i]->value, *y = &b.model.params[i]->value;
             assert_memory_equal(x->data, y->data, x->size * sizeof(float));
-            assert_memory_equal(a.opt.adam.m[i].data, b.opt.adam.m[i].data, a.opt.adam.m[i].size * sizeof(float));
-            assert_memory_equal(a.opt.adam.v[i].data, b.opt.adam.v[i].data, a.opt.adam.v[i].size * sizeof(float));
+            const size_t bytes = a.opt.adam.m[i].size * sizeof(float);
+            assert_memory_equal(a.opt.adam.m[i].data, b.opt.adam.m[i].data, bytes);
+            assert_memory_equal(a.opt.adam.v[i].data, b.opt.adam.v[i].data, bytes);
         }
         assert_int_equal(a.trainer.perm_size, 37);
         assert_int_equal(b.trainer.perm_size, 37);

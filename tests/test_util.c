@@ -123,11 +123,11 @@ static void test_contexts_target_window2_and_errors(void **state)
 }
 
 /*
- * contexts_target_rows makes create_contexts_target's rows on demand: two
+ * create_contexts_target_rows makes create_contexts_target's rows on demand: two
  * rows of window 2 of the textbook's sentence worked out by hand, then, on
  * a 23-word corpus for windows 1 to 4, every minibatch of 4 rows of a
  * shuffled permutation (the last one short) equals the arrays' rows at
- * those indices; contexts_target_count says how many rows there are and
+ * those indices; create_contexts_target_count says how many rows there are and
  * fails as create_contexts_target does.
  */
 static void test_contexts_target_rows(void **state)
@@ -137,7 +137,7 @@ static void test_contexts_target_rows(void **state)
     /* pair 3 is corpus[3 .. 7] = 3 4 [1] 5 6; pair 0 is 0 1 [2] 3 4 */
     const int32_t rows2[2] = {3, 0};
     int32_t c2[8], t2[2];
-    contexts_target_rows(sentence8, 8, 2, rows2, 2, c2, t2);
+    create_contexts_target_rows(sentence8, 8, 2, rows2, 2, c2, t2);
     const int32_t expect_c2[8] = {3, 4, 5, 6, 0, 1, 3, 4};
     const int32_t expect_t2[2] = {1, 2};
     assert_memory_equal(c2, expect_c2, sizeof expect_c2);
@@ -149,7 +149,7 @@ static void test_contexts_target_rows(void **state)
     for (int w = 1; w <= 4; w++) {
         DlfsError err = {0};
         size_t n = 0;
-        assert_int_equal(contexts_target_count(N, w, &n, &err), DLFS_OK);
+        assert_int_equal(create_contexts_target_count(N, w, &n, &err), DLFS_OK);
         assert_int_equal(n, N - 2 * w);
         Int32Array contexts, target;
         assert_int_equal(create_contexts_target(corpus, N, w, &contexts, &target, &err), DLFS_OK);
@@ -165,7 +165,7 @@ static void test_contexts_target_rows(void **state)
         for (size_t start = 0; start < n; start += B, batches++) {
             last = n - start < B ? n - start : B;
             for (size_t k = 0; k < B * width; k++) bc[k] = -1;
-            contexts_target_rows(corpus, N, w, perm + start, last, bc, bt);
+            create_contexts_target_rows(corpus, N, w, perm + start, last, bc, bt);
             for (size_t k = 0; k < last; k++) {
                 assert_memory_equal(bc + k * width, contexts.data + (size_t)perm[start + k] * width,
                                     width * sizeof(int32_t));
@@ -186,14 +186,14 @@ static void test_contexts_target_rows(void **state)
         size_t n = 99;
         Int32Array contexts, target;
         const size_t size = w < 0 ? 8 : 10;   /* window -1; window 5 needs more than 10 words */
-        assert_int_equal(contexts_target_count(size, w, &n, &e1), DLFS_ERR_ARG);
+        assert_int_equal(create_contexts_target_count(size, w, &n, &e1), DLFS_ERR_ARG);
         assert_int_equal(n, 0);
         assert_int_equal(create_contexts_target(corpus, size, w, &contexts, &target, &e2), DLFS_ERR_ARG);
         assert_string_equal(e1.msg, e2.msg);
     }
     DlfsError err = {0};
     size_t n = 0;
-    assert_int_equal(contexts_target_count(11, 5, &n, &err), DLFS_OK);
+    assert_int_equal(create_contexts_target_count(11, 5, &n, &err), DLFS_OK);
     assert_int_equal(n, 1);
 }
 

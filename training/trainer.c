@@ -87,7 +87,8 @@ static void gather_rows(const PairSource *src, int width, const int32_t *rows, i
                         int32_t *target)
 {
     if (!src->contexts) {
-        contexts_target_rows(src->corpus, src->corpus_size, src->window, rows, (size_t)B, contexts, target);
+        create_contexts_target_rows(src->corpus, src->corpus_size, src->window, rows, (size_t)B, contexts,
+                                    target);
         return;
     }
     for (int b = 0; b < B; b++) {
@@ -224,7 +225,7 @@ int trainer_fit_corpus(Trainer *self, const int32_t *corpus, size_t corpus_size,
                        int max_epoch, int batch_size, Rng *rng, DlfsError *err)
 {
     size_t data_size;
-    const int status = contexts_target_count(corpus_size, window, &data_size, err);
+    const int status = create_contexts_target_count(corpus_size, window, &data_size, err);
     if (status != DLFS_OK) return status;
     if (2 * (int64_t)window != self->model->context_width)
         return dlfs_fail(err, DLFS_ERR_ARG, "window %d does not fit the model's %d context columns", window,

@@ -144,7 +144,7 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
  * making them: only corpus (corpus_size,) int32 (borrowed for the call)
  * and the permutation of its corpus_size - 2*window pairs are held, and
  * each minibatch's rows are made from the corpus as it is drawn
- * (common/util.h contexts_target_rows): 4 bytes per pair for the
+ * (common/util.h create_contexts_target_rows): 4 bytes per pair for the
  * permutation instead of 4 * (2*window + 1) for the arrays. The shuffles,
  * minibatches, losses and parameters are bit-identical to trainer_fit on
  * create_contexts_target's arrays, and a checkpoint of either resumes in
