@@ -310,7 +310,7 @@ static void set_breakdown(BenchRow *row, const TrainerPhaseTimes *times, const B
 }
 
 /*
- * A textbook row: trainer_fit (training/trainer.h) on the row's model, the
+ * A textbook row: trainer_fit_corpus (training/trainer.h) on the row's model, the
  * textbook's Adam, o->warmup steps untimed, then o->iters steps timed by
  * the trainer's own phase timing (training/phase_times.h). Returns an exit
  * status.
@@ -342,14 +342,14 @@ static int run_row(const BenchOptions *o, const RecipeData *d, const BenchCase *
     int status = DLFS_OK;
     if (o->warmup > 0) {
         trainer.max_iters = o->warmup;
-        status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, B, &rng,
-                             &err);
+        status = trainer_fit_corpus(&trainer, d->corpus.data, d->corpus.size, d->window, epochs, B, &rng,
+                                    &err);
     }
     trainer.max_iters = (long)o->warmup + o->iters;   /* fit goes on where the warmup stopped */
     trainer.phase_times = &times;
     if (status == DLFS_OK)
-        status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, B, &rng,
-                             &err);
+        status = trainer_fit_corpus(&trainer, d->corpus.data, d->corpus.size, d->window, epochs, B, &rng,
+                                    &err);
     if (status != DLFS_OK) {
         cli_error("%s %s: %s", c->model, word2vec_loss_name(c->loss), err.msg);
         rc = CLI_EXIT_RUNTIME;

@@ -351,8 +351,8 @@ static int run_one(const CompareOptions *o, const RecipeData *d, CompareRow *row
     fflush(stdout);
     DlfsError err = {0};
     const double start = dlfs_now_s();
-    int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs,
-                             o->batch, &rng, &err);
+    int status = trainer_fit_corpus(&trainer, d->corpus.data, d->corpus.size, d->window, epochs,
+                                    o->batch, &rng, &err);
     row->train_s = dlfs_now_s() - start;
     if (status != DLFS_OK) {
         cli_error("%s: training failed: %s", name, err.msg);

@@ -1,8 +1,9 @@
 /*
  * cmd_train.c — `dlfs2 train`: the textbook's ch04/train.py.
  *
- * Loads PTB's train split (or any whitespace-tokenised text file), makes
- * (contexts, target) pairs with create_contexts_target, builds CBOW or
+ * Loads PTB's train split (or any whitespace-tokenised text file), takes
+ * create_contexts_target's (contexts, target) pairs (each minibatch's made
+ * from the corpus as it is drawn, trainer_fit_corpus), builds CBOW or
  * SkipGram with negative sampling (or, with --loss, the full or the
  * hierarchical softmax), and trains with one of the textbook's
  * optimizers (common/optimizer.py; Adam by default, as train.py) through
@@ -715,8 +716,8 @@ static int run_training(const TrainOptions *o, const RecipeData *d, RecipeModel 
     struct sigaction old[2];
     catch_stop_signals(old);
     double start = dlfs_now_s();
-    int status = trainer_fit(&trainer, d->contexts.data, d->target.data, d->data_size, epochs, o->batch,
-                             rng, &err);
+    int status = trainer_fit_corpus(&trainer, d->corpus.data, d->corpus.size, d->window, epochs, o->batch,
+                                    rng, &err);
     double elapsed = dlfs_now_s() - start;
     if (status == DLFS_OK && !trainer.stopped && o->checkpoint_every > 0 &&
         hook.saved_at != trainer.total_iters)

@@ -27,7 +27,7 @@ int train_data_load_flags(RecipeData *d, const char *corpus, const char *data_di
         printf("corpus: PTB train split (%s)%s\n", d->ptb_dir, folded);
     else
         printf("corpus: %s%s\n", corpus, folded);
-    if (recipe_data_pairs(d, window, &err) != DLFS_OK) {
+    if (recipe_data_window(d, window, &err) != DLFS_OK) {
         cli_error("--window %d: %s", window, err.msg);
         return CLI_EXIT_USAGE;
     }

@@ -19,9 +19,11 @@
 #include "recipe/model_build.h"
 
 /*
- * recipe_data_load and recipe_data_pairs with window w, printing
- * "corpus: ..." on success; fails (usage) when the window does not fit or
- * fewer than batch pairs result, (runtime) when the corpus cannot be read.
+ * recipe_data_load and recipe_data_window with window w (the pairs are
+ * not made: trainer_fit_corpus makes each minibatch's, and
+ * recipe_epochs_init the fast trainer's), printing "corpus: ..." on
+ * success; fails (usage) when the window does not fit or fewer than batch
+ * pairs result, (runtime) when the corpus cannot be read.
  * flags: datasets/ptb.h's CORPUS_LOWERCASE, or 0; a folded corpus is named
  * so on its line. Free with recipe_data_free, also after a failure.
  */

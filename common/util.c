@@ -43,29 +43,52 @@ int preprocess(const char *text, Int32Array *corpus, Vocab *vocab, DlfsError *er
     return DLFS_OK;
 }
 
-int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window,
-                           Int32Array *contexts, Int32Array *target, DlfsError *err)
+int create_contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *err)
 {
-    contexts->data = target->data = NULL;
-    contexts->size = target->size = 0;
+    *n = 0;
     if (window < 1) return dlfs_fail(err, DLFS_ERR_ARG, "window must be >= 1, got %d", window);
     if (corpus_size <= 2 * (size_t)window)
         return dlfs_fail(err, DLFS_ERR_ARG,
                          "window %d needs a corpus of more than %d words, this one has %zu",
                          window, 2 * window, corpus_size);
-    const size_t n = corpus_size - 2 * (size_t)window;
-    const int width = 2 * window;
-    int32_array_init(contexts, n * (size_t)width);
-    int32_array_init(target, n);
-    for (size_t i = 0; i < n; i++) {
-        const size_t t = i + (size_t)window;
-        int32_t *row = contexts->data + i * (size_t)width;
-        int k = 0;
-        for (int off = -window; off <= window; off++)
-            if (off != 0) row[k++] = corpus[(size_t)((ptrdiff_t)t + off)];
-        target->data[i] = corpus[t];
-    }
+    *n = corpus_size - 2 * (size_t)window;
     return DLFS_OK;
+}
+
+/* Pair i: target corpus[i + w], contexts corpus[i .. i + 2w] without it, left to right. */
+static inline void make_pair(const int32_t *corpus, int window, size_t i, int32_t *row, int32_t *target)
+{
+    const int32_t *span = corpus + i;
+    memcpy(row, span, (size_t)window * sizeof *row);
+    memcpy(row + window, span + window + 1, (size_t)window * sizeof *row);
+    *target = span[window];
+}
+
+int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window,
+                           Int32Array *contexts, Int32Array *target, DlfsError *err)
+{
+    contexts->data = target->data = NULL;
+    contexts->size = target->size = 0;
+    size_t n;
+    const int status = create_contexts_target_count(corpus_size, window, &n, err);
+    if (status != DLFS_OK) return status;
+    const size_t width = 2 * (size_t)window;
+    int32_array_init(contexts, n * width);
+    int32_array_init(target, n);
+    for (size_t i = 0; i < n; i++) make_pair(corpus, window, i, contexts->data + i * width, &target->data[i]);
+    return DLFS_OK;
+}
+
+void create_contexts_target_rows(const int32_t *corpus, size_t corpus_size, int window, const int32_t *rows,
+                          size_t n, int32_t *contexts, int32_t *target)
+{
+    DLFS_ASSERT(window >= 1 && corpus_size > 2 * (size_t)window);
+    const size_t n_pairs = corpus_size - 2 * (size_t)window;
+    const size_t width = 2 * (size_t)window;
+    for (size_t k = 0; k < n; k++) {
+        DLFS_ASSERT(rows[k] >= 0 && (size_t)rows[k] < n_pairs);
+        make_pair(corpus, window, (size_t)rows[k], contexts + k * width, &target[k]);
+    }
 }
 
 void create_co_matrix(const int32_t *corpus, size_t corpus_size, int vocab_size, int window_size,

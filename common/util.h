@@ -46,6 +46,28 @@ int create_contexts_target(const int32_t *corpus, size_t corpus_size, int window
                            Int32Array *contexts, Int32Array *target, DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
+ * How many (contexts, target) pairs create_contexts_target makes of a corpus
+ * of corpus_size words with this window: *n = corpus_size - 2*window.
+ * Errors (*n = 0): create_contexts_target's, with the same messages.
+ */
+int create_contexts_target_count(size_t corpus_size, int window, size_t *n, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * create_contexts_target's rows made on demand, without the (N - 2w, 2w)
+ * array: for k in [0, n), contexts (n, 2*window) int32 row k and target[k]
+ * are what create_contexts_target puts in its row rows[k], i.e. pair
+ * i = rows[k] is target corpus[i + window] with contexts corpus[i ..
+ * i + 2*window] without it, left to right. contexts and target are the
+ * caller's, overwritten. This is how the textbook's Trainer gathers
+ * x[batch_idx] from a permutation without materialising x
+ * (training/trainer.h trainer_fit_corpus). Contract (abort otherwise):
+ * window >= 1, corpus_size > 2*window, every rows[k] in [0, corpus_size -
+ * 2*window).
+ */
+void create_contexts_target_rows(const int32_t *corpus, size_t corpus_size, int window, const int32_t *rows,
+                          size_t n, int32_t *contexts, int32_t *target);
+
+/*
  * util.create_co_matrix(corpus, vocab_size, window_size): the co-occurrence
  * counts of §2.3.4. For every position t of corpus (corpus_size,) int32 and
  * every distance d in 1..window_size, co_matrix[corpus[t], corpus[t - d]]

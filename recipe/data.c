@@ -47,16 +47,30 @@ const char *recipe_data_hint(char *hint, size_t size, const RecipeData *d)
     return hint;
 }
 
+/* create_contexts_target's errors, with recipe_data_hint's advice */
+static int pairs_error(const RecipeData *d, int status, const DlfsError *inner, DlfsError *err)
+{
+    char hint[320];
+    return dlfs_fail(err, status, "%s%s", inner->msg, recipe_data_hint(hint, sizeof hint, d));
+}
+
+int recipe_data_window(RecipeData *d, int window, DlfsError *err)
+{
+    DlfsError inner = {0};
+    const int status = create_contexts_target_count(d->corpus.size, window, &d->data_size, &inner);
+    if (status != DLFS_OK) return pairs_error(d, status, &inner, err);
+    d->window = window;
+    return DLFS_OK;
+}
+
 int recipe_data_pairs(RecipeData *d, int window, DlfsError *err)
 {
     DlfsError inner = {0};
     const int status = create_contexts_target(d->corpus.data, d->corpus.size, window, &d->contexts,
                                               &d->target, &inner);
-    if (status != DLFS_OK) {
-        char hint[320];
-        return dlfs_fail(err, status, "%s%s", inner.msg, recipe_data_hint(hint, sizeof hint, d));
-    }
+    if (status != DLFS_OK) return pairs_error(d, status, &inner, err);
     d->data_size = d->target.size;
+    d->window = window;
     return DLFS_OK;
 }
 
@@ -72,7 +86,18 @@ int recipe_epochs_init(RecipeEpochs *e, const RecipeData *d, const Word2VecDataC
                        uint64_t seed, DlfsError *err)
 {
     *e = (RecipeEpochs){.d = d};
-    if (!cfg) return DLFS_OK;
+    if (!cfg) {
+        if (d->contexts.data) return DLFS_OK;
+        if (d->window < 1)
+            return dlfs_fail(err, DLFS_ERR_ARG,
+                             "the textbook's pairs need recipe_data_window or recipe_data_pairs first");
+        Int32Array contexts, target;
+        const int status = create_contexts_target(d->corpus.data, d->corpus.size, d->window, &contexts,
+                                                  &target, err);
+        e->contexts = contexts.data;
+        e->target = target.data;
+        return status;
+    }
     const int V = (int)d->vocab.size;
     e->redraw = true;
     e->cfg = *cfg;
@@ -98,8 +123,8 @@ int recipe_epochs_next(void *ctx, int epoch, const int32_t **contexts, const int
     RecipeEpochs *e = ctx;
     e->calls++;
     if (!e->redraw) {
-        *contexts = e->d->contexts.data;
-        *target = e->d->target.data;
+        *contexts = e->contexts ? e->contexts : e->d->contexts.data;
+        *target = e->target ? e->target : e->d->target.data;
         *n = e->d->data_size;
         return DLFS_OK;
     }

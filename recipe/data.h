@@ -29,9 +29,10 @@ DLFS2_API_BEGIN
 typedef struct RecipeData {
     Vocab vocab;
     Int32Array corpus;      /* (N,) word ids in [0, V) */
-    Int32Array contexts;    /* (N - 2w, 2w) after recipe_data_pairs */
-    Int32Array target;      /* (N - 2w,) after recipe_data_pairs */
-    size_t data_size;       /* N - 2w, after recipe_data_pairs */
+    Int32Array contexts;    /* (N - 2w, 2w) after recipe_data_pairs; empty after recipe_data_window */
+    Int32Array target;      /* (N - 2w,) after recipe_data_pairs; empty after recipe_data_window */
+    size_t data_size;       /* N - 2w, after recipe_data_window or recipe_data_pairs */
+    int window;             /* w, after recipe_data_window or recipe_data_pairs */
     char ptb_dir[4096];     /* the PTB data folder the corpus came from; "" for a text file */
 } RecipeData;
 
@@ -48,11 +49,23 @@ int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, un
                      DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
- * Makes d's (contexts, target) pairs with window w (create_contexts_target).
+ * Makes d's (contexts, target) pairs with window w (create_contexts_target),
+ * 4 * (2w + 1) bytes per word, and sets d->window and d->data_size.
  * Errors (DLFS_ERR_ARG): too short a corpus for the window; the message
  * then ends with recipe_data_hint's advice, if any.
  */
 int recipe_data_pairs(RecipeData *d, int window, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * recipe_data_pairs without the arrays: sets d->window and d->data_size
+ * (N - 2w) and checks the corpus is long enough, with the same errors and
+ * messages. The textbook's Trainer then makes each minibatch's pairs from
+ * d->corpus as it goes (training/trainer.h trainer_fit_corpus with
+ * d->window), so a run holds the corpus and the permutation, 8 bytes per
+ * word, instead of 4 * (2w + 3) with the arrays (52 for w = 5); `dlfs2 train` and
+ * `compare` train so.
+ */
+int recipe_data_window(RecipeData *d, int window, DlfsError *err) DLFS_WARN_UNUSED;
 void recipe_data_free(RecipeData *d);
 
 /*
@@ -77,16 +90,18 @@ typedef struct RecipeEpochs {
     Word2VecDataConfig cfg;
     int64_t *counts;        /* (V,) */
     Rng rng;                /* the rows' own, so they do not depend on the threads */
-    int32_t *contexts;      /* (corpus size, 2w) */
-    int32_t *target;        /* (corpus size,) */
+    int32_t *contexts;      /* (corpus size, 2w) drawn; or (N - 2w, 2w) the textbook's, when d has none */
+    int32_t *target;        /* (corpus size,); or (N - 2w,) */
     int calls;              /* epochs handed out */
     double make_s;          /* seconds spent in word2vec_make_epoch */
 } RecipeEpochs;
 
 /*
- * cfg NULL: the textbook's pairs (d's, made by recipe_data_pairs). Errors
- * (DLFS_ERR_ARG): an id of d's corpus out of range. Free with
- * recipe_epochs_free, also after a failure.
+ * cfg NULL: the textbook's pairs with d->window: d's arrays when
+ * recipe_data_pairs made them, else made here once (owned by e) after
+ * recipe_data_window. Errors (DLFS_ERR_ARG): an id of d's corpus out of
+ * range; cfg NULL on a d with neither. Free with recipe_epochs_free, also
+ * after a failure.
  */
 int recipe_epochs_init(RecipeEpochs *e, const RecipeData *d, const Word2VecDataConfig *cfg,
                        uint64_t seed, DlfsError *err) DLFS_WARN_UNUSED;

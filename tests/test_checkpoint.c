@@ -2,8 +2,10 @@
  * test_checkpoint.c — training/checkpoint.h: a tiny CBOW on the textbook's
  * sentence trained 2N steps straight, and N steps + checkpoint to a file +
  * a fresh run restored from it + N steps, give bit-identical params,
- * optimizer state and RNG; the same for an epoch boundary and for another
- * optimizer. A checkpoint damaged in each part (magic, version, flags, the
+ * optimizer state and RNG; the same for an epoch boundary, for another
+ * optimizer, and for the pairs made per minibatch (trainer_fit_corpus,
+ * dlfs2 train's way), whose checkpoints resume on the arrays and the other
+ * way round. A checkpoint damaged in each part (magic, version, flags, the
  * length, a payload byte, the checksum, a truncation, sizes that lie under
  * a valid checksum, a shuffle order that is not a permutation) is refused
  * with a message, and one for another model or corpus is refused by restore
@@ -45,6 +47,7 @@ typedef struct Run {
     Trainer trainer;
     Rng rng;
     unsigned char sha[32];
+    bool from_corpus;       /* train with trainer_fit_corpus (pairs made per minibatch) */
 } Run;
 
 static void run_init(Run *r, OptimizerKind kind, int hidden)
@@ -88,8 +91,12 @@ static void run_fit(Run *r, int epochs, long until)
 {
     DlfsError err = {0};
     r->trainer.max_iters = until;
-    assert_int_equal(trainer_fit(&r->trainer, r->contexts.data, r->target.data, r->target.size, epochs, BATCH,
-                                 &r->rng, &err), DLFS_OK);
+    if (r->from_corpus)
+        assert_int_equal(trainer_fit_corpus(&r->trainer, r->corpus.data, r->corpus.size, 1, epochs, BATCH,
+                                            &r->rng, &err), DLFS_OK);
+    else
+        assert_int_equal(trainer_fit(&r->trainer, r->contexts.data, r->target.data, r->target.size, epochs,
+                                     BATCH, &r->rng, &err), DLFS_OK);
 }
 
 static char *const saved_argv[] = {"--model", "cbow", "--seed", "7"};
@@ -121,15 +128,22 @@ static void assert_same_state(const Run *a, const Run *b)
         assert_true(a->trainer.loss_list[i].loss == b->trainer.loss_list[i].loss);
 }
 
-/* straight: `epochs` epochs; split: stop after `cut` iterations, save, restore into a fresh run, go on. */
-static void check_resume(void **state, OptimizerKind kind, int epochs, long cut)
+/*
+ * straight: `epochs` epochs; split: stop after `cut` iterations, save,
+ * restore into a fresh run, go on. corpus_paths: bit 0 the straight run,
+ * bit 1 the first half, bit 2 the resumed half train with
+ * trainer_fit_corpus instead of on the arrays.
+ */
+static void check_resume_paths(void **state, OptimizerKind kind, int epochs, long cut, unsigned corpus_paths)
 {
     const char *path = test_tmpdir_path(*state, "checkpoint.bin");
     Run straight, first, second;
     run_init(&straight, kind, 5);
+    straight.from_corpus = corpus_paths & 1u;
     run_fit(&straight, epochs, 0);
 
     run_init(&first, kind, 5);
+    first.from_corpus = corpus_paths & 2u;
     run_fit(&first, epochs, cut);
     assert_int_equal(first.trainer.total_iters, cut);
     DlfsError err = {0};
@@ -138,6 +152,7 @@ static void check_resume(void **state, OptimizerKind kind, int epochs, long cut)
     run_free(&first);
 
     run_init(&second, kind, 5);   /* fresh weights, fresh RNG: all replaced by the checkpoint */
+    second.from_corpus = corpus_paths & 4u;
     Checkpoint ck;
     assert_int_equal(checkpoint_load(path, &ck, &err), DLFS_OK);
     assert_int_equal(ck.argc, 4);
@@ -153,11 +168,24 @@ static void check_resume(void **state, OptimizerKind kind, int epochs, long cut)
     run_free(&second);
 }
 
+static void check_resume(void **state, OptimizerKind kind, int epochs, long cut)
+{
+    check_resume_paths(state, kind, epochs, cut, 0u);
+}
+
 /* 20 examples, batch 3: 6 iterations per epoch; 4 epochs = 24. */
 static void test_resume_mid_epoch_adam(void **state) { check_resume(state, OPTIMIZER_ADAM, 4, 9); }
 static void test_resume_at_epoch_end_adam(void **state) { check_resume(state, OPTIMIZER_ADAM, 4, 12); }
 static void test_resume_momentum(void **state) { check_resume(state, OPTIMIZER_MOMENTUM, 4, 7); }
 static void test_resume_sgd(void **state) { check_resume(state, OPTIMIZER_SGD, 4, 5); }
+/* the pairs made per minibatch (dlfs2 train's way) resume the same, and either way's checkpoint
+ * resumes in the other: all on the corpus, arrays then corpus, corpus then arrays */
+static void test_resume_corpus_path(void **state)
+{
+    check_resume_paths(state, OPTIMIZER_ADAM, 4, 9, 7u);
+    check_resume_paths(state, OPTIMIZER_ADAM, 4, 9, 4u);
+    check_resume_paths(state, OPTIMIZER_ADAM, 4, 12, 2u);
+}
 
 /* ---- damaged files --------------------------------------------------------- */
 
@@ -379,6 +407,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resume_at_epoch_end_adam, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_resume_momentum, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_resume_sgd, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_resume_corpus_path, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_header, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_damaged_payload_and_checksum, test_tmpdir_setup,
                                         test_tmpdir_teardown),

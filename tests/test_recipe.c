@@ -88,6 +88,35 @@ static void test_data_from_file(void **state)
     assert_int_equal(e.calls, 2);
     recipe_epochs_free(&e);
     recipe_data_free(&d);
+
+    /* recipe_data_window: the same count and window, no arrays; the fast
+     * trainer's textbook rows are then made by the RecipeEpochs, equal */
+    RecipeData lazy;
+    assert_int_equal(recipe_data_load(&lazy, path, NULL, 0, &err), DLFS_OK);
+    assert_int_equal(recipe_data_window(&lazy, 2, &err), DLFS_OK);
+    assert_int_equal(lazy.data_size, 66);
+    assert_int_equal(lazy.window, 2);
+    assert_null(lazy.contexts.data);
+    assert_null(lazy.target.data);
+    assert_int_equal(recipe_epochs_init(&e, &lazy, NULL, 1, &err), DLFS_OK);
+    assert_int_equal(recipe_epochs_next(&e, 0, &c, &tg, &n, &err), DLFS_OK);
+    assert_int_equal(n, 66);
+    assert_ptr_equal(c, e.contexts);
+    assert_memory_equal(c, ctx0, sizeof ctx0);
+    assert_int_equal(tg[0], 2);
+    /* the last row, 65: corpus[65 .. 69] = sat on [the] mat <eos> */
+    const int32_t ctx65[4] = {2, 3, 4, 5};
+    assert_memory_equal(c + 65 * 4, ctx65, sizeof ctx65);
+    assert_int_equal(tg[65], 0);
+    RecipeData eager;
+    assert_int_equal(recipe_data_load(&eager, path, NULL, 0, &err), DLFS_OK);
+    assert_int_equal(recipe_data_pairs(&eager, 2, &err), DLFS_OK);
+    assert_int_equal(eager.window, 2);
+    assert_memory_equal(c, eager.contexts.data, 66 * 4 * sizeof(int32_t));
+    assert_memory_equal(tg, eager.target.data, 66 * sizeof(int32_t));
+    recipe_data_free(&eager);
+    recipe_epochs_free(&e);
+    recipe_data_free(&lazy);
 }
 
 static void test_data_errors(void **state)
@@ -109,6 +138,13 @@ static void test_data_errors(void **state)
     test_write_file(path, "one two three\n", 14);
     assert_int_equal(recipe_data_load(&d, path, NULL, 0, &err), DLFS_OK);
     assert_int_equal(recipe_data_pairs(&d, 5, &err), DLFS_ERR_ARG);
+    DlfsError err_window = {0};
+    assert_int_equal(recipe_data_window(&d, 5, &err_window), DLFS_ERR_ARG);
+    assert_string_equal(err_window.msg, err.msg);   /* the same message either way */
+    /* no window set: the fast trainer's textbook rows cannot be made */
+    RecipeEpochs e;
+    assert_int_equal(recipe_epochs_init(&e, &d, NULL, 1, &err), DLFS_ERR_ARG);
+    recipe_epochs_free(&e);
     char hint[320];
     assert_string_equal(recipe_data_hint(hint, sizeof hint, &d), "");   /* short English words */
     recipe_data_free(&d);
@@ -119,6 +155,8 @@ static void test_data_errors(void **state)
     assert_int_equal(recipe_data_load(&d, path, NULL, 0, &err), DLFS_OK);
     assert_contains(recipe_data_hint(hint, sizeof hint, &d), "20 bytes long on average");
     assert_int_equal(recipe_data_pairs(&d, 5, &err), DLFS_ERR_ARG);
+    assert_contains(err.msg, "20 bytes long on average");
+    assert_int_equal(recipe_data_window(&d, 5, &err), DLFS_ERR_ARG);
     assert_contains(err.msg, "20 bytes long on average");
     recipe_data_free(&d);
 }

@@ -6,7 +6,10 @@
  * exactly, the number of iterations, which examples each epoch visits, the
  * averaging behind loss_list, max_iters, the zeroing of gradients before
  * each step, argument errors, what happens on a NaN loss, and max_grad
- * (clip_grads between backward and the update).
+ * (clip_grads between backward and the update). trainer_fit_corpus, which
+ * makes each minibatch's pairs from the corpus, gives bit-identical
+ * training to trainer_fit on the arrays (CBOW and SkipGram, window 2, a
+ * dropped tail, a stop mid-epoch and a second fit), and its own errors.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,6 +29,8 @@
 #include "common/status.h"
 #include "training/trainer.h"
 #include "models/cbow.h"
+#include "models/skip_gram.h"
+#include "common/util.h"
 #include "tests/testutil.h"
 
 enum { MAX_CALLS = 256, N = 6, W = 2 };
@@ -512,6 +517,139 @@ static void test_nan_loss(void **state)
     fixture_free(&f);
 }
 
+/*
+ * trainer_fit_corpus makes each minibatch from the corpus; against
+ * trainer_fit on create_contexts_target's arrays it must be bit-identical:
+ * CBOW and SkipGram (negative sampling, Adam) on a 41-word corpus with
+ * window 2 (37 pairs, batch 7: 5 iterations per epoch and a dropped tail
+ * of 2), 3 epochs. The corpus run stops after 7 iterations (mid-epoch 2)
+ * and a second fit finishes it, as a resumed run does. Same losses, same
+ * params, same Adam moments, same shuffle order, same RNG state.
+ */
+typedef struct PathRun {
+    CBOW cbow;
+    SkipGram sg;
+    Model model;
+    Optimizer opt;
+    Trainer trainer;
+    Rng rng;
+} PathRun;
+
+enum { PC_N = 41, PC_V = 9, PC_W = 2, PC_B = 7 };
+
+static void path_run_init(PathRun *r, const int32_t *corpus41, bool skipgram)
+{
+    memset(r, 0, sizeof *r);
+    Word2VecConfig cfg = word2vec_default_config(PC_V);
+    cfg.hidden_size = 4;
+    cfg.window_size = PC_W;
+    cfg.sample_size = 2;
+    cfg.max_batch = PC_B;
+    rng_seed(&r->rng, 11);
+    DlfsError err = {0};
+    if (skipgram) {
+        assert_int_equal(skip_gram_init(&r->sg, &cfg, corpus41, PC_N, &r->rng, &err), DLFS_OK);
+        skip_gram_as_model(&r->sg, &r->model);
+    } else {
+        assert_int_equal(cbow_init(&r->cbow, &cfg, corpus41, PC_N, &r->rng, &err), DLFS_OK);
+        cbow_as_model(&r->cbow, &r->model);
+    }
+    assert_int_equal(r->model.context_width, 2 * PC_W);
+    const OptimizerConfig oc = optimizer_default_config(OPTIMIZER_ADAM);
+    optimizer_init(&r->opt, &oc, r->model.params, r->model.n_params);
+    trainer_init(&r->trainer, &r->model, &r->opt);
+    r->trainer.log = NULL;
+    r->trainer.eval_interval = 2;
+}
+
+static void path_run_free(PathRun *r)
+{
+    trainer_free(&r->trainer);
+    optimizer_free(&r->opt);
+    r->model.ops->free(r->model.self);
+}
+
+static void test_corpus_path_bit_identical(void **state)
+{
+    (void)state;
+    int32_t corpus41[PC_N];
+    for (int i = 0; i < PC_N; i++) corpus41[i] = (i * 5 + i / 7) % PC_V;
+    Int32Array contexts, target;
+    DlfsError err = {0};
+    assert_int_equal(create_contexts_target(corpus41, PC_N, PC_W, &contexts, &target, &err), DLFS_OK);
+    assert_int_equal(target.size, 37);
+    for (int skipgram = 0; skipgram <= 1; skipgram++) {
+        PathRun a, b;
+        path_run_init(&a, corpus41, skipgram);
+        path_run_init(&b, corpus41, skipgram);
+        assert_int_equal(trainer_fit(&a.trainer, contexts.data, target.data, target.size, 3, PC_B, &a.rng,
+                                     &err), DLFS_OK);
+        b.trainer.max_iters = 7;
+        assert_int_equal(trainer_fit_corpus(&b.trainer, corpus41, PC_N, PC_W, 3, PC_B, &b.rng, &err),
+                         DLFS_OK);
+        assert_int_equal(b.trainer.total_iters, 7);
+        assert_int_equal(b.trainer.iter_in_epoch, 2);
+        b.trainer.max_iters = 0;
+        assert_int_equal(trainer_fit_corpus(&b.trainer, corpus41, PC_N, PC_W, 3 - b.trainer.current_epoch,
+                                            PC_B, &b.rng, &err), DLFS_OK);
+        assert_int_equal(a.trainer.total_iters, 15);
+        assert_int_equal(b.trainer.total_iters, 15);
+        assert_int_equal(b.trainer.current_epoch, 3);
+        assert_int_equal(a.trainer.n_loss, b.trainer.n_loss);
+        for (size_t i = 0; i < a.trainer.n_loss; i++) {
+            assert_int_equal(a.trainer.loss_list[i].iter, b.trainer.loss_list[i].iter);
+            assert_memory_equal(&a.trainer.loss_list[i].loss, &b.trainer.loss_list[i].loss, sizeof(float));
+        }
+        for (int i = 0; i < a.model.n_params; i++) {
+            const Tensor *x = &a.model.params[i]->value, *y = &b.model.params[i]->value;
+            assert_memory_equal(x->data, y->data, x->size * sizeof(float));
+            const size_t bytes = a.opt.adam.m[i].size * sizeof(float);
+            assert_memory_equal(a.opt.adam.m[i].data, b.opt.adam.m[i].data, bytes);
+            assert_memory_equal(a.opt.adam.v[i].data, b.opt.adam.v[i].data, bytes);
+        }
+        assert_int_equal(a.trainer.perm_size, 37);
+        assert_int_equal(b.trainer.perm_size, 37);
+        assert_memory_equal(a.trainer.perm, b.trainer.perm, 37 * sizeof(int32_t));
+        assert_memory_equal(a.rng.s, b.rng.s, sizeof a.rng.s);
+        /* and training did move the weights (the comparison is not of two untouched models) */
+        PathRun fresh;
+        path_run_init(&fresh, corpus41, skipgram);
+        const Tensor *w0 = &fresh.model.params[0]->value, *w1 = &b.model.params[0]->value;
+        assert_true(memcmp(w0->data, w1->data, w0->size * sizeof(float)) != 0);
+        path_run_free(&fresh);
+        path_run_free(&a);
+        path_run_free(&b);
+    }
+    int32_array_free(&contexts);
+    int32_array_free(&target);
+}
+
+/* trainer_fit_corpus's own errors: the window against the model and the corpus. */
+static void test_corpus_path_errors(void **state)
+{
+    (void)state;
+    Fixture f;
+    fixture_init(&f, 6, 1);
+    DlfsError err = {0};
+    /* the spy's CBOW has window 1 (2 context columns) */
+    assert_int_equal(trainer_fit_corpus(&f.trainer, corpus, 8, 2, 1, 2, &f.rng, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "window 2 does not fit the model's 2 context columns"));
+    assert_int_equal(trainer_fit_corpus(&f.trainer, corpus, 8, 0, 1, 2, &f.rng, &err), DLFS_ERR_ARG);
+    assert_string_equal(err.msg, "window must be >= 1, got 0");
+    assert_int_equal(trainer_fit_corpus(&f.trainer, corpus, 2, 1, 1, 1, &f.rng, &err), DLFS_ERR_ARG);
+    assert_string_equal(err.msg, "window 1 needs a corpus of more than 2 words, this one has 2");
+    /* batch larger than the corpus's 6 pairs: trainer_fit's check */
+    assert_int_equal(trainer_fit_corpus(&f.trainer, corpus, 8, 1, 1, 6, &f.rng, &err), DLFS_OK);
+    assert_int_equal(f.spy.calls, 1);
+    assert_int_equal(f.spy.batch[0], 6);
+    fixture_free(&f);
+    fixture_init(&f, 8, 1);
+    assert_int_equal(trainer_fit_corpus(&f.trainer, corpus, 8, 1, 1, 7, &f.rng, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "larger than the 6 training examples"));
+    assert_int_equal(f.spy.calls, 0);
+    fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -524,6 +662,8 @@ int main(void)
         cmocka_unit_test(test_argument_errors),
         cmocka_unit_test(test_max_grad_clips),
         cmocka_unit_test(test_nan_loss),
+        cmocka_unit_test(test_corpus_path_bit_identical),
+        cmocka_unit_test(test_corpus_path_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "common/rng.h"
 #include "common/status.h"
 #include "common/tensor.h"
 #include "common/util.h"
@@ -119,6 +120,81 @@ static void test_contexts_target_window2_and_errors(void **state)
     assert_int_equal(create_contexts_target(corpus, 8, 100, &contexts, &target, &err), DLFS_ERR_ARG);
     assert_int_equal(create_contexts_target(corpus, 8, 0, &contexts, &target, &err), DLFS_ERR_ARG);
     assert_int_equal(create_contexts_target(corpus, 8, -1, &contexts, &target, NULL), DLFS_ERR_ARG);
+}
+
+/*
+ * create_contexts_target_rows makes create_contexts_target's rows on demand: two
+ * rows of window 2 of the textbook's sentence worked out by hand, then, on
+ * a 23-word corpus for windows 1 to 4, every minibatch of 4 rows of a
+ * shuffled permutation (the last one short) equals the arrays' rows at
+ * those indices; create_contexts_target_count says how many rows there are and
+ * fails as create_contexts_target does.
+ */
+static void test_contexts_target_rows(void **state)
+{
+    (void)state;
+    const int32_t sentence8[8] = {0, 1, 2, 3, 4, 1, 5, 6};
+    /* pair 3 is corpus[3 .. 7] = 3 4 [1] 5 6; pair 0 is 0 1 [2] 3 4 */
+    const int32_t rows2[2] = {3, 0};
+    int32_t c2[8], t2[2];
+    create_contexts_target_rows(sentence8, 8, 2, rows2, 2, c2, t2);
+    const int32_t expect_c2[8] = {3, 4, 5, 6, 0, 1, 3, 4};
+    const int32_t expect_t2[2] = {1, 2};
+    assert_memory_equal(c2, expect_c2, sizeof expect_c2);
+    assert_memory_equal(t2, expect_t2, sizeof expect_t2);
+
+    enum { N = 23, B = 4 };
+    int32_t corpus[N];
+    for (int i = 0; i < N; i++) corpus[i] = (i * 7 + 3) % 11;   /* repeated ids, no pattern of period 2w */
+    for (int w = 1; w <= 4; w++) {
+        DlfsError err = {0};
+        size_t n = 0;
+        assert_int_equal(create_contexts_target_count(N, w, &n, &err), DLFS_OK);
+        assert_int_equal(n, N - 2 * w);
+        Int32Array contexts, target;
+        assert_int_equal(create_contexts_target(corpus, N, w, &contexts, &target, &err), DLFS_OK);
+        assert_int_equal(target.size, n);
+        int32_t perm[N];
+        for (size_t i = 0; i < n; i++) perm[i] = (int32_t)i;
+        Rng rng;
+        rng_seed(&rng, 100 + (uint64_t)w);
+        rng_shuffle_int32(&rng, perm, n);
+        const size_t width = 2 * (size_t)w;
+        int32_t bc[B * 8], bt[B];
+        size_t batches = 0, last = 0;
+        for (size_t start = 0; start < n; start += B, batches++) {
+            last = n - start < B ? n - start : B;
+            for (size_t k = 0; k < B * width; k++) bc[k] = -1;
+            create_contexts_target_rows(corpus, N, w, perm + start, last, bc, bt);
+            for (size_t k = 0; k < last; k++) {
+                assert_memory_equal(bc + k * width, contexts.data + (size_t)perm[start + k] * width,
+                                    width * sizeof(int32_t));
+                assert_int_equal(bt[k], target.data[perm[start + k]]);
+                assert_int_equal(bt[k], corpus[perm[start + k] + w]);
+            }
+            for (size_t k = last * width; k < B * width; k++) assert_int_equal(bc[k], -1);  /* untouched */
+        }
+        assert_int_equal(batches, (n + B - 1) / B);
+        assert_true(last < B);   /* 21, 19, 17, 15 rows: the last minibatch is short every time */
+        int32_array_free(&contexts);
+        int32_array_free(&target);
+    }
+
+    /* the count's errors are create_contexts_target's, word for word */
+    for (int w = -1; w <= 5; w += 6) {
+        DlfsError e1 = {0}, e2 = {0};
+        size_t n = 99;
+        Int32Array contexts, target;
+        const size_t size = w < 0 ? 8 : 10;   /* window -1; window 5 needs more than 10 words */
+        assert_int_equal(create_contexts_target_count(size, w, &n, &e1), DLFS_ERR_ARG);
+        assert_int_equal(n, 0);
+        assert_int_equal(create_contexts_target(corpus, size, w, &contexts, &target, &e2), DLFS_ERR_ARG);
+        assert_string_equal(e1.msg, e2.msg);
+    }
+    DlfsError err = {0};
+    size_t n = 0;
+    assert_int_equal(create_contexts_target_count(11, 5, &n, &err), DLFS_OK);
+    assert_int_equal(n, 1);
 }
 
 /* "you say goodbye and i say hello ." as ids (see test_preprocess_textbook_sentence). */
@@ -441,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_preprocess_no_words),
         cmocka_unit_test(test_contexts_target_window1),
         cmocka_unit_test(test_contexts_target_window2_and_errors),
+        cmocka_unit_test(test_contexts_target_rows),
         cmocka_unit_test(test_co_matrix_window1),
         cmocka_unit_test(test_co_matrix_wider_windows),
         cmocka_unit_test(test_ppmi_textbook),

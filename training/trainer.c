@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "training/phase_mark.h"
 #include "common/threads.h"
+#include "common/util.h"
 
 void trainer_init(Trainer *self, Model *model, Optimizer *optimizer)
 {
@@ -69,8 +70,36 @@ int trainer_first_non_finite(const Model *model)
     return -1;
 }
 
-int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
-                int max_epoch, int batch_size, Rng *rng, DlfsError *err)
+/*
+ * Where a minibatch's rows come from: the (contexts, target) arrays, or
+ * the corpus, whose pairs are made as the minibatch asks for them.
+ */
+typedef struct PairSource {
+    const int32_t *contexts;    /* (data_size, width), or NULL: made from corpus */
+    const int32_t *target;      /* (data_size,) */
+    const int32_t *corpus;      /* (corpus_size,) when contexts is NULL */
+    size_t corpus_size;
+    int window;                 /* width / 2 */
+} PairSource;
+
+/* x[batch_idx], t[batch_idx] (trainer.py): rows (B,) of src into contexts (B, width), target (B,). */
+static void gather_rows(const PairSource *src, int width, const int32_t *rows, int B, int32_t *contexts,
+                        int32_t *target)
+{
+    if (!src->contexts) {
+        create_contexts_target_rows(src->corpus, src->corpus_size, src->window, rows, (size_t)B, contexts,
+                                    target);
+        return;
+    }
+    for (int b = 0; b < B; b++) {
+        memcpy(contexts + (size_t)b * width, src->contexts + (size_t)rows[b] * width,
+               (size_t)width * sizeof *contexts);
+        target[b] = src->target[rows[b]];
+    }
+}
+
+static int fit(Trainer *self, const PairSource *src, size_t data_size, int max_epoch, int batch_size,
+               Rng *rng, DlfsError *err)
 {
     Model *model = self->model;
     const int width = model->context_width;
@@ -118,12 +147,8 @@ int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, s
             if (self->max_iters > 0 && self->total_iters >= self->max_iters) goto done;
             threads_tune_step();    /* common/threads.h: no-op unless the count is tuned */
             double mark = times ? dlfs_now_s() : 0.0;
-            const int32_t *rows = perm + (size_t)iters * batch_size;
-            for (int b = 0; b < batch_size; b++) {
-                memcpy(batch_contexts + (size_t)b * width, contexts + (size_t)rows[b] * width,
-                       (size_t)width * sizeof *batch_contexts);
-                batch_target[b] = target[rows[b]];
-            }
+            gather_rows(src, width, perm + (size_t)iters * batch_size, batch_size, batch_contexts,
+                        batch_target);
             for (int i = 0; i < model->n_params; i++) param_zero_grad(model->params[i]);
             trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
             /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
@@ -187,4 +212,24 @@ done:
     free(batch_contexts);
     free(batch_target);
     return status;
+}
+
+int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
+                int max_epoch, int batch_size, Rng *rng, DlfsError *err)
+{
+    const PairSource src = {.contexts = contexts, .target = target};
+    return fit(self, &src, data_size, max_epoch, batch_size, rng, err);
+}
+
+int trainer_fit_corpus(Trainer *self, const int32_t *corpus, size_t corpus_size, int window,
+                       int max_epoch, int batch_size, Rng *rng, DlfsError *err)
+{
+    size_t data_size;
+    const int status = create_contexts_target_count(corpus_size, window, &data_size, err);
+    if (status != DLFS_OK) return status;
+    if (2 * (int64_t)window != self->model->context_width)
+        return dlfs_fail(err, DLFS_ERR_ARG, "window %d does not fit the model's %d context columns", window,
+                         self->model->context_width);
+    const PairSource src = {.corpus = corpus, .corpus_size = corpus_size, .window = window};
+    return fit(self, &src, data_size, max_epoch, batch_size, rng, err);
 }

@@ -139,6 +139,24 @@ void trainer_free(Trainer *self);
 int trainer_fit(Trainer *self, const int32_t *contexts, const int32_t *target, size_t data_size,
                 int max_epoch, int batch_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
 
+/*
+ * trainer_fit on create_contexts_target(corpus, window)'s pairs without
+ * making them: only corpus (corpus_size,) int32 (borrowed for the call)
+ * and the permutation of its corpus_size - 2*window pairs are held, and
+ * each minibatch's rows are made from the corpus as it is drawn
+ * (common/util.h create_contexts_target_rows): 4 bytes per pair for the
+ * permutation instead of 4 * (2*window + 1) for the arrays. The shuffles,
+ * minibatches, losses and parameters are bit-identical to trainer_fit on
+ * create_contexts_target's arrays, and a checkpoint of either resumes in
+ * the other (the position is the same: perm over the same pairs).
+ *
+ * Errors: trainer_fit's; DLFS_ERR_ARG when 2*window is not
+ * model->context_width, or create_contexts_target's (window < 1, a corpus
+ * of no more than 2*window words).
+ */
+int trainer_fit_corpus(Trainer *self, const int32_t *corpus, size_t corpus_size, int window,
+                       int max_epoch, int batch_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+
 DLFS2_API_END
 
 #endif
