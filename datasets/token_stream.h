@@ -7,7 +7,9 @@
  * The input is a file, a gzip file (read with zlib; recognised by its
  * first two bytes, 1f 8b, whatever its name: concatenated members are read
  * one after the other, as gzip -d does), or standard input ("-", which may
- * be gzip too). It is read in chunks of TOKEN_STREAM_CHUNK bytes (or the
+ * be gzip too). No UTF-8 text begins with 1f 8b (0x8B is a
+ * continuation byte), so no text file is taken for gzip; bytes after the
+ * end of the gzip data are ignored, as zlib does. It is read in chunks of TOKEN_STREAM_CHUNK bytes (or the
  * size given); memory is one chunk plus the longest word, whatever the
  * corpus's length.
  *

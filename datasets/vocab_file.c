@@ -102,6 +102,9 @@ int vocab_file_write(const char *path, const Vocab *vocab, const int64_t *counts
     AtomicFile af;
     int rc = atomic_file_open(&af, path, err);
     if (rc) return rc;
+    /* a first word that begins with U+FEFF would be read back as a byte-order mark
+     * and lose it: a byte-order mark first keeps it */
+    if (n > 0 && strncmp(vocab_word(vocab, ids[0]), "\xEF\xBB\xBF", 3) == 0) fputs("\xEF\xBB\xBF", af.fp);
     for (int32_t i = 0; i < n; i++)
         fprintf(af.fp, "%s %" PRId64 "\n", vocab_word(vocab, ids[i]), counts[ids[i]]);
     return atomic_file_commit(&af, err);

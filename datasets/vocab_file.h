@@ -60,6 +60,8 @@ void vocab_select(const Vocab *vocab, const int64_t *counts, int64_t min_count, 
 /*
  * Writes the words ids[0..n) of vocab with their counts, "word count\n"
  * each, to path, atomically (a failure leaves an earlier file as it was).
+ * When the first word begins with U+FEFF the file begins with a
+ * byte-order mark, so that a reader keeps the word whole.
  * Errors: DLFS_ERR_IO with the path.
  */
 int vocab_file_write(const char *path, const Vocab *vocab, const int64_t *counts, const int32_t *ids,
