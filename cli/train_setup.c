@@ -34,9 +34,10 @@ int train_data_load_vocab(RecipeData *d, const char *corpus, const char *data_di
 {
     DlfsError err = {0};
     int64_t skipped = 0;
-    if (recipe_data_load_vocab(d, corpus, data_dir, flags, vocab, &skipped, &err) != DLFS_OK) {
+    const int status = recipe_data_load_vocab(d, corpus, data_dir, flags, vocab, &skipped, &err);
+    if (status != DLFS_OK) {
         cli_error("--vocab: %s", err.msg);
-        return CLI_EXIT_RUNTIME;
+        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
     }
     return data_loaded(d, corpus, flags, vocab, skipped, window, batch);
 }

@@ -57,6 +57,10 @@ int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_d
     memset(d, 0, sizeof *d);
     vocab_init(&d->vocab);
     *skipped = 0;
+    if (strcmp(corpus, "-") == 0)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
+                         "so it reads a file (a .gz too)");
     int status = vocab_file_read(vocab_path, 0, &d->vocab, NULL, err);
     if (status != DLFS_OK) return status;
     const int32_t eos = vocab_get(&d->vocab, VOCAB_SENTENCE_END);

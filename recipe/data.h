@@ -64,7 +64,9 @@ int recipe_corpus_path(const char *corpus, const char *data_dir, char *path, siz
  * corpus as read); the corpus is read as a stream (datasets/token_stream.h)
  * and its tokens outside the vocabulary are skipped (left out of d's
  * corpus, as word2vec.c's -read-vocab does), their number into *skipped.
- * Errors: vocab_file_read's and the reader's; DLFS_ERR_FORMAT when the file
+ * Errors: DLFS_ERR_ARG for the corpus "-" (standard input, which an
+ * endless stream would make a corpus without end; `dlfs2 vocab` reads it);
+ * vocab_file_read's and the reader's; DLFS_ERR_FORMAT when the file
  * has no line for the sentence end "<eos>", when no word of the corpus
  * other than "<eos>" is in it, or for more than INT32_MAX tokens. Free with
  * recipe_data_free, also after a failure.

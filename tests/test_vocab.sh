@@ -12,7 +12,7 @@
 #     sh tests/test_vocab.sh path/to/build/dlfs2
 
 DLFS2=${1:?usage: sh tests/test_vocab.sh PATH/TO/dlfs2}
-PLAN=35
+PLAN=36
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -77,6 +77,10 @@ check "... it says the sentence end is missing" grep -q 'no line for the sentenc
 printf '<eos> 5\nzebra 3\n' >"$WORK/other.txt"
 # shellcheck disable=SC2086
 expect "train --vocab of another corpus: runtime error" 1 other train --corpus "$CORPUS" --vocab "$WORK/other.txt" $SMALL --out "$WORK/x"
+
+# shellcheck disable=SC2086
+expect "train --vocab --corpus - (standard input): usage error" 2 stdin train --corpus - --vocab "$WORK/first.txt" $SMALL \
+    --out "$WORK/x" </dev/null
 
 # --- --min-count: rare words are not written -------------------------------------
 { cat "$CORPUS"; echo "rare words here"; } >"$WORK/rare.txt"
