@@ -60,14 +60,18 @@ int vocab_count_corpus(const char *path, unsigned flags, size_t chunk, Vocab *vo
     return DLFS_OK;
 }
 
-/* qsort's context: the counts, for count order (most first, then by id: first appearance). */
-static const int64_t *sort_counts;
+/* A word for sorting: its count and id (first appearance). */
+typedef struct Ranked {
+    int64_t count;
+    int32_t id;
+} Ranked;
 
+/* Count order: most first, then by id (first appearance). */
 static int by_count(const void *a, const void *b)
 {
-    const int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    if (sort_counts[x] != sort_counts[y]) return sort_counts[x] > sort_counts[y] ? -1 : 1;
-    return (x > y) - (x < y);
+    const Ranked *x = a, *y = b;
+    if (x->count != y->count) return x->count > y->count ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 static int by_id(const void *a, const void *b)
@@ -82,15 +86,15 @@ void vocab_select(const Vocab *vocab, const int64_t *counts, int64_t min_count, 
     const int32_t V = vocab->size;
     const int32_t eos = vocab_get(vocab, VOCAB_SENTENCE_END);
     int32_t *out = dlfs_malloc(((size_t)V + 1) * sizeof *out);
-    int32_t k = 0;
-    if (eos >= 0) out[k++] = eos;
+    Ranked *rest = dlfs_malloc(((size_t)V + 1) * sizeof *rest);
+    int32_t k = 0, m = 0;
+    if (eos >= 0) out[k++] = eos;  /* the sentence end first, always kept */
     for (int32_t id = 0; id < V; id++)
-        if (id != eos && counts[id] >= min_count) out[k++] = id;
-    /* count order after the sentence end; the first max_vocab are kept */
-    sort_counts = counts;
-    const int32_t first = eos >= 0 ? 1 : 0;
-    qsort(out + first, (size_t)(k - first), sizeof *out, by_count);
-    if (max_vocab > 0 && k > max_vocab) k = max_vocab;
+        if (id != eos && counts[id] >= min_count) rest[m++] = (Ranked){counts[id], id};
+    qsort(rest, (size_t)m, sizeof *rest, by_count);
+    for (int32_t i = 0; i < m; i++) out[k++] = rest[i].id;
+    free(rest);
+    if (max_vocab > 0 && k > max_vocab) k = max_vocab;  /* the first max_vocab in count order */
     if (order == VOCAB_ORDER_FIRST) qsort(out, (size_t)k, sizeof *out, by_id);
     *ids = out;
     *n = k;
