@@ -42,6 +42,7 @@ int cmd_compare(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_plot_words(int argc, char **argv);
+int cmd_vocab(int argc, char **argv);
 
 /* Their usage texts, printed to stdout by --help and by `dlfs2 help CMD`. */
 void usage_train(void);
@@ -56,6 +57,7 @@ void usage_compare(void);
 void usage_bench(void);
 void usage_fetch(void);
 void usage_plot_words(void);
+void usage_vocab(void);
 
 /* Prints "dlfs2: <message>\n" to stderr. */
 void cli_error(const char *fmt, ...) DLFS_PRINTF(1, 2);

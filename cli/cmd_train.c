@@ -78,6 +78,7 @@ typedef struct TrainOptions {
     uint64_t seed;          /* --seed */
     const char *corpus;     /* --corpus: "ptb" or a file */
     bool lowercase;         /* --lowercase: fold the corpus to lower case first */
+    const char *vocab;      /* --vocab FILE: the vocabulary of `dlfs2 vocab`, NULL = the corpus's own */
     const char *data_dir;   /* --data-dir, NULL = the data folder's default (datasets/data.h) */
     const char *out_dir;    /* --out */
     VectorsFormat format;   /* --format: OUT/vectors.txt or OUT/vectors.bin */
@@ -116,7 +117,7 @@ enum {
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
-    OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE,
+    OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB,
 };
 
 static const struct option train_options[] = {
@@ -137,6 +138,7 @@ static const struct option train_options[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"corpus", required_argument, NULL, OPT_CORPUS},
     {"lowercase", no_argument, NULL, OPT_LOWERCASE},
+    {"vocab", required_argument, NULL, OPT_VOCAB},
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"out", required_argument, NULL, OPT_OUT},
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -190,6 +192,11 @@ void usage_train(void)
           "                         built, so Hello, hello and HELLO are one word: Unicode's\n"
           "                         case mapping (libunistring), not only A-Z; text without\n"
           "                         case (Japanese, Chinese) is unchanged (off: case is kept)\n"
+          "  --vocab VOCAB          the vocabulary of `dlfs2 vocab` instead of the corpus's\n"
+          "                         own: word ids in the file's line order; the corpus is\n"
+          "                         read as a stream and its words outside VOCAB are\n"
+          "                         skipped (their number is printed). VOCAB must hold the\n"
+          "                         line end's word <eos>\n"
           "  --data-dir DIR         the data folder: PTB in DIR/ptb, downloaded if missing\n"
           "                         (default $DLFS2_DATA, else ${XDG_CACHE_HOME:-~/.cache}/dlfs2)\n"
           "  --out DIR              output directory, created if missing (./out)\n"
@@ -336,6 +343,13 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_SEED: return cli_parse_u64("--seed", arg, &o->seed);
     case OPT_CORPUS: o->corpus = arg; return 0;
     case OPT_LOWERCASE: o->lowercase = true; return 0;
+    case OPT_VOCAB:
+        if (arg[0] == '\0') {
+            cli_error("--vocab: expected a vocabulary file, got ''");
+            return CLI_EXIT_USAGE;
+        }
+        o->vocab = arg;
+        return 0;
     case OPT_DATA_DIR: o->data_dir = arg; return 0;
     case OPT_OUT: o->out_dir = arg; return 0;
     case OPT_FORMAT: return parse_format_name(arg, &o->format);
@@ -629,10 +643,10 @@ static void options_to_args(const TrainOptions *o, ArgList *a)
     if (o->lowercase) args_add(a, "--lowercase");
     args_add_option(a, "--checkpoint-every", "%ld", o->checkpoint_every);
     /* paths: "ptb" stays as it is; files and folders become absolute */
-    const char *path_option[] = {"--corpus", "--data-dir", "--plot"};
-    const char *path_value[] = {strcmp(o->corpus, "ptb") == 0 ? NULL : o->corpus, o->data_dir, o->plot};
+    const char *path_option[] = {"--corpus", "--data-dir", "--plot", "--vocab"};
+    const char *path_value[] = {strcmp(o->corpus, "ptb") == 0 ? NULL : o->corpus, o->data_dir, o->plot, o->vocab};
     if (!path_value[0]) args_add_option(a, "--corpus", "ptb");
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 4; i++) {
         if (!path_value[i]) continue;
         char *abs = absolute_path(path_value[i]);
         args_add(a, "%s", path_option[i]);
@@ -809,16 +823,49 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
     return rc;
 }
 
-/* Writes W_in to OUT/vectors.txt or OUT/vectors.bin. Returns an exit status. */
-static int save_vectors(const char *path, VectorsFormat format, const RecipeData *d, const Param *W_in)
+/*
+ * Writes W_in to OUT/vectors.txt or OUT/vectors.bin. With min_count > 1
+ * (--min-count, --preset word2vec) only the words seen at least min_count
+ * times in the corpus are written, in id order, as word2vec.c writes only
+ * the words it kept: the others were never trained, and their random
+ * initial rows would be scored by the evaluation. Returns an exit status.
+ */
+static int save_vectors(const char *path, VectorsFormat format, const RecipeData *d, const Param *W_in,
+                        int min_count)
 {
     DlfsError err = {0};
     const int V = W_in->value.shape[0], H = W_in->value.shape[1];
-    if (vectors_save(path, format, &d->vocab, W_in->value.data, V, H, &err) != DLFS_OK) {
+    int status;
+    int kept = V;
+    if (min_count <= 1) {
+        status = vectors_save(path, format, &d->vocab, W_in->value.data, V, H, &err);
+    } else {
+        int64_t *counts = dlfs_calloc((size_t)V, sizeof *counts);
+        for (size_t i = 0; i < d->corpus.size; i++) counts[d->corpus.data[i]]++;
+        Vocab vocab;
+        vocab_init(&vocab);
+        float *W = dlfs_malloc((size_t)V * (size_t)H * sizeof *W);
+        kept = 0;
+        for (int id = 0; id < V; id++) {
+            if (counts[id] < min_count) continue;
+            vocab_add(&vocab, vocab_word(&d->vocab, id));
+            memcpy(W + (size_t)kept * (size_t)H, W_in->value.data + (size_t)id * (size_t)H, (size_t)H * sizeof *W);
+            kept++;
+        }
+        status = vectors_save(path, format, &vocab, W, kept, H, &err);
+        free(W);
+        vocab_free(&vocab);
+        free(counts);
+    }
+    if (status != DLFS_OK) {
         cli_error("cannot save the word vectors: %s", err.msg);
         return CLI_EXIT_RUNTIME;
     }
-    printf("wrote %s (%d x %d)\n", path, V, H);
+    if (kept == V)
+        printf("wrote %s (%d x %d)\n", path, V, H);
+    else
+        printf("wrote %s (%d x %d: the %d words seen fewer than %d times left out)\n", path, kept, H, V - kept,
+               min_count);
     return CLI_EXIT_OK;
 }
 
@@ -914,7 +961,7 @@ static int train_and_save(const TrainOptions *o, const RecipeData *d, RecipeMode
      * run has none, so it writes what it has trained */
     if (rc != CLI_EXIT_OK && !(stopped && o->fast)) goto done;
     const int run_rc = rc;
-    rc = save_vectors(vec_path, o->format, d, m->W_in);
+    rc = save_vectors(vec_path, o->format, d, m->W_in, o->fast ? o->min_count : 1);
     if (rc == CLI_EXIT_OK && o->save_npy) rc = save_npy_params(o->out_dir, &m->model);
     if (rc == CLI_EXIT_OK) printf("wrote %s\n", csv_path);
     if (rc == CLI_EXIT_OK && o->plot) rc = plot_loss_curve(o->plot, &curve, o->eval_interval);
@@ -987,8 +1034,12 @@ int cmd_train(int argc, char **argv)
     RecipeModel m = {0};
     Rng rng;
     rng_seed(&rng, o.seed);
-    rc = train_data_load_flags(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u,
-                               o.window, o.batch);
+    if (o.vocab)
+        rc = train_data_load_vocab(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u, o.vocab,
+                                   o.window, o.batch);
+    else
+        rc = train_data_load_flags(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u,
+                                   o.window, o.batch);
     if (rc == CLI_EXIT_OK) {
         print_header(&o, &d);
         const Word2VecConfig cfg = model_config(&o, &d);

@@ -47,6 +47,7 @@ static const Command commands[] = {
     {"bench", cmd_bench, usage_bench},
     {"fetch", cmd_fetch, usage_fetch},
     {"plot-words", cmd_plot_words, usage_plot_words},
+    {"vocab", cmd_vocab, usage_vocab},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -69,6 +70,7 @@ static void usage_main(void)
           "  bench     time each part of a training iteration; bandwidth, sgemm and gensim\n"
           "  fetch     download PTB (ptb) and the evaluation sets (eval) into the data folder\n"
           "  plot-words  a word map: the vectors of chosen words in 2-D (PCA), drawn with labels\n"
+          "  vocab     the vocabulary pass: count a corpus's words into a vocabulary file\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
           "Run 'dlfs2 COMMAND --help' for the options of a command.\n"

@@ -14,6 +14,10 @@ int train_data_load(RecipeData *d, const char *corpus, const char *data_dir, int
     return train_data_load_flags(d, corpus, data_dir, 0, window, batch);
 }
 
+/* The corpus line, the pairs and the batch check of a loaded d. */
+static int data_loaded(RecipeData *d, const char *corpus, unsigned flags, const char *vocab, int64_t skipped,
+                       int window, int batch);
+
 int train_data_load_flags(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
                           int window, int batch)
 {
@@ -22,11 +26,34 @@ int train_data_load_flags(RecipeData *d, const char *corpus, const char *data_di
         cli_error("%s", err.msg);
         return CLI_EXIT_RUNTIME;
     }
+    return data_loaded(d, corpus, flags, NULL, 0, window, batch);
+}
+
+int train_data_load_vocab(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                          const char *vocab, int window, int batch)
+{
+    DlfsError err = {0};
+    int64_t skipped = 0;
+    const int status = recipe_data_load_vocab(d, corpus, data_dir, flags, vocab, &skipped, &err);
+    if (status != DLFS_OK) {
+        cli_error("--vocab: %s", err.msg);
+        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    }
+    return data_loaded(d, corpus, flags, vocab, skipped, window, batch);
+}
+
+static int data_loaded(RecipeData *d, const char *corpus, unsigned flags, const char *vocab, int64_t skipped,
+                       int window, int batch)
+{
+    DlfsError err = {0};
     const char *folded = (flags & CORPUS_LOWERCASE) ? ", folded to lower case" : "";
     if (d->ptb_dir[0] != '\0')
         printf("corpus: PTB train split (%s)%s\n", d->ptb_dir, folded);
     else
         printf("corpus: %s%s\n", corpus, folded);
+    if (vocab)
+        printf("vocabulary: %s (%d words), %lld corpus tokens outside it skipped\n", vocab, (int)d->vocab.size,
+               (long long)skipped);
     if (recipe_data_window(d, window, &err) != DLFS_OK) {
         cli_error("--window %d: %s", window, err.msg);
         return CLI_EXIT_USAGE;

@@ -32,6 +32,14 @@ int train_data_load_flags(RecipeData *d, const char *corpus, const char *data_di
                           int window, int batch);
 
 /*
+ * train_data_load_flags with the vocabulary file vocab (`train --vocab`,
+ * recipe_data_load_vocab): prints "vocabulary: VOCAB (V words), N corpus
+ * tokens outside it skipped" after the corpus line.
+ */
+int train_data_load_vocab(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                          const char *vocab, int window, int batch);
+
+/*
  * recipe_model_build on d's corpus; its errors are usage errors
  * (DLFS_ERR_ARG) or runtime ones. Free with recipe_model_free, also after
  * a failure.

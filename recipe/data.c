@@ -9,6 +9,8 @@
 #include "common/clock.h"
 #include "common/util.h"
 #include "datasets/ptb.h"
+#include "datasets/token_stream.h"
+#include "datasets/vocab_file.h"
 
 int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
                      DlfsError *err)
@@ -24,6 +26,88 @@ int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, un
     status = ptb_load_data_flags(d->ptb_dir, "train", flags, &d->corpus, &d->vocab, &inner);
     if (status != DLFS_OK)
         return dlfs_fail(err, status, "cannot load PTB from '%s': %s", d->ptb_dir, inner.msg);
+    return DLFS_OK;
+}
+
+int recipe_corpus_path(const char *corpus, const char *data_dir, char *path, size_t size, char *ptb_dir,
+                       size_t ptb_dir_size, DlfsError *err)
+{
+    if (ptb_dir && ptb_dir_size) ptb_dir[0] = '\0';
+    int n;
+    if (strcmp(corpus, "ptb") != 0) {
+        n = snprintf(path, size, "%s", corpus);
+    } else {
+        char dir[4096];
+        DlfsError inner = {0};
+        int status = ptb_data_dir(dir, sizeof dir, data_dir, &inner);
+        if (status != DLFS_OK)
+            return dlfs_fail(err, status, "cannot choose the PTB data directory: %s", inner.msg);
+        status = ptb_ensure_file(dir, "train", &inner);
+        if (status != DLFS_OK) return dlfs_fail(err, status, "cannot load PTB from '%s': %s", dir, inner.msg);
+        if (ptb_dir && ptb_dir_size) snprintf(ptb_dir, ptb_dir_size, "%s", dir);
+        n = snprintf(path, size, "%s/ptb.train.txt", dir);
+    }
+    if (n < 0 || (size_t)n >= size) return dlfs_fail(err, DLFS_ERR_ARG, "the corpus path is too long: %s", corpus);
+    return DLFS_OK;
+}
+
+int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                           const char *vocab_path, int64_t *skipped, DlfsError *err)
+{
+    memset(d, 0, sizeof *d);
+    vocab_init(&d->vocab);
+    *skipped = 0;
+    if (strcmp(corpus, "-") == 0)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
+                         "so it reads a file (a .gz too)");
+    int status = vocab_file_read(vocab_path, 0, &d->vocab, NULL, err);
+    if (status != DLFS_OK) return status;
+    const int32_t eos = vocab_get(&d->vocab, VOCAB_SENTENCE_END);
+    if (eos < 0)
+        return dlfs_fail(err, DLFS_ERR_FORMAT,
+                         "%s: no line for the sentence end " VOCAB_SENTENCE_END
+                         " (the token of every line end; word2vec.c calls it </s>): not a vocabulary of "
+                         "`dlfs2 vocab`",
+                         vocab_path);
+    char path[4096 + 32];
+    status = recipe_corpus_path(corpus, data_dir, path, sizeof path, d->ptb_dir, sizeof d->ptb_dir, err);
+    if (status != DLFS_OK) return status;
+    TokenStream s;
+    status = token_stream_open(&s, path, flags, 0, err);
+    if (status != DLFS_OK) return status;
+    size_t cap = 1 << 16, n = 0, words = 0;
+    int32_t *ids = dlfs_malloc(cap * sizeof *ids);
+    const char *word;
+    while ((status = token_stream_next(&s, &word, NULL, err)) == 1) {
+        const int32_t id = vocab_get(&d->vocab, word);
+        if (id < 0) {
+            (*skipped)++;
+            continue;
+        }
+        if (n == (size_t)INT32_MAX) {
+            status = dlfs_fail(err, DLFS_ERR_FORMAT, "%s: more than %d tokens", s.name, INT32_MAX);
+            break;
+        }
+        if (n == cap) {
+            cap *= 2;
+            ids = dlfs_realloc(ids, cap * sizeof *ids);
+        }
+        ids[n++] = id;
+        words += id != eos;
+    }
+    token_stream_close(&s);
+    if (status == DLFS_OK && words == 0)
+        status = dlfs_fail(err, DLFS_ERR_FORMAT,
+                           "%s: no word of the corpus (but the sentence end) is in the vocabulary %s: "
+                           "a vocabulary of another corpus?",
+                           path, vocab_path);
+    if (status < 0) {
+        free(ids);
+        return status;
+    }
+    d->corpus.data = dlfs_realloc(ids, n * sizeof *ids);
+    d->corpus.size = n;
     return DLFS_OK;
 }
 

@@ -49,6 +49,33 @@ int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, un
                      DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
+ * The file a --corpus names, into path (size bytes): corpus itself, or for
+ * "ptb" PTB's ptb.train.txt in the data folder data_dir (NULL: the
+ * default), downloaded if missing; then ptb_dir (ptb_dir_size bytes, may
+ * be NULL) gets PTB's folder, else "". Errors: the data folder's and the
+ * download's, and DLFS_ERR_ARG when the path does not fit.
+ */
+int recipe_corpus_path(const char *corpus, const char *data_dir, char *path, size_t size, char *ptb_dir,
+                       size_t ptb_dir_size, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * recipe_data_load with the vocabulary of a vocabulary file
+ * (datasets/vocab_file.h, `dlfs2 vocab`): d's vocab is the file's words,
+ * ids in its line order (its counts are not used: the sampler counts the
+ * corpus as read); the corpus is read as a stream (datasets/token_stream.h)
+ * and its tokens outside the vocabulary are skipped (left out of d's
+ * corpus, as word2vec.c's -read-vocab does), their number into *skipped.
+ * Errors: DLFS_ERR_ARG for the corpus "-" (standard input, which an
+ * endless stream would make a corpus without end; `dlfs2 vocab` reads it);
+ * vocab_file_read's and the reader's; DLFS_ERR_FORMAT when the file
+ * has no line for the sentence end "<eos>", when no word of the corpus
+ * other than "<eos>" is in it, or for more than INT32_MAX tokens. Free with
+ * recipe_data_free, also after a failure.
+ */
+int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                           const char *vocab_path, int64_t *skipped, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
  * Makes d's (contexts, target) pairs with window w (create_contexts_target),
  * 4 * (2w + 1) bytes per word, and sets d->window and d->data_size.
  * Errors (DLFS_ERR_ARG): too short a corpus for the window; the message

@@ -1,0 +1,109 @@
+/*
+ * token_stream.h — a corpus read as a stream of tokens in bounded memory:
+ * the same tokens as corpus_load_file (datasets/ptb.h; the textbook's
+ * dataset/ptb.py reading) without holding the file. For `dlfs2 vocab`
+ * (the vocabulary pass, issue 19) and `dlfs2 train --vocab`.
+ *
+ * The input is a file, a gzip file (read with zlib; recognised by its
+ * first two bytes, 1f 8b, whatever its name: concatenated members are read
+ * one after the other, as gzip -d does), or standard input ("-", which may
+ * be gzip too). No UTF-8 text begins with 1f 8b (0x8B is a
+ * continuation byte), so no text file is taken for gzip; bytes after the
+ * end of the gzip data are ignored, as zlib does. It is read in chunks of TOKEN_STREAM_CHUNK bytes (or the
+ * size given); memory is one chunk plus the longest word, whatever the
+ * corpus's length.
+ *
+ * The tokens are corpus_load_file's, with the same checks and messages:
+ * words split at blanks (space, tab, CR, VT, FF), every '\n' a token
+ * "<eos>", a UTF-8 byte-order mark at the start skipped; a NUL byte, a
+ * byte that is not UTF-8 (a sequence cut off by the end of the input
+ * included), a word longer than CORPUS_MAX_WORD_BYTES, or no token at all
+ * is DLFS_ERR_FORMAT with "path:line: ..." and the byte offset (counted in
+ * the uncompressed bytes). A chunk's end inside a word, inside a UTF-8
+ * sequence or at a line end changes nothing. One difference: the
+ * in-memory reader checks the whole file's encoding before its first word,
+ * the stream checks each chunk as it arrives, so in a file with several
+ * faults more than a chunk apart the stream reports the first one in the
+ * file (a too-long word, say) where the in-memory reader reports the
+ * encoding fault.
+ *
+ * CORPUS_LOWERCASE folds each word with libunistring's u8_tolower, which
+ * gives the same words as folding the whole text first (as
+ * corpus_load_file_flags does): the only context the case mapping looks at
+ * without a language (the final sigma) never reaches across the blanks
+ * and line ends that separate words. Offsets in messages about a word
+ * count in the folded text, as there.
+ *
+ * Byte ranges (each thread its part of the file, word2vec.c's way) are
+ * not offered yet.
+ */
+#ifndef DLFS2_DATASETS_TOKEN_STREAM_H
+#define DLFS2_DATASETS_TOKEN_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/api.h"
+#include "../common/status.h"
+
+DLFS2_API_BEGIN
+
+/* The default chunk: bytes read from the input at a time. */
+#define TOKEN_STREAM_CHUNK ((size_t)1 << 20)
+
+struct TokenStreamInput;
+
+/* A corpus being read; caller-allocated, filled by token_stream_open. */
+typedef struct TokenStream {
+    char *name;                     /* the path, or "standard input" for "-"; owned, for messages */
+    struct TokenStreamInput *in;    /* the zlib reader; owned */
+    unsigned flags;                 /* CORPUS_LOWERCASE or 0 */
+    char *buf;                      /* (cap,) the bytes read and not yet consumed; owned */
+    size_t cap, chunk;
+    size_t pos;                     /* the next byte to look at in buf */
+    size_t len;                     /* bytes in buf */
+    size_t checked;                 /* buf[0..checked) is checked UTF-8 without NUL bytes */
+    int eof;                        /* the input has ended (every byte is in buf) */
+    uint64_t base;                  /* the input offset of buf[0] (uncompressed bytes) */
+    int64_t fold_shift;             /* folded offset - input offset at buf[pos] (CORPUS_LOWERCASE) */
+    size_t line;                    /* 1-based line of buf[pos] */
+    size_t lines_checked;           /* '\n' bytes in the checked bytes so far, for messages */
+    uint64_t tokens;                /* tokens handed out */
+    int status;                     /* 0, or the error that stopped the reading */
+    int started;                    /* the byte-order mark has been looked for */
+    char *word;                     /* (word_cap,) the last token, NUL-terminated; owned */
+    size_t word_cap;
+} TokenStream;
+
+/*
+ * Opens path ("-": standard input) for reading tokens. flags: 0 or
+ * CORPUS_LOWERCASE (datasets/ptb.h). chunk: bytes read at a time, 0 for
+ * TOKEN_STREAM_CHUNK (the tests use a few bytes to put chunk ends
+ * everywhere). Errors: DLFS_ERR_IO (cannot open; the message names the
+ * path). On error s holds nothing to free (token_stream_close is harmless).
+ */
+int token_stream_open(TokenStream *s, const char *path, unsigned flags, size_t chunk,
+                      DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * The next token into *word (NUL-terminated, "<eos>" for a line end;
+ * borrowed: valid until the next call or token_stream_close) and its
+ * length in bytes into *len (either may be NULL). Returns 1 for a token,
+ * 0 at the end of the input, or an error: DLFS_ERR_IO (a read failed),
+ * DLFS_ERR_FORMAT (see above; a truncated or corrupt gzip input: "path:
+ * truncated gzip data ..." or "path: corrupt gzip data ..."; no tokens
+ * at all: "path: no tokens (the file is empty or only whitespace)").
+ * After the end every call returns 0 again; after an error, the error's
+ * code again (with a message saying an earlier error stopped the reading).
+ */
+int token_stream_next(TokenStream *s, const char **word, size_t *len, DlfsError *err) DLFS_WARN_UNUSED;
+
+/* The input's bytes (uncompressed) consumed so far, for progress lines. */
+uint64_t token_stream_offset(const TokenStream *s);
+
+/* Closes the input and frees what s holds; safe on a closed or zeroed TokenStream. */
+void token_stream_close(TokenStream *s);
+
+DLFS2_API_END
+
+#endif

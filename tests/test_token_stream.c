@@ -1,0 +1,338 @@
+/*
+ * test_token_stream.c — the streamed tokenizer (datasets/token_stream.h)
+ * against the in-memory reader (datasets/ptb.h corpus_load_file): the same
+ * tokens and the same error messages for every chunk size from 1 byte up,
+ * so chunk ends fall inside words, inside UTF-8 sequences and at line
+ * ends; plain files, gzip files and standard input; --lowercase; truncated
+ * and corrupt gzip data. On the real PTB: the same token ids as
+ * ptb_load_data.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "datasets/ptb.h"
+#include "datasets/token_stream.h"
+#include "tests/testutil.h"
+
+/* Writes bytes[0..len) gzip-compressed to path. */
+static void write_gz(const char *path, const void *bytes, size_t len)
+{
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    if (len) assert_int_equal(gzwrite(gz, bytes, (unsigned)len), (int)len);
+    assert_int_equal(gzclose(gz), Z_OK);
+}
+
+/*
+ * Reads path as a stream with the given chunk and flags into corpus ids
+ * (vocab grows in first-appearance order, as corpus_load_file does).
+ * Returns the status (DLFS_OK at the end) with the message in *err.
+ */
+static int stream_ids(const char *path, unsigned flags, size_t chunk, Int32Array *corpus, Vocab *vocab,
+                      DlfsError *err)
+{
+    TokenStream s;
+    int rc = token_stream_open(&s, path, flags, chunk, err);
+    if (rc) return rc;
+    size_t cap = 16, n = 0;
+    int32_t *ids = malloc(cap * sizeof *ids);
+    const char *w;
+    size_t len;
+    while ((rc = token_stream_next(&s, &w, &len, err)) == 1) {
+        assert_int_equal(strlen(w), len);
+        if (n == cap) ids = realloc(ids, (cap *= 2) * sizeof *ids);
+        ids[n++] = vocab_add(vocab, w);
+    }
+    /* after the end (or an error) the same again */
+    DlfsError again = {0};
+    assert_int_equal(token_stream_next(&s, &w, &len, &again), rc);
+    token_stream_close(&s);
+    corpus->data = ids;
+    corpus->size = n;
+    return rc;
+}
+
+/* The streamed reading of path equals corpus_load_file_flags's (tokens, or the error message) for chunk. */
+static void check_same(const char *path, unsigned flags, size_t chunk)
+{
+    Int32Array a = {0}, b = {0};
+    Vocab va, vb;
+    vocab_init(&va);
+    vocab_init(&vb);
+    DlfsError ea = {0}, eb = {0};
+    const int ra = corpus_load_file_flags(path, flags, &a, &va, &ea);
+    const int rb = stream_ids(path, flags, chunk, &b, &vb, &eb);
+    if (ra != rb || (ra && strcmp(ea.msg, eb.msg) != 0))
+        fail_msg("chunk %zu flags %u: in memory %d '%s', streamed %d '%s'", chunk, flags, ra, ea.msg, rb, eb.msg);
+    if (ra == DLFS_OK) {
+        assert_int_equal(a.size, b.size);
+        assert_memory_equal(a.data, b.data, a.size * sizeof *a.data);
+        assert_int_equal(va.size, vb.size);
+        for (int32_t i = 0; i < va.size; i++) assert_string_equal(vocab_word(&va, i), vocab_word(&vb, i));
+    }
+    int32_array_free(&a);
+    free(b.data);
+    vocab_free(&va);
+    vocab_free(&vb);
+}
+
+/* check_same for chunks 1 .. 13, 64 and the default. */
+static void check_all_chunks(const char *path, unsigned flags)
+{
+    for (size_t chunk = 1; chunk <= 13; chunk++) check_same(path, flags, chunk);
+    check_same(path, flags, 64);
+    check_same(path, flags, 0);
+}
+
+static const char TEXT[] =
+    "\xEF\xBB\xBF" "the cat  sat\n"
+    "on the\tmat\r\n"
+    "\n"
+    "caf\xC3\xA9 na\xC3\xAFve \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80 end\n"
+    "   trailing   words\x0b\x0cno-newline";
+
+static void test_same_tokens_every_chunk(void **state)
+{
+    const TestTmpdir *t = *state;
+    const char *path = test_tmpdir_path(t, "text.txt");
+    test_write_file(path, TEXT, sizeof TEXT - 1);
+    check_all_chunks(path, 0);
+
+    /* hand-counted: 3 + <eos>, 3 + <eos> ('\r' is a blank), <eos>, 5 + <eos>, 3 (\v and \f are blanks) */
+    Int32Array c = {0};
+    Vocab v;
+    vocab_init(&v);
+    DlfsError err = {0};
+    assert_int_equal(stream_ids(path, 0, 3, &c, &v, &err), DLFS_OK);
+    assert_int_equal(c.size, 18);
+    assert_string_equal(vocab_word(&v, c.data[0]), "the");  /* the byte-order mark is no word */
+    assert_string_equal(vocab_word(&v, c.data[3]), "<eos>");
+    assert_string_equal(vocab_word(&v, c.data[9]), "caf\xC3\xA9");
+    assert_string_equal(vocab_word(&v, c.data[17]), "no-newline");
+    free(c.data);
+    vocab_free(&v);
+}
+
+static void test_lowercase_same_as_whole_text(void **state)
+{
+    const TestTmpdir *t = *state;
+    const char *path = test_tmpdir_path(t, "case.txt");
+    /* Greek final sigma (ΟΔΟΣ -> οδος with ς at the end only), dotted I (2 bytes -> 3),
+     * the Kelvin sign (3 bytes -> 'k'), ÉCOLE, and a sigma before a line end */
+    static const char text[] = "Hello HELLO hello \xCE\x9F\xCE\x94\xCE\x9F\xCE\xA3 \xCE\xA3\xCE\x91\xCE\xA3\n"
+                               "\xC4\xB0stanbul \xE2\x84\xAA" "elvin \xC3\x89" "COLE \xCE\x9F\xCE\xA3\n";
+    test_write_file(path, text, sizeof text - 1);
+    check_all_chunks(path, CORPUS_LOWERCASE);
+    Int32Array c = {0};
+    Vocab v;
+    vocab_init(&v);
+    DlfsError err = {0};
+    assert_int_equal(stream_ids(path, CORPUS_LOWERCASE, 2, &c, &v, &err), DLFS_OK);
+    assert_int_equal(c.size, 11);
+    assert_int_equal(c.data[0], c.data[1]);
+    assert_int_equal(c.data[1], c.data[2]);
+    assert_string_equal(vocab_word(&v, c.data[3]), "\xCE\xBF\xCE\xB4\xCE\xBF\xCF\x82");  /* οδος, final ς */
+    assert_string_equal(vocab_word(&v, c.data[4]), "\xCF\x83\xCE\xB1\xCF\x82");          /* σας */
+    assert_string_equal(vocab_word(&v, c.data[7]), "kelvin");
+    free(c.data);
+    vocab_free(&v);
+}
+
+static void test_gzip_and_stdin(void **state)
+{
+    const TestTmpdir *t = *state;
+    char plain[PATH_MAX], gz[PATH_MAX];
+    snprintf(plain, sizeof plain, "%s", test_tmpdir_path(t, "text.txt"));
+    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "text.txt.gz"));
+    test_write_file(plain, TEXT, sizeof TEXT - 1);
+    write_gz(gz, TEXT, sizeof TEXT - 1);
+    Int32Array a = {0}, b = {0};
+    Vocab va, vb;
+    vocab_init(&va);
+    vocab_init(&vb);
+    DlfsError err = {0};
+    assert_int_equal(stream_ids(plain, 0, 5, &a, &va, &err), DLFS_OK);
+    for (size_t chunk = 1; chunk <= 9; chunk += 4) {
+        assert_int_equal(stream_ids(gz, 0, chunk, &b, &vb, &err), DLFS_OK);
+        assert_int_equal(a.size, b.size);
+        assert_memory_equal(a.data, b.data, a.size * sizeof *a.data);
+        free(b.data);
+        vocab_free(&vb);
+        vocab_init(&vb);
+    }
+    /* standard input, gzip too */
+    const int saved = dup(STDIN_FILENO);
+    const int fd = open(gz, O_RDONLY);
+    assert_true(saved >= 0 && fd >= 0);
+    assert_int_equal(dup2(fd, STDIN_FILENO), STDIN_FILENO);
+    close(fd);
+    assert_int_equal(stream_ids("-", 0, 7, &b, &vb, &err), DLFS_OK);
+    assert_int_equal(dup2(saved, STDIN_FILENO), STDIN_FILENO);
+    close(saved);
+    assert_int_equal(a.size, b.size);
+    assert_memory_equal(a.data, b.data, a.size * sizeof *a.data);
+    free(a.data);
+    free(b.data);
+    vocab_free(&va);
+    vocab_free(&vb);
+}
+
+/* The streamed error for bytes[0..len) as a plain file with every chunk, and the same as in memory. */
+static void check_error(const TestTmpdir *t, const char *bytes, size_t len, unsigned flags, const char *expect)
+{
+    const char *path = test_tmpdir_path(t, "bad.txt");
+    test_write_file(path, bytes, len);
+    check_all_chunks(path, flags);
+    Int32Array c = {0};
+    Vocab v;
+    vocab_init(&v);
+    DlfsError err = {0};
+    assert_int_equal(stream_ids(path, flags, 1, &c, &v, &err), DLFS_ERR_FORMAT);
+    assert_contains(err.msg, expect);
+    free(c.data);
+    vocab_free(&v);
+}
+
+static void test_errors_same_as_in_memory(void **state)
+{
+    const TestTmpdir *t = *state;
+    check_error(t, "ok\nbad \xC3\x28 x\n", 12, 0, ":2: byte 0xC3 at offset 7 is not UTF-8");
+    check_error(t, "ok\n\nnul \0 x", 11, 0, ":3: NUL byte at offset 8");
+    check_error(t, "ends mid \xE6\x97", 11, 0, ":1: byte 0xE6 at offset 9 is not UTF-8");  /* cut off at the end */
+    check_error(t, "surrogate \xED\xA0\x80", 13, 0, "byte 0xED at offset 10");
+    check_error(t, "", 0, 0, "no tokens (the file is empty or only whitespace)");
+    check_error(t, " \t \r ", 5, 0, "no tokens");
+    check_error(t, "\xEF\xBB\xBF", 3, 0, "no tokens");
+    /* a word of 1025 bytes at offset 3 of line 2, in a long file */
+    enum { N = CORPUS_MAX_WORD_BYTES + 1 };
+    char *text = malloc(N + 64);
+    memcpy(text, "a\nb ", 4);
+    memset(text + 4, 'x', N);
+    memcpy(text + 4 + N, " tail\n", 6);
+    check_error(t, text, N + 10, 0, ":2: a word of 1025 bytes at offset 4 ('xxxxxxxxxxxxxxxxxxxx...')");
+    check_error(t, text, N + 4, 0, "a word of 1025 bytes");  /* the file ends in the word */
+    /* folded: 342 Kelvin signs (1026 bytes) fold to 342 bytes; 1025 'A's stay too long; 'İ' grows */
+    memcpy(text, "A\n", 2);
+    memset(text + 2, 'A', N);
+    check_error(t, text, N + 2, CORPUS_LOWERCASE, ":2: a word of 1025 bytes at offset 2 ('aaaa");
+    for (int i = 0; i < 342; i++) memcpy(text + 3 * i, "\xE2\x84\xAA", 3);
+    const char *path = test_tmpdir_path(t, "kelvin.txt");
+    test_write_file(path, text, 3 * 342);
+    check_all_chunks(path, CORPUS_LOWERCASE);
+    for (int i = 0; i < 513; i++) memcpy(text + 2 * i, "\xC4\xB0", 2);  /* 1026 bytes that fold to 1539 */
+    check_error(t, text, 2 * 513, CORPUS_LOWERCASE, "a word of 1539 bytes at offset 0 ('i\xCC\x87");
+    free(text);
+}
+
+static void test_truncated_and_corrupt_gzip(void **state)
+{
+    const TestTmpdir *t = *state;
+    char gz[PATH_MAX];
+    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "c.gz"));
+    /* enough text that the compressed stream has a middle */
+    char text[4000];
+    for (size_t i = 0; i < sizeof text; i++) text[i] = (char)("abcdefgh \n"[(i * 7 + i / 13) % 10]);
+    write_gz(gz, text, sizeof text);
+    size_t len;
+    unsigned char *bytes = test_read_bytes(gz, &len);
+    assert_true(len > 40);
+    Int32Array c = {0};
+    Vocab v;
+    DlfsError err = {0};
+    /* truncated: the last 20 bytes (the end of the data and the trailer) gone */
+    test_write_file(gz, bytes, len - 20);
+    for (size_t chunk = 1; chunk <= 4096; chunk *= 8) {
+        vocab_init(&v);
+        assert_int_equal(stream_ids(gz, 0, chunk, &c, &v, &err), DLFS_ERR_FORMAT);
+        assert_contains(err.msg, gz);
+        assert_contains(err.msg, "truncated gzip data");
+        free(c.data);
+        vocab_free(&v);
+    }
+    /* corrupt: the stored CRC is wrong */
+    bytes[len - 6] ^= 0x55;
+    test_write_file(gz, bytes, len);
+    vocab_init(&v);
+    assert_int_equal(stream_ids(gz, 0, 512, &c, &v, &err), DLFS_ERR_FORMAT);
+    assert_contains(err.msg, "corrupt gzip data");
+    assert_contains(err.msg, "incorrect data check");
+    free(c.data);
+    vocab_free(&v);
+    /* corrupt deflate data in the middle */
+    bytes[len - 6] ^= 0x55;
+    for (size_t i = 12; i < 30; i++) bytes[i] = 0xFF;
+    test_write_file(gz, bytes, len);
+    vocab_init(&v);
+    const int rc = stream_ids(gz, 0, 512, &c, &v, &err);
+    assert_int_equal(rc, DLFS_ERR_FORMAT);
+    assert_contains(err.msg, "gzip data");
+    free(c.data);
+    vocab_free(&v);
+    free(bytes);
+    /* a missing file */
+    TokenStream s;
+    assert_int_equal(token_stream_open(&s, test_tmpdir_path(t, "absent.txt"), 0, 0, &err), DLFS_ERR_IO);
+    assert_contains(err.msg, "absent.txt");
+    token_stream_close(&s);
+}
+
+/* The real PTB: the streamed ids equal ptb_load_data's, from a file and from a .gz. */
+static void test_real_ptb(void **state)
+{
+    const TestTmpdir *t = *state;
+    const char *dir = test_ptb_dir();
+    Int32Array ref = {0}, got = {0};
+    Vocab vr, vg;
+    vocab_init(&vr);
+    vocab_init(&vg);
+    DlfsError err = {0};
+    assert_int_equal(ptb_load_data(dir, "train", &ref, &vr, &err), DLFS_OK);
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/ptb.train.txt", dir);
+    assert_int_equal(stream_ids(path, 0, 4093, &got, &vg, &err), DLFS_OK);
+    assert_int_equal(got.size, 929589);
+    assert_int_equal(vg.size, 10000);
+    assert_memory_equal(ref.data, got.data, ref.size * sizeof *ref.data);
+    free(got.data);
+    vocab_free(&vg);
+    size_t len;
+    unsigned char *bytes = test_read_bytes(path, &len);
+    char gz[PATH_MAX];
+    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "ptb.train.txt.gz"));
+    write_gz(gz, bytes, len);
+    free(bytes);
+    vocab_init(&vg);
+    assert_int_equal(stream_ids(gz, 0, 0, &got, &vg, &err), DLFS_OK);
+    assert_int_equal(got.size, ref.size);
+    assert_memory_equal(ref.data, got.data, ref.size * sizeof *ref.data);
+    free(got.data);
+    vocab_free(&vg);
+    int32_array_free(&ref);
+    vocab_free(&vr);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(test_same_tokens_every_chunk),
+        T(test_lowercase_same_as_whole_text),
+        T(test_gzip_and_stdin),
+        T(test_errors_same_as_in_memory),
+        T(test_truncated_and_corrupt_gzip),
+        /* the last one needs the real PTB */
+        T(test_real_ptb),
+    };
+    return run_tests_needing_ptb("token_stream", tests, sizeof tests / sizeof tests[0], 1, NULL, NULL);
+}
