@@ -320,7 +320,7 @@ static void print_epoch_times(const Run *runs, int n, long per_epoch)
 // codes are), so a corpus made up for the purpose will do: word r occurs
 // max(1, round(V / r)) times (Zipf's law), shuffled. `recipe/vocab_sweep.h`
 // builds each CBOW on it through the run recipe and times one training step
-// (forward + backward + Adam) in the trainers' own loops, the median of 3:
+// (forward + backward + Adam) in the trainers' own loops, the median of 5:
 // once in the textbook's Trainer, whose dense Adam updates all 2·V·H weights on
 // every step, and once in the FastTrainer of `dlfs2 train --fast`, whose lazy
 // Adam updates only the rows the step touched. The third output side is
@@ -332,7 +332,7 @@ static void print_epoch_times(const Run *runs, int n, long per_epoch)
 // million words (about 4 GB of memory).
 
 // %%
-enum { SWEEP_N = 3, SWEEP_LOSSES = 3, SWEEP_STEPS = 3 };
+enum { SWEEP_N = 3, SWEEP_LOSSES = 3, SWEEP_STEPS = 5 };
 static const int sweep_sizes[SWEEP_N] = {1000, 10000, 100000};
 static const Word2VecLoss sweep_losses[SWEEP_LOSSES] = {WORD2VEC_LOSS_SOFTMAX, WORD2VEC_LOSS_NEGSAMP,
                                                         WORD2VEC_LOSS_HSOFTMAX};
@@ -478,9 +478,12 @@ done:
 // the same for both. `--full` trains one epoch each; the neighbours start to
 // mean something, more so after the textbook's 10 epochs.
 //
-// Section 5 shows the chapter's claim growing with V. The softmax's step
-// grows with V: ten times the words, about ten times the time (three products
-// with the (H, V) W_out and V exps per example), whichever optimizer. Negative
+// Section 5 shows the chapter's claim growing with V (on a busy machine a
+// single time can jump; `dlfs2 bench --vocab-sizes` takes the median of more
+// steps with `--steps N`). The softmax's step grows with V: from 10,000 words
+// on, about ten times the time for ten times the words (three products with
+// the (H, V) W_out and V exps per example; at 1,000 words everything still
+// fits in the caches), whichever optimizer. Negative
 // sampling's forward and backward stay the same size at every V, but in the
 // textbook's Trainer its step still grows with V: the dense Adam reads and
 // writes all 2·V·H weights, and at 100,000 words that is nearly the whole
