@@ -288,6 +288,10 @@ static int parse_bench_args(int argc, char **argv, BenchOptions *o)
         cli_error("bench: --hidden, --batch, --steps and --plot go with --vocab-sizes");
         return CLI_EXIT_USAGE;
     }
+    if (o->vocab.on && o->contention) {
+        cli_error("bench: --vocab-sizes and --contention are two different benchmarks; give one");
+        return CLI_EXIT_USAGE;
+    }
     return 0;
 }
 

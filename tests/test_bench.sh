@@ -18,7 +18,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=36
+PLAN=37
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -66,6 +66,7 @@ expect "bench --vocab-sizes 100,,1000: exit 2" 2 vsempty bench --vocab-sizes 100
 expect "bench --vocab-sizes 100 --plot x.txt: exit 2" 2 vsplot bench --vocab-sizes 100 --plot "$WORK/x.txt"
 expect "bench --steps 2 without --vocab-sizes: exit 2" 2 vsalone bench --steps 2
 expect "bench --vocab-sizes 100 --hidden 0: exit 2" 2 vsh0 bench --vocab-sizes 100 --hidden 0
+expect "bench --vocab-sizes 100 --contention: exit 2" 2 vscont bench --vocab-sizes 100 --contention
 VS=$WORK/vs.out
 expect "bench --vocab-sizes 100,1000 --steps 2 --hidden 8 --batch 20: exit 0" 0 vs \
     bench --vocab-sizes 100,1000 --steps 2 --hidden 8 --batch 20 --threads 1
