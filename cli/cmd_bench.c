@@ -50,6 +50,7 @@
 
 #include "cli/bench_contention.h"
 #include "cli/bench_external.h"
+#include "cli/bench_vocab.h"
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "common/blas.h"
@@ -90,6 +91,7 @@ typedef struct BenchOptions {
     bool contention;        /* --contention: bench_contention instead of the table */
     int rounds;             /* --rounds, for --contention */
     bool iters_given;       /* --iters was given (--contention's default differs) */
+    BenchVocabOptions vocab; /* --vocab-sizes and its options: the sweep (cli/bench_vocab.h) */
 } BenchOptions;
 
 /* One row of the table: a model, its output loss and the mode. */
@@ -161,6 +163,7 @@ static const struct option bench_options[] = {
     {"word2vec", required_argument, NULL, OPT_WORD2VEC},
     {"contention", no_argument, NULL, OPT_CONTENTION},
     {"rounds", required_argument, NULL, OPT_ROUNDS},
+    BENCH_VOCAB_LONG_OPTIONS,
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -219,6 +222,7 @@ void usage_bench(void)
           "                  Mikolov's word2vec.c; not run unless given)\n"
           "  -h, --help      show this help\n",
           stdout);
+    bench_vocab_usage();
 }
 
 static int apply_option(BenchOptions *o, int c, const char *arg)
@@ -249,7 +253,9 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
         o->word2vec = arg;
         return 0;
     }
-    default: return CLI_EXIT_USAGE;
+    default:
+        if (c >= BENCH_VOCAB_OPT_SIZES) return bench_vocab_apply_option(&o->vocab, c, arg);
+        return CLI_EXIT_USAGE;
     }
 }
 
@@ -258,6 +264,7 @@ static int parse_bench_args(int argc, char **argv, BenchOptions *o)
 {
     *o = (BenchOptions){.iters = 500, .warmup = 20, .seed = 1, .threads = threads_default(),
                         .epochs = 10, .gensim = true, .rounds = 3};
+    bench_vocab_defaults(&o->vocab);
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, "-:h", bench_options, NULL)) != -1) {
@@ -275,6 +282,14 @@ static int parse_bench_args(int argc, char **argv, BenchOptions *o)
     }
     if (optind < argc) {
         cli_error("bench: unexpected argument '%s' (see 'dlfs2 bench --help')", argv[optind]);
+        return CLI_EXIT_USAGE;
+    }
+    if (o->vocab.other_given && !o->vocab.on) {
+        cli_error("bench: --hidden, --batch, --steps and --plot go with --vocab-sizes");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->vocab.on && o->contention) {
+        cli_error("bench: --vocab-sizes and --contention are two different benchmarks; give one");
         return CLI_EXIT_USAGE;
     }
     return 0;
@@ -733,6 +748,7 @@ int cmd_bench(int argc, char **argv)
                                      .seed = o.seed, .data_dir = o.data_dir};
         return bench_contention(&c);
     }
+    if (o.vocab.on) return bench_vocab(&o.vocab, o.seed, o.threads);
     /* every thread is OpenMP's; OpenBLAS runs on the calling thread (common/blas.h) */
     blas_set_threads(o.threads);
 

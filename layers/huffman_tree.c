@@ -66,9 +66,12 @@ int huffman_tree_init(HuffmanTree *tree, const int64_t *counts, int V, DlfsError
     for (int k = 0; k < V - 1; k++) {
         int32_t pick[2];
         for (int j = 0; j < 2; j++) {
-            /* a tie goes to the inner node: the leaf must be strictly smaller */
-            const bool take_leaf = next_leaf >= 0 &&
-                                   (next_inner == k || leaves[next_leaf].count < node_count[V + next_inner]);
+            /* a tie goes to the inner node: the leaf must be strictly smaller; but
+             * words of count 0 pair up among themselves first, so that they hang as
+             * one balanced subtree (depth log2 of their number) instead of a chain */
+            const bool take_leaf =
+                next_leaf >= 0 && (next_inner == k || leaves[next_leaf].count < node_count[V + next_inner] ||
+                                   (leaves[next_leaf].count == 0 && node_count[V + next_inner] == 0));
             pick[j] = take_leaf ? leaves[next_leaf--].id : V + next_inner++;
         }
         node_count[V + k] = node_count[pick[0]] + node_count[pick[1]];

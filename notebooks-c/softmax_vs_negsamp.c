@@ -10,7 +10,9 @@
 // (`ch04/cbow.py`).
 //
 // This lab trains both CBOWs on PTB with the textbook's settings, the same seed
-// and the same data, and measures what the change buys.
+// and the same data, and measures what the change buys; then it times one step
+// of each at vocabularies of 1,000 to 100,000 words, on the way to the
+// chapter's 1,000,000.
 //
 // Run it with `./build/notebooks-c/softmax_vs_negsamp` (options: `--iters N`,
 // iterations per model, default 200; `--full` for one whole epoch each, about
@@ -37,6 +39,7 @@
 #include "lab.h"
 #include "recipe/model_build.h"
 #include "models/word2vec.h"
+#include "recipe/vocab_sweep.h"
 
 #define PROG "softmax_vs_negsamp"
 
@@ -308,6 +311,90 @@ static void print_epoch_times(const Run *runs, int n, long per_epoch)
                runs[i].step_ms * (double)per_epoch * 10 / 6e4);
 }
 
+// %% [markdown]
+// ## 5. At the chapter's scale
+//
+// §4.1's argument is about a vocabulary of 1,000,000 words, a hundred times
+// PTB's. The cost of a step does not depend on what the words mean, only on V,
+// H, B (and, for the hierarchical softmax, on how long the targets' Huffman
+// codes are), so a corpus made up for the purpose will do: word r occurs
+// max(1, round(V / r)) times (Zipf's law), shuffled. `recipe/vocab_sweep.h`
+// builds each CBOW on it through the run recipe and times one training step
+// (forward + backward + Adam) in the trainers' own loops, the median of 5:
+// once in the textbook's Trainer, whose dense Adam updates all 2·V·H weights on
+// every step, and once in the FastTrainer of `dlfs2 train --fast`, whose lazy
+// Adam updates only the rows the step touched. The third output side is
+// word2vec.c's hierarchical softmax, one sigmoid per inner node on the
+// target's path down a Huffman tree, about log2 V of them.
+//
+// The sizes here, 1,000 to 100,000, take a few seconds; `dlfs2 bench
+// --vocab-sizes 10000,100000,1000000 --plot FILE` runs the same code up to a
+// million words (about 4 GB of memory).
+
+// %%
+enum { SWEEP_N = 3, SWEEP_LOSSES = 3, SWEEP_STEPS = 5 };
+static const int sweep_sizes[SWEEP_N] = {1000, 10000, 100000};
+static const Word2VecLoss sweep_losses[SWEEP_LOSSES] = {WORD2VEC_LOSS_SOFTMAX, WORD2VEC_LOSS_NEGSAMP,
+                                                        WORD2VEC_LOSS_HSOFTMAX};
+
+/* Times every loss at every size, prints the table, plots ms/step against V. Returns 0 or -1. */
+static int vocab_sweep(uint64_t seed)
+{
+    static VocabSweepResult res[SWEEP_N][SWEEP_LOSSES];
+    const Word2VecConfig cfg = word2vec_default_config(1);   /* window 5, H 100, B 100 */
+    printf("synthetic Zipf corpus; CBOW, H %d, B %d; each time the median of %d steps\n",
+           cfg.hidden_size, cfg.max_batch, SWEEP_STEPS);
+    for (int i = 0; i < SWEEP_N; i++) {
+        VocabSweepData d;
+        const size_t rows = (size_t)(VOCAB_SWEEP_WARMUP + SWEEP_STEPS) * (size_t)cfg.max_batch;
+        vocab_sweep_data_init(&d, sweep_sizes[i], cfg.window_size, rows, seed);
+        for (int l = 0; l < SWEEP_LOSSES; l++) {
+            DlfsError err = {0};
+            if (vocab_sweep_time(&d, sweep_losses[l], cfg.hidden_size, cfg.max_batch, SWEEP_STEPS, seed,
+                                 &res[i][l], &err) != DLFS_OK) {
+                fprintf(stderr, "%s: V %d: %s\n", PROG, sweep_sizes[i], err.msg);
+                vocab_sweep_data_free(&d);
+                return -1;
+            }
+        }
+        printf("V %6d: %zu tokens; Huffman codes longest %d, mean over the tokens %.2f\n", sweep_sizes[i],
+               d.n_tokens, res[i][2].longest_code, res[i][2].mean_code_tokens);
+        vocab_sweep_data_free(&d);
+    }
+    /* times unpadded: the lab's expected output compares the text around them */
+    printf("\none step (forward + backward + Adam):\n");
+    for (int i = 0; i < SWEEP_N; i++)
+        for (int l = 0; l < SWEEP_LOSSES; l++)
+            printf("V %6d  %-9s textbook (dense Adam) %.3f[ms], fast (lazy Adam) %.3f[ms]\n", sweep_sizes[i],
+                   word2vec_loss_name(sweep_losses[l]), res[i][l].step[VOCAB_SWEEP_TEXTBOOK].ms,
+                   res[i][l].step[VOCAB_SWEEP_FAST].ms);
+    for (int i = 0; i < SWEEP_N; i++) {
+        const VocabSweepStep *s = res[i][0].step, *n = res[i][1].step;
+        printf("V %6d: softmax / negsamp: textbook %.1f[x], fast %.1f[x]\n", sweep_sizes[i],
+               s[VOCAB_SWEEP_TEXTBOOK].ms / n[VOCAB_SWEEP_TEXTBOOK].ms, s[VOCAB_SWEEP_FAST].ms / n[VOCAB_SWEEP_FAST].ms);
+    }
+
+    double x[SWEEP_N], y[SWEEP_LOSSES * 2][SWEEP_N];
+    PlotSeries series[SWEEP_LOSSES * 2];
+    static char labels[SWEEP_LOSSES * 2][48];
+    for (int i = 0; i < SWEEP_N; i++) x[i] = sweep_sizes[i];
+    for (int md = 0; md < 2; md++)
+        for (int l = 0; l < SWEEP_LOSSES; l++) {
+            const int k = md * SWEEP_LOSSES + l;
+            for (int i = 0; i < SWEEP_N; i++) {
+                const double ms = res[i][l].step[md].ms;
+                y[k][i] = ms > 0.0 ? ms : NAN;   /* a log axis cannot show 0 */
+            }
+            snprintf(labels[k], sizeof labels[k], "%s, %s", word2vec_loss_name(sweep_losses[l]),
+                     md == VOCAB_SWEEP_TEXTBOOK ? "dense Adam" : "lazy Adam");
+            series[k] = (PlotSeries){labels[k], x, y[k], SWEEP_N};
+        }
+    const PlotSpec spec = {.title = "One CBOW step against V (synthetic Zipf corpus)",
+                           .xlabel = "vocabulary size V", .ylabel = "ms per step", .log_x = true,
+                           .log_y = true};
+    return lab_plot(PROG, "vocab_sweep.png", &spec, series, SWEEP_LOSSES * 2);
+}
+
 // %%
 int main(int argc, char **argv)
 {
@@ -367,6 +454,10 @@ int main(int argc, char **argv)
     printf("== 4. What you get for the time ==\n");
     if (print_neighbours(runs, N_RUNS, &vocab) != 0) goto done;
     print_epoch_times(runs, N_RUNS, per_epoch);
+
+    printf("== 5. At the chapter's scale ==\n");
+    fflush(stdout);
+    if (vocab_sweep((uint64_t)seed) != 0) goto done;
     status = 0;
 
 done:
@@ -389,6 +480,23 @@ done:
 // the same for both. `--full` trains one epoch each; the neighbours start to
 // mean something, more so after the textbook's 10 epochs.
 //
+// Section 5 shows the chapter's claim growing with V (on a busy machine a
+// single time can jump; `dlfs2 bench --vocab-sizes` takes the median of more
+// steps with `--steps N`). The softmax's step grows with V: from 10,000 words
+// on, about ten times the time for ten times the words (three products with
+// the (H, V) W_out and V exps per example; at 1,000 words everything still
+// fits in the caches), whichever optimizer. Negative
+// sampling's forward and backward stay the same size at every V, but in the
+// textbook's Trainer its step still grows with V: the dense Adam reads and
+// writes all 2·V·H weights, and at 100,000 words that is nearly the whole
+// step. Only with the lazy update (`--fast`) does the step stay flat, and the
+// ratio between the two output sides approach the cost on paper. The
+// hierarchical softmax's path, the codes' mean length over the tokens, grows
+// by about 2 for each tenfold V: log V. At V = 1,000,000 (`dlfs2 bench
+// --vocab-sizes 10000,100000,1000000`, docs/benchmarks.md) a softmax step
+// takes seconds, and negative sampling's with the lazy update under a
+// millisecond.
+//
 // For the full measurement, with analogy accuracy and WordSim-353 scores of
 // both models (and a third output side, word2vec.c's hierarchical softmax),
 // run `build/dlfs2 compare --epochs 1` (after `build/dlfs2 fetch eval`, which
@@ -406,7 +514,11 @@ done:
 //    a Huffman tree of the word counts.
 //    Where does its step time fall? Its first loss is neither ln V nor
 //    6 ln 2: why is it about the entropy of PTB's word counts (in nats)?
-// 3. Put the two losses on one scale: after training, score the
+// 3. Section 5's sizes are in `sweep_sizes`. Add 300,000 (about 1.2 GB):
+//    does the softmax's step still grow tenfold per tenfold V, and where does
+//    its time go (`res[i][l].step[md].phase_ms`, indexed by
+//    `TRAIN_PHASE_FORWARD` ... in `training/phase_times.h`)?
+// 4. Put the two losses on one scale: after training, score the
 //    negative-sampling model as a softmax would (the scores `h · W_out[j]` for
 //    all V words, then the V-way cross-entropy of the target) on one batch,
 //    and compare it with the softmax model's loss. Which is lower, and does

@@ -7,6 +7,10 @@
 # below the table), and s/epoch and words/s following from what is printed;
 # --word2vec with a stand-in for word2vec.c's program that records its
 # arguments: the arguments it gets, the ratio printed, its failure reported.
+# The vocabulary sweep (--vocab-sizes) at small sizes on its synthetic
+# corpus: its usage errors, a row per size, loss and mode with numbers whose
+# breakdown adds up, the ratios following from the rows, the Huffman codes'
+# lengths, and a PNG of the asked size from --plot (when gnuplot is there).
 # Nothing here looks at how fast anything is.
 #
 #     sh tests/test_bench.sh path/to/build/dlfs2
@@ -14,7 +18,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=23
+PLAN=37
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -55,6 +59,67 @@ DLFS2_PTB_URL=file:///nonexistent/ "$DLFS2" bench --data-dir "$EMPTY" --no-gensi
 rc=$?
 check "PTB missing and download failing: exit 1 naming the data dir" \
     sh -c "[ $rc -eq 1 ] && grep -q '^dlfs2: .*$EMPTY' '$WORK/noptb.err'"
+
+# --- the vocabulary sweep (synthetic corpus, no PTB needed) -------------------
+expect "bench --vocab-sizes 5: exit 2 (below 10)" 2 vs5 bench --vocab-sizes 5
+expect "bench --vocab-sizes 100,,1000: exit 2" 2 vsempty bench --vocab-sizes 100,,1000
+expect "bench --vocab-sizes 100 --plot x.txt: exit 2" 2 vsplot bench --vocab-sizes 100 --plot "$WORK/x.txt"
+expect "bench --steps 2 without --vocab-sizes: exit 2" 2 vsalone bench --steps 2
+expect "bench --vocab-sizes 100 --hidden 0: exit 2" 2 vsh0 bench --vocab-sizes 100 --hidden 0
+expect "bench --vocab-sizes 100 --contention: exit 2" 2 vscont bench --vocab-sizes 100 --contention
+VS=$WORK/vs.out
+expect "bench --vocab-sizes 100,1000 --steps 2 --hidden 8 --batch 20: exit 0" 0 vs \
+    bench --vocab-sizes 100,1000 --steps 2 --hidden 8 --batch 20 --threads 1
+# the rows: "      100 softmax  textbook      0.120     0.000 ..." V loss mode then 6 numbers
+check "sweep: the corpus is labelled synthetic, the load average is printed" sh -c "
+    grep -q '^corpus: SYNTHETIC, Zipf-distributed' '$VS' && grep -Eq '^load average at start: [0-9.]+ [0-9.]+ [0-9.]+' '$VS' &&
+    grep -q 'H 8, B 20: the median of 2 timed steps after 1 untimed' '$VS'"
+check "sweep: a row per V, loss and mode, 6 numbers each" awk '
+    $3 == "textbook" || $3 == "fast" {
+        if (NF != 9 || ($1 != 100 && $1 != 1000)) exit 1
+        if ($2 != "softmax" && $2 != "negsamp" && $2 != "hsoftmax") exit 1
+        for (i = 4; i <= 9; i++) if ($i !~ /^[0-9]+\.[0-9]+$/) exit 1
+        if ($4 <= 0) exit 1
+        seen[$1 " " $2 " " $3]++; rows++
+    } END { if (rows != 12 || length(seen) != 12) exit 1 }' "$VS"
+# ms/step is the median step's total: its 5 phases, each rounded to 0.001
+check "sweep: sample + forward + backward + update + other = ms/step" awk '
+    $3 == "textbook" || $3 == "fast" {
+        d = $5 + $6 + $7 + $8 + $9 - $4
+        if (d > 0.0031 || d < -0.0031) { print "# " $0 ": off by " d; exit 1 }
+        rows++
+    } END { if (rows != 12) exit 1 }' "$VS"
+# "      100 textbook             1.45              1.45              1.00"
+check "sweep: the ratios are the rows' ms/step divided" awk '
+    function near(r, printed, a, b) {
+        d = r - printed; if (d < 0) d = -d
+        return d <= 0.005 + r * (0.0005 / a + 0.0005 / b) + 0.0001
+    }
+    ($3 == "textbook" || $3 == "fast") && NF == 9 { ms[$1 " " $2 " " $3] = $4 }
+    ($2 == "textbook" || $2 == "fast") && NF == 5 {
+        s = ms[$1 " softmax " $2]; n = ms[$1 " negsamp " $2]; h = ms[$1 " hsoftmax " $2]
+        if (s == "" || n == "" || h == "") exit 1
+        # each ms is rounded to 0.001 and each ratio to 0.01
+        if (!near(s / n, $3, s, n) || !near(s / h, $4, s, h) || !near(h / n, $5, h, n)) {
+            print "# " $0; exit 1
+        }
+        lines++
+    } END { if (lines != 4) exit 1 }' "$VS"
+# the synthetic counts of V = 100 (word r: round(100 / r), at least 1) give these Huffman codes
+check "sweep: the Huffman codes of the synthetic corpus: 516 and 7449 tokens, longest 9 and 13" sh -c "
+    grep -q '^V 100: synthetic corpus of 516 tokens (the most frequent word 100 times)' '$VS' &&
+    grep -q '^V 1000: synthetic corpus of 7449 tokens' '$VS' &&
+    grep -Eq '^ +100 +9 +[0-9.]+ +[0-9.]+ +6\.64\$' '$VS' && grep -Eq '^ +1000 +13 +[0-9.]+ +[0-9.]+ +9\.97\$' '$VS'"
+if command -v "${DLFS2_GNUPLOT:-gnuplot}" >/dev/null 2>&1; then
+    expect "sweep --plot FILE.png: exit 0" 0 vsp bench --vocab-sizes 100,200 --steps 1 --hidden 4 \
+        --threads 1 --plot "$WORK/sweep.png"
+    check "sweep --plot: a 900 x 600 PNG, named in the output" sh -c "
+        [ \"\$(od -An -tx1 -j16 -N8 '$WORK/sweep.png' | tr -d ' ')\" = 0000038400000258 ] &&
+        grep -q '^plot: $WORK/sweep.png (ms per step against V, log-log' '$WORK/vsp.out'"
+else
+    skip "sweep --plot FILE.png: exit 0" "no gnuplot"
+    skip "sweep --plot: a 900 x 600 PNG, named in the output" "no gnuplot"
+fi
 
 # --- a short run on PTB ------------------------------------------------------
 find_ptb

@@ -221,7 +221,7 @@ static void test_from_corpus(void **state)
     huffman_tree_free(&a);
     /* an empty corpus: every count 0, still a tree */
     assert_int_equal(huffman_tree_init_from_corpus(&a, corpus, 0, 3, &err), DLFS_OK);
-    assert_int_equal(a.offset[3], 5);   /* 0s chain: lengths 1, 2, 2 */
+    assert_int_equal(a.offset[3], 5);   /* lengths 2, 2, 1: two zeros paired, then the third */
     huffman_tree_free(&a);
 }
 
@@ -322,7 +322,8 @@ static void test_random_trees_properties(void **state)
         }
         check_tree_properties(counts, V);
     }
-    /* all equal, and all zero (a chain: lengths 1, 2, ..., V-1, V-1) */
+    /* all equal, and all zero (the zeros pair up first: a balanced tree, lengths 5 and 6 for
+     * 50 words, where the inner-node-first rule made a chain of lengths 1, 2, ..., 49, 49) */
     for (int w = 0; w < 50; w++) counts[w] = 7;
     check_tree_properties(counts, 50);
     for (int w = 0; w < 50; w++) counts[w] = 0;
@@ -330,7 +331,8 @@ static void test_random_trees_properties(void **state)
     HuffmanTree t;
     DlfsError err = {0};
     assert_int_equal(huffman_tree_init(&t, counts, 50, &err), DLFS_OK);
-    assert_int_equal(t.max_code_length, 49);
+    assert_int_equal(t.max_code_length, 6);
+    assert_int_equal(t.offset[50], 50 * 6 - 14);   /* 2^6 - 50 = 14 words one level up */
     huffman_tree_free(&t);
 }
 
