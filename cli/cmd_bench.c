@@ -50,6 +50,7 @@
 
 #include "cli/bench_contention.h"
 #include "cli/bench_external.h"
+#include "cli/bench_scale.h"
 #include "cli/bench_vocab.h"
 #include "cli/cli.h"
 #include "cli/train_setup.h"
@@ -173,6 +174,9 @@ void usage_bench(void)
     fputs("Usage: dlfs2 bench [--iters N] [--warmup N] [--data-dir DIR] [--seed S]\n"
           "                   [--threads N] [--epochs N] [--no-gensim] [--word2vec PATH]\n"
           "       dlfs2 bench --contention [--iters N] [--rounds N] [--data-dir DIR] [--seed S]\n"
+          "       dlfs2 bench --scale [--scales 1,5,20] [--corpus FILE] [--max-iters N]\n"
+          "                   (memory and speed against the corpus's size; see\n"
+          "                   'dlfs2 bench --scale --help')\n"
           "\n"
           "Times training iterations on PTB with the textbook's settings (window 5,\n"
           "hidden 100, batch 100, Adam lr 0.001, 5 negatives drawn without replacement\n"
@@ -740,6 +744,7 @@ static void print_references(const BenchRow *rows)
 
 int cmd_bench(int argc, char **argv)
 {
+    if (bench_scale_requested(argc, argv)) return cmd_bench_scale(argc, argv);   /* cli/bench_scale.c */
     BenchOptions o;
     int rc = parse_bench_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;

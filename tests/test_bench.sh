@@ -6,7 +6,10 @@
 # adding up to its total (for a fast row, to the one-thread total printed
 # below the table), and s/epoch and words/s following from what is printed;
 # --word2vec with a stand-in for word2vec.c's program that records its
-# arguments: the arguments it gets, the ratio printed, its failure reported.
+# arguments: the arguments it gets, the ratio printed, its failure reported;
+# --scale on a small generated corpus (1x and 2x, 20 iterations): the table's
+# structure, the 2x corpus's words twice the 1x's, the three target lines, the
+# temporary folder removed.
 # The vocabulary sweep (--vocab-sizes) at small sizes on its synthetic
 # corpus: its usage errors, a row per size, loss and mode with numbers whose
 # breakdown adds up, the ratios following from the rows, the Huffman codes'
@@ -18,7 +21,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=37
+PLAN=45
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -120,6 +123,42 @@ else
     skip "sweep --plot FILE.png: exit 0" "no gnuplot"
     skip "sweep --plot: a 900 x 600 PNG, named in the output" "no gnuplot"
 fi
+
+# --- bench --scale on a generated corpus (structure only) ---------------------
+run scalehelp bench --scale --help
+check "bench --scale --help: usage, exit 0" sh -c "[ $rc -eq 0 ] && grep -q '^Usage: dlfs2 bench --scale' '$WORK/scalehelp.out'"
+expect "bench --scale --scales 0: exit 2" 2 scales0 bench --scale --scales 0
+expect "bench --scale --scales 1,x: exit 2" 2 scalesx bench --scale --scales 1,x
+expect "bench --scale with a missing corpus: exit 1" 1 scalenone bench --scale --corpus "$WORK/nonexistent"
+# 400 lines of 12 words from a vocabulary of 40: 4800 words + 400 <eos> = 5200 tokens
+SCALE_CORPUS=$WORK/scale-corpus.txt
+awk 'BEGIN { for (i = 0; i < 400; i++) { l = ""; for (j = 0; j < 12; j++) l = l (j ? " " : "") "w" ((i * 7 + j * 13) % 40); print l } }' \
+    >"$SCALE_CORPUS"
+mkdir "$WORK/scale-tmp"
+TMPDIR=$WORK/scale-tmp "$DLFS2" bench --scale --scales 1,2 --corpus "$SCALE_CORPUS" --max-iters 20 \
+    --threads 1 >"$WORK/scale.out" 2>"$WORK/scale.err"
+rc=$?
+check "bench --scale --scales 1,2 on a small corpus: exit 0, the load average printed" sh -c "
+    [ $rc -eq 0 ] && grep -Eq '^load average before: [0-9.]+ [0-9.]+ [0-9.]+ ' '$WORK/scale.out'"
+# scale words mode peak_MiB words/s s/epoch wall_s: 1x 5200 words, 2x 10400; textbook's s/epoch has a '*'
+check "bench --scale: a textbook and a fast row per scale, 7 fields, words = scale x 5200" awk '
+    $3 == "textbook" || $3 == "fast" {
+        rows++
+        if (NF != 7 || $2 != $1 * 5200) exit 1
+        for (i = 4; i <= 7; i++) {
+            x = (i == 6 && $3 == "textbook") ? substr($i, 1, length($i) - 1) : $i
+            if (x !~ /^[0-9]+(\.[0-9]+)?$/) exit 1
+        }
+        if ($3 == "textbook" && $6 !~ /\*$/) exit 1
+        if ($4 <= 0 || $5 <= 0) exit 1
+        seen[$1 " " $3] = 1
+    } END { if (rows != 4 || !(("1 textbook") in seen) || !(("2 fast") in seen)) exit 1 }' "$WORK/scale.out"
+check "bench --scale: the three targets, each met or not met" sh -c "
+    grep -Eq '^targets \(issue 19\), on the largest corpus \(2x, 10400 words\):$' '$WORK/scale.out' &&
+    grep -Eq '^fast peak RSS <= 100 MB: [0-9.]+ MB \([0-9.]+ MiB\): (met|not met)$' '$WORK/scale.out' &&
+    grep -Eq '^textbook peak RSS <= 300 MB: [0-9.]+ MB \([0-9.]+ MiB\): (met|not met)$' '$WORK/scale.out' &&
+    grep -Eq '^fast words/s within 10 % of the smallest corpus.s \(1x\): [0-9]+ vs [0-9]+ \([-+][0-9.]+ %\): (met|not met)$' '$WORK/scale.out'"
+check "bench --scale: its temporary folder is removed" sh -c "[ -z \"\$(ls -A '$WORK/scale-tmp')\" ]"
 
 # --- a short run on PTB ------------------------------------------------------
 find_ptb
