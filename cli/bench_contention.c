@@ -15,9 +15,7 @@
 #include "cli/bench_contention.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,11 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/bench_external.h"
 #include "cli/cli.h"
-#include "common/clock.h"
 #include "common/threads.h"
 
-extern char **environ;
 
 enum { MAX_BUSY = 1024, MAX_ROUNDS = 99 };
 
@@ -107,25 +104,9 @@ static int time_train(const ContentionOptions *o, const char *out_dir, bool one_
     }
     argv[argc] = NULL;
 
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-    pid_t pid;
-    const double start = dlfs_now_s();
-    const int err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (err != 0) {
-        cli_error("bench: cannot start dlfs2 train: %s", strerror(err));
-        return CLI_EXIT_RUNTIME;
-    }
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) {
-            cli_error("bench: waiting for dlfs2 train: %s", strerror(errno));
-            return CLI_EXIT_RUNTIME;
-        }
-    *seconds = dlfs_now_s() - start;
+    double peak_mib;
+    if (bench_run_self(argv, NULL, seconds, &peak_mib, &status) != CLI_EXIT_OK) return CLI_EXIT_RUNTIME;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         cli_error("bench: 'dlfs2 train --max-iters %d%s' failed (%s %d); run it by hand to see why",
                   o->iters, one_thread ? " --threads 1" : "", WIFEXITED(status) ? "exit" : "signal",

@@ -5,6 +5,7 @@
  * ptb.train.txt with the word2vec preset's recipe (recipe/preset.h) or the
  * textbook comparison's settings (see bench_external.h).
  */
+#define _DEFAULT_SOURCE /* wait4 */
 #include "cli/bench_external.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,6 +27,36 @@
 extern char **environ;
 
 #define PYTHON "/usr/bin/python3"
+
+int bench_run_self(char *const argv[], const char *log, double *wall_s, double *peak_mib, int *status)
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    if (log) {
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    } else {
+        posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    }
+    pid_t pid;
+    const double start = dlfs_now_s();
+    const int err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (err != 0) {
+        cli_error("bench: cannot start dlfs2 %s: %s", argv[1], strerror(err));
+        return CLI_EXIT_RUNTIME;
+    }
+    struct rusage ru;
+    while (wait4(pid, status, 0, &ru) < 0)
+        if (errno != EINTR) {
+            cli_error("bench: waiting for dlfs2 %s: %s", argv[1], strerror(errno));
+            return CLI_EXIT_RUNTIME;
+        }
+    *wall_s = dlfs_now_s() - start;
+    *peak_mib = (double)ru.ru_maxrss / 1024.0;   /* Linux gives KiB */
+    return CLI_EXIT_OK;
+}
 
 /* "s" unless n is 1, for "%d thread%s". */
 static const char *plural(long n)

@@ -45,4 +45,17 @@ int bench_gensim(const BenchExternal *x, const char *ptb_dir);
  */
 int bench_word2vec_c(const BenchExternal *x, const char *ptb_dir);
 
+/*
+ * Runs this dlfs2 program (/proc/self/exe) with argv (argv[0] "dlfs2",
+ * NULL-terminated) as a child and waits for it: its standard output and
+ * error go to the file log (created or truncated), or nowhere when log is
+ * NULL. On return *wall_s is its wall time, *peak_mib its peak resident
+ * memory (wait4's ru_maxrss, MiB) and *status its wait status. Returns
+ * CLI_EXIT_OK when it ran (whatever its exit status: the caller reads
+ * *status and names the command it ran), CLI_EXIT_RUNTIME, with a message
+ * printed, when it could not be started or waited for. `bench --contention`
+ * and `bench --scale` time `dlfs2 train` so.
+ */
+int bench_run_self(char *const argv[], const char *log, double *wall_s, double *peak_mib, int *status);
+
 #endif

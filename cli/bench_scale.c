@@ -15,29 +15,25 @@
  * the epoch's measured S. Then the issue's targets, as measured, each
  * "met" or "not met". The folder is removed afterwards.
  */
-#define _GNU_SOURCE /* getloadavg, wait4 */
+#define _GNU_SOURCE /* getloadavg */
 #include "cli/bench_scale.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cli/bench_external.h"
 #include "cli/cli.h"
-#include "common/clock.h"
 #include "common/rng.h"
 #include "common/status.h"
 #include "common/threads.h"
 #include "datasets/ptb.h"
 
-extern char **environ;
 
 enum { MAX_SCALES = 16, MAX_SCALE = 1000, SCALE_SEED = 1 };
 #define FAST_TARGET_MB 100.0
@@ -317,27 +313,8 @@ static int run_train(const ScaleOptions *o, const char *dir, const char *corpus,
     }
     argv[argc] = NULL;
 
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid;
-    const double start = dlfs_now_s();
-    const int err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (err != 0) {
-        cli_error("bench: cannot start dlfs2 train: %s", strerror(err));
-        return CLI_EXIT_RUNTIME;
-    }
     int status = 0;
-    struct rusage ru;
-    while (wait4(pid, &status, 0, &ru) < 0)
-        if (errno != EINTR) {
-            cli_error("bench: waiting for dlfs2 train: %s", strerror(errno));
-            return CLI_EXIT_RUNTIME;
-        }
-    r->wall_s = dlfs_now_s() - start;
-    r->peak_mib = (double)ru.ru_maxrss / 1024.0;   /* Linux gives KiB */
+    if (bench_run_self(argv, log, &r->wall_s, &r->peak_mib, &status) != CLI_EXIT_OK) return CLI_EXIT_RUNTIME;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         cli_error("bench: 'dlfs2 train --corpus %s%s' failed (%s %d); run it by hand to see why",
                   corpus, fast ? " --fast --preset word2vec --epochs 1" : " --max-iters N",
