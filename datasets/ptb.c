@@ -18,12 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <unicase.h>
-
 #include "common/check.h"
-#include "common/fs.h"
 #include "common/textfile.h"
 #include "datasets/data.h"
+#include "datasets/token_stream.h"
 
 enum { PTB_PATH_MAX = 4096 };
 
@@ -66,113 +64,70 @@ int ptb_ensure_file(const char *data_dir, const char *split, DlfsError *err)
     return data_download_file(data_dir, f, err);
 }
 
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/*
- * Why text[0..len) cannot be a corpus before it is split: a NUL byte (binary
- * data) or a byte that is not UTF-8, whichever comes first; DLFS_OK when
- * neither is there.
- */
-static int check_text(const char *path, const char *text, size_t len, DlfsError *err)
-{
-    const char *nul = memchr(text, '\0', len);
-    const size_t nul_at = nul ? (size_t)(nul - text) : len;
-    const size_t bad_at = text_utf8_bad_offset(text, nul_at);
-    const size_t at = bad_at < nul_at ? bad_at : nul_at;
-    if (at == len) return DLFS_OK;
-    size_t line = 1;
-    for (const char *q = text; q < text + at; q++) line += *q == '\n';
-    if (at == nul_at)
-        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte at offset %zu (not a text file?)", path, line, at);
-    return dlfs_fail(err, DLFS_ERR_FORMAT,
-                     "%s:%zu: byte 0x%02X at offset %zu is not UTF-8 (not a text file, or another encoding: "
-                     "convert it with iconv -t UTF-8)",
-                     path, line, (unsigned)(unsigned char)text[at], at);
-}
-
 /*
  * The id of word (found on line of path) into *id: its id in vocab, else,
  * with vocab_source NULL, a new id while vocab has fewer than max_words
  * words. Errors (DLFS_ERR_FORMAT): the vocabulary is full, or word is not
  * in vocab_source's vocabulary.
  */
-static int word_id(const char *path, size_t line, const char *word, const char *vocab_source, int32_t max_words,
-                   Vocab *vocab, int32_t *id, DlfsError *err)
+static int word_id(const char *path, size_t line, const char *word, size_t len, const char *vocab_source,
+                   int32_t max_words, Vocab *vocab, int32_t *id, DlfsError *err)
 {
     char shown[104];
     *id = vocab_get(vocab, word);
     if (*id >= 0) return DLFS_OK;
     if (vocab_source)
         return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '%s' is not in the vocabulary of %s", path, line,
-                         text_quote(shown, sizeof shown, word, strlen(word)), vocab_source);
+                         text_quote(shown, sizeof shown, word, len), vocab_source);
     if (vocab->size >= max_words)
         return dlfs_fail(err, DLFS_ERR_FORMAT,
                          "%s:%zu: word '%s' would be word %ld, more than the %ld distinct words a vocabulary may "
                          "hold here (word ids are int32_t)",
-                         path, line, text_quote(shown, sizeof shown, word, strlen(word)), (long)vocab->size + 1,
+                         path, line, text_quote(shown, sizeof shown, word, len), (long)vocab->size + 1,
                          (long)max_words);
     *id = vocab_add(vocab, word);
     return DLFS_OK;
 }
 
 /*
- * Turns text[0..len) (text[len] == '\0', writable) into ids. With
- * vocab_source NULL new words join vocab while it has fewer than max_words
- * words; otherwise vocab is frozen and an unknown word is a format error
- * naming vocab_source (valid and test may only use train's words).
+ * Reads path through the streamed tokenizer (datasets/token_stream.h: a
+ * file or a .gz, one chunk at a time; its checks and messages) into ids.
+ * With vocab_source NULL new words join vocab while it has fewer than
+ * max_words words; otherwise vocab is frozen and an unknown word is a
+ * format error naming vocab_source (valid and test may only use train's
+ * words). Memory: the ids (doubling, trimmed at the end), vocab and one
+ * chunk. On failure corpus is left empty.
  */
-static int tokenize(const char *path, char *text, size_t len, const char *vocab_source, int32_t max_words,
-                    Int32Array *corpus, Vocab *vocab, DlfsError *err)
+static int load_tokens(const char *path, const char *vocab_source, int32_t max_words, unsigned flags,
+                       Int32Array *corpus, Vocab *vocab, DlfsError *err)
 {
-    int rc = check_text(path, text, len, err);
+    corpus->data = NULL;
+    corpus->size = 0;
+    TokenStream s;
+    int rc = token_stream_open(&s, path, flags, 0, err);
     if (rc) return rc;
-
-    size_t cap = len / 4 + 16, n = 0, line = 1;
+    size_t cap = 1 << 16, n = 0;
     int32_t *ids = dlfs_malloc(cap * sizeof *ids);
     int32_t eos = -1;
-    char *p = text;
-    char *const end = text + len;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) p += 3;  /* a UTF-8 byte-order mark is no word */
-    char shown[104];  /* a word for a message */
-    while (p < end) {
-        if (is_blank(*p)) {
-            p++;
-            continue;
-        }
+    const char *word;
+    size_t len;
+    while ((rc = token_stream_next(&s, &word, &len, err)) == 1) {
         int32_t id;
-        if (*p == '\n') {
-            /* ptb.py's replace('\n', '<eos>'): "<eos>" gets its id where it first appears. */
-            if (eos < 0) {
-                rc = word_id(path, line, "<eos>", vocab_source, max_words, vocab, &eos, err);
-                if (rc) goto fail;
-            }
-            id = eos;
-            line++;
-            p++;
+        const int is_eos = len == 5 && memcmp(word, "<eos>", 5) == 0;
+        /* after a line end's token s.line counts the next line already; the word "<eos>" written
+         * out in the text is the same word, on its own line */
+        const int line_end = is_eos && s.buf[s.pos - 1] == '\n';
+        const size_t line = line_end ? s.line - 1 : s.line;
+        if (is_eos && eos >= 0) {
+            id = eos;  /* ptb.py's replace('\n', '<eos>'): "<eos>" gets its id where it first appears */
         } else {
-            char *word = p;
-            while (p < end && !is_blank(*p) && *p != '\n') p++;
-            const size_t word_len = (size_t)(p - word);
-            if (word_len > CORPUS_MAX_WORD_BYTES) {
-                rc = dlfs_fail(err, DLFS_ERR_FORMAT,
-                               "%s:%zu: a word of %zu bytes at offset %zu ('%s'), longer than the %d allowed "
-                               "(is the text split into words by spaces?)",
-                               path, line, word_len, (size_t)(word - text), text_quote(shown, 24, word, word_len),
-                               CORPUS_MAX_WORD_BYTES);
-                goto fail;
-            }
-            const char saved = *p;  /* p <= end and text[len] is readable */
-            *p = '\0';
-            rc = word_id(path, line, word, vocab_source, max_words, vocab, &id, err);
-            *p = saved;
-            if (rc) goto fail;
+            rc = word_id(s.name, line, word, len, vocab_source, max_words, vocab, &id, err);
+            if (rc) break;
+            if (is_eos) eos = id;
         }
         if (n == (size_t)INT32_MAX) {
-            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: more than %d tokens", path, line, INT32_MAX);
-            goto fail;
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: more than %d tokens", s.name, line, INT32_MAX);
+            break;
         }
         if (n == cap) {
             cap *= 2;
@@ -180,55 +135,14 @@ static int tokenize(const char *path, char *text, size_t len, const char *vocab_
         }
         ids[n++] = id;
     }
-    if (n == 0) {
-        rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s: no tokens (the file is empty or only whitespace)", path);
-        goto fail;
+    token_stream_close(&s);
+    if (rc) {  /* an error (the stream reports no tokens at all as one) */
+        free(ids);
+        return rc;
     }
     corpus->data = dlfs_realloc(ids, n * sizeof *ids);
     corpus->size = n;
     return DLFS_OK;
-
-fail:
-    free(ids);
-    return rc;
-}
-
-/*
- * CORPUS_LOWERCASE: replaces *text (len bytes, NUL-terminated, checked to
- * be UTF-8 without NUL bytes) by its lower-case form, NUL-terminated, and
- * *len by its length. libunistring's u8_tolower does the mapping: Unicode's
- * full case mapping, language-independent, no normalisation. Some letters
- * change length ('İ' becomes "i̇"), so later offsets count in the folded text.
- */
-static int fold_lower(const char *path, char **text, size_t *len, DlfsError *err)
-{
-    int rc = check_text(path, *text, *len, err);  /* u8_tolower needs valid UTF-8 */
-    if (rc) return rc;
-    size_t n = 0;
-    uint8_t *lower = u8_tolower((const uint8_t *)*text, *len, NULL, NULL, NULL, &n);
-    if (!lower)
-        return dlfs_fail(err, DLFS_ERR_IO, "%s: cannot fold the text to lower case: %s", path, strerror(errno));
-    char *folded = dlfs_realloc(lower, n + 1);
-    folded[n] = '\0';
-    free(*text);
-    *text = folded;
-    *len = n;
-    return DLFS_OK;
-}
-
-static int load_tokens(const char *path, const char *vocab_source, int32_t max_words, unsigned flags,
-                       Int32Array *corpus, Vocab *vocab, DlfsError *err)
-{
-    char *text = NULL;
-    size_t len = 0;
-    corpus->data = NULL;
-    corpus->size = 0;
-    int rc = read_whole_file(path, &text, &len, err);
-    if (rc) return rc;
-    if (flags & CORPUS_LOWERCASE) rc = fold_lower(path, &text, &len, err);
-    if (!rc) rc = tokenize(path, text, len, vocab_source, max_words, corpus, vocab, err);
-    free(text);
-    return rc;
 }
 
 int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsError *err)

@@ -103,11 +103,16 @@ int ptb_load_data_flags(const char *data_dir, const char *split, unsigned flags,
  * adding new words to vocab (ids in order of first appearance; vocab may
  * already hold words, whose ids are kept). Every '\n' becomes "<eos>"; a
  * file without a final newline ends without one. A UTF-8 byte-order mark at
- * the start is skipped. Errors: DLFS_ERR_IO (cannot open or read, message
+ * the start is skipped. The file is read through datasets/token_stream.h
+ * (its tokens, checks and messages), a chunk at a time: it may be gzip
+ * (recognised by its first bytes 1f 8b), or "-" for standard input; memory
+ * is the ids (grown by doubling, trimmed at the end), vocab and one chunk,
+ * never the text. Errors: DLFS_ERR_IO (cannot open or read, message
  * names the path), DLFS_ERR_FORMAT ("path:line: why": no tokens at all, a
  * NUL byte or a byte that is not UTF-8 (both named with their offset), a
  * word longer than CORPUS_MAX_WORD_BYTES, more than CORPUS_MAX_WORDS
- * distinct words in vocab, or more than INT32_MAX tokens). On failure
+ * distinct words in vocab, or more than INT32_MAX tokens; truncated or
+ * corrupt gzip data, "path: truncated gzip data ..."). On failure
  * corpus is left empty (vocab may have grown).
  *
  * Invalid UTF-8 is refused, not passed through as word2vec.c does: the
@@ -119,7 +124,8 @@ int corpus_load_file(const char *path, Int32Array *corpus, Vocab *vocab, DlfsErr
 
 /*
  * corpus_load_file with flags: CORPUS_LOWERCASE folds the text to lower
- * case first (see that flag; a byte offset in a later error message then
+ * case (each word as it is read, which gives the words of folding the
+ * whole text; see that flag; a byte offset in a later error message then
  * counts in the folded text), 0 is corpus_load_file. Errors: those of
  * corpus_load_file, and DLFS_ERR_IO when there is no memory to fold.
  */

@@ -169,6 +169,8 @@ static int fill(TokenStream *s, DlfsError *err)
     const int got = gzread(s->in->gz, s->buf + s->len, (unsigned)want);
     int errnum = Z_OK;
     const char *msg = gzerror(s->in->gz, &errnum);
+    /* zlib names the input by its descriptor ("<fd:3>: "); the message names s->name already */
+    if (msg && strncmp(msg, "<fd:", 4) == 0 && strstr(msg, ">: ")) msg = strstr(msg, ">: ") + 3;
     if (got < 0 || errnum != Z_OK) {
         if (errnum == Z_ERRNO)
             return stop(s, dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", s->name, strerror(errno)));

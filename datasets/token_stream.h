@@ -1,8 +1,9 @@
 /*
  * token_stream.h — a corpus read as a stream of tokens in bounded memory:
- * the same tokens as corpus_load_file (datasets/ptb.h; the textbook's
- * dataset/ptb.py reading) without holding the file. For `dlfs2 vocab`
- * (the vocabulary pass, issue 19) and `dlfs2 train --vocab`.
+ * the textbook's dataset/ptb.py reading without holding the file. The one
+ * tokenizer: corpus_load_file and ptb_load_data (datasets/ptb.h) read
+ * through it, and `dlfs2 vocab` (the vocabulary pass, issue 19) and
+ * `dlfs2 train --vocab`.
  *
  * The input is a file, a gzip file (read with zlib; recognised by its
  * first two bytes, 1f 8b, whatever its name: concatenated members are read
@@ -13,7 +14,9 @@
  * size given); memory is one chunk plus the longest word, whatever the
  * corpus's length.
  *
- * The tokens are corpus_load_file's, with the same checks and messages:
+ * The tokens, checks and messages are those of the in-memory reader
+ * datasets/ptb.c had before it read through this one (a copy is kept in
+ * tests/test_token_stream.c, which compares the two):
  * words split at blanks (space, tab, CR, VT, FF), every '\n' a token
  * "<eos>", a UTF-8 byte-order mark at the start skipped; a NUL byte, a
  * byte that is not UTF-8 (a sequence cut off by the end of the input
@@ -24,12 +27,12 @@
  * in-memory reader checks the whole file's encoding before its first word,
  * the stream checks each chunk as it arrives, so in a file with several
  * faults more than a chunk apart the stream reports the first one in the
- * file (a too-long word, say) where the in-memory reader reports the
+ * file (a too-long word, say) where the in-memory reader reported the
  * encoding fault.
  *
  * CORPUS_LOWERCASE folds each word with libunistring's u8_tolower, which
- * gives the same words as folding the whole text first (as
- * corpus_load_file_flags does): the only context the case mapping looks at
+ * gives the same words as folding the whole text first (as the in-memory
+ * reader did): the only context the case mapping looks at
  * without a language (the final sigma) never reaches across the blanks
  * and line ends that separate words. Offsets in messages about a word
  * count in the folded text, as there.

@@ -1,11 +1,12 @@
 /*
  * fuzz_token_stream.c — libFuzzer target for the streamed tokenizer
- * (datasets/token_stream.h), checked against the in-memory reader
- * (datasets/ptb.h corpus_load_file_flags), which fuzz_corpus checks
+ * (datasets/token_stream.h) with small chunks, checked against
+ * corpus_load_file_flags (datasets/ptb.h: the same stream with its default
+ * chunk, which holds any fuzz input whole), which fuzz_corpus checks
  * against a reference of its own. The first input byte chooses the chunk
  * (bits 0-3: 1..15 bytes, or 0 for the default), folding to lower case
  * (bit 4) and a gzip reading (bit 5); the rest is the corpus:
- *   - the stream fails exactly when the in-memory reader does, with a
+ *   - the stream fails exactly when the loader does, with a
  *     format error naming the file in one line; with the default chunk
  *     (which holds any fuzz input) the message is the same, except for
  *     input that begins with gzip's magic bytes 1f 8b (never UTF-8 text),

@@ -17,6 +17,10 @@ int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, un
 {
     memset(d, 0, sizeof *d);
     vocab_init(&d->vocab);
+    if (strcmp(corpus, "-") == 0)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
+                         "so it reads a file (a .gz too)");
     if (strcmp(corpus, "ptb") != 0)
         return corpus_load_file_flags(corpus, flags, &d->corpus, &d->vocab, err);
     DlfsError inner = {0};

@@ -11,7 +11,7 @@
 # with the byte's offset: the textbook's Python reads UTF-8 and gensim reads
 # the words of a vectors file as strict UTF-8), one enormous word, a missing
 # final newline (valid), a byte-order mark (skipped), a stream without end
-# (/dev/zero: refused at 1 GiB, common/fs.h). A vocabulary too large
+# (/dev/zero: read a chunk at a time, refused at its first NUL byte). A vocabulary too large
 # for the int32_t ids is caught by the same reader's limit, tested with a
 # small limit in tests/test_readers.c (2^31 words do not fit in a test).
 # Vector files (dlfs2 similar / eval / convert --vectors FILE): truncated,
@@ -20,7 +20,7 @@
 # them (it cuts words at 100 bytes, inside a character if need be).
 
 DLFS2=${1:?usage: sh tests/test_bad_input.sh PATH/TO/dlfs2}
-PLAN=44
+PLAN=46
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -58,15 +58,15 @@ check "corpus of blank lines: exit 2 (too small for the options), one message" \
     sh -c 'test "$1" -eq 2 && test "$(wc -l <"$2")" -eq 1 && grep -q "^dlfs2: --" "$2"' - "$rc" \
     "$WORK/blank.err"
 
-# binary: an ELF program (7f 'E' 'L' 'F' 02 01 01 00: a NUL first), gzip's magic (1f 8b: not UTF-8 first)
+# binary: an ELF program (7f 'E' 'L' 'F' 02 01 01 00: a NUL first); gzip's magic (1f 8b) is read as gzip
 C=$WORK/program
 printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\002\000>\000' >"$C"
 refused "an ELF program as corpus: exit 1, NUL byte named by offset" elf "$C:1: NUL byte at offset 7 (not a text file?)" \
     train --corpus "$C" --out "$OUT"
 C=$WORK/corpus.txt.gz
 printf '\037\213\010\000\000\000\000\000\000\003you say\n' >"$C"
-refused "gzip'd corpus: exit 1, the first byte that is not UTF-8 named" gz \
-    "$C:1: byte 0x8B at offset 1 is not UTF-8" train --corpus "$C" --out "$OUT"
+refused "broken gzip corpus (a header, then text): exit 1, the gzip data named corrupt" gz \
+    "$C: corrupt gzip data after 0 bytes of text: invalid stored block lengths" train --corpus "$C" --out "$OUT"
 C=$WORK/photo.jpg
 printf '\377\330\377\340 JFIF' >"$C"
 refused "JPEG as corpus: exit 1, first byte not UTF-8" jpg "$C:1: byte 0xFF at offset 0 is not UTF-8" \
@@ -92,9 +92,9 @@ refused "a 10 MB word: exit 1, its size, offset and the limit" huge \
     train --corpus "$C" --out "$OUT"
 check "... and the message stays short" test "$(wc -c <"$WORK/huge.err")" -lt 400
 
-# a stream that never ends: refused at read_whole_file's 1 GiB limit, not an out-of-memory abort
-refused "--corpus /dev/zero: exit 1, not a regular file, the limit" devzero \
-    "cannot read /dev/zero: it is not a regular file and goes on past 1073741824 bytes" \
+# a stream that never ends: read a chunk at a time (datasets/token_stream.h), refused at its first NUL
+refused "--corpus /dev/zero: exit 1, the NUL byte named" devzero \
+    "/dev/zero:1: NUL byte at offset 0 (not a text file?)" \
     train --corpus /dev/zero --out "$OUT"
 
 # nothing was written by any refused run
@@ -129,6 +129,20 @@ cat "$WORK/plain.txt" >>"$C"
 run bom train --corpus "$C" --window 1 --hidden 5 --batch 3 --sample-size 2 --epochs 2 --out "$WORK/bom"
 check "corpus with a byte-order mark: trains, first word 'you'" \
     sh -c 'test "$1" -eq 0 && test "$(sed -n "2s/ .*//p" "$2")" = you' - "$rc" "$WORK/bom/vectors.txt"
+
+# valid: a gzip-compressed corpus (read through datasets/token_stream.h) trains as the plain one, both modes
+gzip -c "$WORK/plain.txt" >"$WORK/plain.txt.gz"
+for mode in textbook fast; do
+    set --
+    [ "$mode" = fast ] && set -- --fast --threads 1
+    run "gz$mode" train --corpus "$WORK/plain.txt.gz" "$@" --window 1 --hidden 5 --batch 3 --sample-size 2 \
+        --epochs 2 --out "$WORK/gz$mode"
+    gz_rc=$rc
+    run "plain$mode" train --corpus "$WORK/plain.txt" "$@" --window 1 --hidden 5 --batch 3 --sample-size 2 \
+        --epochs 2 --out "$WORK/plain$mode"
+    check "--corpus FILE.gz ($mode): exit 0, the plain file's vectors byte for byte" \
+        sh -c 'test "$1" -eq 0 && test "$2" -eq 0 && cmp -s "$3" "$4"' - "$gz_rc" "$rc" "$WORK/gz$mode/vectors.txt" "$WORK/plain$mode/vectors.txt"
+done
 
 # --- vector files ---------------------------------------------------------------
 # Three words of H = 2, in both formats: 1.0 = 00 00 80 3f, 0.5 = 00 00 00 3f, 0 = 00 00 00 00

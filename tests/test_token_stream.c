@@ -4,9 +4,13 @@
  * tokens and the same error messages for every chunk size from 1 byte up,
  * so chunk ends fall inside words, inside UTF-8 sequences and at line
  * ends; plain files, gzip files and standard input; --lowercase; truncated
- * and corrupt gzip data. On the real PTB: the same token ids as
- * ptb_load_data.
+ * and corrupt gzip data. The reference is the in-memory reader ptb.c had
+ * before its loaders read through the stream (a copy kept below); the
+ * loaders (corpus_load_file_flags) are checked against it too. On the real
+ * PTB: ptb_load_data's ids (train, valid) and corpus_load_file's of a .gz
+ * equal the old reader's.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,11 +22,191 @@
 #include <fcntl.h>
 
 #include <cmocka.h>
+#include <unicase.h>
 #include <zlib.h>
 
 #include "datasets/ptb.h"
 #include "datasets/token_stream.h"
+#include "common/fs.h"
+#include "common/textfile.h"
+#include "common/check.h"
 #include "tests/testutil.h"
+
+/* ---- the reference: the in-memory reader ptb.c had before it read through
+ * the stream (kept here unchanged, as it was at 0442a3f, so the streamed
+ * loaders are checked against the old one's ids and messages) ---------- */
+
+static int ref_is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/*
+ * Why text[0..len) cannot be a corpus before it is split: a NUL byte (binary
+ * data) or a byte that is not UTF-8, whichever comes first; DLFS_OK when
+ * neither is there.
+ */
+static int ref_check_text(const char *path, const char *text, size_t len, DlfsError *err)
+{
+    const char *nul = memchr(text, '\0', len);
+    const size_t nul_at = nul ? (size_t)(nul - text) : len;
+    const size_t bad_at = text_utf8_bad_offset(text, nul_at);
+    const size_t at = bad_at < nul_at ? bad_at : nul_at;
+    if (at == len) return DLFS_OK;
+    size_t line = 1;
+    for (const char *q = text; q < text + at; q++) line += *q == '\n';
+    if (at == nul_at)
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: NUL byte at offset %zu (not a text file?)", path, line, at);
+    return dlfs_fail(err, DLFS_ERR_FORMAT,
+                     "%s:%zu: byte 0x%02X at offset %zu is not UTF-8 (not a text file, or another encoding: "
+                     "convert it with iconv -t UTF-8)",
+                     path, line, (unsigned)(unsigned char)text[at], at);
+}
+
+/*
+ * The id of word (found on line of path) into *id: its id in vocab, else,
+ * with vocab_source NULL, a new id while vocab has fewer than max_words
+ * words. Errors (DLFS_ERR_FORMAT): the vocabulary is full, or word is not
+ * in vocab_source's vocabulary.
+ */
+static int ref_word_id(const char *path, size_t line, const char *word, const char *vocab_source, int32_t max_words,
+                   Vocab *vocab, int32_t *id, DlfsError *err)
+{
+    char shown[104];
+    *id = vocab_get(vocab, word);
+    if (*id >= 0) return DLFS_OK;
+    if (vocab_source)
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: word '%s' is not in the vocabulary of %s", path, line,
+                         text_quote(shown, sizeof shown, word, strlen(word)), vocab_source);
+    if (vocab->size >= max_words)
+        return dlfs_fail(err, DLFS_ERR_FORMAT,
+                         "%s:%zu: word '%s' would be word %ld, more than the %ld distinct words a vocabulary may "
+                         "hold here (word ids are int32_t)",
+                         path, line, text_quote(shown, sizeof shown, word, strlen(word)), (long)vocab->size + 1,
+                         (long)max_words);
+    *id = vocab_add(vocab, word);
+    return DLFS_OK;
+}
+
+/*
+ * Turns text[0..len) (text[len] == '\0', writable) into ids. With
+ * vocab_source NULL new words join vocab while it has fewer than max_words
+ * words; otherwise vocab is frozen and an unknown word is a format error
+ * naming vocab_source (valid and test may only use train's words).
+ */
+static int ref_tokenize(const char *path, char *text, size_t len, const char *vocab_source, int32_t max_words,
+                    Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    int rc = ref_check_text(path, text, len, err);
+    if (rc) return rc;
+
+    size_t cap = len / 4 + 16, n = 0, line = 1;
+    int32_t *ids = dlfs_malloc(cap * sizeof *ids);
+    int32_t eos = -1;
+    char *p = text;
+    char *const end = text + len;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) p += 3;  /* a UTF-8 byte-order mark is no word */
+    char shown[104];  /* a word for a message */
+    while (p < end) {
+        if (ref_is_blank(*p)) {
+            p++;
+            continue;
+        }
+        int32_t id;
+        if (*p == '\n') {
+            /* ptb.py's replace('\n', '<eos>'): "<eos>" gets its id where it first appears. */
+            if (eos < 0) {
+                rc = ref_word_id(path, line, "<eos>", vocab_source, max_words, vocab, &eos, err);
+                if (rc) goto fail;
+            }
+            id = eos;
+            line++;
+            p++;
+        } else {
+            char *word = p;
+            while (p < end && !ref_is_blank(*p) && *p != '\n') p++;
+            const size_t word_len = (size_t)(p - word);
+            if (word_len > CORPUS_MAX_WORD_BYTES) {
+                rc = dlfs_fail(err, DLFS_ERR_FORMAT,
+                               "%s:%zu: a word of %zu bytes at offset %zu ('%s'), longer than the %d allowed "
+                               "(is the text split into words by spaces?)",
+                               path, line, word_len, (size_t)(word - text), text_quote(shown, 24, word, word_len),
+                               CORPUS_MAX_WORD_BYTES);
+                goto fail;
+            }
+            const char saved = *p;  /* p <= end and text[len] is readable */
+            *p = '\0';
+            rc = ref_word_id(path, line, word, vocab_source, max_words, vocab, &id, err);
+            *p = saved;
+            if (rc) goto fail;
+        }
+        if (n == (size_t)INT32_MAX) {
+            rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s:%zu: more than %d tokens", path, line, INT32_MAX);
+            goto fail;
+        }
+        if (n == cap) {
+            cap *= 2;
+            ids = dlfs_realloc(ids, cap * sizeof *ids);
+        }
+        ids[n++] = id;
+    }
+    if (n == 0) {
+        rc = dlfs_fail(err, DLFS_ERR_FORMAT, "%s: no tokens (the file is empty or only whitespace)", path);
+        goto fail;
+    }
+    corpus->data = dlfs_realloc(ids, n * sizeof *ids);
+    corpus->size = n;
+    return DLFS_OK;
+
+fail:
+    free(ids);
+    return rc;
+}
+
+/*
+ * CORPUS_LOWERCASE: replaces *text (len bytes, NUL-terminated, checked to
+ * be UTF-8 without NUL bytes) by its lower-case form, NUL-terminated, and
+ * *len by its length. libunistring's u8_tolower does the mapping: Unicode's
+ * full case mapping, language-independent, no normalisation. Some letters
+ * change length ('İ' becomes "i̇"), so later offsets count in the folded text.
+ */
+static int ref_fold_lower(const char *path, char **text, size_t *len, DlfsError *err)
+{
+    int rc = ref_check_text(path, *text, *len, err);  /* u8_tolower needs valid UTF-8 */
+    if (rc) return rc;
+    size_t n = 0;
+    uint8_t *lower = u8_tolower((const uint8_t *)*text, *len, NULL, NULL, NULL, &n);
+    if (!lower)
+        return dlfs_fail(err, DLFS_ERR_IO, "%s: cannot fold the text to lower case: %s", path, strerror(errno));
+    char *folded = dlfs_realloc(lower, n + 1);
+    folded[n] = '\0';
+    free(*text);
+    *text = folded;
+    *len = n;
+    return DLFS_OK;
+}
+
+static int ref_load_tokens(const char *path, const char *vocab_source, int32_t max_words, unsigned flags,
+                       Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    corpus->data = NULL;
+    corpus->size = 0;
+    int rc = read_whole_file(path, &text, &len, err);
+    if (rc) return rc;
+    if (flags & CORPUS_LOWERCASE) rc = ref_fold_lower(path, &text, &len, err);
+    if (!rc) rc = ref_tokenize(path, text, len, vocab_source, max_words, corpus, vocab, err);
+    free(text);
+    return rc;
+}
+
+
+/* The old corpus_load_file_flags. */
+static int ref_load(const char *path, unsigned flags, Int32Array *corpus, Vocab *vocab, DlfsError *err)
+{
+    return ref_load_tokens(path, NULL, CORPUS_MAX_WORDS, flags, corpus, vocab, err);
+}
 
 /* Writes bytes[0..len) gzip-compressed to path. */
 static void write_gz(const char *path, const void *bytes, size_t len)
@@ -70,7 +254,7 @@ static void check_same(const char *path, unsigned flags, size_t chunk)
     vocab_init(&va);
     vocab_init(&vb);
     DlfsError ea = {0}, eb = {0};
-    const int ra = corpus_load_file_flags(path, flags, &a, &va, &ea);
+    const int ra = ref_load(path, flags, &a, &va, &ea);
     const int rb = stream_ids(path, flags, chunk, &b, &vb, &eb);
     if (ra != rb || (ra && strcmp(ea.msg, eb.msg) != 0))
         fail_msg("chunk %zu flags %u: in memory %d '%s', streamed %d '%s'", chunk, flags, ra, ea.msg, rb, eb.msg);
@@ -80,10 +264,31 @@ static void check_same(const char *path, unsigned flags, size_t chunk)
         assert_int_equal(va.size, vb.size);
         for (int32_t i = 0; i < va.size; i++) assert_string_equal(vocab_word(&va, i), vocab_word(&vb, i));
     }
-    int32_array_free(&a);
     free(b.data);
-    vocab_free(&va);
     vocab_free(&vb);
+    if (chunk == 0) {
+        /* the loader (corpus_load_file_flags, which reads through the stream) as the old one */
+        Int32Array c = {0};
+        Vocab vc;
+        vocab_init(&vc);
+        DlfsError ec = {0};
+        const int rc = corpus_load_file_flags(path, flags, &c, &vc, &ec);
+        if (ra != rc || (ra && strcmp(ea.msg, ec.msg) != 0))
+            fail_msg("flags %u: old loader %d '%s', new loader %d '%s'", flags, ra, ea.msg, rc, ec.msg);
+        if (ra == DLFS_OK) {
+            assert_int_equal(a.size, c.size);
+            assert_memory_equal(a.data, c.data, a.size * sizeof *a.data);
+            assert_int_equal(va.size, vc.size);
+            for (int32_t i = 0; i < va.size; i++) assert_string_equal(vocab_word(&va, i), vocab_word(&vc, i));
+        } else {
+            assert_null(c.data);
+            assert_int_equal(c.size, 0);
+        }
+        int32_array_free(&c);
+        vocab_free(&vc);
+    }
+    int32_array_free(&a);
+    vocab_free(&va);
 }
 
 /* check_same for chunks 1 .. 13, 64 and the default. */
@@ -286,7 +491,7 @@ static void test_truncated_and_corrupt_gzip(void **state)
     token_stream_close(&s);
 }
 
-/* The real PTB: the streamed ids equal ptb_load_data's, from a file and from a .gz. */
+/* The real PTB: the old reader's ids from ptb_load_data, the stream, a .gz. */
 static void test_real_ptb(void **state)
 {
     const TestTmpdir *t = *state;
@@ -296,9 +501,34 @@ static void test_real_ptb(void **state)
     vocab_init(&vr);
     vocab_init(&vg);
     DlfsError err = {0};
-    assert_int_equal(ptb_load_data(dir, "train", &ref, &vr, &err), DLFS_OK);
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/ptb.train.txt", dir);
+    assert_int_equal(ref_load(path, 0, &ref, &vr, &err), DLFS_OK);  /* the old in-memory loader */
+    /* ptb_load_data (through the stream now): the old loader's ids and word_to_id */
+    assert_int_equal(ptb_load_data(dir, "train", &got, &vg, &err), DLFS_OK);
+    assert_int_equal(got.size, ref.size);
+    assert_memory_equal(ref.data, got.data, ref.size * sizeof *ref.data);
+    assert_int_equal(vg.size, vr.size);
+    for (int32_t i = 0; i < vr.size; i++) assert_string_equal(vocab_word(&vr, i), vocab_word(&vg, i));
+    int32_array_free(&got);
+    vocab_free(&vg);
+    /* valid, with train's vocabulary, as the old loader read it */
+    {
+        Int32Array rv = {0};
+        char vpath[PATH_MAX];
+        snprintf(vpath, sizeof vpath, "%s/ptb.valid.txt", dir);
+        assert_int_equal(ref_load_tokens(vpath, "ptb.train.txt", CORPUS_MAX_WORDS, 0, &rv, &vr, &err), DLFS_OK);
+        vocab_init(&vg);
+        assert_int_equal(ptb_load_data(dir, "valid", &got, &vg, &err), DLFS_OK);
+        assert_int_equal(got.size, 73760);
+        assert_int_equal(got.size, rv.size);
+        assert_memory_equal(rv.data, got.data, rv.size * sizeof *rv.data);
+        assert_int_equal(vg.size, 10000);
+        int32_array_free(&rv);
+        int32_array_free(&got);
+        vocab_free(&vg);
+        vocab_init(&vg);
+    }
     assert_int_equal(stream_ids(path, 0, 4093, &got, &vg, &err), DLFS_OK);
     assert_int_equal(got.size, 929589);
     assert_int_equal(vg.size, 10000);
@@ -316,6 +546,14 @@ static void test_real_ptb(void **state)
     assert_int_equal(got.size, ref.size);
     assert_memory_equal(ref.data, got.data, ref.size * sizeof *ref.data);
     free(got.data);
+    vocab_free(&vg);
+    /* corpus_load_file reads the .gz (train --corpus FILE.gz) */
+    vocab_init(&vg);
+    assert_int_equal(corpus_load_file(gz, &got, &vg, &err), DLFS_OK);
+    assert_int_equal(got.size, ref.size);
+    assert_memory_equal(ref.data, got.data, ref.size * sizeof *ref.data);
+    assert_int_equal(vg.size, 10000);
+    int32_array_free(&got);
     vocab_free(&vg);
     int32_array_free(&ref);
     vocab_free(&vr);
