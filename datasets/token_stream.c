@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <unicase.h>
@@ -22,7 +23,8 @@
 #include "datasets/ptb.h"
 
 struct TokenStreamInput {
-    gzFile gz;
+    gzFile gz;  /* token_stream_open's reader, or NULL */
+    int fd;     /* token_stream_open_range's plain file (read with read(2)), when gz is NULL */
 };
 
 /* A run of raw bytes that folds to more than CORPUS_MAX_WORD_BYTES for sure:
@@ -71,12 +73,124 @@ int token_stream_open(TokenStream *s, const char *path, unsigned flags, size_t c
     s->word_cap = CORPUS_MAX_WORD_BYTES + 1;
     s->word = dlfs_malloc(s->word_cap);
     s->line = 1;
+    s->end = UINT64_MAX;
+    return DLFS_OK;
+}
+
+int token_stream_file_size(const char *path, uint64_t *size, DlfsError *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return dlfs_fail(err, DLFS_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return dlfs_fail(err, DLFS_ERR_ARG, "%s is not a plain file (byte ranges need one)", path);
+    *size = (uint64_t)st.st_size;
+    return DLFS_OK;
+}
+
+/* Reads up to n bytes at offset at of fd into p; the count, 0 at the end, -1 on error (errno). */
+static ssize_t pread_full(int fd, void *p, size_t n, uint64_t at)
+{
+    size_t done = 0;
+    while (done < n) {
+        const ssize_t got = pread(fd, (char *)p + done, n - done, (off_t)(at + done));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return -1;
+        if (got == 0) break;
+        done += (size_t)got;
+    }
+    return (ssize_t)done;
+}
+
+int token_stream_open_range(TokenStream *s, const char *path, unsigned flags, size_t chunk, uint64_t start,
+                            uint64_t end, DlfsError *err)
+{
+    memset(s, 0, sizeof *s);
+    if (strcmp(path, "-") == 0)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "standard input cannot be read in byte ranges (it cannot seek): give a file");
+    if (start > end)
+        return dlfs_fail(err, DLFS_ERR_ARG, "%s: byte range [%llu, %llu) ends before it starts", path,
+                         (unsigned long long)start, (unsigned long long)end);
+    const int fd = open(path, O_RDONLY);
+    if (fd < 0) return dlfs_fail(err, DLFS_ERR_IO, "cannot open %s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return dlfs_fail(err, DLFS_ERR_ARG, "%s is not a plain file: byte ranges need one (seekable)", path);
+    }
+    const uint64_t size = (uint64_t)st.st_size;
+    unsigned char head[3] = {0};
+    const ssize_t head_len = pread_full(fd, head, 3, 0);
+    if (head_len < 0) {
+        const int e = errno;
+        close(fd);
+        return dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", path, strerror(e));
+    }
+    if (head_len >= 2 && head[0] == 0x1F && head[1] == 0x8B) {
+        close(fd);
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "%s is gzip data: byte ranges need a plain file (gzip -d it, or read it whole)", path);
+    }
+    if (end > size) end = size;
+    if (start > end) start = end;
+    /* the byte-order mark is no token: a range starting in it starts after it, at a token's start */
+    const int bom = head_len == 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0;
+    int at_boundary = start == 0;
+    if (bom && start <= 3) {
+        start = 3;
+        at_boundary = 1;
+    }
+    /* a range starting inside a word leaves that word (it began in the range before) */
+    unsigned char block[4096];
+    while (!at_boundary && start < end) {
+        const ssize_t got = pread_full(fd, block, sizeof block, start - 1);
+        if (got < 0) {
+            const int e = errno;
+            close(fd);
+            return dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", path, strerror(e));
+        }
+        if (got == 0) break;
+        size_t k = 0;
+        while (k < (size_t)got && !is_blank((char)block[k]) && block[k] != '\n') k++;
+        if (k < (size_t)got) {
+            /* block[k] is byte start - 1 + k: for k = 0 the range starts after a blank or line end;
+             * else the byte after the word the range starts in (a blank, or a line end: a token) */
+            if (k > 0) start += k - 1;
+            at_boundary = 1;
+        } else {
+            start += (size_t)got;
+        }
+    }
+    if (start > end) start = end;
+    if (lseek(fd, (off_t)start, SEEK_SET) < 0) {
+        const int e = errno;
+        close(fd);
+        return dlfs_fail(err, DLFS_ERR_IO, "cannot seek in %s: %s", path, strerror(e));
+    }
+    s->name = dlfs_malloc(strlen(path) + 1);
+    strcpy(s->name, path);
+    s->in = dlfs_malloc(sizeof *s->in);
+    s->in->gz = NULL;
+    s->in->fd = fd;
+    s->flags = flags;
+    s->chunk = chunk ? chunk : TOKEN_STREAM_CHUNK;
+    const size_t raw_limit = (flags & CORPUS_LOWERCASE) ? RAW_LIMIT_LOWER : CORPUS_MAX_WORD_BYTES;
+    s->cap = s->chunk + raw_limit + 8;
+    s->buf = dlfs_malloc(s->cap + 1);
+    s->word_cap = CORPUS_MAX_WORD_BYTES + 1;
+    s->word = dlfs_malloc(s->word_cap);
+    s->line = 1;
+    s->base = start;
+    s->end = end;
+    s->ranged = 1;
+    s->started = 1;  /* the byte-order mark is behind */
     return DLFS_OK;
 }
 
 void token_stream_close(TokenStream *s)
 {
-    if (s->in) gzclose(s->in->gz);
+    if (s->in && s->in->gz) gzclose(s->in->gz);
+    else if (s->in) close(s->in->fd);
     free(s->in);
     free(s->name);
     free(s->buf);
@@ -166,6 +280,16 @@ static int fill(TokenStream *s, DlfsError *err)
     size_t want = s->cap - s->len;
     if (want > s->chunk) want = s->chunk;
     DLFS_ASSERT(want > 0);
+    if (!s->in->gz) {
+        ssize_t n;
+        do n = read(s->in->fd, s->buf + s->len, want);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) return stop(s, dlfs_fail(err, DLFS_ERR_IO, "cannot read %s: %s", s->name, strerror(errno)));
+        if (n == 0) s->eof = 1;
+        s->len += (size_t)n;
+        s->buf[s->len] = '\0';
+        return check_new_bytes(s, err);
+    }
     const int got = gzread(s->in->gz, s->buf + s->len, (unsigned)want);
     int errnum = Z_OK;
     const char *msg = gzerror(s->in->gz, &errnum);
@@ -275,6 +399,7 @@ int token_stream_next(TokenStream *s, const char **word, size_t *len, DlfsError 
     const int lower = (s->flags & CORPUS_LOWERCASE) != 0;
     const size_t raw_limit = lower ? RAW_LIMIT_LOWER : CORPUS_MAX_WORD_BYTES;
     for (;;) {
+        if (s->base + s->pos >= s->end) break;  /* a token from here on starts after the range */
         if (s->pos == s->checked) {
             if (s->eof) break;
             rc = fill(s, err);
@@ -319,7 +444,7 @@ int token_stream_next(TokenStream *s, const char **word, size_t *len, DlfsError 
         if (len) *len = n;
         return 1;
     }
-    if (s->tokens == 0)
+    if (s->tokens == 0 && !s->ranged)
         return stop(s, dlfs_fail(err, DLFS_ERR_FORMAT, "%s: no tokens (the file is empty or only whitespace)",
                                  s->name));
     return 0;

@@ -37,8 +37,17 @@
  * and line ends that separate words. Offsets in messages about a word
  * count in the folded text, as there.
  *
- * Byte ranges (each thread its part of the file, word2vec.c's way) are
- * not offered yet.
+ * Byte ranges (each thread its part of the file, word2vec.c's way):
+ * token_stream_open_range reads, from a plain file, the tokens whose first
+ * byte lies in [start, end) (a line end's "<eos>": its '\n' byte), so
+ * ranges [0,a), [a,b), [b,size) give the whole file's tokens, each once,
+ * in order, wherever a and b fall (inside a word, inside a UTF-8 sequence,
+ * at a blank or a line end). A range skips the end of a word begun before
+ * it and reads past its end to finish its last word. The checks apply to
+ * the bytes a range reads (from its first token's start); in its messages
+ * offsets count from the file's start, line numbers from the range's first
+ * token (line 1: the file's lines before it are not counted). A range with
+ * no tokens is no error (the whole file's emptiness is not checked).
  */
 #ifndef DLFS2_DATASETS_TOKEN_STREAM_H
 #define DLFS2_DATASETS_TOKEN_STREAM_H
@@ -76,6 +85,9 @@ typedef struct TokenStream {
     int started;                    /* the byte-order mark has been looked for */
     char *word;                     /* (word_cap,) the last token, NUL-terminated; owned */
     size_t word_cap;
+    uint64_t end;                   /* tokens starting at this input offset or later are not read
+                                       (UINT64_MAX, or token_stream_open_range's end) */
+    int ranged;                     /* opened by token_stream_open_range */
 } TokenStream;
 
 /*
@@ -89,13 +101,32 @@ int token_stream_open(TokenStream *s, const char *path, unsigned flags, size_t c
                       DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
+ * Opens the byte range [start, end) of the plain file path: token_stream_next
+ * gives the tokens whose first byte lies in it (see the top of this file),
+ * then 0. flags and chunk as for token_stream_open. end beyond the file's
+ * size reads to its end (UINT64_MAX: the rest of the file); start == end is
+ * an empty range. Errors: DLFS_ERR_IO (cannot open or read the file; the
+ * message names the path); DLFS_ERR_ARG (path is "-", gzip data, or not a
+ * plain file, or start > end). On error s holds nothing to free.
+ */
+int token_stream_open_range(TokenStream *s, const char *path, unsigned flags, size_t chunk, uint64_t start,
+                            uint64_t end, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * The size in bytes of the plain file path into *size, to cut it into
+ * ranges. Errors: DLFS_ERR_IO (no such file), DLFS_ERR_ARG (not a plain file).
+ */
+int token_stream_file_size(const char *path, uint64_t *size, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
  * The next token into *word (NUL-terminated, "<eos>" for a line end;
  * borrowed: valid until the next call or token_stream_close) and its
  * length in bytes into *len (either may be NULL). Returns 1 for a token,
  * 0 at the end of the input, or an error: DLFS_ERR_IO (a read failed),
  * DLFS_ERR_FORMAT (see above; a truncated or corrupt gzip input: "path:
  * truncated gzip data ..." or "path: corrupt gzip data ..."; no tokens
- * at all: "path: no tokens (the file is empty or only whitespace)").
+ * at all, token_stream_open only: "path: no tokens (the file is empty or
+ * only whitespace)").
  * After the end every call returns 0 again; after an error, the error's
  * code again (with a message saying an earlier error stopped the reading).
  */

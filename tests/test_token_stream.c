@@ -492,6 +492,167 @@ static void test_truncated_and_corrupt_gzip(void **state)
 }
 
 /* The real PTB: the old reader's ids from ptb_load_data, the stream, a .gz. */
+/* ---- byte ranges ---- */
+
+/* The tokens of an open stream appended to *out (each followed by '\n'; no token holds one); the status. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+    uint64_t count, hash;  /* tokens, and FNV-1a over data */
+} TokenList;
+
+static void list_add(TokenList *l, const char *w, size_t n)
+{
+    if (l->len + n + 1 > l->cap) {
+        l->cap = 2 * (l->len + n + 1) + 64;
+        l->data = realloc(l->data, l->cap);
+        assert_non_null(l->data);
+    }
+    memcpy(l->data + l->len, w, n);
+    l->data[l->len + n] = '\n';
+    for (size_t k = 0; k <= n; k++) {
+        l->hash ^= (unsigned char)l->data[l->len + k];
+        l->hash *= 1099511628211ULL;
+    }
+    l->len += n + 1;
+    l->count++;
+}
+
+static int drain(TokenStream *s, TokenList *l, DlfsError *err)
+{
+    const char *w;
+    size_t n;
+    int rc;
+    while ((rc = token_stream_next(s, &w, &n, err)) == 1) list_add(l, w, n);
+    token_stream_close(s);
+    return rc;
+}
+
+static void list_init(TokenList *l)
+{
+    memset(l, 0, sizeof *l);
+    l->hash = 14695981039346656037ULL;
+}
+
+static int read_range(const char *path, unsigned flags, size_t chunk, uint64_t a, uint64_t b, TokenList *l)
+{
+    TokenStream s;
+    DlfsError err = {0};
+    int rc = token_stream_open_range(&s, path, flags, chunk, a, b, &err);
+    if (rc) return rc;
+    rc = drain(&s, l, &err);
+    if (rc) fprintf(stderr, "%s\n", err.msg);
+    return rc;
+}
+
+static void whole_list(const char *path, unsigned flags, TokenList *l)
+{
+    TokenStream s;
+    DlfsError err = {0};
+    list_init(l);
+    assert_int_equal(token_stream_open(&s, path, flags, 0, &err), DLFS_OK);
+    assert_int_equal(drain(&s, l, &err), 0);
+}
+
+/* For every 0 <= a <= b <= size and chunks 1..5: [0,a) [a,b) [b,size) give the whole stream's tokens. */
+static void check_every_split(const char *path, const char *text, size_t size, unsigned flags)
+{
+    test_write_file(path, text, size);
+    TokenList whole;
+    whole_list(path, flags, &whole);
+    assert_true(whole.count > 0);
+    for (size_t chunk = 1; chunk <= 5; chunk++)
+        for (uint64_t a = 0; a <= size; a++)
+            for (uint64_t b = a; b <= size; b++) {
+                TokenList l;
+                list_init(&l);
+                assert_int_equal(read_range(path, flags, chunk, 0, a, &l), 0);
+                assert_int_equal(read_range(path, flags, chunk, a, b, &l), 0);
+                /* the last range's end beyond the size: to the end */
+                assert_int_equal(read_range(path, flags, chunk, b, (b & 1) ? UINT64_MAX : size, &l), 0);
+                if (l.len != whole.len || memcmp(l.data, whole.data, whole.len) != 0)
+                    fail_msg("chunk %zu, split at %llu and %llu: the ranges' tokens differ from the whole's",
+                             chunk, (unsigned long long)a, (unsigned long long)b);
+                assert_int_equal(l.count, whole.count);
+                free(l.data);
+            }
+    free(whole.data);
+}
+
+static void test_ranges_every_split(void **state)
+{
+    const TestTmpdir *t = *state;
+    const char *path = test_tmpdir_path(t, "range.txt");
+    check_every_split(path, TEXT, sizeof TEXT - 1, 0);
+    static const char lines[] = "\n\na b\n\n  c\n";
+    check_every_split(path, lines, sizeof lines - 1, 0);
+    static const char one[] = "x";
+    check_every_split(path, one, sizeof one - 1, 0);
+    static const char crlf[] = "  \xCE\xA3\xCE\x91\xCF\x83 \xE2\x84\xAA\xC3\x89\r\n\tend  ";
+    check_every_split(path, crlf, sizeof crlf - 1, CORPUS_LOWERCASE);
+    static const char bom_only_word[] = "\xEF\xBB\xBFword\nnext";
+    check_every_split(path, bom_only_word, sizeof bom_only_word - 1, 0);
+
+    /* hand-checked: "ab cd\nef" cut at 1 and 4: [0,1) "ab"; [1,4) "cd"; [4,8) <eos> "ef" */
+    static const char small[] = "ab cd\nef";
+    test_write_file(path, small, sizeof small - 1);
+    TokenList l;
+    list_init(&l);
+    assert_int_equal(read_range(path, 0, 2, 1, 4, &l), 0);
+    assert_int_equal(l.count, 1);
+    assert_memory_equal(l.data, "cd\n", 3);
+    free(l.data);
+    list_init(&l);
+    assert_int_equal(read_range(path, 0, 2, 4, 8, &l), 0);
+    assert_int_equal(l.count, 2);
+    assert_memory_equal(l.data, "<eos>\nef\n", 9);
+    free(l.data);
+    list_init(&l);
+    assert_int_equal(read_range(path, 0, 0, 6, 6, &l), 0);  /* empty: no error */
+    assert_int_equal(l.count, 0);
+    free(l.data);
+    uint64_t size = 0;
+    DlfsError err = {0};
+    assert_int_equal(token_stream_file_size(path, &size, &err), DLFS_OK);
+    assert_int_equal(size, 8);
+}
+
+static void test_range_refusals_and_checks(void **state)
+{
+    const TestTmpdir *t = *state;
+    DlfsError err = {0};
+    TokenStream s;
+    assert_int_equal(token_stream_open_range(&s, "-", 0, 0, 0, 10, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "standard input"));
+    token_stream_close(&s);
+    char gz[PATH_MAX];
+    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "r.txt.gz"));
+    write_gz(gz, TEXT, sizeof TEXT - 1);
+    assert_int_equal(token_stream_open_range(&s, gz, 0, 0, 0, 10, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "gzip"));
+    const char *path = test_tmpdir_path(t, "r.txt");
+    test_write_file(path, TEXT, sizeof TEXT - 1);
+    assert_int_equal(token_stream_open_range(&s, path, 0, 0, 5, 4, &err), DLFS_ERR_ARG);
+    assert_int_equal(token_stream_open_range(&s, test_tmpdir_path(t, "absent.txt"), 0, 0, 0, 1, &err),
+                     DLFS_ERR_IO);
+    uint64_t size;
+    assert_int_equal(token_stream_file_size(t->dir, &size, &err), DLFS_ERR_ARG);  /* a folder */
+    /* a bad byte in the range read: the offset from the file's start, the line from the range's */
+    static const char bad[] = "aa bb\ncc\ndd \xFF\n";
+    test_write_file(path, bad, sizeof bad - 1);
+    assert_int_equal(token_stream_open_range(&s, path, 0, 3, 6, 20, &err), DLFS_OK);
+    TokenList l;
+    list_init(&l);
+    assert_int_equal(drain(&s, &l, &err), DLFS_ERR_FORMAT);
+    assert_non_null(strstr(err.msg, ":2: byte 0xFF at offset 12 is not UTF-8"));
+    free(l.data);
+    /* a range starting inside a word after the bad byte does not read it: the word's range does */
+    list_init(&l);
+    assert_int_equal(read_range(path, 0, 0, 13, 14, &l), 0);
+    assert_int_equal(l.count, 1);  /* <eos> */
+    free(l.data);
+}
+
 static void test_real_ptb(void **state)
 {
     const TestTmpdir *t = *state;
@@ -557,6 +718,28 @@ static void test_real_ptb(void **state)
     vocab_free(&vg);
     int32_array_free(&ref);
     vocab_free(&vr);
+
+    /* byte ranges: train cut into 2 and into 7 equal ranges gives the whole stream's tokens */
+    TokenList whole;
+    whole_list(path, 0, &whole);
+    assert_int_equal(whole.count, 929589);
+    uint64_t size = 0;
+    assert_int_equal(token_stream_file_size(path, &size, &err), DLFS_OK);
+    const int parts[] = {2, 7};
+    for (size_t i = 0; i < 2; i++) {
+        TokenList l;
+        list_init(&l);
+        for (int k = 0; k < parts[i]; k++) {
+            const uint64_t n = (uint64_t)parts[i];
+            const uint64_t a = size * (uint64_t)k / n, b = size * (uint64_t)(k + 1) / n;
+            assert_int_equal(read_range(path, 0, 0, a, b, &l), 0);
+        }
+        assert_int_equal(l.count, whole.count);
+        assert_true(l.hash == whole.hash);
+        assert_int_equal(l.len, whole.len);
+        free(l.data);
+    }
+    free(whole.data);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, test_tmpdir_setup, test_tmpdir_teardown)
@@ -569,6 +752,8 @@ int main(void)
         T(test_gzip_and_stdin),
         T(test_errors_same_as_in_memory),
         T(test_truncated_and_corrupt_gzip),
+        T(test_ranges_every_split),
+        T(test_range_refusals_and_checks),
         /* the last one needs the real PTB */
         T(test_real_ptb),
     };
