@@ -45,6 +45,23 @@ static int stop(TokenStream *s, int status)
     return status;
 }
 
+/* The part of opening both ways share: s takes in (owned) and reads it in chunks of chunk bytes. */
+static void stream_start(TokenStream *s, const char *name, struct TokenStreamInput *in, unsigned flags, size_t chunk)
+{
+    s->name = dlfs_malloc(strlen(name) + 1);
+    strcpy(s->name, name);
+    s->in = in;
+    s->flags = flags;
+    s->chunk = chunk ? chunk : TOKEN_STREAM_CHUNK;
+    const size_t raw_limit = (flags & CORPUS_LOWERCASE) ? RAW_LIMIT_LOWER : CORPUS_MAX_WORD_BYTES;
+    s->cap = s->chunk + raw_limit + 8;
+    s->buf = dlfs_malloc(s->cap + 1);
+    s->word_cap = CORPUS_MAX_WORD_BYTES + 1;
+    s->word = dlfs_malloc(s->word_cap);
+    s->line = 1;
+    s->end = UINT64_MAX;
+}
+
 int token_stream_open(TokenStream *s, const char *path, unsigned flags, size_t chunk, DlfsError *err)
 {
     memset(s, 0, sizeof *s);
@@ -60,20 +77,9 @@ int token_stream_open(TokenStream *s, const char *path, unsigned flags, size_t c
                          is_stdin ? "standard input" : path);
     }
     gzbuffer(gz, 64 * 1024);
-    const char *name = is_stdin ? "standard input" : path;
-    s->name = dlfs_malloc(strlen(name) + 1);
-    strcpy(s->name, name);
-    s->in = dlfs_malloc(sizeof *s->in);
-    s->in->gz = gz;
-    s->flags = flags;
-    s->chunk = chunk ? chunk : TOKEN_STREAM_CHUNK;
-    const size_t raw_limit = (flags & CORPUS_LOWERCASE) ? RAW_LIMIT_LOWER : CORPUS_MAX_WORD_BYTES;
-    s->cap = s->chunk + raw_limit + 8;
-    s->buf = dlfs_malloc(s->cap + 1);
-    s->word_cap = CORPUS_MAX_WORD_BYTES + 1;
-    s->word = dlfs_malloc(s->word_cap);
-    s->line = 1;
-    s->end = UINT64_MAX;
+    struct TokenStreamInput *in = dlfs_malloc(sizeof *in);
+    in->gz = gz;
+    stream_start(s, is_stdin ? "standard input" : path, in, flags, chunk);
     return DLFS_OK;
 }
 
@@ -167,19 +173,10 @@ int token_stream_open_range(TokenStream *s, const char *path, unsigned flags, si
         close(fd);
         return dlfs_fail(err, DLFS_ERR_IO, "cannot seek in %s: %s", path, strerror(e));
     }
-    s->name = dlfs_malloc(strlen(path) + 1);
-    strcpy(s->name, path);
-    s->in = dlfs_malloc(sizeof *s->in);
-    s->in->gz = NULL;
-    s->in->fd = fd;
-    s->flags = flags;
-    s->chunk = chunk ? chunk : TOKEN_STREAM_CHUNK;
-    const size_t raw_limit = (flags & CORPUS_LOWERCASE) ? RAW_LIMIT_LOWER : CORPUS_MAX_WORD_BYTES;
-    s->cap = s->chunk + raw_limit + 8;
-    s->buf = dlfs_malloc(s->cap + 1);
-    s->word_cap = CORPUS_MAX_WORD_BYTES + 1;
-    s->word = dlfs_malloc(s->word_cap);
-    s->line = 1;
+    struct TokenStreamInput *in = dlfs_malloc(sizeof *in);
+    in->gz = NULL;
+    in->fd = fd;
+    stream_start(s, path, in, flags, chunk);
     s->base = start;
     s->end = end;
     s->ranged = 1;

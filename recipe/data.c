@@ -12,15 +12,20 @@
 #include "datasets/token_stream.h"
 #include "datasets/vocab_file.h"
 
+/* Training holds its corpus, so it reads a file, not a stream without end. */
+static int refuse_stdin(DlfsError *err)
+{
+    return dlfs_fail(err, DLFS_ERR_ARG,
+                     "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
+                     "so it reads a file (a .gz too)");
+}
+
 int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
                      DlfsError *err)
 {
     memset(d, 0, sizeof *d);
     vocab_init(&d->vocab);
-    if (strcmp(corpus, "-") == 0)
-        return dlfs_fail(err, DLFS_ERR_ARG,
-                         "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
-                         "so it reads a file (a .gz too)");
+    if (strcmp(corpus, "-") == 0) return refuse_stdin(err);
     if (strcmp(corpus, "ptb") != 0)
         return corpus_load_file_flags(corpus, flags, &d->corpus, &d->vocab, err);
     DlfsError inner = {0};
@@ -61,10 +66,7 @@ int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_d
     memset(d, 0, sizeof *d);
     vocab_init(&d->vocab);
     *skipped = 0;
-    if (strcmp(corpus, "-") == 0)
-        return dlfs_fail(err, DLFS_ERR_ARG,
-                         "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
-                         "so it reads a file (a .gz too)");
+    if (strcmp(corpus, "-") == 0) return refuse_stdin(err);
     int status = vocab_file_read(vocab_path, 0, &d->vocab, NULL, err);
     if (status != DLFS_OK) return status;
     const int32_t eos = vocab_get(&d->vocab, VOCAB_SENTENCE_END);
