@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "layers/corpus_counts.h"
 
 /* A leaf waiting in the leaf queue. */
 typedef struct Leaf {
@@ -133,14 +134,8 @@ int huffman_tree_init_from_corpus(HuffmanTree *tree, const int32_t *corpus, size
     int rc = check_vocab_size(V, err);
     if (rc) return rc;
     int64_t *counts = dlfs_calloc((size_t)V, sizeof *counts);
-    for (size_t i = 0; i < corpus_size; i++) {
-        const int32_t id = corpus[i];
-        if (id < 0 || id >= V) {
-            rc = dlfs_fail(err, DLFS_ERR_ARG, "corpus id %d at position %zu is outside [0, %d)", id, i, V);
-            goto done;
-        }
-        counts[id]++;
-    }
+    rc = corpus_count_ids(corpus, corpus_size, V, counts, err);
+    if (rc) goto done;
     rc = huffman_tree_init(tree, counts, V, err);
 done:
     free(counts);

@@ -1,11 +1,13 @@
 /* unigram_sampler.c — UnigramSampler with an alias table (see the header). */
 #include "layers/unigram_sampler.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/check.h"
+#include "layers/corpus_counts.h"
 
 enum { MAX_REJECTIONS = 1000 };
 
@@ -46,15 +48,28 @@ static void build_alias_table(UnigramSampler *self)
     free(scaled);
 }
 
-int unigram_sampler_init(UnigramSampler *self, const int32_t *corpus, size_t corpus_size,
-                         int vocab_size, float power, int sample_size, bool replace,
-                         DlfsError *err)
+/* The checks both builders make first, in this order (their messages). */
+static int check_args(int vocab_size, int sample_size, float power, DlfsError *err)
 {
-    memset(self, 0, sizeof *self);
     if (vocab_size < 1) return dlfs_fail(err, DLFS_ERR_ARG, "vocabulary size must be >= 1, got %d", vocab_size);
-    if (corpus_size == 0) return dlfs_fail(err, DLFS_ERR_ARG, "cannot build a sampler from an empty corpus");
     if (sample_size < 1) return dlfs_fail(err, DLFS_ERR_ARG, "sample_size must be >= 1, got %d", sample_size);
     if (!(power >= 0.0f) || !isfinite(power)) return dlfs_fail(err, DLFS_ERR_ARG, "power must be a finite number >= 0, got %g", power);
+    return DLFS_OK;
+}
+
+int unigram_sampler_init_counts(UnigramSampler *self, const int64_t *counts, int vocab_size, float power,
+                                int sample_size, bool replace, DlfsError *err)
+{
+    memset(self, 0, sizeof *self);
+    int status = check_args(vocab_size, sample_size, power, err);
+    if (status != DLFS_OK) return status;
+    bool any = false;
+    for (int w = 0; w < vocab_size; w++) {
+        if (counts[w] < 0)
+            return dlfs_fail(err, DLFS_ERR_ARG, "count %" PRId64 " of word %d is negative", counts[w], w);
+        any = any || counts[w] > 0;
+    }
+    if (!any) return dlfs_fail(err, DLFS_ERR_ARG, "cannot build a sampler from an empty corpus");
     self->vocab_size = vocab_size;
     self->sample_size = sample_size;
     self->power = power;
@@ -63,17 +78,15 @@ int unigram_sampler_init(UnigramSampler *self, const int32_t *corpus, size_t cor
     self->alias_prob = dlfs_calloc((size_t)vocab_size, sizeof *self->alias_prob);
     self->alias = dlfs_calloc((size_t)vocab_size, sizeof *self->alias);
 
-    /* word_p holds the counts first, then count^power, then p. */
-    for (size_t i = 0; i < corpus_size; i++) {
-        const int32_t id = corpus[i];
-        if (id < 0 || id >= vocab_size)
-            return dlfs_fail(err, DLFS_ERR_ARG, "corpus id %d at position %zu is outside [0, %d)", id, i, vocab_size);
-        self->word_p[id] += 1.0;
-    }
+    /*
+     * word_p holds the counts first, then count^power, then p. (double)count
+     * is exact below 2^53, so p is bit for bit what the textbook-era build
+     * made by adding 1.0 into a double per token of the corpus.
+     */
     double total = 0.0;
     for (int w = 0; w < vocab_size; w++) {
-        if (self->word_p[w] > 0.0) {
-            self->word_p[w] = pow(self->word_p[w], power);
+        if (counts[w] > 0) {
+            self->word_p[w] = pow((double)counts[w], power);
             self->n_nonzero++;
         }
         total += self->word_p[w];
@@ -85,6 +98,23 @@ int unigram_sampler_init(UnigramSampler *self, const int32_t *corpus, size_t cor
                          sample_size, sample_size + 1, self->n_nonzero);
     build_alias_table(self);
     return DLFS_OK;
+}
+
+int unigram_sampler_init(UnigramSampler *self, const int32_t *corpus, size_t corpus_size,
+                         int vocab_size, float power, int sample_size, bool replace,
+                         DlfsError *err)
+{
+    memset(self, 0, sizeof *self);
+    if (vocab_size < 1) return dlfs_fail(err, DLFS_ERR_ARG, "vocabulary size must be >= 1, got %d", vocab_size);
+    if (corpus_size == 0) return dlfs_fail(err, DLFS_ERR_ARG, "cannot build a sampler from an empty corpus");
+    int status = check_args(vocab_size, sample_size, power, err);
+    if (status != DLFS_OK) return status;
+    int64_t *counts = dlfs_malloc((size_t)vocab_size * sizeof *counts);
+    status = corpus_count_ids(corpus, corpus_size, vocab_size, counts, err);
+    if (status == DLFS_OK)
+        status = unigram_sampler_init_counts(self, counts, vocab_size, power, sample_size, replace, err);
+    free(counts);
+    return status;
 }
 
 void unigram_sampler_free(UnigramSampler *self)

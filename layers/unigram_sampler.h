@@ -50,7 +50,8 @@ typedef struct UnigramSampler {
 
 /*
  * Counts the ids of corpus (corpus_size,) int32, each in [0, vocab_size),
- * and builds p and the alias table. power >= 0. Errors (DLFS_ERR_ARG, with a
+ * and builds p and the alias table from the counts
+ * (unigram_sampler_init_counts). power >= 0. Errors (DLFS_ERR_ARG, with a
  * message in err): an id out of range, an empty corpus, sample_size < 1, or
  * without replacement sample_size >= the number of distinct words in the
  * corpus (then a row could not hold sample_size words other than its
@@ -59,6 +60,21 @@ typedef struct UnigramSampler {
 int unigram_sampler_init(UnigramSampler *self, const int32_t *corpus, size_t corpus_size,
                          int vocab_size, float power, int sample_size, bool replace,
                          DlfsError *err) DLFS_WARN_UNUSED;
+/*
+ * Builds p and the alias table from counts (vocab_size,) int64, word w's
+ * count at counts[w] (a vocabulary pass's counts, or a corpus's:
+ * unigram_sampler_init counts its ids and calls this); counts is borrowed
+ * for the call only. p(w) = counts[w]^power / sum_v counts[v]^power, in
+ * double; for counts below 2^53 the sampler is bit for bit the one
+ * unigram_sampler_init builds from a corpus with these counts. power >= 0.
+ * Errors (DLFS_ERR_ARG, with a message in err): vocab_size < 1,
+ * sample_size < 1, a bad power, a negative count, all counts zero
+ * ("cannot build a sampler from an empty corpus"), or without replacement
+ * sample_size >= the number of words with count > 0. Free with
+ * unigram_sampler_free, also after a failure.
+ */
+int unigram_sampler_init_counts(UnigramSampler *self, const int64_t *counts, int vocab_size, float power,
+                                int sample_size, bool replace, DlfsError *err) DLFS_WARN_UNUSED;
 void unigram_sampler_free(UnigramSampler *self);
 
 /* One draw from p in O(1). */

@@ -47,13 +47,27 @@ typedef struct CBOW {
 
 /*
  * Builds the model: W_in, W_out drawn 0.01 * N(0,1) from rng, the sampler
- * (or the Huffman tree) from corpus (corpus_size,) int32 ids in [0, V).
- * Errors (DLFS_ERR_ARG): ids out of range, too few distinct words for
- * sample_size. Sizes (V, H, w, max_batch >= 1) are contracts. Free with
- * cbow_free, also after a failure.
+ * (or the Huffman tree) from the counts of corpus (corpus_size,) int32 ids
+ * in [0, V) (cbow_init_counts). Errors (DLFS_ERR_ARG): ids out of range, an
+ * empty corpus, too few distinct words for sample_size. Sizes (V, H, w,
+ * max_batch >= 1) are contracts. Free with cbow_free, also after a failure.
  */
 int cbow_init(CBOW *self, const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
               Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * As cbow_init (the same draws from rng, the same model), from each word's
+ * count instead of a corpus: counts (V,) int64, word w's count at
+ * counts[w], borrowed for the call only (the vocabulary pass of a corpus
+ * too large to hold, issue 19; cbow_init counts its corpus and calls
+ * this). Read by the sampler (NEGSAMP) or the Huffman tree (HSOFTMAX), not
+ * by SOFTMAX (may be NULL there). Errors (DLFS_ERR_ARG, message in err):
+ * those of word2vec_output_init_counts (a negative count, all counts zero,
+ * too few words with count > 0 for sample_size). Free with cbow_free, also
+ * after a failure.
+ */
+int cbow_init_counts(CBOW *self, const Word2VecConfig *cfg, const int64_t *counts, Rng *rng,
+                     DlfsError *err) DLFS_WARN_UNUSED;
 void cbow_free(CBOW *self);
 
 /*

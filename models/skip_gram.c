@@ -23,18 +23,30 @@ static void init_layers(SkipGram *self)
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
 }
 
-int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
-                   size_t corpus_size, Rng *rng, DlfsError *err)
+int skip_gram_init_counts(SkipGram *self, const Word2VecConfig *cfg, const int64_t *counts, Rng *rng,
+                          DlfsError *err)
 {
     word2vec_check_config(cfg);   /* once for the whole construction (word2vec_private.h) */
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
     word2vec_init_params(&self->W_in, &self->W_out, cfg, rng);
-    int status = word2vec_output_init_unchecked(&self->output, cfg, 2 * cfg->window_size,
-                                                &self->W_out, corpus, corpus_size, err);
+    int status = word2vec_output_init_counts_unchecked(&self->output, cfg, 2 * cfg->window_size,
+                                                       &self->W_out, counts, err);
     if (status != DLFS_OK) return status;
     init_layers(self);
     return DLFS_OK;
+}
+
+int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
+                   size_t corpus_size, Rng *rng, DlfsError *err)
+{
+    word2vec_check_config(cfg);
+    memset(self, 0, sizeof *self);   /* freeable if the counting fails */
+    int64_t *counts;
+    int status = word2vec_count_corpus(cfg, corpus, corpus_size, &counts, err);
+    if (status == DLFS_OK) status = skip_gram_init_counts(self, cfg, counts, rng, err);
+    free(counts);
+    return status;
 }
 
 void skip_gram_init_shared(SkipGram *self, const SkipGram *owner)

@@ -45,6 +45,14 @@ typedef struct SkipGram {
 /* As cbow_init. Free with skip_gram_free, also after a failure. */
 int skip_gram_init(SkipGram *self, const Word2VecConfig *cfg, const int32_t *corpus,
                    size_t corpus_size, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * As cbow_init_counts: counts (V,) int64, borrowed for the call only;
+ * skip_gram_init counts its corpus and calls this. Free with
+ * skip_gram_free, also after a failure.
+ */
+int skip_gram_init_counts(SkipGram *self, const Word2VecConfig *cfg, const int64_t *counts, Rng *rng,
+                          DlfsError *err) DLFS_WARN_UNUSED;
 void skip_gram_free(SkipGram *self);
 
 /* A replica of owner for another thread, as cbow_init_shared. Free with skip_gram_free. */

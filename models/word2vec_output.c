@@ -5,16 +5,16 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "layers/corpus_counts.h"
 #include "models/word2vec_private.h"
 
 /*
  * The output side for a checked cfg: owner NULL builds the sampler or tree
- * from corpus (word2vec_output_init, _unchecked); an owner lends its own
- * (word2vec_output_init_shared).
+ * from counts (word2vec_output_init_counts, _unchecked); an owner lends its
+ * own (word2vec_output_init_shared).
  */
 static int output_build(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
-                        const int32_t *corpus, size_t corpus_size, const Word2VecOutput *owner,
-                        DlfsError *err)
+                        const int64_t *counts, const Word2VecOutput *owner, DlfsError *err)
 {
     DLFS_ASSERT(K >= 1);
     int shape[2];
@@ -39,8 +39,8 @@ static int output_build(Word2VecOutput *self, const Word2VecConfig *cfg, int K, 
             self->sampler = owner->sampler;   /* its arrays stay owner's (self->shared) */
             self->shared = true;
         } else {
-            status = unigram_sampler_init(&self->sampler, corpus, corpus_size, V, cfg->power,
-                                          cfg->sample_size, cfg->replace, err);
+            status = unigram_sampler_init_counts(&self->sampler, counts, V, cfg->power,
+                                                 cfg->sample_size, cfg->replace, err);
             if (status != DLFS_OK) return status;
         }
         self->ns_layers = dlfs_calloc((size_t)K, sizeof *self->ns_layers);
@@ -58,7 +58,7 @@ static int output_build(Word2VecOutput *self, const Word2VecConfig *cfg, int K, 
             DLFS_ASSERT(owner->loss == cfg->loss);
             self->shared = true;   /* the layers read owner's tree; self->tree stays empty */
         } else {
-            status = huffman_tree_init_from_corpus(&self->tree, corpus, corpus_size, V, err);
+            status = huffman_tree_init(&self->tree, counts, V, err);
             if (status != DLFS_OK) return status;
         }
         self->hs_layers = dlfs_calloc((size_t)K, sizeof *self->hs_layers);
@@ -80,18 +80,43 @@ static int output_build(Word2VecOutput *self, const Word2VecConfig *cfg, int K, 
     return DLFS_OK;
 }
 
-int word2vec_output_init_unchecked(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
-                                   Param *W_out, const int32_t *corpus, size_t corpus_size,
-                                   DlfsError *err)
+int word2vec_count_corpus(const Word2VecConfig *cfg, const int32_t *corpus, size_t corpus_size,
+                         int64_t **counts, DlfsError *err)
 {
-    return output_build(self, cfg, K, W_out, corpus, corpus_size, NULL, err);
+    *counts = NULL;
+    if (cfg->loss == WORD2VEC_LOSS_SOFTMAX) return DLFS_OK;   /* nothing reads the counts */
+    *counts = dlfs_malloc((size_t)cfg->vocab_size * sizeof **counts);
+    const int status = corpus_count_ids(corpus, corpus_size, cfg->vocab_size, *counts, err);
+    if (status != DLFS_OK) {
+        free(*counts);
+        *counts = NULL;
+    }
+    return status;
+}
+
+int word2vec_output_init_counts_unchecked(Word2VecOutput *self, const Word2VecConfig *cfg, int K,
+                                          Param *W_out, const int64_t *counts, DlfsError *err)
+{
+    return output_build(self, cfg, K, W_out, counts, NULL, err);
+}
+
+int word2vec_output_init_counts(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                                const int64_t *counts, DlfsError *err)
+{
+    word2vec_check_config(cfg);
+    return output_build(self, cfg, K, W_out, counts, NULL, err);
 }
 
 int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
                          const int32_t *corpus, size_t corpus_size, DlfsError *err)
 {
     word2vec_check_config(cfg);
-    return output_build(self, cfg, K, W_out, corpus, corpus_size, NULL, err);
+    memset(self, 0, sizeof *self);   /* freeable if the counting fails */
+    int64_t *counts;
+    int status = word2vec_count_corpus(cfg, corpus, corpus_size, &counts, err);
+    if (status == DLFS_OK) status = output_build(self, cfg, K, W_out, counts, NULL, err);
+    free(counts);
+    return status;
 }
 
 void word2vec_output_init_shared(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
@@ -99,8 +124,8 @@ void word2vec_output_init_shared(Word2VecOutput *self, const Word2VecConfig *cfg
 {
     DLFS_ASSERT(owner != NULL);
     word2vec_check_config(cfg);
-    const int status = output_build(self, cfg, K, W_out, NULL, 0, owner, NULL);
-    DLFS_ASSERT(status == DLFS_OK);   /* nothing is built from a corpus, so nothing can fail */
+    const int status = output_build(self, cfg, K, W_out, NULL, owner, NULL);
+    DLFS_ASSERT(status == DLFS_OK);   /* nothing is built from counts, so nothing can fail */
 }
 
 void word2vec_output_free(Word2VecOutput *self)

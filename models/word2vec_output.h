@@ -76,12 +76,29 @@ typedef struct Word2VecOutput {
  * (shape word2vec_w_out_shape(cfg), already initialised by the model, which
  * must outlive this). corpus (corpus_size,) int32 ids in [0, V) gives the
  * counts of the sampler (NEGSAMP) or the Huffman tree (HSOFTMAX); SOFTMAX
- * does not read it. Errors (DLFS_ERR_ARG): an id out of range, too few
- * distinct words for sample_size (NEGSAMP). Free with _free, also after a
- * failure.
+ * does not read it. The ids are counted and the counts go to
+ * word2vec_output_init_counts. Errors (DLFS_ERR_ARG): an id out of range
+ * (NEGSAMP, HSOFTMAX), an empty corpus or too few distinct words for
+ * sample_size (NEGSAMP). Free with _free, also after a failure.
  */
 int word2vec_output_init(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
                          const int32_t *corpus, size_t corpus_size, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * As word2vec_output_init, from each word's count instead of a corpus:
+ * counts (V,) int64, V = cfg->vocab_size, word w's count at counts[w] (the
+ * vocabulary pass of a streamed corpus, or a corpus's ids counted:
+ * word2vec_output_init counts them and calls this), borrowed for the call
+ * only. NEGSAMP builds the sampler from it (unigram_sampler_init_counts),
+ * HSOFTMAX the Huffman tree (huffman_tree_init); SOFTMAX does not read it
+ * (it may be NULL). Errors (DLFS_ERR_ARG, message in err): NEGSAMP: a
+ * negative count, all counts zero, fewer than sample_size + 1 words with
+ * count > 0; HSOFTMAX: a negative count (huffman_tree_init's errors). The
+ * same counts give the same output side as the corpus they were counted
+ * from. Free with _free, also after a failure.
+ */
+int word2vec_output_init_counts(Word2VecOutput *self, const Word2VecConfig *cfg, int K, Param *W_out,
+                                const int64_t *counts, DlfsError *err) DLFS_WARN_UNUSED;
 void word2vec_output_free(Word2VecOutput *self);
 
 /*

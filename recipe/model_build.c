@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "layers/corpus_counts.h"
 
 int recipe_model_kind_parse(const char *name, RecipeModelKind *kind)
 {
@@ -23,23 +24,39 @@ const char *recipe_model_kind_name(RecipeModelKind kind)
     return kind == RECIPE_SKIPGRAM ? "skipgram" : "cbow";
 }
 
-int recipe_model_build(RecipeModel *m, RecipeModelKind kind, const Word2VecConfig *cfg,
-                       const int32_t *corpus, size_t corpus_size, Rng *rng, DlfsError *err)
+int recipe_model_build_counts(RecipeModel *m, RecipeModelKind kind, const Word2VecConfig *cfg,
+                              const int64_t *counts, Rng *rng, DlfsError *err)
 {
     memset(m, 0, sizeof *m);
     m->kind = kind;
     int status;
     if (kind == RECIPE_SKIPGRAM) {
-        status = skip_gram_init(&m->skip_gram, cfg, corpus, corpus_size, rng, err);
+        status = skip_gram_init_counts(&m->skip_gram, cfg, counts, rng, err);
         m->initialised = true;
         if (status == DLFS_OK) skip_gram_as_model(&m->skip_gram, &m->model);
         m->W_in = &m->skip_gram.W_in;
     } else {
-        status = cbow_init(&m->cbow, cfg, corpus, corpus_size, rng, err);
+        status = cbow_init_counts(&m->cbow, cfg, counts, rng, err);
         m->initialised = true;
         if (status == DLFS_OK) cbow_as_model(&m->cbow, &m->model);
         m->W_in = &m->cbow.W_in;
     }
+    return status;
+}
+
+int recipe_model_build(RecipeModel *m, RecipeModelKind kind, const Word2VecConfig *cfg,
+                       const int32_t *corpus, size_t corpus_size, Rng *rng, DlfsError *err)
+{
+    memset(m, 0, sizeof *m);
+    m->kind = kind;
+    int64_t *counts = NULL;
+    int status = DLFS_OK;
+    if (cfg->loss != WORD2VEC_LOSS_SOFTMAX) {   /* the softmax reads no counts (cbow_init) */
+        counts = dlfs_malloc((size_t)cfg->vocab_size * sizeof *counts);
+        status = corpus_count_ids(corpus, corpus_size, cfg->vocab_size, counts, err);
+    }
+    if (status == DLFS_OK) status = recipe_model_build_counts(m, kind, cfg, counts, rng, err);
+    free(counts);
     return status;
 }
 

@@ -50,14 +50,28 @@ typedef struct RecipeModel {
 /*
  * Builds a CBOW or a SkipGram from cfg (its loss among them; vocab_size V)
  * on corpus (corpus_size,) int32 ids in [0, V), drawing W_in then W_out
- * from rng (cbow_init, skip_gram_init). The struct must not move while the
- * model lives (m->model points into it). Errors (DLFS_ERR_ARG): the
- * models' (an id out of range, too few distinct words for the negatives).
- * Free with recipe_model_free, also after a failure.
+ * from rng: the ids counted, then recipe_model_build_counts. The struct
+ * must not move while the model lives (m->model points into it). Errors
+ * (DLFS_ERR_ARG): the models' (an id out of range, an empty corpus, too few
+ * distinct words for the negatives). Free with recipe_model_free, also
+ * after a failure.
  */
 int recipe_model_build(RecipeModel *m, RecipeModelKind kind, const Word2VecConfig *cfg,
                        const int32_t *corpus, size_t corpus_size, Rng *rng,
                        DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * As recipe_model_build (the same draws from rng, the same model), from
+ * each word's count instead of a corpus: counts (V,) int64, word w's count
+ * at counts[w], V = cfg->vocab_size, borrowed for the call only (a streamed
+ * corpus's vocabulary pass, issue 19; recipe_model_build counts its corpus
+ * and calls this). Not read by the softmax loss (may be NULL there).
+ * Errors (DLFS_ERR_ARG): those of cbow_init_counts / skip_gram_init_counts
+ * (a negative count, all counts zero, too few words with count > 0 for the
+ * negatives). Free with recipe_model_free, also after a failure.
+ */
+int recipe_model_build_counts(RecipeModel *m, RecipeModelKind kind, const Word2VecConfig *cfg,
+                              const int64_t *counts, Rng *rng, DlfsError *err) DLFS_WARN_UNUSED;
 void recipe_model_free(RecipeModel *m);
 
 /* m's settings (the cfg it was built from). */
