@@ -1,8 +1,9 @@
 /*
  * test_million.c — every part at a vocabulary of a million words (issue 19
  * part 3; textbook §4.1's V = 1,000,000), each in a few seconds:
- *  - the sampler: p ∝ count^0.75 in double to 1e-12 for the most frequent
- *    and the rarest words, the alias table giving back exactly p for every
+ *  - the sampler, built from the Zipf counts (unigram_sampler_init_counts):
+ *    p ∝ count^0.75 in double to 1e-12 for the most frequent and the rarest
+ *    words, the alias table giving back exactly p for every
  *    word, and 4 million draws with a fixed seed following p (the 20 most
  *    frequent words each, and the rare half of the vocabulary as a whole,
  *    within 4 standard deviations; a chi-square over 40 rank buckets);
@@ -14,9 +15,10 @@
  *    counts of 0), which chained the zero-count words into one path of
  *    999,000 decisions before (refused: more than 2^31 decisions in all);
  *  - a few training steps of CBOW with each output loss at H 8 on the
- *    synthetic Zipf corpus: the first loss as worked out by hand (ln V for
- *    the softmax, 6 ln 2 for negative sampling, ln 2 times the targets' mean
- *    code length for the hierarchical softmax, the weights being ~0), and
+ *    synthetic Zipf corpus, built from its counts
+ *    (recipe_model_build_counts): the first loss as worked out by hand (ln V
+ *    for the softmax, 6 ln 2 for negative sampling, ln 2 times the targets'
+ *    mean code length for the hierarchical softmax, the weights being ~0), and
  *    the loss going down on the same rows;
  *  - the vectors files (text and binary) written and read back at V = 1e6,
  *    H = 4, word for word and bit for bit;
@@ -87,11 +89,14 @@ static int32_t *zipf_corpus(size_t *n, uint64_t seed)
 static void test_sampler_million(void **state)
 {
     (void)state;
-    size_t N;
-    int32_t *corpus = zipf_corpus(&N, 1);
+    /* from the counts, as the streamed training builds it (no 2.1 M-token corpus) */
+    int64_t *counts = malloc(V * sizeof *counts);
+    assert_non_null(counts);
+    for (int r = 0; r < V; r++) counts[r] = zipf_count(r);
     UnigramSampler s;
     DlfsError err = {0};
-    assert_int_equal(unigram_sampler_init(&s, corpus, N, V, 0.75f, 5, false, &err), DLFS_OK);
+    assert_int_equal(unigram_sampler_init_counts(&s, counts, V, 0.75f, 5, false, &err), DLFS_OK);
+    free(counts);
     assert_int_equal(s.n_nonzero, V);
 
     /* p in long double, independently */
@@ -173,7 +178,6 @@ static void test_sampler_million(void **state)
             for (int j = 0; j < i; j++) assert_int_not_equal(neg[b * 5 + i], neg[b * 5 + j]);
         }
     unigram_sampler_free(&s);
-    free(corpus);
 }
 
 /* ------------------------------------------------------- the Huffman tree */
@@ -282,6 +286,9 @@ static void test_training_million(void **state)
     Rng rows_rng;
     rng_seed(&rows_rng, 4);
     windows(corpus, N, W, B, contexts, target, &rows_rng);
+    int64_t *counts = malloc(V * sizeof *counts);   /* the corpus's counts */
+    assert_non_null(counts);
+    for (int r = 0; r < V; r++) counts[r] = zipf_count(r);
     const Word2VecLoss losses[] = {WORD2VEC_LOSS_SOFTMAX, WORD2VEC_LOSS_NEGSAMP, WORD2VEC_LOSS_HSOFTMAX};
     for (int l = 0; l < 3; l++) {
         Word2VecConfig cfg = word2vec_default_config(V);
@@ -292,7 +299,8 @@ static void test_training_million(void **state)
         rng_seed(&rng, 5);
         RecipeModel m;
         DlfsError err = {0};
-        assert_int_equal(recipe_model_build(&m, RECIPE_CBOW, &cfg, corpus, N, &rng, &err), DLFS_OK);
+        /* the sampler or tree from the counts, as a streamed run builds them */
+        assert_int_equal(recipe_model_build_counts(&m, RECIPE_CBOW, &cfg, counts, &rng, &err), DLFS_OK);
         /* the weights are 0.01 randn: every score is ~1e-3, so each sigmoid is ~1/2, the softmax ~1/V */
         double expected;
         if (cfg.loss == WORD2VEC_LOSS_SOFTMAX) {
@@ -325,6 +333,7 @@ static void test_training_million(void **state)
         optimizer_free(&opt);
         recipe_model_free(&m);
     }
+    free(counts);
     free(corpus);
 }
 

@@ -440,6 +440,150 @@ static void train_tiny(bool skip_gram, uint64_t seed, int epochs, float *w_in, L
     m.ops->free(m.self);
 }
 
+/* The counts of the ids of corpus: "say" twice, every other word once. */
+static const int64_t corpus_counts[V] = {1, 2, 1, 1, 1, 1, 1};
+
+/*
+ * A model of cfg built from corpus (cbow_init, skip_gram_init) or from its
+ * counts (_init_counts), trained 4 steps with Adam through trainer_fit;
+ * its losses go to loss (4,), W_in and W_out's final bytes to w_in, w_out
+ * (their sizes in floats returned in *n_in, *n_out).
+ */
+static void train_built(bool skip_gram, bool from_counts, const Word2VecConfig *cfg, float *loss,
+                        float *w_in, size_t *n_in, float *w_out, size_t *n_out)
+{
+    const int32_t contexts[6 * 2] = {0, 2, 1, 3, 2, 4, 3, 1, 4, 5, 1, 6};
+    const int32_t target[6] = {1, 2, 3, 4, 1, 5};
+    Rng rng;
+    rng_seed(&rng, 77);
+    DlfsError err = {0};
+    CBOW cb;
+    SkipGram sg;
+    Model m;
+    if (skip_gram) {
+        const int st = from_counts ? skip_gram_init_counts(&sg, cfg, corpus_counts, &rng, &err)
+                                   : skip_gram_init(&sg, cfg, corpus, 8, &rng, &err);
+        assert_int_equal(st, DLFS_OK);
+        skip_gram_as_model(&sg, &m);
+    } else {
+        const int st = from_counts ? cbow_init_counts(&cb, cfg, corpus_counts, &rng, &err)
+                                   : cbow_init(&cb, cfg, corpus, 8, &rng, &err);
+        assert_int_equal(st, DLFS_OK);
+        cbow_as_model(&cb, &m);
+    }
+    OptimizerConfig opt_cfg = optimizer_default_config(OPTIMIZER_ADAM);
+    opt_cfg.lr = 0.05f;
+    Optimizer opt;
+    optimizer_init(&opt, &opt_cfg, m.params, m.n_params);
+    Trainer tr;
+    trainer_init(&tr, &m, &opt);
+    tr.log = NULL;
+    tr.eval_interval = 1;
+    assert_int_equal(trainer_fit(&tr, contexts, target, 6, 2, 3, &rng, &err), DLFS_OK);
+    assert_int_equal(tr.n_loss, 4);
+    for (size_t i = 0; i < 4; i++) loss[i] = tr.loss_list[i].loss;
+    *n_in = m.params[0]->value.size;
+    *n_out = m.params[1]->value.size;
+    memcpy(w_in, m.params[0]->value.data, *n_in * sizeof(float));
+    memcpy(w_out, m.params[1]->value.data, *n_out * sizeof(float));
+    trainer_free(&tr);
+    optimizer_free(&opt);
+    m.ops->free(m.self);
+}
+
+/*
+ * cbow_init_counts / skip_gram_init_counts on the corpus's counts build the
+ * model the corpus variants build (which count and call them): the same
+ * draws, sampler or tree, so the same weights and losses, bit for bit,
+ * after 4 training steps, for all three losses (the softmax reads no counts).
+ */
+static void test_counts_equal_corpus(void **state)
+{
+    (void)state;
+    const Word2VecLoss losses[3] = {WORD2VEC_LOSS_NEGSAMP, WORD2VEC_LOSS_HSOFTMAX, WORD2VEC_LOSS_SOFTMAX};
+    for (int sgm = 0; sgm < 2; sgm++)
+        for (int l = 0; l < 3; l++) {
+            Word2VecConfig cfg = tiny_config(5, 1, 2, 3);
+            cfg.loss = losses[l];
+            float la[4], lb[4], ia[V * 5], ib[V * 5], oa[V * 5], ob[V * 5];
+            size_t nia, nib, noa, nob;
+            train_built(sgm == 1, false, &cfg, la, ia, &nia, oa, &noa);
+            train_built(sgm == 1, true, &cfg, lb, ib, &nib, ob, &nob);
+            assert_int_equal(nia, V * 5);
+            assert_int_equal(nia, nib);
+            assert_int_equal(noa, nob);
+            assert_memory_equal(la, lb, sizeof la);
+            assert_memory_equal(ia, ib, nia * sizeof(float));
+            assert_memory_equal(oa, ob, noa * sizeof(float));
+            assert_true(la[0] > 0.0f && la[3] != la[0]);   /* it trained */
+        }
+
+    /* the output side alone: word2vec_output_init_counts gives the corpus's sampler */
+    Word2VecConfig cfg = tiny_config(5, 1, 2, 3);
+    Param W_out;
+    param_init(&W_out, "W_out", 2, (int[]){V, 5}, true);
+    Word2VecOutput a, b;
+    DlfsError err = {0};
+    assert_int_equal(word2vec_output_init(&a, &cfg, 2, &W_out, corpus, 8, &err), DLFS_OK);
+    assert_int_equal(word2vec_output_init_counts(&b, &cfg, 2, &W_out, corpus_counts, &err), DLFS_OK);
+    assert_memory_equal(a.sampler.word_p, b.sampler.word_p, V * sizeof(double));
+    assert_memory_equal(a.sampler.alias_prob, b.sampler.alias_prob, V * sizeof(double));
+    assert_memory_equal(a.sampler.alias, b.sampler.alias, V * sizeof(int32_t));
+    assert_close(b.sampler.word_p[1], pow(2.0, 0.75) / (6.0 + pow(2.0, 0.75)), 1e-15, 0);
+    word2vec_output_free(&a);
+    word2vec_output_free(&b);
+    /* and a negative count fails here too */
+    const int64_t negative[V] = {1, 2, 1, -3, 1, 1, 1};
+    assert_int_equal(word2vec_output_init_counts(&b, &cfg, 2, &W_out, negative, &err), DLFS_ERR_ARG);
+    word2vec_output_free(&b);
+    param_free(&W_out);
+}
+
+/* Bad counts: a negative count, all zero, too few words with count > 0 for the negatives. */
+static void test_counts_errors(void **state)
+{
+    (void)state;
+    Rng rng;
+    rng_seed(&rng, 1);
+    DlfsError err = {0};
+    CBOW cb;
+    SkipGram sg;
+    const int64_t negative[V] = {1, 2, 1, 1, -1, 1, 1};
+    const int64_t zero[V] = {0};
+    const int64_t two[V] = {0, 5, 0, 0, 3, 0, 0};   /* 2 distinct words */
+    Word2VecConfig cfg = tiny_config(5, 1, 2, 4);
+    for (int l = 0; l < 2; l++) {
+        cfg.loss = l == 0 ? WORD2VEC_LOSS_NEGSAMP : WORD2VEC_LOSS_HSOFTMAX;
+        err.msg[0] = '\0';
+        assert_int_equal(cbow_init_counts(&cb, &cfg, negative, &rng, &err), DLFS_ERR_ARG);
+        assert_non_null(strstr(err.msg, "negative"));
+        cbow_free(&cb);
+        assert_int_equal(skip_gram_init_counts(&sg, &cfg, negative, &rng, &err), DLFS_ERR_ARG);
+        skip_gram_free(&sg);
+    }
+    cfg.loss = WORD2VEC_LOSS_NEGSAMP;
+    assert_int_equal(cbow_init_counts(&cb, &cfg, zero, &rng, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "empty corpus"));
+    cbow_free(&cb);
+    assert_int_equal(skip_gram_init_counts(&sg, &cfg, zero, &rng, &err), DLFS_ERR_ARG);
+    skip_gram_free(&sg);
+    /* 2 distinct words give 1 negative but not 2 */
+    assert_int_equal(cbow_init_counts(&cb, &cfg, two, &rng, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "which has 2"));
+    cbow_free(&cb);
+    assert_int_equal(skip_gram_init_counts(&sg, &cfg, two, &rng, &err), DLFS_ERR_ARG);
+    skip_gram_free(&sg);
+    cfg.sample_size = 1;
+    assert_int_equal(cbow_init_counts(&cb, &cfg, two, &rng, &err), DLFS_OK);
+    cbow_free(&cb);
+    assert_int_equal(skip_gram_init_counts(&sg, &cfg, two, &rng, &err), DLFS_OK);
+    skip_gram_free(&sg);
+    /* the softmax reads no counts */
+    cfg.loss = WORD2VEC_LOSS_SOFTMAX;
+    assert_int_equal(cbow_init_counts(&cb, &cfg, NULL, &rng, &err), DLFS_OK);
+    cbow_free(&cb);
+}
+
 #define TRAIN_EPOCHS 300
 
 static double mean_loss(const LossRecord *r, size_t from, size_t to)
@@ -503,6 +647,8 @@ int main(void)
         cmocka_unit_test(test_zero_weight_loss),
         cmocka_unit_test(test_init_std),
         cmocka_unit_test(test_init_errors),
+        cmocka_unit_test(test_counts_equal_corpus),
+        cmocka_unit_test(test_counts_errors),
         cmocka_unit_test(test_model_interface),
         cmocka_unit_test(test_cbow_training),
         cmocka_unit_test(test_skip_gram_training),

@@ -227,6 +227,27 @@ static void test_threads_share(void **state)
             const float l0 = th.models[0].ops->forward(th.models[0].self, ctx, tgt, 10, &a);
             const float l2 = th.models[2].ops->forward(th.models[2].self, ctx, tgt, 10, &b);
             assert_memory_equal(&l0, &l2, sizeof l0);
+            /* the model built from the corpus's counts is the same model: weights and loss */
+            int64_t counts[V] = {0};
+            for (int i = 0; i < NC; i++) counts[corpus[i]]++;
+            RecipeModel mc;
+            Rng rc;
+            rng_seed(&rc, 3);
+            assert_int_equal(recipe_model_build_counts(&mc, (RecipeModelKind)kind, &cfg, counts, &rc, &err),
+                             DLFS_OK);
+            for (int i = 0; i < m.model.n_params; i++)
+                assert_memory_equal(mc.model.params[i]->value.data, m.model.params[i]->value.data,
+                                    m.model.params[i]->value.size * sizeof(float));
+            rng_seed(&rc, 9);
+            const float lc = mc.model.ops->forward(mc.model.self, ctx, tgt, 10, &rc);
+            assert_memory_equal(&l0, &lc, sizeof l0);
+            recipe_model_free(&mc);
+            counts[0] = -1;
+            if (cfg.loss != WORD2VEC_LOSS_SOFTMAX) {
+                assert_int_equal(recipe_model_build_counts(&mc, (RecipeModelKind)kind, &cfg, counts, &rc, &err),
+                                 DLFS_ERR_ARG);
+                recipe_model_free(&mc);
+            }
             recipe_threads_free(&th);
             recipe_model_free(&m);
         }

@@ -308,6 +308,113 @@ static void test_init_errors(void **state)
     unigram_sampler_free(&s);
 }
 
+/*
+ * unigram_sampler_init_counts on a corpus's counts builds the very sampler
+ * unigram_sampler_init builds from the corpus: word_p, the alias table and
+ * the draws bit for bit (the corpus variant counts and calls it; this pins
+ * the counts path against a corpus whose ids are shuffled, with unseen words
+ * and counts up to 600).
+ */
+static void test_counts_equal_corpus(void **state)
+{
+    (void)state;
+    enum { V = 40, B = 50, S = 5 };
+    int counts_i[V];
+    int64_t counts[V];
+    for (int w = 0; w < V; w++) {
+        counts_i[w] = w % 7 == 3 ? 0 : 600 / (w + 1);   /* Zipf-like, some words unseen */
+        counts[w] = counts_i[w];
+    }
+    size_t n;
+    int32_t *corpus = make_corpus(counts_i, V, &n);
+    Rng shuffle;
+    rng_seed(&shuffle, 5);
+    for (size_t i = n - 1; i > 0; i--) {   /* the order of the ids must not matter */
+        const size_t j = (size_t)rng_below(&shuffle, (uint64_t)i + 1);
+        const int32_t t = corpus[i];
+        corpus[i] = corpus[j];
+        corpus[j] = t;
+    }
+    for (int r = 0; r < 2; r++) {
+        const bool replace = r == 1;
+        UnigramSampler a, b;
+        DlfsError err = {0};
+        assert_int_equal(unigram_sampler_init(&a, corpus, n, V, 0.75f, S, replace, &err), DLFS_OK);
+        assert_int_equal(unigram_sampler_init_counts(&b, counts, V, 0.75f, S, replace, &err), DLFS_OK);
+        assert_int_equal(a.n_nonzero, b.n_nonzero);
+        assert_int_equal(b.n_nonzero, V - 6);   /* w = 3, 10, 17, 24, 31, 38 unseen */
+        assert_int_equal(b.vocab_size, V);
+        assert_int_equal(b.sample_size, S);
+        assert_true(b.replace == replace);
+        assert_memory_equal(a.word_p, b.word_p, V * sizeof *a.word_p);
+        assert_memory_equal(a.alias_prob, b.alias_prob, V * sizeof *a.alias_prob);
+        assert_memory_equal(a.alias, b.alias, V * sizeof *a.alias);
+        assert_true(b.word_p[3] == 0.0 && b.word_p[0] > b.word_p[1]);
+        int32_t target[B], na[B * S], nb[B * S];
+        for (int i = 0; i < B; i++) target[i] = (i * 7) % V;
+        Rng ra, rb;
+        rng_seed(&ra, 9);
+        rng_seed(&rb, 9);
+        unigram_sampler_get_negative_sample(&a, na, target, B, &ra);
+        unigram_sampler_get_negative_sample(&b, nb, target, B, &rb);
+        assert_memory_equal(na, nb, sizeof na);
+        unigram_sampler_free(&a);
+        unigram_sampler_free(&b);
+    }
+    free(corpus);
+}
+
+static void test_counts_errors(void **state)
+{
+    (void)state;
+    UnigramSampler s;
+    DlfsError err = {0}, err_corpus = {0};
+    const int64_t three[5] = {2, 2, 2, 0, 0};   /* 3 distinct words in V = 5 */
+    assert_int_equal(unigram_sampler_init_counts(&s, three, 5, 0.75f, 2, false, &err), DLFS_OK);
+    unigram_sampler_free(&s);
+
+    /* too few distinct words: the corpus variant's message, word for word */
+    const int32_t corpus[6] = {0, 1, 2, 1, 0, 2};
+    assert_int_equal(unigram_sampler_init_counts(&s, three, 5, 0.75f, 3, false, &err), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    assert_int_equal(unigram_sampler_init(&s, corpus, 6, 5, 0.75f, 3, false, &err_corpus), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    assert_string_equal(err.msg, err_corpus.msg);
+    assert_non_null(strstr(err.msg, "which has 3"));
+    /* with replacement 3 distinct words suffice */
+    assert_int_equal(unigram_sampler_init_counts(&s, three, 5, 0.75f, 4, true, &err), DLFS_OK);
+    unigram_sampler_free(&s);
+
+    /* a negative count */
+    const int64_t negative[5] = {2, 2, -1, 2, 2};
+    err.msg[0] = '\0';
+    assert_int_equal(unigram_sampler_init_counts(&s, negative, 5, 0.75f, 1, true, &err), DLFS_ERR_ARG);
+    assert_int_equal(err.status, DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "negative"));
+    assert_non_null(strstr(err.msg, "word 2"));
+    unigram_sampler_free(&s);
+
+    /* all counts zero: the empty corpus's message */
+    const int64_t zero[5] = {0, 0, 0, 0, 0};
+    assert_int_equal(unigram_sampler_init_counts(&s, zero, 5, 0.75f, 1, true, &err), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    assert_int_equal(unigram_sampler_init(&s, corpus, 0, 5, 0.75f, 1, true, &err_corpus), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    assert_string_equal(err.msg, err_corpus.msg);
+    assert_non_null(strstr(err.msg, "empty corpus"));
+
+    /* the arguments both variants check */
+    assert_int_equal(unigram_sampler_init_counts(&s, three, 0, 0.75f, 1, false, &err), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    assert_int_equal(unigram_sampler_init_counts(&s, three, 5, 0.75f, 0, false, &err), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    assert_int_equal(unigram_sampler_init_counts(&s, three, 5, -1.0f, 1, false, &err), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+    /* err may be NULL */
+    assert_int_equal(unigram_sampler_init_counts(&s, zero, 5, 0.75f, 1, false, NULL), DLFS_ERR_ARG);
+    unigram_sampler_free(&s);
+}
+
 static void draw_rows(uint64_t seed, bool replace, int32_t *neg, int B)
 {
     UnigramSampler s;
@@ -344,6 +451,8 @@ int main(void)
         cmocka_unit_test(test_with_replacement),
         cmocka_unit_test(test_fallback_terminates),
         cmocka_unit_test(test_init_errors),
+        cmocka_unit_test(test_counts_equal_corpus),
+        cmocka_unit_test(test_counts_errors),
         cmocka_unit_test(test_same_seed_same_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
