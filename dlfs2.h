@@ -63,5 +63,6 @@
 #include "recipe/data.h"
 #include "recipe/model_build.h"
 #include "recipe/preset.h"
+#include "recipe/word2vec_stream.h"
 
 #endif

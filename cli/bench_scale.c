@@ -257,8 +257,9 @@ static bool parse_train_output(const char *log, bool fast, ScaleRun *r)
     const char *p = strstr(text, "corpus size: ");
     const char *q = strstr(text, "iterations per epoch: ");
     const char *t = strstr(text, "\ntrained ");
-    if (p && q && t && sscanf(p, "corpus size: %ld", &r->words) == 1 &&
-        sscanf(q, "iterations per epoch: %ld", &r->iters_per_epoch) == 1 &&
+    /* the streamed fast mode cannot know its iterations per epoch before it ends */
+    if (p && t && sscanf(p, "corpus size: %ld", &r->words) == 1 &&
+        (fast || (q && sscanf(q, "iterations per epoch: %ld", &r->iters_per_epoch) == 1)) &&
         sscanf(t, "\ntrained %ld iterations in %lf s", &r->iters, &r->train_s) == 2 &&
         r->iters > 0 && r->train_s >= 0.0) {
         /* train prints tenths of a second: "0.0" is under 0.05 s, and that bound is used */

@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "recipe/preset.h"
+#include "recipe/word2vec_stream.h"
 #include "common/blas.h"
 #include "common/clock.h"
 #include "common/threads.h"
@@ -255,7 +256,11 @@ void usage_train(void)
           "                         0.025 for SkipGram, per example) to 1e-4 of it,\n"
           "                         subsampling (--sample 1e-3), windows shrunk at random,\n"
           "                         --min-count 5, windows that stop at <eos>, rows in\n"
-          "                         corpus order\n"
+          "                         corpus order; the corpus is read as a stream (threads\n"
+          "                         each read a part of a plain file), so memory does not\n"
+          "                         grow with its length, and --corpus - (standard input,\n"
+          "                         with --vocab and --epochs 1) works; progress lines show\n"
+          "                         the % done and words/s\n"
           "  --sample X             drop each occurrence of a word seen f times among T with\n"
           "                         probability 1 - (sqrt(f / (X T)) + 1) X T / f; 0 = off\n"
           "                         (0; 1e-3 with --preset word2vec; needs --fast)\n"
@@ -399,6 +404,12 @@ static bool redraws_rows(const TrainOptions *o)
     return o->sample > 0.0 || o->min_count > 1 || o->dynamic_window || o->sentences;
 }
 
+/* --preset word2vec reads the corpus as a stream (recipe/word2vec_stream.h): its rows keep corpus order. */
+static bool streams_corpus(const TrainOptions *o)
+{
+    return o->preset_word2vec && !recipe_preset_word2vec.shuffle;
+}
+
 /*
  * Parses argv into o. Returns -1 after printing the help (exit 0), 0 to go
  * on, or CLI_EXIT_USAGE.
@@ -469,6 +480,10 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
         cli_error("--checkpoint-every and --resume work with the textbook trainer, not with --fast");
         return CLI_EXIT_USAGE;
     }
+    if (strcmp(o->corpus, "-") == 0 && streams_corpus(o) && o->epochs != 1) {
+        cli_error("--corpus - (standard input) can be read only once: train on it with --epochs 1");
+        return CLI_EXIT_USAGE;
+    }
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
@@ -494,9 +509,14 @@ static Word2VecConfig model_config(const TrainOptions *o, const RecipeData *d)
 
 static void print_header(const TrainOptions *o, const RecipeData *d)
 {
-    printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
-           d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
-    if (o->fast && redraws_rows(o))
+    if (d->counts)
+        printf("corpus size: %lld, vocab size: %d (streamed: each epoch's rows are drawn as the corpus "
+               "is read)\n",
+               (long long)d->tokens, (int)d->vocab.size);
+    else
+        printf("corpus size: %zu, vocab size: %d, data_size: %zu, iterations per epoch: %zu\n",
+               d->corpus.size, (int)d->vocab.size, d->data_size, d->data_size / (size_t)o->batch);
+    if (o->fast && redraws_rows(o) && !d->counts)
         printf("(--fast draws each epoch's rows anew: the iterations per epoch are fewer than this)\n");
     const char *fast_kind = o->optimizer == OPTIMIZER_SGD ? " (linear decay, per example)" : " (lazy)";
     printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s%s, lr %g",
@@ -779,8 +799,21 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
         .min_count = o->min_count, .sentence_end = o->sentences ? vocab_get(&d->vocab, "<eos>") : -1,
     };
-    const int rc_epochs = train_epochs_init(&epochs, d, redraw ? &data_cfg : NULL, o->seed);
-    if (rc == CLI_EXIT_OK) rc = rc_epochs;
+    /* streamed (d counted, not loaded) or the rows of each epoch in memory */
+    const bool stream = d->counts != NULL;
+    Word2VecStream ws;
+    memset(&epochs, 0, sizeof epochs);
+    if (stream) {
+        DlfsError err = {0};
+        const int status = word2vec_stream_init(&ws, d->path, o->lowercase ? CORPUS_LOWERCASE : 0u, &d->vocab,
+                                                d->counts, &data_cfg, T, o->seed, &err);
+        if (status != DLFS_OK) {
+            cli_error("%s", err.msg);
+            rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+        }
+    } else {
+        rc = train_epochs_init(&epochs, d, redraw ? &data_cfg : NULL, o->seed);
+    }
     if (rc == CLI_EXIT_OK) {
         FastTrainerConfig cfg = fast_trainer_default_config();
         cfg.threads = T;
@@ -800,7 +833,9 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         struct sigaction old[2];
         catch_stop_signals(old);
         const double start = dlfs_now_s();
-        const int status = fast_trainer_fit(&trainer, recipe_epochs_next, &epochs, threads.rngs, &err);
+        const FastStream source = stream ? word2vec_stream_source(&ws) : (FastStream){0};
+        const int status = stream ? fast_trainer_fit_stream(&trainer, &source, threads.rngs, &err)
+                                  : fast_trainer_fit(&trainer, recipe_epochs_next, &epochs, threads.rngs, &err);
         const double elapsed = dlfs_now_s() - start;
         restore_signals(old);
         if (status != DLFS_OK) {
@@ -816,11 +851,14 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
             printf("trained %ld iterations in %.1f s (%.0f words/s, %d threads)\n", trainer.total_iters,
                    elapsed, trainer.total_rows / (elapsed > 0.0 ? elapsed : 1e-9), T);
         }
+        if (stream && ws.skipped > 0)
+            printf("%lld corpus tokens outside the vocabulary were skipped\n", (long long)ws.skipped);
         loss_curve_copy(curve, trainer.loss_list, trainer.n_loss);
         fast_trainer_free(&trainer);
     }
     recipe_threads_free(&threads);
     recipe_epochs_free(&epochs);
+    if (stream) word2vec_stream_free(&ws);
     return rc;
 }
 
@@ -842,7 +880,10 @@ static int save_vectors(const char *path, VectorsFormat format, const RecipeData
         status = vectors_save(path, format, &d->vocab, W_in->value.data, V, H, &err);
     } else {
         int64_t *counts = dlfs_calloc((size_t)V, sizeof *counts);
-        for (size_t i = 0; i < d->corpus.size; i++) counts[d->corpus.data[i]]++;
+        if (d->counts)
+            memcpy(counts, d->counts, (size_t)V * sizeof *counts);
+        else
+            for (size_t i = 0; i < d->corpus.size; i++) counts[d->corpus.data[i]]++;
         Vocab vocab;
         vocab_init(&vocab);
         float *W = dlfs_malloc((size_t)V * (size_t)H * sizeof *W);
@@ -1012,6 +1053,46 @@ static int load_resume(const TrainOptions *given, Checkpoint *ck, ArgList *args,
     return CLI_EXIT_OK;
 }
 
+/*
+ * The streamed run's data (--preset word2vec): the vocabulary and counts,
+ * from --vocab or from one counting pass over the corpus; its ids are read
+ * again, as a stream, by each epoch. Prints the corpus lines. Returns an
+ * exit status.
+ */
+static int train_data_count(RecipeData *d, const TrainOptions *o)
+{
+    DlfsError err = {0};
+    const unsigned flags = o->lowercase ? CORPUS_LOWERCASE : 0u;
+    const int status = recipe_data_count(d, o->corpus, o->data_dir, flags, o->vocab, &err);
+    if (status != DLFS_OK) {
+        cli_error("%s%s", o->vocab ? "--vocab: " : "", err.msg);
+        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    }
+    const char *folded = o->lowercase ? ", folded to lower case" : "";
+    if (d->ptb_dir[0] != '\0')
+        printf("corpus: PTB train split (%s)%s\n", d->ptb_dir, folded);
+    else
+        printf("corpus: %s%s\n", strcmp(o->corpus, "-") == 0 ? "standard input" : o->corpus, folded);
+    if (o->vocab)
+        printf("vocabulary: %s (%d words, %lld tokens counted in it)\n", o->vocab, (int)d->vocab.size,
+               (long long)d->tokens);
+    return CLI_EXIT_OK;
+}
+
+/* train_model_build from d's counts (a streamed run). Returns an exit status. */
+static int model_build_counts(RecipeModel *m, bool skipgram, const Word2VecConfig *cfg, const RecipeData *d,
+                              Rng *rng)
+{
+    DlfsError err = {0};
+    const int status = recipe_model_build_counts(m, skipgram ? RECIPE_SKIPGRAM : RECIPE_CBOW, cfg, d->counts,
+                                                 rng, &err);
+    if (status != DLFS_OK) {
+        cli_error("cannot build the model: %s", err.msg);
+        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    }
+    return CLI_EXIT_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
     TrainOptions given, o;
@@ -1035,7 +1116,9 @@ int cmd_train(int argc, char **argv)
     RecipeModel m = {0};
     Rng rng;
     rng_seed(&rng, o.seed);
-    if (o.vocab)
+    if (streams_corpus(&o))
+        rc = train_data_count(&d, &o);
+    else if (o.vocab)
         rc = train_data_load_vocab(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u, o.vocab,
                                    o.window, o.batch);
     else
@@ -1044,7 +1127,8 @@ int cmd_train(int argc, char **argv)
     if (rc == CLI_EXIT_OK) {
         print_header(&o, &d);
         const Word2VecConfig cfg = model_config(&o, &d);
-        rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
+        rc = d.counts ? model_build_counts(&m, o.skipgram, &cfg, &d, &rng)
+                      : train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
     if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng, o.resume ? &ck : NULL);
     recipe_model_free(&m);

@@ -75,6 +75,14 @@ static void emit_sentence(const int32_t *s, size_t L, int w, bool dynamic, Rng *
     *rows = r;
 }
 
+size_t word2vec_sentence_rows(const int32_t *s, size_t L, int w, bool dynamic, Rng *rng,
+                              int32_t *contexts, int32_t *target)
+{
+    size_t rows = 0;
+    emit_sentence(s, L, w, dynamic, rng, contexts, target, &rows);
+    return rows;
+}
+
 int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, int V,
                         const Word2VecDataConfig *cfg, Rng *rng, int32_t *contexts, int32_t *target,
                         size_t *n_out, DlfsError *err)

@@ -122,6 +122,18 @@ int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, 
                         const Word2VecDataConfig *cfg, Rng *rng, int32_t *contexts, int32_t *target,
                         size_t *n_out, DlfsError *err) DLFS_WARN_UNUSED;
 
+/*
+ * Step 2 of word2vec_make_epoch for one sentence: the rows of its kept
+ * tokens sentence (L,) int32, written from contexts row 0 (room for L rows
+ * of 2 * window int32) and target (room for L); returns the rows written.
+ * One rng_below(rng, window) draw per token when dynamic_window (rng may
+ * then not be NULL), none otherwise; a sentence of one token takes its
+ * draw and gives no row. The streamed rows of recipe/word2vec_stream.h are
+ * made by it, so they are make_epoch's, sentence for sentence.
+ */
+size_t word2vec_sentence_rows(const int32_t *sentence, size_t L, int window, bool dynamic_window, Rng *rng,
+                              int32_t *contexts, int32_t *target);
+
 DLFS2_API_END
 
 #endif

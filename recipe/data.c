@@ -60,6 +60,66 @@ int recipe_corpus_path(const char *corpus, const char *data_dir, char *path, siz
     return DLFS_OK;
 }
 
+/*
+ * A vocabulary of word2vec.c (its -save-vocab files begin with its
+ * sentence end "</s>") and none of "<eos>": "</s>" becomes "<eos>", the
+ * token the reader makes of every line end, at the same id.
+ */
+static void adopt_word2vec_sentence_end(Vocab *vocab)
+{
+    if (vocab_get(vocab, VOCAB_SENTENCE_END) >= 0 || vocab_get(vocab, "</s>") < 0) return;
+    Vocab renamed;
+    vocab_init(&renamed);
+    for (int32_t id = 0; id < (int32_t)vocab->size; id++) {
+        const char *word = vocab_word(vocab, id);
+        vocab_add(&renamed, strcmp(word, "</s>") == 0 ? VOCAB_SENTENCE_END : word);
+    }
+    vocab_free(vocab);
+    *vocab = renamed;
+}
+
+/* The vocabulary file's words (and counts), with a sentence end. */
+static int read_vocab_file(const char *vocab_path, Vocab *vocab, int64_t **counts, DlfsError *err)
+{
+    const int status = vocab_file_read(vocab_path, 0, vocab, counts, err);
+    if (status != DLFS_OK) return status;
+    adopt_word2vec_sentence_end(vocab);
+    if (vocab_get(vocab, VOCAB_SENTENCE_END) < 0)
+        return dlfs_fail(err, DLFS_ERR_FORMAT,
+                         "%s: no line for the sentence end " VOCAB_SENTENCE_END
+                         " (the token of every line end; word2vec.c calls it </s>): not a vocabulary of "
+                         "`dlfs2 vocab`",
+                         vocab_path);
+    return DLFS_OK;
+}
+
+int recipe_data_count(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                      const char *vocab_path, DlfsError *err)
+{
+    memset(d, 0, sizeof *d);
+    vocab_init(&d->vocab);
+    const bool piped = strcmp(corpus, "-") == 0;
+    if (piped && !vocab_path)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "the corpus '-' (standard input) can be read only once, by the training: give its "
+                         "vocabulary with --vocab (made by `dlfs2 vocab --corpus - --out VOCAB`)");
+    int status;
+    if (piped)
+        snprintf(d->path, sizeof d->path, "-");
+    else if ((status = recipe_corpus_path(corpus, data_dir, d->path, sizeof d->path, d->ptb_dir,
+                                          sizeof d->ptb_dir, err)) != DLFS_OK)
+        return status;
+    status = vocab_path ? read_vocab_file(vocab_path, &d->vocab, &d->counts, err)
+                        : vocab_count_corpus(d->path, flags, 0, &d->vocab, &d->counts, err);
+    if (status != DLFS_OK) return status;
+    d->tokens = 0;
+    for (int32_t v = 0; v < d->vocab.size; v++) d->tokens += d->counts[v];
+    if (d->tokens == 0)
+        return dlfs_fail(err, DLFS_ERR_FORMAT, "%s: every count is 0: no word to train on",
+                         vocab_path ? vocab_path : d->path);
+    return DLFS_OK;
+}
+
 int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
                            const char *vocab_path, int64_t *skipped, DlfsError *err)
 {
@@ -67,15 +127,9 @@ int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_d
     vocab_init(&d->vocab);
     *skipped = 0;
     if (strcmp(corpus, "-") == 0) return refuse_stdin(err);
-    int status = vocab_file_read(vocab_path, 0, &d->vocab, NULL, err);
+    int status = read_vocab_file(vocab_path, &d->vocab, NULL, err);
     if (status != DLFS_OK) return status;
     const int32_t eos = vocab_get(&d->vocab, VOCAB_SENTENCE_END);
-    if (eos < 0)
-        return dlfs_fail(err, DLFS_ERR_FORMAT,
-                         "%s: no line for the sentence end " VOCAB_SENTENCE_END
-                         " (the token of every line end; word2vec.c calls it </s>): not a vocabulary of "
-                         "`dlfs2 vocab`",
-                         vocab_path);
     char path[4096 + 32];
     status = recipe_corpus_path(corpus, data_dir, path, sizeof path, d->ptb_dir, sizeof d->ptb_dir, err);
     if (status != DLFS_OK) return status;
@@ -170,6 +224,8 @@ void recipe_data_free(RecipeData *d)
     int32_array_free(&d->contexts);
     int32_array_free(&d->target);
     vocab_free(&d->vocab);
+    free(d->counts);
+    d->counts = NULL;
 }
 
 int recipe_epochs_init(RecipeEpochs *e, const RecipeData *d, const Word2VecDataConfig *cfg,

@@ -34,6 +34,9 @@ typedef struct RecipeData {
     size_t data_size;       /* N - 2w, after recipe_data_window or recipe_data_pairs */
     int window;             /* w, after recipe_data_window or recipe_data_pairs */
     char ptb_dir[4096];     /* the PTB data folder the corpus came from; "" for a text file */
+    int64_t *counts;        /* (V,) each word's count, after recipe_data_count; else NULL */
+    int64_t tokens;         /* after recipe_data_count: the sum of counts, the tokens of an epoch */
+    char path[4096 + 32];   /* after recipe_data_count: the file to read ("-": standard input) */
 } RecipeData;
 
 /*
@@ -74,6 +77,26 @@ int recipe_corpus_path(const char *corpus, const char *data_dir, char *path, siz
  */
 int recipe_data_load_vocab(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
                            const char *vocab_path, int64_t *skipped, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
+ * For streamed training (recipe/word2vec_stream.h), which never holds the
+ * corpus's ids: d's vocab and d->counts (V,), d->tokens their sum, and
+ * d->path the file to read, with d->corpus left empty. Without vocab_path
+ * the corpus is counted in one streamed reading (vocab_count_corpus: ids
+ * in order of first appearance, as recipe_data_load gives them); with it,
+ * the vocabulary file gives the words and their counts (word2vec.c's
+ * -read-vocab), and the corpus is not read here, so it may be "-"
+ * (standard input, read once, by the training). "ptb" is PTB's train
+ * split, downloaded if missing, as for recipe_data_load. In a vocabulary
+ * without "<eos>", word2vec.c's sentence end "</s>" (the first line of its
+ * -save-vocab files) is taken for it (renamed "<eos>", so that the corpus's
+ * line ends map to it). Errors: DLFS_ERR_ARG for "-" without vocab_path
+ * (counting would use up the input); vocab_count_corpus's,
+ * vocab_file_read's and recipe_data_load_vocab's (a file without a
+ * sentence end). Free with recipe_data_free, also after a failure.
+ */
+int recipe_data_count(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,
+                      const char *vocab_path, DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
  * Makes d's (contexts, target) pairs with window w (create_contexts_target),

@@ -101,6 +101,52 @@ static void record(FastTrainer *self, int epoch, long iter, long max_iters, doub
                         (LossRecord){epoch, (int)iter, elapsed, loss}, max_iters);
 }
 
+/*
+ * One step's sample, forward and (for a finite loss) backward on model's
+ * batch (bc, bt) of B rows; returns the loss. Times the phases into times.
+ */
+static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt, int B, Rng *rng,
+                              TrainerPhaseTimes *times, double *mark)
+{
+    /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
+    Rng *forward_rng = rng;
+    if (model->ops->sample) {
+        model->ops->sample(model->self, bc, bt, B, rng);
+        forward_rng = NULL;
+        trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, mark);
+    }
+    const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
+    trainer_phase_mark(times, TRAIN_PHASE_FORWARD, mark);
+    if (!isfinite(loss)) return loss;
+    model->ops->backward(model->self);
+    trainer_phase_mark(times, TRAIN_PHASE_BACKWARD, mark);
+    return loss;
+}
+
+/*
+ * Applies model's gradients: SGD at the rate of the run's progress in
+ * [0, 1] (linear decay, floored at lr * min_lr_ratio), or lazy Adam at the
+ * next global step.
+ */
+static void update(FastTrainer *self, Model *model, double progress, TrainerPhaseTimes *times, double *mark)
+{
+    const FastTrainerConfig *c = &self->cfg;
+    float step_lr = 0.0f, lr_t = 0.0f;
+    if (c->optimizer == FAST_SGD_LINEAR) {
+        double rate = c->lr * (1.0 - progress);
+        if (rate < c->lr * c->min_lr_ratio) rate = c->lr * c->min_lr_ratio;
+        step_lr = (float)(rate * c->batch_size);
+    } else {
+        long tt;
+#pragma omp atomic capture
+        tt = ++self->step;
+        lr_t = adam_lr_t(c->lr, c->beta1, c->beta2, tt);
+    }
+    fast_trainer_apply_update(self, model, step_lr, lr_t);
+    trainer_phase_mark(times, TRAIN_PHASE_UPDATE, mark);
+    if (times) times->steps++;
+}
+
 int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs, DlfsError *err)
 {
     const FastTrainerConfig *c = &self->cfg;
@@ -181,15 +227,7 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     bt[b] = target[r];
                 }
                 trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
-                /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
-                Rng *forward_rng = &rng;
-                if (model->ops->sample) {
-                    model->ops->sample(model->self, bc, bt, B, &rng);
-                    forward_rng = NULL;
-                    trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, &mark);
-                }
-                const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
-                trainer_phase_mark(times, TRAIN_PHASE_FORWARD, &mark);
+                const float loss = forward_backward(model, bc, bt, B, &rng, times, &mark);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -198,24 +236,9 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                     }
                     continue;
                 }
-                model->ops->backward(model->self);
-                trainer_phase_mark(times, TRAIN_PHASE_BACKWARD, &mark);
-                float step_lr = 0.0f, lr_t = 0.0f;
-                if (c->optimizer == FAST_SGD_LINEAR) {
-                    /* progress through the whole run, as word2vec.c's word_count_actual */
-                    const double progress = ((double)epoch + (double)in_epoch / (double)steps) / c->epochs;
-                    double rate = c->lr * (1.0 - progress);
-                    if (rate < c->lr * c->min_lr_ratio) rate = c->lr * c->min_lr_ratio;
-                    step_lr = (float)(rate * B);
-                } else {
-                    long tt;
-#pragma omp atomic capture
-                    tt = ++self->step;
-                    lr_t = adam_lr_t(c->lr, c->beta1, c->beta2, tt);
-                }
-                fast_trainer_apply_update(self, model, step_lr, lr_t);
-                trainer_phase_mark(times, TRAIN_PHASE_UPDATE, &mark);
-                if (times) times->steps++;
+                /* progress through the whole run, as word2vec.c's word_count_actual */
+                update(self, model, ((double)epoch + (double)in_epoch / (double)steps) / c->epochs, times,
+                       &mark);
 #pragma omp critical(fast_trainer_record)
                 {
                     self->total_iters++;
@@ -270,6 +293,166 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
         if (c->max_iters > 0 && self->total_iters >= c->max_iters) break;
     }
     free(perm);
+    free(batch_contexts);
+    free(batch_target);
+    return status;
+}
+
+/* The stream's progress line (fast_trainer.h), with the record into loss_list and csv. */
+static void record_stream(FastTrainer *self, int epoch, long iter, double done, double words_per_s,
+                          double elapsed, float loss)
+{
+    const LossRecord r = {epoch, (int)iter, elapsed, loss};
+    /* the list and the csv as trainer_record_loss keeps them; the line is the stream's */
+    trainer_record_loss(&self->loss_list, &self->n_loss, &self->cap_loss, NULL, self->cfg.csv, r, 0);
+    if (self->cfg.log) {
+        fprintf(self->cfg.log, "| epoch %d |  iter %ld | %.1f%% done | %.0f words/s | time %d[s] | loss %.2f\n",
+                epoch, iter, 100.0 * done, words_per_s, (int)elapsed, loss);
+        fflush(self->cfg.log);
+    }
+}
+
+int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rngs, DlfsError *err)
+{
+    const FastTrainerConfig *c = &self->cfg;
+    const int T = c->threads, B = c->batch_size, width = self->models[0].context_width;
+    int32_t *batch_contexts = dlfs_malloc((size_t)T * B * width * sizeof *batch_contexts);
+    int32_t *batch_target = dlfs_malloc((size_t)T * B * sizeof *batch_target);
+    DlfsError *thread_err = dlfs_calloc((size_t)T, sizeof *thread_err);
+    int status = DLFS_OK;
+    double loss_sum = 0.0;
+    long loss_count = 0;
+    const double start = dlfs_now_s();
+    const int64_t tokens_at_start = stream->tokens_read(stream->ctx);
+    long last_checked = self->total_iters;   /* params were finite up to here */
+
+    for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
+        if (c->stop && *c->stop) {
+            self->stopped = true;
+            self->stopped_epoch = epoch + 1;
+            break;
+        }
+        status = stream->begin_epoch(stream->ctx, epoch, err);
+        if (status != DLFS_OK) break;
+        long failed_step = -1;
+        float failed_loss = 0.0f;
+        int read_status = DLFS_OK;            /* the first next_batch error */
+        int read_thread = -1;
+        long epoch_finished = 0;              /* steps finished in this epoch (progress lines) */
+        long attempts = self->total_iters;    /* steps started, for max_iters */
+
+        const double loop_start = dlfs_now_s();
+#pragma omp parallel num_threads(T)
+        {
+            const int t = omp_get_thread_num();
+            Model *model = &self->models[t];
+            int32_t *bc = batch_contexts + (size_t)t * B * width;
+            int32_t *bt = batch_target + (size_t)t * B;
+            Rng rng = rngs[t];   /* on this thread's stack, as in fast_trainer_fit */
+            TrainerPhaseTimes own_times = {0};
+            TrainerPhaseTimes *times = c->phase_times ? &own_times : NULL;
+            const FpuState fpu = fpu_flush_subnormals();
+            for (;;) {
+                long failed_now;
+                int read_now;
+#pragma omp atomic read
+                failed_now = failed_step;
+#pragma omp atomic read
+                read_now = read_status;
+                if (failed_now >= 0 || read_now != DLFS_OK || (c->stop && *c->stop)) break;
+                long started;
+#pragma omp atomic capture
+                started = attempts++;
+                if (c->max_iters > 0 && started >= c->max_iters) break;
+                double mark = times ? dlfs_now_s() : 0.0;
+                const int got = stream->next_batch(stream->ctx, t, bc, bt, B, &thread_err[t]);
+                if (got < 0) {
+#pragma omp critical(fast_trainer_fail)
+                    if (read_status == DLFS_OK) {
+                        read_status = got;
+                        read_thread = t;
+                    }
+                    break;
+                }
+                if (got == 0) break;
+                trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
+                const float loss = forward_backward(model, bc, bt, B, &rng, times, &mark);
+                if (!isfinite(loss)) {
+#pragma omp critical(fast_trainer_fail)
+                    if (failed_step < 0) {
+                        failed_step = epoch_finished;
+                        failed_loss = loss;
+                    }
+                    break;
+                }
+                double fraction = stream->epoch_fraction(stream->ctx);
+                if (fraction > 1.0) fraction = 1.0;
+                update(self, model, ((double)epoch + fraction) / c->epochs, times, &mark);
+#pragma omp critical(fast_trainer_record)
+                {
+                    self->total_iters++;
+                    self->total_rows += B;
+                    epoch_finished++;
+                    loss_sum += loss;
+                    loss_count++;
+                    if (c->eval_interval > 0 && (epoch_finished - 1) % c->eval_interval == 0) {
+                        const double now = dlfs_now_s() - start;
+                        const double words = (double)(stream->tokens_read(stream->ctx) - tokens_at_start);
+                        record_stream(self, epoch + 1, epoch_finished, ((double)epoch + fraction) / c->epochs,
+                                      now > 0.0 ? words / now : 0.0, now, (float)(loss_sum / (double)loss_count));
+                        loss_sum = 0.0;
+                        loss_count = 0;
+                    }
+                }
+            }
+            fpu_restore(fpu);
+            rngs[t] = rng;
+            if (times) {
+#pragma omp critical(fast_trainer_times)
+                {
+                    for (int p = 0; p < TRAIN_N_PHASES; p++) c->phase_times->s[p] += times->s[p];
+                    c->phase_times->steps += times->steps;
+                }
+            }
+        }
+        self->loop_s += dlfs_now_s() - loop_start;
+        if (read_status != DLFS_OK) {
+            *err = thread_err[read_thread];
+            status = read_status;
+            break;
+        }
+        if (failed_step < 0) {
+            const int bad = trainer_first_non_finite(&self->models[0]);
+            if (bad >= 0) {
+                status = dlfs_fail(err, DLFS_ERR_NUMERIC,
+                                   "%s holds a NaN or an infinity after epoch %d, step %ld "
+                                   "(it was finite after step %ld in all): training diverged",
+                                   self->models[0].params[bad]->name, epoch + 1, epoch_finished,
+                                   last_checked);
+                break;
+            }
+            last_checked = self->total_iters;
+        }
+        if (failed_step >= 0) {
+            status = dlfs_fail(err, DLFS_ERR_NUMERIC, "loss is %g at epoch %d, step %ld: training diverged",
+                               failed_loss, epoch + 1, failed_step + 1);
+            break;
+        }
+        const bool cut = (c->stop && *c->stop) || (c->max_iters > 0 && self->total_iters >= c->max_iters);
+        if (epoch_finished == 0 && !cut) {
+            status = dlfs_fail(err, DLFS_ERR_ARG,
+                               "epoch %d gave no whole batch of %d rows: the corpus is too short for the batch",
+                               epoch + 1, B);
+            break;
+        }
+        if (c->stop && *c->stop && !(c->max_iters > 0 && self->total_iters >= c->max_iters)) {
+            self->stopped = true;
+            self->stopped_epoch = epoch + 1;
+            break;
+        }
+        if (c->max_iters > 0 && self->total_iters >= c->max_iters) break;
+    }
+    free(thread_err);
     free(batch_contexts);
     free(batch_target);
     return status;

@@ -146,6 +146,53 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                      DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
+ * Rows read as a stream (recipe/word2vec_stream.h): each thread fills its
+ * own batches from its own part of the corpus, so nothing holds an epoch's
+ * rows, or the corpus.
+ */
+typedef struct FastStream {
+    /* Before epoch `epoch` (0-based), on the calling thread, the workers
+     * idle: rewinds every thread's part. DLFS_OK or an error (into err). */
+    int (*begin_epoch)(void *ctx, int epoch, DlfsError *err);
+    /* On worker `thread` (0 .. threads - 1), concurrently with the others:
+     * fills contexts (B, context_width) and target (B,) int32 with its
+     * next B rows. Returns 1 for a batch; 0 when its part of the epoch is
+     * over (the fewer than B rows left are dropped); or an error (into err,
+     * which is that thread's own). */
+    int (*next_batch)(void *ctx, int thread, int32_t *contexts, int32_t *target, int B, DlfsError *err);
+    /* Thread-safe, cheap: the part of the current epoch read so far in
+     * [0, 1] (tokens read / tokens in an epoch), for SGD's rate and the
+     * progress lines. */
+    double (*epoch_fraction)(void *ctx);
+    /* Thread-safe: the corpus tokens read since the run began, all
+     * threads, for the words/s of the progress lines. */
+    int64_t (*tokens_read)(void *ctx);
+    void *ctx;
+} FastStream;
+
+/*
+ * fast_trainer_fit over a FastStream: each thread trains the batches its
+ * next_batch gives until its part of the epoch is over; an epoch ends when
+ * every thread's has. FAST_SGD_LINEAR's rate falls with the run's
+ * progress, (epoch + epoch_fraction()) / epochs, as word2vec.c's alpha
+ * with word_count_actual. The progress lines cannot know the steps of an
+ * epoch before it ends, so they read
+ *
+ *     | epoch E |  iter I | P% done | W words/s | time S[s] | loss L
+ *
+ * (I: the steps of the epoch finished by all threads; P: of the whole run;
+ * W: corpus tokens read per second since the run began, as word2vec.c's
+ * progress line), at steps 1, 1 + eval_interval, ... of each epoch; the
+ * csv rows and loss_list are fast_trainer_fit's. cfg.shuffle is not used
+ * (a stream is read in order). max_iters, the stop flag and the NaN
+ * checks are fast_trainer_fit's. Errors: fast_trainer_fit's; DLFS_ERR_ARG
+ * when an epoch gives no whole batch; the first error of a next_batch
+ * (the other threads then stop after their step) or of begin_epoch.
+ */
+int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rngs,
+                            DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
  * The update of one step, as fast_trainer_fit applies it after a thread's
  * backward: model's gradients (model one of self->models) go into the
  * shared weights, touched rows only (every element of a param without row

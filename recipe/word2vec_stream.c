@@ -1,0 +1,263 @@
+/* word2vec_stream.c — word2vec.c's rows made as the corpus is read (see word2vec_stream.h). */
+#include "recipe/word2vec_stream.h"
+
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/check.h"
+
+/* One thread's reader and the rows of its current sentence. */
+typedef struct Word2VecStreamThread {
+    TokenStream in;         /* its byte range (ranged streams) */
+    int32_t *block;         /* (WORD2VEC_STREAM_BLOCK,) the ids of its current block */
+    size_t block_len, block_pos;
+    bool done;              /* its part of the epoch has no more tokens */
+    int32_t *sentence;      /* (WORD2VEC_STREAM_MAX_SENTENCE,) the kept tokens of a sentence */
+    int32_t *contexts;      /* (WORD2VEC_STREAM_MAX_SENTENCE, 2w) that sentence's rows */
+    int32_t *target;        /* (WORD2VEC_STREAM_MAX_SENTENCE,) */
+    size_t rows, row_pos;   /* rows made, rows handed out */
+    Rng rng;                /* its draws: subsampling and shrunk windows */
+    char pad[64];           /* the next thread's fields on another cache line */
+} Word2VecStreamThread;
+
+int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, const Vocab *vocab,
+                         const int64_t *counts, const Word2VecDataConfig *cfg, int threads, uint64_t seed,
+                         DlfsError *err)
+{
+    memset(s, 0, sizeof *s);
+    s->epoch = -1;
+    const int V = (int)vocab->size;
+    if (threads < 1) return dlfs_fail(err, DLFS_ERR_ARG, "threads %d: must be >= 1", threads);
+    if (V < 1) return dlfs_fail(err, DLFS_ERR_ARG, "the vocabulary is empty");
+    if (cfg->window < 1) return dlfs_fail(err, DLFS_ERR_ARG, "window %d: must be >= 1", cfg->window);
+    if (isnan(cfg->sample)) return dlfs_fail(err, DLFS_ERR_ARG, "sample is NaN");
+    if (cfg->sentence_end < -1 || cfg->sentence_end >= V)
+        return dlfs_fail(err, DLFS_ERR_ARG, "sentence_end %d: must be -1 or in [0, %d)", (int)cfg->sentence_end,
+                         V);
+    int64_t total = 0;
+    for (int v = 0; v < V; v++) {
+        if (counts[v] < 0)
+            return dlfs_fail(err, DLFS_ERR_ARG, "the count of '%s' is %lld: counts must be >= 0",
+                             vocab_word(vocab, v), (long long)counts[v]);
+        total += counts[v];
+    }
+    if (total == 0) return dlfs_fail(err, DLFS_ERR_ARG, "the counts of the vocabulary are all 0: nothing to train on");
+    s->path = dlfs_malloc(strlen(path) + 1);
+    strcpy(s->path, path);
+    s->flags = flags;
+    s->vocab = vocab;
+    s->counts = counts;
+    s->V = V;
+    s->cfg = *cfg;
+    s->threads = threads;
+    s->total = total;
+    /* ranges need a plain file; a gzip file or a pipe is read by one shared reader */
+    if (threads > 1 && strcmp(path, "-") != 0) {
+        TokenStream probe;
+        DlfsError inner = {0};
+        if (token_stream_open_range(&probe, path, flags, 0, 0, 0, &inner) == DLFS_OK) {
+            token_stream_close(&probe);
+            const int status = token_stream_file_size(path, &s->file_size, err);
+            if (status != DLFS_OK) return status;
+            s->ranged = true;
+        }
+    }
+    s->keep = dlfs_malloc((size_t)V * sizeof *s->keep);
+    for (int v = 0; v < V; v++) s->keep[v] = word2vec_keep_probability(counts[v], total, cfg->sample);
+    omp_lock_t *lock = dlfs_malloc(sizeof *lock);
+    omp_init_lock(lock);
+    s->lock = lock;
+    s->th = dlfs_calloc((size_t)threads, sizeof *s->th);
+    const size_t C = 2 * (size_t)cfg->window;
+    for (int t = 0; t < threads; t++) {
+        Word2VecStreamThread *th = &s->th[t];
+        th->block = dlfs_malloc(WORD2VEC_STREAM_BLOCK * sizeof *th->block);
+        th->sentence = dlfs_malloc(WORD2VEC_STREAM_MAX_SENTENCE * sizeof *th->sentence);
+        th->contexts = dlfs_malloc(WORD2VEC_STREAM_MAX_SENTENCE * C * sizeof *th->contexts);
+        th->target = dlfs_malloc(WORD2VEC_STREAM_MAX_SENTENCE * sizeof *th->target);
+        /* thread 0's draws are RecipeEpochs's (seed + 1) */
+        rng_seed(&th->rng, (seed + 1) ^ (0xbf58476d1ce4e5b9ULL * (uint64_t)t));
+    }
+    return DLFS_OK;
+}
+
+void word2vec_stream_free(Word2VecStream *s)
+{
+    for (int t = 0; s->th && t < s->threads; t++) {
+        Word2VecStreamThread *th = &s->th[t];
+        token_stream_close(&th->in);
+        free(th->block);
+        free(th->sentence);
+        free(th->contexts);
+        free(th->target);
+    }
+    free(s->th);
+    token_stream_close(&s->shared);
+    if (s->lock) {
+        omp_destroy_lock(s->lock);
+        free(s->lock);
+    }
+    free(s->keep);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}
+
+int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
+{
+    Word2VecStream *s = ctx;
+    if (strcmp(s->path, "-") == 0 && s->epoch >= 0)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "standard input can be read once: epoch %d would read it again (train on it with "
+                         "--epochs 1, or give the corpus as a file)",
+                         epoch + 1);
+    s->epoch = epoch;
+    s->epoch_tokens = 0;
+    token_stream_close(&s->shared);
+    for (int t = 0; t < s->threads; t++) {
+        Word2VecStreamThread *th = &s->th[t];
+        token_stream_close(&th->in);
+        th->block_len = th->block_pos = 0;
+        th->rows = th->row_pos = 0;
+        th->done = false;
+    }
+    if (!s->ranged) return token_stream_open(&s->shared, s->path, s->flags, 0, err);
+    const uint64_t T = (uint64_t)s->threads;
+    for (int t = 0; t < s->threads; t++) {
+        /* [t * size / T, (t + 1) * size / T) without overflow for any size */
+        const uint64_t size = s->file_size, q = size / T, r = size % T;
+        const uint64_t start = q * (uint64_t)t + r * (uint64_t)t / T;
+        const uint64_t end = q * (uint64_t)(t + 1) + r * (uint64_t)(t + 1) / T;
+        const int status = token_stream_open_range(&s->th[t].in, s->path, s->flags, 0, start, end, err);
+        if (status != DLFS_OK) return status;
+    }
+    return DLFS_OK;
+}
+
+/*
+ * Fills th's block: the ids of the vocabulary's next tokens, up to and
+ * including a sentence end, at most WORD2VEC_STREAM_BLOCK. Returns the
+ * ids read (0: the part is over) or the reader's error.
+ */
+static int read_block(Word2VecStream *s, Word2VecStreamThread *th, DlfsError *err)
+{
+    TokenStream *in = s->ranged ? &th->in : &s->shared;
+    const int32_t end = s->cfg.sentence_end;
+    int status = 0;
+    size_t n = 0;
+    int64_t skipped = 0;
+    if (!s->ranged) omp_set_lock(s->lock);
+    while (n < WORD2VEC_STREAM_BLOCK) {
+        const char *word;
+        status = token_stream_next(in, &word, NULL, err);
+        if (status != 1) break;
+        const int32_t id = vocab_get(s->vocab, word);
+        if (id < 0) {
+            skipped++;
+            continue;
+        }
+        th->block[n++] = id;
+        if (id == end) break;
+    }
+    if (!s->ranged) omp_unset_lock(s->lock);
+    if (status < 0) return status;
+#pragma omp atomic
+    s->epoch_tokens += (int64_t)n;
+#pragma omp atomic
+    s->run_tokens += (int64_t)n;
+    if (skipped) {
+#pragma omp atomic
+        s->skipped += skipped;
+    }
+    th->block_len = n;
+    th->block_pos = 0;
+    return (int)n;
+}
+
+/*
+ * Makes the rows of th's next sentence (see the top of word2vec_stream.h).
+ * Returns 1 (rows made, perhaps none), 0 (the part is over) or an error.
+ */
+static int next_sentence(Word2VecStream *s, Word2VecStreamThread *th, DlfsError *err)
+{
+    if (th->block_pos == th->block_len) {
+        const int n = read_block(s, th, err);
+        if (n < 0) return n;
+        if (n == 0) return 0;
+    }
+    const Word2VecDataConfig *cfg = &s->cfg;
+    const bool drop_rare = cfg->min_count > 1, subsample = cfg->sample > 0;
+    const int64_t min_count = cfg->min_count;
+    size_t L = 0;
+    while (th->block_pos < th->block_len) {
+        const int32_t id = th->block[th->block_pos++];
+        if (id == cfg->sentence_end) break;
+        if (drop_rare && s->counts[id] < min_count) continue;
+        if (subsample && !(rng_uniform(&th->rng) < s->keep[id])) continue;
+        th->sentence[L++] = id;
+        if (L == WORD2VEC_STREAM_MAX_SENTENCE) break;
+    }
+    th->rows = word2vec_sentence_rows(th->sentence, L, cfg->window, cfg->dynamic_window, &th->rng,
+                                      th->contexts, th->target);
+    th->row_pos = 0;
+    return 1;
+}
+
+int word2vec_stream_next_batch(void *ctx, int thread, int32_t *contexts, int32_t *target, int B,
+                               DlfsError *err)
+{
+    Word2VecStream *s = ctx;
+    DLFS_ASSERT(thread >= 0 && thread < s->threads && B >= 1);
+    Word2VecStreamThread *th = &s->th[thread];
+    const size_t C = 2 * (size_t)s->cfg.window;
+    int filled = 0;
+    while (filled < B) {
+        if (th->row_pos == th->rows) {
+            if (th->done) return 0;
+            const int status = next_sentence(s, th, err);
+            if (status < 0) return status;
+            if (status == 0) {
+                th->done = true;
+                return 0;
+            }
+            continue;
+        }
+        size_t take = th->rows - th->row_pos;
+        if (take > (size_t)(B - filled)) take = (size_t)(B - filled);
+        memcpy(contexts + (size_t)filled * C, th->contexts + th->row_pos * C, take * C * sizeof *contexts);
+        memcpy(target + filled, th->target + th->row_pos, take * sizeof *target);
+        th->row_pos += take;
+        filled += (int)take;
+    }
+    return 1;
+}
+
+static double epoch_fraction(void *ctx)
+{
+    Word2VecStream *s = ctx;
+    int64_t n;
+#pragma omp atomic read
+    n = s->epoch_tokens;
+    return (double)n / (double)s->total;
+}
+
+static int64_t tokens_read(void *ctx)
+{
+    Word2VecStream *s = ctx;
+    int64_t n;
+#pragma omp atomic read
+    n = s->run_tokens;
+    return n;
+}
+
+FastStream word2vec_stream_source(Word2VecStream *s)
+{
+    return (FastStream){
+        .begin_epoch = word2vec_stream_begin_epoch,
+        .next_batch = word2vec_stream_next_batch,
+        .epoch_fraction = epoch_fraction,
+        .tokens_read = tokens_read,
+        .ctx = s,
+    };
+}
