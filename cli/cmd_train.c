@@ -811,9 +811,9 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
             cli_error("%s", err.msg);
             rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
         }
-    } else {
-        rc = train_epochs_init(&epochs, d, redraw ? &data_cfg : NULL, o->seed);
-    }
+    } else if (redraw) {
+        rc = train_epochs_init(&epochs, d, &data_cfg, o->seed);
+    }   /* else the textbook's pairs, made per batch from d's ids (fast_trainer_fit_corpus) */
     if (rc == CLI_EXIT_OK) {
         FastTrainerConfig cfg = fast_trainer_default_config();
         cfg.threads = T;
@@ -834,8 +834,11 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         catch_stop_signals(old);
         const double start = dlfs_now_s();
         const FastStream source = stream ? word2vec_stream_source(&ws) : (FastStream){0};
-        const int status = stream ? fast_trainer_fit_stream(&trainer, &source, threads.rngs, &err)
-                                  : fast_trainer_fit(&trainer, recipe_epochs_next, &epochs, threads.rngs, &err);
+        const int status =
+            stream   ? fast_trainer_fit_stream(&trainer, &source, threads.rngs, &err)
+            : redraw ? fast_trainer_fit(&trainer, recipe_epochs_next, &epochs, threads.rngs, &err)
+                     : fast_trainer_fit_corpus(&trainer, d->corpus.data, d->corpus.size, d->window, threads.rngs,
+                                               &err);
         const double elapsed = dlfs_now_s() - start;
         restore_signals(old);
         if (status != DLFS_OK) {

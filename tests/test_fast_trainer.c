@@ -976,6 +976,192 @@ static void test_iter_counts_two_threads(void **state)
     run_end(&r);
 }
 
+
+/* ------------------------------------- pairs made per batch, and streams */
+
+/* fast_trainer_fit_corpus: fast_trainer_fit over the arrays, bit for bit (shuffled or not, both optimizers). */
+static void test_fit_corpus_equals_arrays(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 4; k++) {
+        FastTrainerConfig cfg = base_config(1, 4, 3, k < 2 ? FAST_LAZY_ADAM : FAST_SGD_LINEAR);
+        cfg.lr = k < 2 ? 0.01f : 0.05f;
+        cfg.shuffle = k % 2 == 0;
+        Run a, b;
+        run_start(&a, &cfg, 21);
+        run_fit(&a);
+        run_start(&b, &cfg, 21);
+        b.status = fast_trainer_fit_corpus(&b.tr, corpus, N_CORPUS, WIN, b.rngs, &b.err);
+        assert_int_equal(a.status, DLFS_OK);
+        assert_int_equal(b.status, DLFS_OK);
+        assert_int_equal(a.tr.total_iters, 3 * (N_ROWS / 4));
+        assert_int_equal(b.tr.total_iters, a.tr.total_iters);
+        assert_memory_equal(w_in_of(&a), w_in_of(&b), V * H * sizeof(float));
+        assert_memory_equal(w_out_of(&a), w_out_of(&b), V * H * sizeof(float));
+        assert_int_equal(a.tr.n_loss, b.tr.n_loss);
+        for (size_t i = 0; i < a.tr.n_loss; i++) assert_true(a.tr.loss_list[i].loss == b.tr.loss_list[i].loss);
+        run_end(&a);
+        run_end(&b);
+    }
+    /* a corpus too short for the window */
+    FastTrainerConfig cfg = base_config(1, 4, 1, FAST_LAZY_ADAM);
+    Run c;
+    run_start(&c, &cfg, 1);
+    assert_int_equal(fast_trainer_fit_corpus(&c.tr, corpus, 2 * WIN, WIN, c.rngs, &c.err), DLFS_ERR_ARG);
+    run_end(&c);
+}
+
+/* A FastStream over the arrays, in order: thread t takes the batches t, t + T, ... of an epoch. */
+typedef struct TestStream {
+    int threads, B, epochs_begun;
+    long next[MAX_THREADS];     /* the next batch of each thread */
+    long taken;                 /* batches taken this epoch, all threads */
+    long fail_batch;            /* next_batch fails (DLFS_ERR_FORMAT) at this batch; -1 = never */
+    size_t rows;                /* rows an epoch has */
+    int64_t tokens;
+} TestStream;
+
+static int ts_begin(void *ctx, int epoch, DlfsError *err)
+{
+    (void)epoch;
+    (void)err;
+    TestStream *s = ctx;
+    s->epochs_begun++;
+    s->taken = 0;
+    for (int t = 0; t < s->threads; t++) s->next[t] = t;
+    return DLFS_OK;
+}
+
+static int ts_next(void *ctx, int thread, int32_t *contexts, int32_t *target, int B, DlfsError *err)
+{
+    TestStream *s = ctx;
+    const long k = s->next[thread];
+    if (k == s->fail_batch) return dlfs_fail(err, DLFS_ERR_FORMAT, "batch %ld is corrupt", k);
+    if ((size_t)(k + 1) * (size_t)B > s->rows) return 0;
+    s->next[thread] += s->threads;
+    memcpy(contexts, contexts_all + (size_t)k * B * CW, (size_t)B * CW * sizeof *contexts);
+    memcpy(target, target_all + (size_t)k * B, (size_t)B * sizeof *target);
+#pragma omp atomic
+    s->taken++;
+#pragma omp atomic
+    s->tokens += B;
+    return 1;
+}
+
+/* fast_trainer_fit's progress for the step just taken: (batches taken before it) / (batches an epoch) */
+static double ts_fraction(void *ctx)
+{
+    const TestStream *s = ctx;
+    return (double)(s->taken - 1) / (double)(s->rows / (size_t)s->B);
+}
+
+static int64_t ts_tokens(void *ctx)
+{
+    const TestStream *s = ctx;
+    return s->tokens;
+}
+
+static FastStream ts_source(TestStream *s)
+{
+    return (FastStream){ts_begin, ts_next, ts_fraction, ts_tokens, s};
+}
+
+/* One thread: a stream's fit is fast_trainer_fit's over the same rows in order, bit for bit. */
+static void test_fit_stream_one_thread(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        FastTrainerConfig cfg = base_config(1, 4, 3, k == 0 ? FAST_LAZY_ADAM : FAST_SGD_LINEAR);
+        cfg.lr = k == 0 ? 0.01f : 0.05f;
+        cfg.shuffle = false;
+        Run a, b;
+        run_start(&a, &cfg, 31);
+        run_fit(&a);
+        run_start(&b, &cfg, 31);
+        TestStream ts = {.threads = 1, .B = 4, .fail_batch = -1, .rows = N_ROWS};
+        const FastStream src = ts_source(&ts);
+        b.status = fast_trainer_fit_stream(&b.tr, &src, b.rngs, &b.err);
+        assert_int_equal(b.status, DLFS_OK);
+        assert_int_equal(ts.epochs_begun, 3);
+        assert_int_equal(b.tr.total_iters, a.tr.total_iters);
+        assert_memory_equal(w_in_of(&a), w_in_of(&b), V * H * sizeof(float));
+        assert_memory_equal(w_out_of(&a), w_out_of(&b), V * H * sizeof(float));
+        assert_int_equal(a.tr.n_loss, b.tr.n_loss);
+        for (size_t i = 0; i < a.tr.n_loss; i++) {
+            assert_true(a.tr.loss_list[i].loss == b.tr.loss_list[i].loss);
+            assert_int_equal(a.tr.loss_list[i].iter, b.tr.loss_list[i].iter);
+        }
+        run_end(&a);
+        run_end(&b);
+    }
+}
+
+/* Two threads: every batch trained once; progress lines; max_iters; errors. */
+static void test_fit_stream_two_threads(void **state)
+{
+    (void)state;
+    FastTrainerConfig cfg = base_config(2, 4, 2, FAST_SGD_LINEAR);
+    cfg.eval_interval = 10;
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    cfg.log = log;
+    Run r;
+    run_start(&r, &cfg, 41);
+    TestStream ts = {.threads = 2, .B = 4, .fail_batch = -1, .rows = N_ROWS};
+    FastStream src = ts_source(&ts);
+    assert_int_equal(fast_trainer_fit_stream(&r.tr, &src, r.rngs, &r.err), DLFS_OK);
+    assert_int_equal(r.tr.total_iters, 2 * (N_ROWS / 4));
+    assert_int_equal(ts.tokens, 2 * (N_ROWS / 4) * 4);
+    assert_true(all_finite(w_in_of(&r), V * H));
+    /* the lines: "| epoch E |  iter I | P% done | W words/s | time S[s] | loss L" at I = 1, 11, ... */
+    rewind(log);
+    char line[256];
+    int lines = 0, e, i, sec;
+    double p, w, l;
+    while (fgets(line, sizeof line, log)) {
+        assert_int_equal(sscanf(line, "| epoch %d |  iter %d | %lf%% done | %lf words/s | time %d[s] | loss %lf", &e,
+                                &i, &p, &w, &sec, &l),
+                         6);
+        assert_int_equal((i - 1) % 10, 0);
+        assert_true(p >= 0.0 && p <= 100.0 && w >= 0.0 && l > 0.0);
+        lines++;
+    }
+    assert_int_equal((size_t)lines, r.tr.n_loss);
+    assert_int_equal(lines, 2 * ((N_ROWS / 4 - 1) / 10 + 1));
+    fclose(log);
+    run_end(&r);
+
+    /* max_iters stops it mid-epoch */
+    cfg = base_config(2, 4, 2, FAST_LAZY_ADAM);
+    cfg.max_iters = 7;
+    run_start(&r, &cfg, 41);
+    ts = (TestStream){.threads = 2, .B = 4, .fail_batch = -1, .rows = N_ROWS};
+    src = ts_source(&ts);
+    assert_int_equal(fast_trainer_fit_stream(&r.tr, &src, r.rngs, &r.err), DLFS_OK);
+    assert_int_equal(r.tr.total_iters, 7);
+    assert_int_equal(ts.epochs_begun, 1);
+    run_end(&r);
+
+    /* a reader's error reaches the caller, with its message */
+    cfg = base_config(2, 4, 2, FAST_LAZY_ADAM);
+    run_start(&r, &cfg, 41);
+    ts = (TestStream){.threads = 2, .B = 4, .fail_batch = 9, .rows = N_ROWS};
+    src = ts_source(&ts);
+    assert_int_equal(fast_trainer_fit_stream(&r.tr, &src, r.rngs, &r.err), DLFS_ERR_FORMAT);
+    assert_string_equal(r.err.msg, "batch 9 is corrupt");
+    assert_true(r.tr.total_iters < N_ROWS / 4);
+    run_end(&r);
+
+    /* an epoch without a whole batch */
+    cfg = base_config(2, 4, 2, FAST_LAZY_ADAM);
+    run_start(&r, &cfg, 41);
+    ts = (TestStream){.threads = 2, .B = 4, .fail_batch = -1, .rows = 3};
+    src = ts_source(&ts);
+    assert_int_equal(fast_trainer_fit_stream(&r.tr, &src, r.rngs, &r.err), DLFS_ERR_ARG);
+    assert_non_null(strstr(r.err.msg, "epoch 1 gave no whole batch of 4 rows"));
+    run_end(&r);
+}
+
 static int group_setup(void **state)
 {
     (void)state;
@@ -999,6 +1185,9 @@ int main(void)
         cmocka_unit_test(test_nan_param),
         cmocka_unit_test(test_stop_flag),
         cmocka_unit_test(test_iter_counts_two_threads),
+        cmocka_unit_test(test_fit_corpus_equals_arrays),
+        cmocka_unit_test(test_fit_stream_one_thread),
+        cmocka_unit_test(test_fit_stream_two_threads),
     };
     return cmocka_run_group_tests(tests, group_setup, NULL);
 }

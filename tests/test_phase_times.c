@@ -61,12 +61,17 @@ static Word2VecConfig small_config(void)
     return cfg;
 }
 
-/* Sum of the phases within [half, all] of the trainer's own seconds. */
+/*
+ * Sum of the phases within (0, all] of the trainer's own seconds: the
+ * phases lie inside the trainer's time. (No lower bound: how much of it
+ * they fill depends on how busy the machine is, and a test has no timing
+ * thresholds; with 6 runnable processes on 2 cores it fell to 4 %.)
+ */
 static void assert_phases_fill(const TrainerPhaseTimes *t, double own_s)
 {
     for (int p = 0; p < TRAIN_N_PHASES; p++) assert_true(t->s[p] >= 0.0);
     const double sum = trainer_phase_total(t);
-    if (!(sum > 0.0 && sum <= own_s && sum >= 0.5 * own_s))
+    if (!(sum > 0.0 && sum <= own_s))
         fail_msg("phases sum to %g s, the trainer's own time is %g s", sum, own_s);
 }
 

@@ -9,6 +9,7 @@
 
 #include "common/check.h"
 #include "common/clock.h"
+#include "common/util.h"
 #include "training/phase_mark.h"
 #include "common/simd.h"
 #include "common/fpu.h"
@@ -147,7 +148,34 @@ static void update(FastTrainer *self, Model *model, double progress, TrainerPhas
     if (times) times->steps++;
 }
 
+/* The textbook's pairs of a corpus, made per batch (fast_trainer_fit_corpus). */
+typedef struct CorpusPairs {
+    const int32_t *corpus;
+    size_t size;
+    int window;
+} CorpusPairs;
+
+/* fast_trainer_fit's loop; with pairs, each epoch's rows are pairs's, made per batch. */
+static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, const CorpusPairs *pairs,
+                      Rng *rngs, DlfsError *err);
+
 int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *rngs, DlfsError *err)
+{
+    return fit_epochs(self, next_epoch, ctx, NULL, rngs, err);
+}
+
+int fast_trainer_fit_corpus(FastTrainer *self, const int32_t *corpus, size_t corpus_size, int window, Rng *rngs,
+                            DlfsError *err)
+{
+    size_t n = 0;
+    const int status = create_contexts_target_count(corpus_size, window, &n, err);
+    if (status != DLFS_OK) return status;
+    const CorpusPairs pairs = {corpus, corpus_size, window};
+    return fit_epochs(self, NULL, NULL, &pairs, rngs, err);
+}
+
+static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, const CorpusPairs *pairs,
+                      Rng *rngs, DlfsError *err)
 {
     const FastTrainerConfig *c = &self->cfg;
     const int T = c->threads, B = c->batch_size, width = self->models[0].context_width;
@@ -169,7 +197,10 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
         }
         const int32_t *contexts = NULL, *target = NULL;
         size_t n = 0;
-        status = next_epoch(ctx, epoch, &contexts, &target, &n, err);
+        if (pairs)
+            n = pairs->size - 2 * (size_t)pairs->window;   /* create_contexts_target's rows */
+        else
+            status = next_epoch(ctx, epoch, &contexts, &target, &n, err);
         if (status != DLFS_OK) break;
         if (n < (size_t)B || n > INT32_MAX) {
             status = dlfs_fail(err, DLFS_ERR_ARG, "epoch %d has %zu rows: need %d to %d", epoch + 1, n,
@@ -177,13 +208,13 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
             break;
         }
         const long steps = (long)(n / (size_t)B);
-        if (c->shuffle) {
+        if (c->shuffle || pairs) {   /* pairs are made from a list of rows: in order when not shuffled */
             if (n > perm_cap) {
                 perm_cap = n;
                 perm = dlfs_realloc(perm, perm_cap * sizeof *perm);
             }
             for (size_t i = 0; i < n; i++) perm[i] = (int32_t)i;
-            rng_shuffle_int32(&rngs[0], perm, n);
+            if (c->shuffle) rng_shuffle_int32(&rngs[0], perm, n);
         }
         long failed_step = -1;
         float failed_loss = 0.0f;
@@ -221,10 +252,15 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                 in_epoch = epoch_done++;
                 if (stop || (c->max_iters > 0 && started >= c->max_iters)) continue;
                 double mark = times ? dlfs_now_s() : 0.0;
-                for (int b = 0; b < B; b++) {
-                    const size_t r = c->shuffle ? (size_t)perm[(size_t)s * B + b] : (size_t)s * B + b;
-                    memcpy(bc + (size_t)b * width, contexts + r * width, (size_t)width * sizeof *bc);
-                    bt[b] = target[r];
+                if (pairs) {
+                    create_contexts_target_rows(pairs->corpus, pairs->size, pairs->window, perm + (size_t)s * B,
+                                                (size_t)B, bc, bt);
+                } else {
+                    for (int b = 0; b < B; b++) {
+                        const size_t r = c->shuffle ? (size_t)perm[(size_t)s * B + b] : (size_t)s * B + b;
+                        memcpy(bc + (size_t)b * width, contexts + r * width, (size_t)width * sizeof *bc);
+                        bt[b] = target[r];
+                    }
                 }
                 trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
                 const float loss = forward_backward(model, bc, bt, B, &rng, times, &mark);

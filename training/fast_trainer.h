@@ -146,6 +146,21 @@ int fast_trainer_fit(FastTrainer *self, FastEpochFn next_epoch, void *ctx, Rng *
                      DlfsError *err) DLFS_WARN_UNUSED;
 
 /*
+ * fast_trainer_fit over the textbook's pairs of corpus (corpus_size,) int32
+ * with window w every epoch (common/util.h create_contexts_target: N - 2w
+ * rows, shuffled when cfg.shuffle), each batch's made from the corpus as
+ * it is drawn (create_contexts_target_rows, as the textbook's Trainer does
+ * in trainer_fit_corpus), so a run holds the ids and the permutation, 8
+ * bytes per word, instead of 4 * (2w + 1) more for the pairs. The results
+ * are fast_trainer_fit's over create_contexts_target's arrays, bit for bit
+ * (the same permutation draws, the same rows). The model's context_width
+ * must be 2w. Errors: create_contexts_target's (too short a corpus),
+ * fast_trainer_fit's.
+ */
+int fast_trainer_fit_corpus(FastTrainer *self, const int32_t *corpus, size_t corpus_size, int window, Rng *rngs,
+                            DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
  * Rows read as a stream (recipe/word2vec_stream.h): each thread fills its
  * own batches from its own part of the corpus, so nothing holds an epoch's
  * rows, or the corpus.
