@@ -843,6 +843,10 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         restore_signals(old);
         if (status != DLFS_OK) {
             cli_error("training failed: %s", err.msg);
+            if (stream && ws.skipped > ws.run_tokens)
+                cli_error("%lld of the corpus's tokens were outside the vocabulary %s and %lld in it: a "
+                          "vocabulary of another corpus?",
+                          (long long)ws.skipped, o->vocab ? o->vocab : "", (long long)ws.run_tokens);
             rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
         } else if (trainer.stopped) {
             const int sig = stop_signal;

@@ -11,7 +11,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
-PLAN=45
+PLAN=65
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -108,6 +108,49 @@ expect "--preset word2vec: an epoch shorter than the batch: exit 2" 2 pshort tra
     --preset word2vec --window 2 --hidden $H --batch 50 --sample-size 2 --threads 1 --out "$WORK/pshort"
 check "an epoch shorter than the batch: the message names the epoch and the batch" \
     grep -q '^dlfs2: training failed: epoch 1 gave no whole batch of 50 rows' "$WORK/pshort.err"
+
+# --- the preset reads its corpus as a stream: a file, its .gz, standard input -----------
+STREAM="--preset word2vec --sample 0 --window 2 --hidden $H --batch 5 --sample-size 2 --eval-interval 4 --threads 1"
+gzip -c "$TINY" >"$WORK/tiny.txt.gz"
+"$DLFS2" vocab --corpus "$TINY" --out "$WORK/tiny.vocab" --order first >/dev/null 2>&1
+expect "stream: a plain file, 3 epochs: exit 0" 0 sfile train --corpus "$TINY" $STREAM --epochs 3 --out "$WORK/sfile"
+expect "stream: its .gz, 3 epochs: exit 0" 0 sgz train --corpus "$WORK/tiny.txt.gz" $STREAM --epochs 3 --out "$WORK/sgz"
+check "stream: --threads 1, the file and its .gz give the same vectors" \
+    cmp -s "$WORK/sfile/vectors.txt" "$WORK/sgz/vectors.txt"
+check "stream: the header says so, and no iterations per epoch" sh -c "
+    grep -q '^corpus size: 90, vocab size: 8 (streamed: ' '$WORK/sfile.out' &&
+    ! grep -q 'iterations per epoch' '$WORK/sfile.out'"
+check "stream: progress lines with the % done and words/s" sh -c "
+    grep -Eq '^\| epoch 1 \|  iter 1 \| [0-9]+\.[0-9]% done \| [0-9]+ words/s \| time [0-9]+\[s\] \| loss [0-9]+\.[0-9]{2}$' '$WORK/sfile.out' &&
+    grep -Eq '^\| epoch 3 \|  iter 13 \| (9[0-9]|100)\.[0-9]% done \| ' '$WORK/sfile.out'"
+expect "stream: the file with --vocab: exit 0" 0 sfv train --corpus "$TINY" --vocab "$WORK/tiny.vocab" $STREAM \
+    --epochs 1 --out "$WORK/sfv"
+expect "stream: standard input with --vocab: exit 0" 0 sin train --corpus - --vocab "$WORK/tiny.vocab" $STREAM \
+    --epochs 1 --out "$WORK/sin" <"$TINY"
+check "stream: --threads 1, the file and standard input give the same vectors" \
+    cmp -s "$WORK/sfv/vectors.txt" "$WORK/sin/vectors.txt"
+check "stream: standard input's corpus line" grep -q '^corpus: standard input$' "$WORK/sin.out"
+expect "stream: standard input without --vocab: exit 2" 2 sinv train --corpus - $STREAM --epochs 1 \
+    --out "$WORK/sinv" <"$TINY"
+check "stream: ... the message asks for --vocab" grep -q "give its vocabulary with --vocab" "$WORK/sinv.err"
+expect "stream: standard input for 2 epochs: exit 2" 2 sin2 train --corpus - --vocab "$WORK/tiny.vocab" $STREAM \
+    --epochs 2 --out "$WORK/sin2" <"$TINY"
+expect "stream: two threads over byte ranges: exit 0" 0 s2 train --corpus "$TINY" $STREAM --threads 2 --epochs 3 \
+    --out "$WORK/s2"
+check "stream: two threads: the 8 words in vectors.txt, 2 threads named" sh -c "
+    [ \"\$(head -n 1 '$WORK/s2/vectors.txt')\" = '8 $H' ] && grep -q '^trained [0-9]* iterations.*, 2 threads)$' '$WORK/s2.out'"
+# a .gz cut in half: the counting pass finds it; with --vocab, training does
+head -c 40 "$WORK/tiny.txt.gz" >"$WORK/cut.gz"
+expect "stream: a truncated .gz: exit 1" 1 scut train --corpus "$WORK/cut.gz" $STREAM --epochs 1 --out "$WORK/scut"
+check "stream: ... the message says truncated gzip" grep -q 'truncated gzip' "$WORK/scut.err"
+expect "stream: a truncated .gz with --vocab: exit 1" 1 scutv train --corpus "$WORK/cut.gz" --vocab "$WORK/tiny.vocab" \
+    $STREAM --epochs 1 --out "$WORK/scutv"
+check "stream: ... training failed: truncated gzip" grep -q '^dlfs2: training failed: .*truncated gzip' "$WORK/scutv.err"
+# word2vec.c's vocabulary (</s> first, its sentence end) of another corpus
+printf '</s> 10\nzebra 5\nyak 3\n' >"$WORK/other.vocab"
+expect "stream: a vocabulary of another corpus: exit 2" 2 sother train --corpus "$TINY" --vocab "$WORK/other.vocab" \
+    $STREAM --epochs 1 --out "$WORK/sother"
+check "stream: ... the message says so" grep -q 'outside the vocabulary .*other.vocab.*another corpus' "$WORK/sother.err"
 
 # --- PTB ------------------------------------------------------------------------------
 find_ptb
