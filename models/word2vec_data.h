@@ -19,8 +19,9 @@
  * i - w (i < w) or i - w + 1 (i >= w); a column with no word is -1.
  *
  * Differences from word2vec.c: its 1000-word cap on a sentence
- * (MAX_SENTENCE_LENGTH) is not applied (with sentence_end = -1 the whole
- * corpus is one sentence); the total in the keep probability is the corpus
+ * (MAX_SENTENCE_LENGTH) is not applied here (with sentence_end = -1 the
+ * whole corpus is one sentence; the streamed rows of
+ * recipe/word2vec_stream.h, which `--preset word2vec` trains on, apply it); the total in the keep probability is the corpus
  * length n, where word2vec.c's train_words leaves out the words under
  * min_count; draws come from the explicit Rng (common/rng.h), not from
  * word2vec.c's linear congruential next_random, and the keep test uses a

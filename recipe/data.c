@@ -16,8 +16,9 @@
 static int refuse_stdin(DlfsError *err)
 {
     return dlfs_fail(err, DLFS_ERR_ARG,
-                     "the corpus '-' (standard input) is read by `dlfs2 vocab`; training holds its corpus, "
-                     "so it reads a file (a .gz too)");
+                     "the corpus '-' (standard input) is read by `dlfs2 vocab` and by the streamed "
+                     "`dlfs2 train --preset word2vec --vocab VOCAB --epochs 1`; this mode holds its "
+                     "corpus, so it reads a file (a .gz too)");
 }
 
 int recipe_data_load(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags,

@@ -27,7 +27,10 @@
  * - The data of each epoch comes from a callback, so word2vec's recipe can
  *   draw a new subsample and new window sizes every epoch
  *   (models/word2vec_data.h); rows are shuffled per epoch or kept in
- *   corpus order (word2vec.c).
+ *   corpus order (word2vec.c). fast_trainer_fit_corpus makes the textbook's
+ *   pairs per batch from the ids instead; fast_trainer_fit_stream takes
+ *   each thread's batches from a stream (recipe/word2vec_stream.h), which
+ *   holds no epoch's rows at all.
  * - The update formulas are textbook mode's own (adam_step_span and
  *   sgd_step_span, training/optimizer_span.h), applied per touched row.
  * - While a thread trains, subnormal floats are flushed to zero on it
