@@ -513,17 +513,18 @@ static int run_word_maps(const WordVectors *wv)
 //   Ranked by cosine instead (rows normalised, as the benchmarks of section
 //   4 count), seed 1 puts went and children first and woman 4th.
 // - **The recipe matters more than the seed.** word2vec.c's recipe
-//   (`dlfs2 train --fast --preset word2vec`, 10 epochs) over 10 seeds:
-//   woman first in 6 (never below 3rd), went first in 3 (6th at worst),
-//   children 3rd to 21st, more first in 9. This lab's own vectors (the same
-//   recipe, 3 epochs on one thread) rank the book's answers as printed
-//   below.
+//   (`dlfs2 train --fast --preset word2vec`, 10 epochs on 2 threads, the
+//   corpus read as a stream) over 10 seeds: woman first in 3 (2nd to 4th
+//   in six more, 7th once), went first in 3 (8th at worst), children 3rd
+//   to 19th, more first in 7 (2nd in the others). This lab's own vectors
+//   (the same recipe, 3 epochs on one thread) rank the book's answers as
+//   printed below.
 //
 // And more is not even the right answer to good:better = bad:?; worse is,
-// 5th or 6th in the textbook runs and 6th to 12th with the preset. Four
+// 5th or 6th in the textbook runs and 6th to 11th with the preset. Four
 // questions are anecdotes: the analogy benchmark of section 4, thousands of
 // questions, moves little between seeds (textbook mode 4.3 % to 4.6 %, the
-// preset 5.3 % to 6.6 %).
+// preset 5.2 % to 6.5 %).
 
 // %%
 /* The book's printed first answers (its cbow_params.pkl) to the four analogies of section 3. */
