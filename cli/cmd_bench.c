@@ -32,8 +32,9 @@
  * ms/iter, s/epoch and words/s as the real multi-threaded rate of
  * fast_trainer_fit over --iters steps. The last row, mode "word2vec", is
  * `dlfs2 train --preset word2vec` (CBOW, recipe/preset.h) timed over
- * --epochs whole epochs through fast_trainer_fit, its rows remade every
- * epoch (models/word2vec_data.h); gensim is then also run with the same
+ * --epochs whole epochs through fast_trainer_fit_stream, its rows made as
+ * the corpus is read, inside the threads' step loops
+ * (recipe/word2vec_stream.h); gensim is then also run with the same
  * recipe and the two per-epoch times compared.
  */
 #include <cblas.h>
@@ -63,6 +64,7 @@
 #include "recipe/data.h"
 #include "recipe/model_build.h"
 #include "recipe/preset.h"
+#include "recipe/word2vec_stream.h"
 #include "training/fast_trainer.h"
 #include "training/optimizer.h"
 #include "training/phase_times.h"
@@ -144,7 +146,8 @@ typedef struct BenchRow {
     /* word2vec */
     int epochs;
     double fit_s;               /* wall seconds of fast_trainer_fit over the epochs */
-    double make_s;              /* of which making the epochs' rows (word2vec_make_epoch) */
+    double make_s;              /* of which making the rows outside the step loops: 0, the stream
+                                   makes them inside (recipe/word2vec_stream.h) */
     double rows;                /* rows trained: targets kept, all epochs */
 } BenchRow;
 
@@ -520,26 +523,44 @@ static int run_fast_row(const BenchOptions *o, const RecipeData *d, const BenchC
 }
 /*
  * The word2vec-preset row: `dlfs2 train --preset word2vec` for CBOW
- * (recipe/preset.h: SGD from lr 0.05 falling linearly, subsampling 1e-3,
- * min count 5, shrunk windows, sentences ending at <eos>, every context row
- * given the whole dh, the textbook's sampler without replacement, rows in
- * corpus order), o->epochs whole epochs of fast_trainer_fit on all
- * threads, timed from outside. Returns an exit status.
+ * (recipe/preset.h: SGD from lr 0.05 falling with the tokens read,
+ * subsampling 1e-3, min count 5, shrunk windows, sentences ending at <eos>,
+ * every context row given the whole dh, the textbook's sampler without
+ * replacement, rows in corpus order), o->epochs whole epochs on all threads,
+ * timed from outside. As train does it: the vocabulary and counts from one
+ * counting pass over PTB's train split (recipe_data_count, not timed), the
+ * model from the counts (recipe_model_build_counts), and the corpus read as
+ * a stream by fast_trainer_fit_stream (recipe/word2vec_stream.h), which
+ * makes the rows inside the threads' step loops: make_s is 0 and the
+ * making counts in ms/iter. Returns an exit status.
  */
-static int run_word2vec_row(const BenchOptions *o, const RecipeData *d, BenchRow *row)
+static int run_word2vec_row(const BenchOptions *o, BenchRow *row)
 {
     const RecipePreset *preset = &recipe_preset_word2vec;
-    const int V = (int)d->vocab.size;
+    RecipeData d;
+    FastModels f;
+    Word2VecStream ws;
+    memset(&f, 0, sizeof f);
+    memset(&ws, 0, sizeof ws);
+    DlfsError err = {0};
+    int rc = CLI_EXIT_OK;
+    int status = recipe_data_count(&d, "ptb", o->data_dir, 0, NULL, &err);
+    const int V = (int)d.vocab.size;
     Word2VecConfig cfg = word2vec_default_config(V);   /* window 5, hidden 100, batch 100, ... */
     recipe_preset_model_config(preset, &cfg);
-    FastModels f;
-    RecipeEpochs data;
-    const Word2VecDataConfig data_cfg = recipe_preset_data_config(preset, cfg.window_size, &d->vocab);
-    int rc = fast_models_build(&f, o, d, false, &cfg);
-    const int rc_data = train_epochs_init(&data, d, &data_cfg, o->seed);
-    if (rc == CLI_EXIT_OK) rc = rc_data;
-    if (rc != CLI_EXIT_OK) goto done;
-    DlfsError err = {0};
+    Rng rng;
+    rng_seed(&rng, o->seed);
+    if (status == DLFS_OK) status = recipe_model_build_counts(&f.m, RECIPE_CBOW, &cfg, d.counts, &rng, &err);
+    if (status == DLFS_OK) {
+        recipe_threads_build(&f.th, o->threads, &f.m, &rng, o->seed);
+        const Word2VecDataConfig data_cfg = recipe_preset_data_config(preset, cfg.window_size, &d.vocab);
+        status = word2vec_stream_init(&ws, d.path, 0, &d.vocab, d.counts, &data_cfg, o->threads, o->seed, &err);
+    }
+    if (status != DLFS_OK) {
+        cli_error("CBOW negsamp word2vec: %s", err.msg);
+        rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+        goto done;
+    }
     FastTrainerConfig tc = fast_trainer_default_config();
     tc.threads = o->threads;
     tc.batch_size = cfg.max_batch;
@@ -549,13 +570,14 @@ static int run_word2vec_row(const BenchOptions *o, const RecipeData *d, BenchRow
     tc.log = NULL;
     FastTrainer trainer;
     fast_trainer_init(&trainer, &tc, f.th.models);
+    const FastStream source = word2vec_stream_source(&ws);
     const double start = dlfs_now_s();
-    const int status = fast_trainer_fit(&trainer, recipe_epochs_next, &data, f.th.rngs, &err);
+    status = fast_trainer_fit_stream(&trainer, &source, f.th.rngs, &err);
     const double fit_s = dlfs_now_s() - start;
     *row = (BenchRow){.c = &word2vec_case, .mode = "word2vec", .batch = tc.batch_size,
                       .hidden = cfg.hidden_size, .vocab = V, .threads = o->threads,
                       .steps = trainer.total_iters, .loop_s = trainer.loop_s, .epochs = o->epochs,
-                      .fit_s = fit_s, .make_s = data.make_s, .rows = trainer.total_rows};
+                      .fit_s = fit_s, .make_s = 0.0, .rows = trainer.total_rows};
     fast_trainer_free(&trainer);
     if (status != DLFS_OK) {
         cli_error("CBOW negsamp word2vec: %s", err.msg);
@@ -568,8 +590,9 @@ static int run_word2vec_row(const BenchOptions *o, const RecipeData *d, BenchRow
     row->words_per_s = row->rows / fit_s;
     row->peak_rss_mib = peak_rss_mib();
 done:
-    recipe_epochs_free(&data);
+    word2vec_stream_free(&ws);
     fast_models_free(&f);
+    recipe_data_free(&d);
     return rc;
 }
 
@@ -624,9 +647,11 @@ static void print_table(const BenchOptions *o, const RecipeData *d, const BenchR
     printf("\nword2vec row: 'dlfs2 train --preset word2vec' (CBOW; SGD from lr %g falling linearly,\n"
            "  subsampling %g, min count %d, windows shrunk at random, sentences end at <eos>,\n"
            "  every context row gets the whole dh, negatives without replacement, rows in corpus\n"
-           "  order), %d whole epoch%s through fast_trainer_fit on %d thread%s, no breakdown (-):\n"
-           "  ms/iter = wall time of the threads' step loops / steps; s/epoch = wall time of fit /\n"
-           "  epochs (measured, not extrapolated); words/s = rows trained / wall time of fit\n",
+           "  order), %d whole epoch%s through fast_trainer_fit_stream on %d thread%s, the corpus\n"
+           "  read as a stream as train reads it, no breakdown (-): ms/iter = wall time of the\n"
+           "  threads' step loops / steps, making the rows included (the stream makes them inside\n"
+           "  the loops, so 'making the rows' below is 0); s/epoch = wall time of fit / epochs\n"
+           "  (measured, not extrapolated); words/s = rows trained / wall time of fit\n",
            recipe_preset_lr(&recipe_preset_word2vec, RECIPE_CBOW), recipe_preset_word2vec.sample,
            recipe_preset_word2vec.min_count, w->epochs, plural(w->epochs), w->threads,
            plural(w->threads));
@@ -780,7 +805,7 @@ int cmd_bench(int argc, char **argv)
     if (rc == CLI_EXIT_OK) {
         printf("CBOW negsamp word2vec: timing %d epoch%s...\n", o.epochs, plural(o.epochs));
         fflush(stdout);
-        rc = run_word2vec_row(&o, &d, &rows[ROW_WORD2VEC]);
+        rc = run_word2vec_row(&o, &rows[ROW_WORD2VEC]);
     }
     if (rc == CLI_EXIT_OK) {
         print_table(&o, &d, rows);
