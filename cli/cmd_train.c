@@ -31,6 +31,7 @@
 #include "cli/train_setup.h"
 #include "recipe/preset.h"
 #include "recipe/word2vec_stream.h"
+#include "cli/train_mpi.h"
 #include "common/blas.h"
 #include "common/clock.h"
 #include "common/threads.h"
@@ -97,6 +98,9 @@ typedef struct TrainOptions {
     const char *resume;     /* --resume DIR, NULL = a new run */
     bool run_option_given;  /* an option other than --threads, --checkpoint-every, --resume */
     bool checkpoint_every_given, epochs_given, max_iters_given;
+    TrainMpiSync sync;      /* --sync-every, --sync-words, --sync-partial (mpirun -np P > 1) */
+    bool sync_given;
+    TrainMpi *mpi;          /* this process's place in an MPI job (not an option) */
 } TrainOptions;
 
 /* The mean losses of the progress lines, for --plot (the textbook's trainer.loss_list). */
@@ -118,7 +122,8 @@ enum {
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
-    OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB,
+    OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB, OPT_SYNC_EVERY, OPT_SYNC_WORDS,
+    OPT_SYNC_PARTIAL,
 };
 
 static const struct option train_options[] = {
@@ -149,6 +154,9 @@ static const struct option train_options[] = {
     {"preset", required_argument, NULL, OPT_PRESET},
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+    {"sync-every", required_argument, NULL, OPT_SYNC_EVERY},
+    {"sync-words", required_argument, NULL, OPT_SYNC_WORDS},
+    {"sync-partial", required_argument, NULL, OPT_SYNC_PARTIAL},
     {"plot", required_argument, NULL, OPT_PLOT},
     {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
     {"resume", required_argument, NULL, OPT_RESUME},
@@ -271,6 +279,17 @@ void usage_train(void)
           "                         (0; 1e-3 with --preset word2vec; needs --fast)\n"
           "  --min-count N          ignore the words seen fewer than N times (1; 5 with\n"
           "                         --preset word2vec; needs --fast)\n"
+          "\n"
+          "Across machines (mpirun -np P dlfs2 train --preset word2vec, a build with MPI:\n"
+          "each rank reads 1/P of the corpus file with --threads threads, and the ranks\n"
+          "average their models every so often, as Intel's pWord2Vec; rank 0 prints and\n"
+          "writes the files; see docs/distributed.md):\n"
+          "  --sync-every S         average the ranks' models every S seconds (0.1)\n"
+          "  --sync-words N         ... every N corpus words read by a rank instead: with\n"
+          "                         --threads 1 and a seed, runs repeat to the byte\n"
+          "  --sync-partial N       frequency-prioritised: the N most frequent rows every\n"
+          "                         sync, 2N every second sync, ... (pWord2Vec: 1024); 0 =\n"
+          "                         every row every sync (0)\n"
           "  -h, --help             show this help\n",
           stdout);
 }
@@ -283,7 +302,7 @@ static void train_options_default(TrainOptions *o)
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
         .format = VECTORS_TEXT, .save_npy = false, .threads = 0,
-        .min_count = 1,
+        .min_count = 1, .sync = {.every_s = 0.1, .every_words = 0, .partial = 0},
     };
 }
 
@@ -399,6 +418,19 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_MIN_COUNT:
         o->min_count_given = true;
         return cli_parse_int("--min-count", arg, 1, 0x7fffffff, &o->min_count);
+    case OPT_SYNC_EVERY:
+        o->sync_given = true;
+        return cli_parse_double("--sync-every", arg, 0.0, 1, 86400.0, &o->sync.every_s);
+    case OPT_SYNC_WORDS: {
+        o->sync_given = true;
+        long n = 0;
+        const int rc = cli_parse_long("--sync-words", arg, 1, 0x7fffffffL, &n);
+        o->sync.every_words = n;
+        return rc;
+    }
+    case OPT_SYNC_PARTIAL:
+        o->sync_given = true;
+        return cli_parse_int("--sync-partial", arg, 0, 1 << 24, &o->sync.partial);
     default: return CLI_EXIT_USAGE;
     }
 }
@@ -483,6 +515,10 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
     if (o->fast && !o->preset_word2vec) o->replace = true;
     if (o->fast && (o->checkpoint_every > 0 || o->resume)) {
         cli_error("--checkpoint-every and --resume work with the textbook trainer, not with --fast");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->sync_given && !streams_corpus(o)) {
+        cli_error("--sync-every, --sync-words and --sync-partial apply to mpirun runs of --preset word2vec");
         return CLI_EXIT_USAGE;
     }
     if (strcmp(o->corpus, "-") == 0 && streams_corpus(o) && o->epochs != 1) {
@@ -795,9 +831,13 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
                              FILE *csv, LossCurve *curve)
 {
     const int T = o->threads;
+    const int rank = o->mpi ? o->mpi->rank : 0, ranks = o->mpi ? o->mpi->size : 1;
     RecipeThreads threads;
     RecipeEpochs epochs;
-    recipe_threads_build(&threads, T, m, rng, o->seed);
+    /* each rank its own negatives (rank 0's are a single process's) */
+    const uint64_t rank_seed = o->seed + (uint64_t)rank * 0x632be59bd9b4e019ULL;
+    if (rank > 0) rng_seed(rng, rank_seed);
+    recipe_threads_build(&threads, T, m, rng, rank_seed);
     int rc = CLI_EXIT_OK;
     const bool redraw = redraws_rows(o);
     const Word2VecDataConfig data_cfg = {
@@ -810,8 +850,8 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
     memset(&epochs, 0, sizeof epochs);
     if (stream) {
         DlfsError err = {0};
-        const int status = word2vec_stream_init(&ws, d->path, o->lowercase ? CORPUS_LOWERCASE : 0u, &d->vocab,
-                                                d->counts, &data_cfg, T, o->seed, &err);
+        const int status = word2vec_stream_init_part(&ws, d->path, o->lowercase ? CORPUS_LOWERCASE : 0u,
+                                                     &d->vocab, d->counts, &data_cfg, T, rank, ranks, o->seed, &err);
         if (status != DLFS_OK) {
             cli_error("%s", err.msg);
             rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
@@ -838,7 +878,17 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         struct sigaction old[2];
         catch_stop_signals(old);
         const double start = dlfs_now_s();
-        const FastStream source = stream ? word2vec_stream_source(&ws) : (FastStream){0};
+        const FastStream rows = stream ? word2vec_stream_source(&ws) : (FastStream){0};
+        FastStream source = rows;
+        if (stream && o->mpi) {
+            const int rc_wrap = train_mpi_wrap(o->mpi, &m->model, d->counts, (int)d->vocab.size, &rows, &o->sync,
+                                               &stop_signal, &source);
+            if (rc_wrap != CLI_EXIT_OK) {
+                recipe_threads_free(&threads);
+                word2vec_stream_free(&ws);
+                return rc_wrap;
+            }
+        }
         const int status =
             stream   ? fast_trainer_fit_stream(&trainer, &source, threads.rngs, &err)
             : redraw ? fast_trainer_fit(&trainer, recipe_epochs_next, &epochs, threads.rngs, &err)
@@ -862,6 +912,7 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         } else {
             printf("trained %ld iterations in %.1f s (%.0f words/s, %d threads)\n", trainer.total_iters,
                    elapsed, trainer.total_rows / (elapsed > 0.0 ? elapsed : 1e-9), T);
+            if (o->mpi) train_mpi_report(o->mpi, elapsed);
         }
         if (stream && ws.skipped > 0)
             printf("%lld corpus tokens outside the vocabulary were skipped\n", (long long)ws.skipped);
@@ -986,6 +1037,13 @@ static int train_and_save(const TrainOptions *o, const RecipeData *d, RecipeMode
                           const Checkpoint *resume_from)
 {
     DlfsError err = {0};
+    if (o->mpi && o->mpi->rank > 0) {
+        /* the other ranks train; rank 0 writes the files (their weights are the same after the last sync) */
+        LossCurve none = {0};
+        const int rc_rank = run_fast_training(o, d, m, rng, NULL, &none);
+        free(none.loss);
+        return rc_rank;
+    }
     if (make_dirs(o->out_dir, &err) != DLFS_OK) {
         cli_error("cannot create the output directory: %s", err.msg);
         return CLI_EXIT_RUNTIME;
@@ -1091,6 +1149,33 @@ static int train_data_count(RecipeData *d, const TrainOptions *o)
     return CLI_EXIT_OK;
 }
 
+/*
+ * Under mpirun with more than one process: only the streamed mode, which
+ * reads a part of the corpus per rank, is data-parallel; ranks other than
+ * 0 print nothing on stdout (rank 0 speaks for the job). Returns an exit
+ * status.
+ */
+static int check_mpi_run(const TrainOptions *o, const TrainMpi *mpi)
+{
+    if (!streams_corpus(o)) {
+        cli_error("under mpirun with %d processes, train with --preset word2vec (each rank reads its own part of "
+                  "the corpus and the ranks average their models); %s",
+                  mpi->size,
+                  o->fast ? "--fast without the preset shuffles every pair of the whole corpus, one process's work"
+                          : "textbook mode's exact shuffle of every pair is one process's");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->max_iters > 0) {
+        cli_error("--max-iters is not available under mpirun (each rank would stop at its own step): use --epochs");
+        return CLI_EXIT_USAGE;
+    }
+    if (mpi->rank > 0 && !freopen("/dev/null", "w", stdout)) {
+        cli_error("rank %d: cannot quiet its standard output", mpi->rank);
+        return CLI_EXIT_RUNTIME;
+    }
+    return CLI_EXIT_OK;
+}
+
 /* train_model_build from d's counts (a streamed run). Returns an exit status. */
 static int model_build_counts(RecipeModel *m, bool skipgram, const Word2VecConfig *cfg, const RecipeData *d,
                               Rng *rng)
@@ -1124,8 +1209,16 @@ int cmd_train(int argc, char **argv)
     else
         o.threads = threads_use_default();
 
+    /* mpirun -np P: this process's rank (cli/train_mpi.h) */
+    TrainMpi mpi;
     RecipeData d;
     RecipeModel m = {0};
+    memset(&d, 0, sizeof d);
+    vocab_init(&d.vocab);
+    rc = train_mpi_begin(&mpi);
+    if (rc == CLI_EXIT_OK && mpi.size > 1) rc = check_mpi_run(&o, &mpi);
+    if (rc != CLI_EXIT_OK) goto done_mpi;
+    o.mpi = &mpi;
     Rng rng;
     rng_seed(&rng, o.seed);
     if (streams_corpus(&o))
@@ -1142,9 +1235,14 @@ int cmd_train(int argc, char **argv)
         rc = d.counts ? model_build_counts(&m, o.skipgram, &cfg, &d, &rng)
                       : train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
+    /* every rank: rank 0's initial weights, and the same vocabulary checked */
+    if (rc == CLI_EXIT_OK && mpi.size > 1)
+        rc = train_mpi_share(&mpi, &m.model, (const char *const *)d.vocab.id_to_word, d.counts, (int)d.vocab.size);
     if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng, o.resume ? &ck : NULL);
+done_mpi:
     recipe_model_free(&m);
     recipe_data_free(&d);
+    train_mpi_end(&mpi, rc);
 done_args:
     checkpoint_free(&ck);
     args_free(&resume_args);

@@ -26,8 +26,19 @@ int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, co
                          const int64_t *counts, const Word2VecDataConfig *cfg, int threads, uint64_t seed,
                          DlfsError *err)
 {
+    return word2vec_stream_init_part(s, path, flags, vocab, counts, cfg, threads, 0, 1, seed, err);
+}
+
+int word2vec_stream_init_part(Word2VecStream *s, const char *path, unsigned flags, const Vocab *vocab,
+                              const int64_t *counts, const Word2VecDataConfig *cfg, int threads, int part,
+                              int parts, uint64_t seed, DlfsError *err)
+{
     memset(s, 0, sizeof *s);
     s->epoch = -1;
+    if (parts < 1 || part < 0 || part >= parts)
+        return dlfs_fail(err, DLFS_ERR_ARG, "part %d of %d: must be in [0, %d)", part, parts, parts);
+    s->part = part;
+    s->parts = parts;
     const int V = (int)vocab->size;
     if (threads < 1) return dlfs_fail(err, DLFS_ERR_ARG, "threads %d: must be >= 1", threads);
     if (V < 1) return dlfs_fail(err, DLFS_ERR_ARG, "the vocabulary is empty");
@@ -54,7 +65,7 @@ int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, co
     s->threads = threads;
     s->total = total;
     /* ranges need a plain file; a gzip file or a pipe is read by one shared reader */
-    if (threads > 1 && strcmp(path, "-") != 0) {
+    if (threads * parts > 1 && strcmp(path, "-") != 0) {
         TokenStream probe;
         DlfsError inner = {0};
         if (token_stream_open_range(&probe, path, flags, 0, 0, 0, &inner) == DLFS_OK) {
@@ -64,6 +75,12 @@ int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, co
             s->ranged = true;
         }
     }
+    if (parts > 1 && !s->ranged)
+        return dlfs_fail(err, DLFS_ERR_ARG,
+                         "%s: %d processes cannot share %s: each reads its own byte range of a plain file "
+                         "(decompress it first)",
+                         strcmp(path, "-") == 0 ? "standard input" : path, parts,
+                         strcmp(path, "-") == 0 ? "a pipe" : "a gzip file");
     s->keep = dlfs_malloc((size_t)V * sizeof *s->keep);
     for (int v = 0; v < V; v++) s->keep[v] = word2vec_keep_probability(counts[v], total, cfg->sample);
     omp_lock_t *lock = dlfs_malloc(sizeof *lock);
@@ -77,8 +94,9 @@ int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, co
         th->sentence = dlfs_malloc(WORD2VEC_STREAM_MAX_SENTENCE * sizeof *th->sentence);
         th->contexts = dlfs_malloc(WORD2VEC_STREAM_MAX_SENTENCE * C * sizeof *th->contexts);
         th->target = dlfs_malloc(WORD2VEC_STREAM_MAX_SENTENCE * sizeof *th->target);
-        /* thread 0's draws are RecipeEpochs's (seed + 1) */
-        rng_seed(&th->rng, (seed + 1) ^ (0xbf58476d1ce4e5b9ULL * (uint64_t)t));
+        /* thread 0's draws are RecipeEpochs's (seed + 1); each part's threads their own */
+        const uint64_t k = (uint64_t)part * (uint64_t)threads + (uint64_t)t;
+        rng_seed(&th->rng, (seed + 1) ^ (0xbf58476d1ce4e5b9ULL * k));
     }
     return DLFS_OK;
 }
@@ -123,12 +141,13 @@ int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
         th->done = false;
     }
     if (!s->ranged) return token_stream_open(&s->shared, s->path, s->flags, 0, err);
-    const uint64_t T = (uint64_t)s->threads;
+    const uint64_t T = (uint64_t)s->threads * (uint64_t)s->parts;
     for (int t = 0; t < s->threads; t++) {
-        /* [t * size / T, (t + 1) * size / T) without overflow for any size */
+        /* range k of T: [k * size / T, (k + 1) * size / T) without overflow for any size */
+        const uint64_t k = (uint64_t)s->part * (uint64_t)s->threads + (uint64_t)t;
         const uint64_t size = s->file_size, q = size / T, r = size % T;
-        const uint64_t start = q * (uint64_t)t + r * (uint64_t)t / T;
-        const uint64_t end = q * (uint64_t)(t + 1) + r * (uint64_t)(t + 1) / T;
+        const uint64_t start = q * k + r * k / T;
+        const uint64_t end = q * (k + 1) + r * (k + 1) / T;
         const int status = token_stream_open_range(&s->th[t].in, s->path, s->flags, 0, start, end, err);
         if (status != DLFS_OK) return status;
     }
@@ -258,6 +277,7 @@ FastStream word2vec_stream_source(Word2VecStream *s)
         .next_batch = word2vec_stream_next_batch,
         .epoch_fraction = epoch_fraction,
         .tokens_read = tokens_read,
+        .end_epoch = NULL,
         .ctx = s,
     };
 }

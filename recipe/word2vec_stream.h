@@ -69,6 +69,7 @@ typedef struct Word2VecStream {
     int V;
     Word2VecDataConfig cfg;
     int threads;
+    int part, parts;            /* this process reads part `part` of `parts` (MPI ranks); 0 of 1 */
     bool ranged;                /* each thread its own byte range of a plain file */
     uint64_t file_size;         /* when ranged */
     int64_t total;              /* tokens in an epoch: the sum of counts */
@@ -97,6 +98,19 @@ typedef struct Word2VecStream {
 int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, const Vocab *vocab,
                          const int64_t *counts, const Word2VecDataConfig *cfg, int threads, uint64_t seed,
                          DlfsError *err) DLFS_WARN_UNUSED;
+/*
+ * word2vec_stream_init for one of `parts` processes (MPI ranks) that share
+ * the corpus: this one reads part `part` (0 <= part < parts) of a plain
+ * file, its threads the byte ranges part * threads + t of parts * threads
+ * equal ranges, so the processes' threads together read every token once.
+ * parts 1 is word2vec_stream_init. Errors: word2vec_stream_init's;
+ * DLFS_ERR_ARG for parts > 1 over a gzip file or standard input (one
+ * reader cannot be split between processes: decompress the file), or a
+ * part out of range.
+ */
+int word2vec_stream_init_part(Word2VecStream *s, const char *path, unsigned flags, const Vocab *vocab,
+                              const int64_t *counts, const Word2VecDataConfig *cfg, int threads, int part,
+                              int parts, uint64_t seed, DlfsError *err) DLFS_WARN_UNUSED;
 void word2vec_stream_free(Word2VecStream *s);
 
 /*

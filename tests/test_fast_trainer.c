@@ -1063,7 +1063,7 @@ static int64_t ts_tokens(void *ctx)
 
 static FastStream ts_source(TestStream *s)
 {
-    return (FastStream){ts_begin, ts_next, ts_fraction, ts_tokens, s};
+    return (FastStream){ts_begin, ts_next, ts_fraction, ts_tokens, NULL, s};
 }
 
 /* One thread: a stream's fit is fast_trainer_fit's over the same rows in order, bit for bit. */

@@ -457,6 +457,10 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
             status = read_status;
             break;
         }
+        if (stream->end_epoch && failed_step < 0) {
+            status = stream->end_epoch(stream->ctx, epoch, err);
+            if (status != DLFS_OK) break;
+        }
         if (failed_step < 0) {
             const int bad = trainer_first_non_finite(&self->models[0]);
             if (bad >= 0) {

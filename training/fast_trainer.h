@@ -185,6 +185,11 @@ typedef struct FastStream {
     /* Thread-safe: the corpus tokens read since the run began, all
      * threads, for the words/s of the progress lines. */
     int64_t (*tokens_read)(void *ctx);
+    /* Optional (NULL: none): after epoch `epoch`'s threads have joined,
+     * before the params are checked, on the calling thread: e.g. the last
+     * model averaging of the epoch across MPI ranks (distributed/mpi_sync.h).
+     * DLFS_OK or an error (into err). */
+    int (*end_epoch)(void *ctx, int epoch, DlfsError *err);
     void *ctx;
 } FastStream;
 
