@@ -134,9 +134,12 @@ int mpi_sync_average(MpiSync *s, bool done, bool full, bool *all_done, DlfsError
     s->run_tokens_at_sync = run_tokens;
     s->global_run_tokens_at_sync = state[2];
     if (state[3] > 0.0 && s->stop && !*s->stop) *s->stop = SIGINT;   /* a rank was stopped: all stop */
-    /* the rows due: all, or the most frequent partial << ctz(k) */
+    /* the rows due: all, or the most frequent partial << ctz(k). Every rank must
+     * reduce the same rows: k counts the same syncs everywhere, and the end of
+     * the epoch (every rank done) is decided from the reduced state, so a rank
+     * that has finished its part and one that has not agree */
     int rows = s->V;
-    if (s->cfg.partial > 0 && !full) {
+    if (s->cfg.partial > 0 && !full && !*all_done) {
         const long k = s->syncs;
         int shift = 0;
         while (shift < 30 && !((k >> shift) & 1)) shift++;
@@ -211,8 +214,9 @@ static int sync_end_epoch(void *ctx, int epoch, DlfsError *err)
     MpiSync *s = ctx;
     bool all_done = false;
     while (!all_done) {
-        /* full: every row leaves the epoch averaged, so every rank holds the same weights */
-        const int status = mpi_sync_average(s, true, true, &all_done, err);
+        /* partial syncs while some rank trains (all ranks must reduce the same rows); the
+         * last, when every rank is done, averages every row, so every rank holds the same weights */
+        const int status = mpi_sync_average(s, true, false, &all_done, err);
         if (status != DLFS_OK) return status;
     }
     return s->inner.end_epoch ? s->inner.end_epoch(s->inner.ctx, epoch, err) : DLFS_OK;

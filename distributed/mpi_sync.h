@@ -104,10 +104,12 @@ void mpi_sync_free(MpiSync *s);
 /*
  * One sync, a collective call of every rank of comm: sums (done, this
  * rank's part of the epoch read, its words read in the run, its stop
- * flag) across the ranks, and replaces the rows due (all when full is
- * true or cfg.partial is 0) of every param by their mean over the ranks:
- * (sum over ranks) * (1 / size), in float. *all_done: every rank passed
- * done. Errors: DLFS_ERR_IO with MPI's message.
+ * flag) across the ranks, and replaces the rows due of every param by
+ * their mean over the ranks: (sum over ranks) * (1 / size), in float. The
+ * rows due: all when cfg.partial is 0, full is true (it must be the same
+ * on every rank) or every rank passed done (*all_done, decided from the
+ * sums, so all ranks agree); else the partial rule of sync k. Errors:
+ * DLFS_ERR_IO with MPI's message.
  */
 int mpi_sync_average(MpiSync *s, bool done, bool full, bool *all_done, DlfsError *err);
 
