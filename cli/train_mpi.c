@@ -158,6 +158,9 @@ void train_mpi_report(const TrainMpi *m, double train_s)
            "by each rank\n",
            m->size, s->syncs, s->sync_s, train_s > 0.0 ? 100.0 * s->sync_s / train_s : 0.0,
            s->floats * 4.0 / 1e6);
+    /* the last sync summed every rank's words: the job's rate, as word2vec.c counts words */
+    printf("job: %.0f corpus words read by %d ranks in %.1f s: %.0f words/s\n", s->global_run_tokens_at_sync,
+           m->size, train_s, train_s > 0.0 ? s->global_run_tokens_at_sync / train_s : 0.0);
 #else
     (void)m;
     (void)train_s;
