@@ -22,6 +22,72 @@ typedef struct Word2VecStreamThread {
     char pad[64];           /* the next thread's fields on another cache line */
 } Word2VecStreamThread;
 
+/*
+ * The word -> id table of the stream: open addressing with linear probing
+ * over a power of two >= 1.5 V slots, each holding the upper 32 bits of the
+ * word's FNV-1a hash, its id (-1: empty) and its first 8 bytes, so a
+ * lookup of a word of up to 8 bytes reads one slot and no string. It gives vocab_get's
+ * ids (it is built from the vocabulary's words); it is here because the
+ * stream looks up every token of every epoch, and on PTB the Vocab's
+ * chained table (uthash) cost about an eighth of a one-thread epoch.
+ */
+typedef struct Word2VecStreamSlot {
+    uint32_t tag;
+    int32_t id;
+    char head[8];           /* the word's first 8 bytes, zero-padded: most words are whole here,
+                               so a lookup reads one slot, not the vocabulary's string too */
+} Word2VecStreamSlot;
+
+static uint64_t word_hash(const char *word, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;   /* FNV-1a, 64 bits */
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)word[i]) * 0x100000001b3ULL;
+    return h ^ (h >> 29);   /* the low bits index the table: mix the high ones in */
+}
+
+static void slots_build(Word2VecStream *s)
+{
+    uint64_t n = 16;
+    while (n < (uint64_t)s->V + (uint64_t)s->V / 2) n *= 2;   /* at most 2/3 full */
+    s->slots = dlfs_malloc(n * sizeof *s->slots);
+    for (uint64_t i = 0; i < n; i++) s->slots[i] = (Word2VecStreamSlot){.tag = 0, .id = -1};
+    s->slot_mask = n - 1;
+    for (int32_t id = 0; id < s->V; id++) {
+        const char *w = vocab_word(s->vocab, id);
+        const size_t len = strlen(w);
+        const uint64_t h = word_hash(w, len);
+        uint64_t i = h & s->slot_mask;
+        while (s->slots[i].id >= 0) i = (i + 1) & s->slot_mask;
+        s->slots[i] = (Word2VecStreamSlot){.tag = (uint32_t)(h >> 32), .id = id};
+        memcpy(s->slots[i].head, w, len < 8 ? len : 8);
+    }
+}
+
+/* vocab_get(s->vocab, word) through the slots; word has len bytes. */
+static int32_t slots_get(const Word2VecStream *s, const char *word, size_t len)
+{
+    const uint64_t h = word_hash(word, len);
+    const uint32_t tag = (uint32_t)(h >> 32);
+    char head[8] = {0};
+    memcpy(head, word, len < 8 ? len : 8);
+    for (uint64_t i = h & s->slot_mask;; i = (i + 1) & s->slot_mask) {
+        const Word2VecStreamSlot *slot = &s->slots[i];
+        if (slot->id < 0) return -1;
+        if (slot->tag != tag || memcmp(slot->head, head, 8) != 0) continue;
+        if (len <= 8) {
+            /* the head holds the whole word, zero-padded; a longer word's head has no zero */
+            if (len == 8 || slot->head[len] == '\0') {
+                if (len < 8 || vocab_word(s->vocab, slot->id)[8] == '\0') return slot->id;
+            }
+            continue;
+        }
+        const char *w = vocab_word(s->vocab, slot->id) + 8;   /* the rest, past the head */
+        size_t k = 8;
+        while (k < len && *w == word[k]) w++, k++;
+        if (k == len && *w == '\0') return slot->id;
+    }
+}
+
 int word2vec_stream_init(Word2VecStream *s, const char *path, unsigned flags, const Vocab *vocab,
                          const int64_t *counts, const Word2VecDataConfig *cfg, int threads, uint64_t seed,
                          DlfsError *err)
@@ -81,6 +147,7 @@ int word2vec_stream_init_part(Word2VecStream *s, const char *path, unsigned flag
                          "(decompress it first)",
                          strcmp(path, "-") == 0 ? "standard input" : path, parts,
                          strcmp(path, "-") == 0 ? "a pipe" : "a gzip file");
+    slots_build(s);
     s->keep = dlfs_malloc((size_t)V * sizeof *s->keep);
     for (int v = 0; v < V; v++) s->keep[v] = word2vec_keep_probability(counts[v], total, cfg->sample);
     omp_lock_t *lock = dlfs_malloc(sizeof *lock);
@@ -118,6 +185,7 @@ void word2vec_stream_free(Word2VecStream *s)
         free(s->lock);
     }
     free(s->keep);
+    free(s->slots);
     free(s->path);
     memset(s, 0, sizeof *s);
 }
@@ -169,9 +237,10 @@ static int read_block(Word2VecStream *s, Word2VecStreamThread *th, DlfsError *er
     if (!s->ranged) omp_set_lock(s->lock);
     while (n < WORD2VEC_STREAM_BLOCK) {
         const char *word;
-        status = token_stream_next(in, &word, NULL, err);
+        size_t len;
+        status = token_stream_next(in, &word, &len, err);
         if (status != 1) break;
-        const int32_t id = vocab_get(s->vocab, word);
+        const int32_t id = slots_get(s, word, len);
         if (id < 0) {
             skipped++;
             continue;

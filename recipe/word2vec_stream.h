@@ -74,6 +74,9 @@ typedef struct Word2VecStream {
     uint64_t file_size;         /* when ranged */
     int64_t total;              /* tokens in an epoch: the sum of counts */
     double *keep;               /* (V,) keep probabilities; owned */
+    struct Word2VecStreamSlot *slots;  /* word -> id, open addressing (every epoch looks up
+                                   every token: faster than the Vocab's chained table); owned */
+    uint64_t slot_mask;         /* slots - 1 (a power of two >= 1.5 V) */
     TokenStream shared;         /* the shared reader, when not ranged */
     void *lock;                 /* the shared reader's omp_lock_t; owned */
     int epoch;                  /* the epoch begun last, -1 before the first */

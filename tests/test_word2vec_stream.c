@@ -446,6 +446,40 @@ static void test_word2vec_c_vocabulary(void **state)
     recipe_data_free(&d);
 }
 
+/* The stream's word -> id table around 8 bytes (a slot holds a word's first 8): every word of
+ * the vocabulary found, the words that are not (sharing a head, one byte longer or shorter) skipped. */
+static void test_lookup_near_eight_bytes(void **state)
+{
+    const TestTmpdir *t = *state;
+    char txt[PATH_MAX], voc[PATH_MAX];
+    snprintf(txt, sizeof txt, "%s", test_tmpdir_path(t, "w.txt"));
+    snprintf(voc, sizeof voc, "%s", test_tmpdir_path(t, "w.vocab"));
+    const char vocab[] = "<eos> 4\nabcdefg 1\nabcdefgh 1\nabcdefghi 1\nabcdefghijklmnop 1\nx 1\n";
+    test_write_file(voc, vocab, sizeof vocab - 1);
+    /* known: 7, 8, 9, 16 bytes and x; unknown: heads shared, one byte off either way */
+    const char text[] = "abcdefg abcdefgh abcdefghi abcdefghijklmnop x\n"
+                        "abcdef abcdefgx abcdefghx abcdefghij abcdefghijklmno abcdefghijklmnopq\n"
+                        "abcdefgh\0"; /* the NUL is not written: sizeof - 2 below */
+    test_write_file(txt, text, sizeof text - 2);
+    RecipeData d;
+    DlfsError err = {0};
+    assert_int_equal(recipe_data_count(&d, txt, NULL, 0, voc, &err), DLFS_OK);
+    const Word2VecDataConfig cfg = {.window = 1, .sentence_end = vocab_get(&d.vocab, "<eos>")};
+    Word2VecStream s;
+    assert_int_equal(word2vec_stream_init(&s, txt, 0, &d.vocab, d.counts, &cfg, 1, 1, &err), DLFS_OK);
+    assert_int_equal(word2vec_stream_begin_epoch(&s, 0, &err), DLFS_OK);
+    Rows r = {0};
+    thread_rows(&s, 0, 1, &r);
+    /* line 1: 5 known words, 5 rows; line 2: none known; line 3: one word alone, no row */
+    assert_int_equal(r.n, 5);
+    for (int k = 0; k < 5; k++) assert_int_equal(r.target[k], k + 1);   /* ids in the file's order */
+    assert_int_equal(s.skipped, 6);
+    assert_int_equal(s.epoch_tokens, 5 + 1 + 1 + 1);   /* line 1 and its <eos>, line 2's <eos>, line 3's word */
+    rows_free(&r);
+    word2vec_stream_free(&s);
+    recipe_data_free(&d);
+}
+
 static void test_ptb_preset_rows(void **state)
 {
     (void)state;
@@ -488,6 +522,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_long_line_is_cut, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_errors, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_word2vec_c_vocabulary, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_near_eight_bytes, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test(test_ptb_preset_rows),
     };
     return run_tests_needing_ptb("word2vec_stream", tests, sizeof tests / sizeof tests[0], 1, NULL, NULL);
