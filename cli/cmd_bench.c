@@ -247,11 +247,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
     case OPT_NO_GENSIM: o->gensim = false; return 0;
     case OPT_WORD2VEC: {
-        struct stat st;
-        const char *why = stat(arg, &st) != 0 ? strerror(errno)
-                          : !S_ISREG(st.st_mode)  ? "not a regular file"
-                          : access(arg, X_OK) != 0 ? strerror(errno)
-                                                   : NULL;
+        const char *why = bench_program_problem(arg);
         if (why != NULL) {
             cli_error("bench: --word2vec %s: %s (give the path of word2vec.c's compiled program)",
                       arg, why);
