@@ -455,11 +455,12 @@ static int run_system(const PeersOptions *o, const PeersSetup *s, int sys, const
                           : bench_run_program(path, argv, log, &r->wall_s, &r->peak_mib, &status);
     if (rc != CLI_EXIT_OK) return rc;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        cli_error("bench --peers: %s (%s) failed (%s %d); its output was:", system_names[sys],
+        cli_error("bench --peers: %s (%s) failed (%s %d); the end of its output:", system_names[sys],
                   path != NULL ? path : "dlfs2 train", WIFEXITED(status) ? "exit" : "signal",
                   WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
         FILE *f = fopen(log, "r");
-        if (f != NULL) {   /* its last lines, for the reason */
+        if (f != NULL) {   /* the last 2 KiB of its output, for the reason */
+            if (fseek(f, -2048, SEEK_END) != 0) rewind(f);
             char line[512];
             while (fgets(line, sizeof line, f) != NULL) fprintf(stderr, "  %s", line);
             fclose(f);
