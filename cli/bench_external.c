@@ -1,6 +1,7 @@
 /*
  * bench_external.c — the programs `dlfs2 bench` compares dlfs2 with:
- * gensim's Word2Vec (a Python script run with /usr/bin/python3) and
+ * gensim's Word2Vec (a Python script run with /usr/bin/python3, or
+ * $DLFS2_PYTHON) and
  * word2vec.c's compiled program, run with posix_spawn on PTB's
  * ptb.train.txt with the word2vec preset's recipe (recipe/preset.h) or the
  * textbook comparison's settings (see bench_external.h).
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,9 +28,16 @@
 
 extern char **environ;
 
+/* the python3 that runs gensim unless $DLFS2_PYTHON names another (bench_python) */
 #define PYTHON "/usr/bin/python3"
 
-int bench_run_self(char *const argv[], const char *log, double *wall_s, double *peak_mib, int *status)
+/*
+ * Spawns argv with the program at path (posix_spawn: no shell, no PATH
+ * search), its output to log or nowhere, waits for it and measures it (see
+ * bench_run_program); name says what it is in a message.
+ */
+static int run_program(const char *path, const char *name, char *const argv[], const char *log,
+                       double *wall_s, double *peak_mib, int *status)
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -41,21 +50,65 @@ int bench_run_self(char *const argv[], const char *log, double *wall_s, double *
     }
     pid_t pid;
     const double start = dlfs_now_s();
-    const int err = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
+    const int err = posix_spawn(&pid, path, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     if (err != 0) {
-        cli_error("bench: cannot start dlfs2 %s: %s", argv[1], strerror(err));
+        cli_error("bench: cannot start %s: %s", name, strerror(err));
         return CLI_EXIT_RUNTIME;
     }
     struct rusage ru;
     while (wait4(pid, status, 0, &ru) < 0)
         if (errno != EINTR) {
-            cli_error("bench: waiting for dlfs2 %s: %s", argv[1], strerror(errno));
+            cli_error("bench: waiting for %s: %s", name, strerror(errno));
             return CLI_EXIT_RUNTIME;
         }
     *wall_s = dlfs_now_s() - start;
     *peak_mib = (double)ru.ru_maxrss / 1024.0;   /* Linux gives KiB */
     return CLI_EXIT_OK;
+}
+
+int bench_run_program(const char *path, char *const argv[], const char *log, double *wall_s,
+                      double *peak_mib, int *status)
+{
+    return run_program(path, path, argv, log, wall_s, peak_mib, status);
+}
+
+int bench_run_self(char *const argv[], const char *log, double *wall_s, double *peak_mib, int *status)
+{
+    char name[256];
+    snprintf(name, sizeof name, "dlfs2 %s", argv[1]);
+    return run_program("/proc/self/exe", name, argv, log, wall_s, peak_mib, status);
+}
+
+const char *bench_program_problem(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) != 0      ? strerror(errno)
+           : !S_ISREG(st.st_mode)    ? "not a regular file"
+           : access(path, X_OK) != 0 ? strerror(errno)
+                                     : NULL;
+}
+
+const char *bench_python(void)
+{
+    const char *p = getenv("DLFS2_PYTHON");
+    return p != NULL && p[0] != '\0' ? p : PYTHON;
+}
+
+bool bench_gensim_importable(char *why, size_t size)
+{
+    char out[1024];
+    char *check_argv[] = {(char *)bench_python(), "-c", "import gensim", NULL};
+    const int status = bench_spawn_capture(check_argv, true, out, sizeof out);
+    if (status < 0) {
+        snprintf(why, size, "cannot run %s: %s", bench_python(), strerror(errno));
+        return false;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(why, size, "%s cannot import gensim (install python3-gensim)", bench_python());
+        return false;
+    }
+    return true;
 }
 
 /* "s" unless n is 1, for "%d thread%s". */
@@ -64,13 +117,7 @@ static const char *plural(long n)
     return n == 1 ? "" : "s";
 }
 
-/*
- * Runs argv (argv[0] an absolute path, no shell) with its stdout read into
- * out (NUL-terminated, cut at size - 1 bytes) and its stderr sent to
- * /dev/null when quiet. Returns the wait status, or -1 with errno set when
- * it could not be started.
- */
-static int spawn_capture(char *const argv[], bool quiet, char *out, size_t size)
+int bench_spawn_capture(char *const argv[], bool quiet, char *out, size_t size)
 {
     int fds[2];
     if (pipe(fds) != 0) return -1;
@@ -149,10 +196,10 @@ typedef struct GensimRun {
 static int gensim_train(const char *path, const char *workers, GensimRun *g)
 {
     char out[1024];
-    char *train_argv[] = {PYTHON, "-c", (char *)gensim_script, (char *)path, (char *)workers,
+    char *train_argv[] = {(char *)bench_python(), "-c", (char *)gensim_script, (char *)path, (char *)workers,
                           (char *)g->sample, (char *)g->min_count, (char *)g->alpha,
                           g->eos ? "1" : "0", NULL};
-    const int status = spawn_capture(train_argv, false, out, sizeof out);
+    const int status = bench_spawn_capture(train_argv, false, out, sizeof out);
     if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
         sscanf(out, "%63s %ld %ld %lf %ld", g->version, &g->vocab, &g->words, &g->seconds,
                &g->effective) != 5 || !(g->seconds > 0.0)) {
@@ -164,15 +211,9 @@ static int gensim_train(const char *path, const char *workers, GensimRun *g)
 
 int bench_gensim(const BenchExternal *x, const char *ptb_dir)
 {
-    char out[1024];
-    char *check_argv[] = {PYTHON, "-c", "import gensim", NULL};
-    int status = spawn_capture(check_argv, true, out, sizeof out);
-    if (status < 0) {
-        printf("\ngensim: skipped: cannot run %s: %s\n", PYTHON, strerror(errno));
-        return CLI_EXIT_OK;
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        printf("\ngensim: skipped: %s cannot import gensim (install python3-gensim)\n", PYTHON);
+    char why[4200];
+    if (!bench_gensim_importable(why, sizeof why)) {
+        printf("\ngensim: skipped: %s\n", why);
         return CLI_EXIT_OK;
     }
     char *path = cli_path_join(ptb_dir, "ptb.train.txt");
@@ -249,7 +290,7 @@ int bench_word2vec_c(const BenchExternal *x, const char *ptb_dir)
     fflush(stdout);
     char out[256];   /* its progress lines, not used */
     const double start = dlfs_now_s();
-    const int status = spawn_capture(argv, false, out, sizeof out);
+    const int status = bench_spawn_capture(argv, false, out, sizeof out);
     const double seconds = dlfs_now_s() - start;
     int rc = CLI_EXIT_OK;
     if (status < 0) {

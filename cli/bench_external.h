@@ -6,6 +6,9 @@
 #ifndef DLFS2_CLI_BENCH_EXTERNAL_H
 #define DLFS2_CLI_BENCH_EXTERNAL_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /* What one row of dlfs2's table measured, for the comparisons. */
 typedef struct BenchTimes {
     double s_per_epoch;     /* seconds per epoch */
@@ -25,7 +28,7 @@ typedef struct BenchExternal {
 } BenchExternal;
 
 /*
- * When /usr/bin/python3 can import gensim, trains gensim's Word2Vec CBOW
+ * When /usr/bin/python3 (or $DLFS2_PYTHON, see bench_python) can import gensim, trains gensim's Word2Vec CBOW
  * for one epoch on ptb_dir/ptb.train.txt twice, with the textbook
  * comparison's settings and with the word2vec preset's recipe, and prints
  * each time against x's rows; else prints why it is skipped. Returns an
@@ -57,5 +60,40 @@ int bench_word2vec_c(const BenchExternal *x, const char *ptb_dir);
  * and `bench --scale` time `dlfs2 train` so.
  */
 int bench_run_self(char *const argv[], const char *log, double *wall_s, double *peak_mib, int *status);
+
+/*
+ * Like bench_run_self for another program: runs the program at path (an
+ * absolute or relative path, no PATH search, no shell) with argv (argv[0]
+ * its name, NULL-terminated); output, *wall_s, *peak_mib, *status and the
+ * result as bench_run_self's. `bench --peers` times word2vec.c, fastText
+ * and gensim's python3 so.
+ */
+int bench_run_program(const char *path, char *const argv[], const char *log, double *wall_s,
+                      double *peak_mib, int *status);
+
+/*
+ * Runs argv (argv[0] a path, no shell) with its stdout read into out
+ * (NUL-terminated, cut at size - 1 bytes) and its stderr sent to /dev/null
+ * when quiet. Returns the wait status, or -1 with errno set when it could
+ * not be started.
+ */
+int bench_spawn_capture(char *const argv[], bool quiet, char *out, size_t size);
+
+/*
+ * Why the program at path cannot be run (strerror's text, or "not a
+ * regular file"), or NULL when it is an executable regular file. The
+ * string is static (strerror's).
+ */
+const char *bench_program_problem(const char *path);
+
+/* The python3 that runs gensim: $DLFS2_PYTHON when set and non-empty, else /usr/bin/python3. */
+const char *bench_python(void);
+
+/*
+ * Whether bench_python() can `import gensim`; when not, why (e.g.
+ * "/usr/bin/python3 cannot import gensim (install python3-gensim)") into
+ * why (size bytes).
+ */
+bool bench_gensim_importable(char *why, size_t size);
 
 #endif

@@ -51,6 +51,7 @@
 
 #include "cli/bench_contention.h"
 #include "cli/bench_external.h"
+#include "cli/bench_peers.h"
 #include "cli/bench_scale.h"
 #include "cli/bench_vocab.h"
 #include "cli/cli.h"
@@ -180,6 +181,10 @@ void usage_bench(void)
           "       dlfs2 bench --scale [--scales 1,5,20] [--corpus FILE] [--max-iters N]\n"
           "                   (memory and speed against the corpus's size; see\n"
           "                   'dlfs2 bench --scale --help')\n"
+          "       dlfs2 bench --peers [--model cbow|skipgram|both] [--epochs 10] [--threads N]\n"
+          "                   [--rounds R] [--seeds N] [--word2vec PATH] [--fasttext PATH]\n"
+          "                   (dlfs2's word2vec preset against gensim, word2vec.c and\n"
+          "                   fastText, round after round; see 'dlfs2 bench --peers --help')\n"
           "\n"
           "Times training iterations on PTB with the textbook's settings (window 5,\n"
           "hidden 100, batch 100, Adam lr 0.001, 5 negatives drawn without replacement\n"
@@ -247,11 +252,7 @@ static int apply_option(BenchOptions *o, int c, const char *arg)
     case OPT_EPOCHS: return cli_parse_int("--epochs", arg, 1, MAX_EPOCHS, &o->epochs);
     case OPT_NO_GENSIM: o->gensim = false; return 0;
     case OPT_WORD2VEC: {
-        struct stat st;
-        const char *why = stat(arg, &st) != 0 ? strerror(errno)
-                          : !S_ISREG(st.st_mode)  ? "not a regular file"
-                          : access(arg, X_OK) != 0 ? strerror(errno)
-                                                   : NULL;
+        const char *why = bench_program_problem(arg);
         if (why != NULL) {
             cli_error("bench: --word2vec %s: %s (give the path of word2vec.c's compiled program)",
                       arg, why);
@@ -770,6 +771,7 @@ static void print_references(const BenchRow *rows)
 int cmd_bench(int argc, char **argv)
 {
     if (bench_scale_requested(argc, argv)) return cmd_bench_scale(argc, argv);   /* cli/bench_scale.c */
+    if (bench_peers_requested(argc, argv)) return cmd_bench_peers(argc, argv);   /* cli/bench_peers.c */
     BenchOptions o;
     int rc = parse_bench_args(argc, argv, &o);
     if (rc != 0) return rc < 0 ? CLI_EXIT_OK : rc;

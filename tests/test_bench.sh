@@ -21,7 +21,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=45
+PLAN=64
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -159,6 +159,144 @@ check "bench --scale: the three targets, each met or not met" sh -c "
     grep -Eq '^textbook peak RSS <= 300 MB: [0-9.]+ MB \([0-9.]+ MiB\): (met|not met)$' '$WORK/scale.out' &&
     grep -Eq '^fast words/s within 10 % of the smallest corpus.s \(1x\): [0-9]+ vs [0-9]+ \([-+][0-9.]+ %\): (met|not met)$' '$WORK/scale.out'"
 check "bench --scale: its temporary folder is removed" sh -c "[ -z \"\$(ls -A '$WORK/scale-tmp')\" ]"
+
+# --- bench --peers with stand-in programs on a tiny data folder ---------------
+# The data folder: the --scale corpus as DATA/ptb/ptb.train.txt (5200 tokens), two
+# analogy questions and three WordSim pairs. The stand-ins for word2vec.c, fastText
+# and gensim's python3 ($DLFS2_PYTHON) append "NAME ARGS" to one log and write, where
+# the real program would, vectors whose scores are worked out by hand: w0 (1,0),
+# w1 (0,1), w2 (1,1), w3 (-1,2), w4 (1,-2). w1 - w0 + w2, unit rows: (-0.29, 1.71);
+# of w3 and w4 (a, b, c excluded) w3 scores 1.66 and w4 -1.66, so "w0 w1 w2 w3" is
+# right and "w0 w1 w2 w4" wrong: accuracy 0.5000. cos(w0, .) = 0.71 (w2), 0.45 (w4),
+# 0 (w1) in the order of the human scores 9, 5, 1: rho 1.0000.
+PEERS_DATA=$WORK/peers-data
+mkdir -p "$PEERS_DATA/ptb" "$PEERS_DATA/eval" "$WORK/peers-tmp"
+cp "$SCALE_CORPUS" "$PEERS_DATA/ptb/ptb.train.txt"
+printf ': capital-common-countries\nw0 w1 w2 w3\nw0 w1 w2 w4\n' >"$PEERS_DATA/eval/questions-words.txt"
+printf 'w0\tw2\t9.0\nw0\tw4\t5.0\nw0\tw1\t1.0\n' >"$PEERS_DATA/eval/wordsim353.tsv"
+PEERS_LOG=$WORK/peers.log
+VECS='5 2\nw0 1 0 \nw1 0 1 \nw2 1 1 \nw3 -1 2 \nw4 1 -2 \n'
+FAKE_PEER_W2V=$WORK/peer-word2vec
+FAKE_FASTTEXT=$WORK/peer-fasttext
+FAKE_PYTHON=$WORK/peer-python
+NO_GENSIM=$WORK/python-without-gensim
+cat >"$FAKE_PEER_W2V" <<EOS
+#!/bin/sh
+echo "word2vec.c \$*" >>'$PEERS_LOG'
+while [ \$# -gt 1 ]; do [ "\$1" = -output ] && out=\$2; shift; done
+printf '$VECS' >"\$out"
+sleep 0.2
+EOS
+cat >"$FAKE_FASTTEXT" <<EOS
+#!/bin/sh
+echo "fastText \$*" >>'$PEERS_LOG'
+while [ \$# -gt 1 ]; do [ "\$1" = -output ] && out=\$2; shift; done
+printf '$VECS' >"\$out.vec"
+sleep 0.2
+EOS
+cat >"$FAKE_PYTHON" <<EOS
+#!/bin/sh
+[ "\$2" = "import gensim" ] && exit 0
+shift 2
+echo "gensim \$*" >>'$PEERS_LOG'
+printf '$VECS' >"\$2"
+sleep 0.2
+EOS
+printf '#!/bin/sh\nexit 1\n' >"$NO_GENSIM"
+chmod +x "$FAKE_PEER_W2V" "$FAKE_FASTTEXT" "$FAKE_PYTHON" "$NO_GENSIM"
+
+run peershelp bench --peers --help
+check "bench --peers --help: usage, exit 0" sh -c "[ $rc -eq 0 ] && grep -q '^Usage: dlfs2 bench --peers' '$WORK/peershelp.out'"
+expect "bench --peers --model foo: exit 2" 2 peersmodel bench --peers --model foo
+expect "bench --peers --seeds 2 --rounds 3: exit 2" 2 peersseeds bench --peers --seeds 2 --rounds 3
+expect "bench --peers --word2vec with a missing program: exit 1" 1 peersw2v bench --peers \
+    --data-dir "$PEERS_DATA" --word2vec "$WORK/nonexistent"
+check "bench --peers --word2vec missing: refused before anything runs" sh -c "
+    grep -q '^dlfs2: bench --peers: --word2vec $WORK/nonexistent: No such file' '$WORK/peersw2v.err' &&
+    [ ! -s '$WORK/peersw2v.out' ]"
+expect "bench --peers --fasttext with a folder: exit 1" 1 peersft bench --peers --data-dir "$PEERS_DATA" \
+    --fasttext "$WORK"
+
+P=$WORK/peers.out
+DLFS2_PYTHON=$FAKE_PYTHON TMPDIR=$WORK/peers-tmp "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 \
+    --threads 1 --rounds 2 --word2vec "$FAKE_PEER_W2V" --fasttext "$FAKE_FASTTEXT" >"$P" 2>"$WORK/peers.err"
+rc=$?
+check "bench --peers --rounds 2 with the stand-ins: exit 0, the load average and 5200 tokens printed" sh -c "
+    [ $rc -eq 0 ] && grep -Eq '^load average at start: [0-9.]+ [0-9.]+ [0-9.]+ ' '$P' &&
+    grep -q '^peers: $PEERS_DATA/ptb/ptb.train.txt (5200 tokens: words and line ends); 1 epoch, 1 thread, 2 rounds, seed 1' '$P' &&
+    ! grep -q skipped '$P'"
+# the run lines: per model, round 1 then round 2, each dlfs2 gensim word2vec.c fastText
+check "bench --peers --rounds 2: each system twice, in turn (the run lines)" sh -c "
+    [ \"\$(awk '\$2 == \"round\" { printf \"%s %s %s %s;\", \$1, \$3, \$6, (\$6 == \"dlfs2\" ? \"\" : \"\") }' '$P')\" = \
+'CBOW 1/2, dlfs2 ;CBOW 1/2, gensim ;CBOW 1/2, word2vec.c ;CBOW 1/2, fastText ;CBOW 2/2, dlfs2 ;CBOW 2/2, gensim ;CBOW 2/2, word2vec.c ;CBOW 2/2, fastText ;SkipGram 1/2, dlfs2 ;SkipGram 1/2, gensim ;SkipGram 1/2, word2vec.c ;SkipGram 1/2, fastText ;SkipGram 2/2, dlfs2 ;SkipGram 2/2, gensim ;SkipGram 2/2, word2vec.c ;SkipGram 2/2, fastText ;' ]"
+check "bench --peers --rounds 2: the stand-ins ran in turn, twice per model" sh -c "
+    [ \"\$(cut -d' ' -f1 '$PEERS_LOG' | tr '\n' ' ')\" = 'gensim word2vec.c fastText gensim word2vec.c fastText gensim word2vec.c fastText gensim word2vec.c fastText ' ]"
+# the vectors go into the temporary folder TMPDIR/dlfs2-peers-XXXXXX
+TMPRE="$WORK/peers-tmp/dlfs2-peers-[A-Za-z0-9]{6}"
+CORPUS_ARG="$PEERS_DATA/ptb/ptb.train.txt"
+check "bench --peers: word2vec.c gets the recipe (-cbow 1, then -cbow 0 and -alpha 0.025)" sh -c "
+    [ \$(grep -c '^word2vec.c ' '$PEERS_LOG') -eq 4 ] &&
+    [ \$(grep -Ec '^word2vec.c -train $CORPUS_ARG -output $TMPRE/word2vec.txt -cbow 1 -size 100 -window 5 -negative 5 -hs 0 -sample 0.001 -min-count 5 -alpha 0.05 -threads 1 -iter 1 -binary 0\$' '$PEERS_LOG') -eq 2 ] &&
+    [ \$(grep -Ec '^word2vec.c -train $CORPUS_ARG -output $TMPRE/word2vec.txt -cbow 0 -size 100 -window 5 -negative 5 -hs 0 -sample 0.001 -min-count 5 -alpha 0.025 -threads 1 -iter 1 -binary 0\$' '$PEERS_LOG') -eq 2 ]"
+check "bench --peers: fastText gets the recipe without subwords" sh -c "
+    [ \$(grep -Ec '^fastText cbow -input $CORPUS_ARG -output $TMPRE/fasttext -minn 0 -maxn 0 -t 0.001 -minCount 5 -ws 5 -neg 5 -epoch 1 -dim 100 -thread 1 -lr 0.05 -seed 1\$' '$PEERS_LOG') -eq 2 ] &&
+    [ \$(grep -Ec '^fastText skipgram -input $CORPUS_ARG -output $TMPRE/fasttext -minn 0 -maxn 0 -t 0.001 -minCount 5 -ws 5 -neg 5 -epoch 1 -dim 100 -thread 1 -lr 0.025 -seed 1\$' '$PEERS_LOG') -eq 2 ]"
+# gensim's script: corpus, output, sg, workers, epochs, seed, alpha, sample, min_count
+check "bench --peers: gensim gets the recipe (sg 0 and 1)" sh -c "
+    [ \$(grep -Ec '^gensim $CORPUS_ARG $TMPRE/gensim.txt 0 1 1 1 0.05 0.001 5\$' '$PEERS_LOG') -eq 2 ] &&
+    [ \$(grep -Ec '^gensim $CORPUS_ARG $TMPRE/gensim.txt 1 1 1 1 0.025 0.001 5\$' '$PEERS_LOG') -eq 2 ]"
+check "bench --peers: its temporary folder is removed" sh -c "[ -z \"\$(ls -A '$WORK/peers-tmp')\" ]"
+# "dlfs2 / gensim: 0.250 (median 0.050 s / 0.200 s); median of the rounds' ratios 0.248"
+# each median is rounded to 0.001 s, the ratio to 0.001
+check "bench --peers: the ratios are the printed medians divided" awk '
+    $1 == "dlfs2" && $2 == "/" && $5 == "(median" {
+        a = $6; b = $9
+        if (b < 0.2) { print "# " $3 " took " b " s, less than its sleep"; exit 1 }
+        r = a / b
+        tol = 0.0005 + r * (0.0005 / a + 0.0005 / b) + 0.00001
+        if ($4 - r > tol || r - $4 > tol) { print "# " $0 ": from the medians " r; exit 1 }
+        lines++
+    } END { if (lines != 6) exit 1 }' "$P"
+# "dlfs2  0.050  0.040  0.060  104000  13.5  0.0000 ± 0.0000  -1.0000 ± 0.0000": words/s per
+# thread = 5200 x 1 epoch / median / 1 thread (the median rounded to 0.001 s)
+check "bench --peers: a row per system and model, words/s per thread = 5200 / median" awk '
+    ($1 == "dlfs2" || $1 == "gensim" || $1 == "word2vec.c" || $1 == "fastText") && NF == 12 && $8 == "±" {
+        if ($3 > $2 || $2 > $4) exit 1
+        w = 5200 / $2; d = $5 - w; if (d < 0) d = -d
+        if (d > 0.5 + w * 0.0005 / $2 + 1) { print "# " $0 ": words/s from the median " w; exit 1 }
+        rows++
+    } END { if (rows != 8) exit 1 }' "$P"
+check "bench --peers: the stand-ins' vectors score analogy 0.5000 and rho 1.0000 in every round" sh -c "
+    [ \$(grep -Ec '^(gensim|word2vec.c|fastText) +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9.]+  0.5000 ± 0.0000   1.0000 ± 0.0000 *\$' '$P') -eq 6 ] &&
+    [ \$(grep -Ec ': (gensim|word2vec.c|fastText) .* analogy 0.5000, rho 1.0000\$' '$P') -eq 12 ]"
+check "bench --peers: the 7 targets, each met or not met" sh -c "
+    grep -Eq '^CBOW: dlfs2 <= 0.5x gensim.s time: [0-9.]+x: (met|not met)\$' '$P' &&
+    grep -Eq '^CBOW: dlfs2 <= 0.2x word2vec.c.s time: [0-9.]+x: (met|not met)\$' '$P' &&
+    grep -Eq '^SkipGram: dlfs2 <= 0.5x gensim.s time: [0-9.]+x: (met|not met)\$' '$P' &&
+    [ \$(grep -Ec '^(CBOW|SkipGram): dlfs2.s (analogy|WordSim-353 rho) >= the best peer.s mean - its sd: -?[0-9.]+ vs (0.5000|1.0000) \(gensim (0.5000|1.0000) - 0.0000\): (met|not met)\$' '$P') -eq 4 ]"
+
+: >"$PEERS_LOG"
+DLFS2_PYTHON=$FAKE_PYTHON "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 --threads 1 --seeds 2 \
+    --model skipgram --fasttext "$FAKE_FASTTEXT" >"$WORK/seeds.out" 2>"$WORK/seeds.err"
+rc=$?
+check "bench --peers --seeds 2: seeds 1 and 2 to gensim and fastText, word2vec.c skipped, CBOW not run" sh -c "
+    [ $rc -eq 0 ] && [ \"\$(awk '{ print \$1, \$NF }' '$PEERS_LOG' | tr '\n' ' ')\" = 'gensim 5 fastText 1 gensim 5 fastText 2 ' ] &&
+    [ \$(grep -Ec '^gensim .* 1 1 1 1 0.025 0.001 5\$' '$PEERS_LOG') -eq 1 ] &&
+    [ \$(grep -Ec '^gensim .* 1 1 1 2 0.025 0.001 5\$' '$PEERS_LOG') -eq 1 ] &&
+    grep -q '^SkipGram round 2/2, seed 2: dlfs2 ' '$WORK/seeds.out' &&
+    grep -q '^word2vec.c: skipped: not given (--word2vec PATH)\$' '$WORK/seeds.out' &&
+    grep -q '^CBOW: dlfs2 <= 0.5x gensim.s time: not measured (CBOW not run)\$' '$WORK/seeds.out' &&
+    grep -q '^SkipGram: dlfs2 <= 0.5x gensim.s time: [0-9.]*x' '$WORK/seeds.out'"
+DLFS2_PYTHON=$NO_GENSIM "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 --threads 1 --rounds 1 \
+    --model cbow >"$WORK/alone.out" 2>"$WORK/alone.err"
+rc=$?
+check "bench --peers without peers: each skipped once, the targets not measured" sh -c "
+    [ $rc -eq 0 ] && [ \$(grep -Ec '^(gensim|word2vec.c|fastText): skipped: ' '$WORK/alone.out') -eq 3 ] &&
+    grep -q '^gensim: skipped: $NO_GENSIM cannot import gensim (install python3-gensim)\$' '$WORK/alone.out' &&
+    grep -q '^fastText: skipped: not given (--fasttext PATH)\$' '$WORK/alone.out' &&
+    grep -q '^CBOW: dlfs2 <= 0.2x word2vec.c.s time: not measured (word2vec.c skipped)\$' '$WORK/alone.out' &&
+    grep -q '^CBOW: dlfs2.s analogy >= the best peer.s mean - its sd: not measured (no peer ran)\$' '$WORK/alone.out' &&
+    [ \$(grep -c ' round ' '$WORK/alone.out') -eq 1 ]"
 
 # --- a short run on PTB ------------------------------------------------------
 find_ptb
