@@ -5,8 +5,9 @@
 # different vocabularies, textbook mode, plain --fast, --max-iters and a .gz
 # corpus are refused; a rank killed mid-run ends the job; --sync-partial
 # runs; and the averaging itself (tests/test_mpi_sync.c under mpirun -np 2).
-# Every test but the first is skipped ("# SKIP no MPI") when the build has
-# no MPI or mpirun is not on PATH.
+# The mpirun tests are skipped ("# SKIP no MPI") when the build has no MPI
+# or mpirun is not on PATH; a build without MPI is checked to refuse a launch
+# of 2 processes (OMPI_COMM_WORLD_SIZE=2).
 #
 #     sh tests/test_mpi.sh path/to/build/dlfs2 mpi=yes|no [path/to/test_mpi_sync]
 #
@@ -16,7 +17,7 @@
 DLFS2=${1:?usage: sh tests/test_mpi.sh PATH/TO/dlfs2 mpi=yes|no [PATH/TO/test_mpi_sync]}
 MPI_BUILT=${2:-mpi=no}
 SYNC_TEST=${3:-}
-PLAN=30
+PLAN=32
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -29,6 +30,22 @@ expect "--sync-every without --preset word2vec: exit 2" 2 u-every train --corpus
 check "--sync-every without the preset: the message names the preset" \
     grep -q '^dlfs2: --sync-every, --sync-words and --sync-partial apply to mpirun runs of --preset word2vec' \
     "$WORK/u-every.err"
+
+# --- a build without MPI refuses a launch of more than one process ----------------------
+# (what mpirun -np 2 sets; in a build with MPI this would make dlfs2 join a job)
+if [ "$MPI_BUILT" = mpi=no ]; then
+    OMPI_COMM_WORLD_SIZE=2 "$DLFS2" train --corpus "$TINY" --preset word2vec --out "$WORK/nompi" \
+        >"$WORK/nompi.out" 2>"$WORK/nompi.err"
+    rc=$?
+    check "without MPI in the build, OMPI_COMM_WORLD_SIZE=2: exit 2, nothing written" \
+        sh -c "[ $rc -eq 2 ] && [ ! -e '$WORK/nompi' ]"
+    check "without MPI in the build: the message says so and how to build with it" \
+        grep -q '^dlfs2: this dlfs2 was built without MPI, so under mpirun each of the 2 processes would train alone .*-Dmpi=enabled' \
+        "$WORK/nompi.err"
+else
+    skip "a build without MPI refuses OMPI_COMM_WORLD_SIZE=2" "this build has MPI"
+    skip "a build without MPI: the message" "this build has MPI"
+fi
 
 why=
 if [ "$MPI_BUILT" != mpi=yes ]; then
@@ -49,6 +66,10 @@ MPIRUN="mpirun --oversubscribe"
 # ASan build); other ASan checks stay on. Harmless in a build without ASan.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 export ASAN_OPTIONS
+# Open MPI's shared-memory transport copies large messages between processes
+# with CMA (process_vm_readv), which containers often forbid; plain copies do.
+: "${OMPI_MCA_btl_vader_single_copy_mechanism:=none}"
+export OMPI_MCA_btl_vader_single_copy_mechanism
 
 # mpirun_run NAME ARGS...: timeout 120 mpirun ARGS, output in $WORK/NAME.out and .err, status in $rc.
 mpirun_run() {
