@@ -307,6 +307,88 @@ static void test_three_threads_cover_the_epoch(void **state)
     recipe_data_free(&d);
 }
 
+/* The processes of an MPI job (word2vec_stream_init_part): parts streams of
+ * `threads` threads each; their rows together are the corpus's, every row
+ * once, each of the parts * threads byte ranges giving some. */
+static void check_parts(const char *path, int parts, int threads, const RecipeData *d, const int64_t *counts)
+{
+    const Word2VecDataConfig cfg = {.window = 2, .sentence_end = vocab_get(&d->vocab, "<eos>")};
+    Rows want = {0};
+    memory_rows(d, counts, &cfg, 1, 1, &want);
+    int32_t *w = sorted_rows(&want);
+    DlfsError err = {0};
+    for (int e = 0; e < 2; e++) {
+        Rows all = {0};
+        int ranges_with_rows = 0;
+        int64_t tokens = 0;
+        for (int p = 0; p < parts; p++) {
+            Word2VecStream s;
+            assert_int_equal(word2vec_stream_init_part(&s, path, 0, &d->vocab, counts, &cfg, threads, p, parts, 1,
+                                                       &err),
+                             DLFS_OK);
+            assert_true(s.ranged);
+            assert_int_equal(s.part, p);
+            assert_int_equal(s.parts, parts);
+            assert_int_equal(word2vec_stream_begin_epoch(&s, e, &err), DLFS_OK);
+            for (int t = 0; t < threads; t++) {
+                const size_t before = all.n;
+                thread_rows(&s, t, 1, &all);
+                ranges_with_rows += all.n > before;
+            }
+            tokens += s.epoch_tokens;
+            word2vec_stream_free(&s);
+        }
+        assert_int_equal(ranges_with_rows, parts * threads);
+        assert_int_equal(tokens, (int64_t)d->corpus.size);
+        assert_int_equal(all.n, want.n);
+        int32_t *g = sorted_rows(&all);
+        assert_memory_equal(g, w, want.n * (want.C + 1) * sizeof *g);
+        free(g);
+        rows_free(&all);
+    }
+    free(w);
+    rows_free(&want);
+}
+
+static void test_parts_cover_the_epoch(void **state)
+{
+    const TestTmpdir *t = *state;
+    char txt[PATH_MAX], gz[PATH_MAX];
+    snprintf(txt, sizeof txt, "%s", test_tmpdir_path(t, "parts.txt"));
+    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "parts.txt.gz"));
+    /* 300 lines of 12 bytes: quarters (75 lines) and thirds (100 lines) fall at line ends */
+    FILE *f = fopen(txt, "w");
+    assert_non_null(f);
+    uint32_t s = 5;
+    for (int l = 0; l < 300; l++) {
+        for (int k = 0; k < 4; k++)
+            fprintf(f, "%c%c%c", 'a' + (char)(test_xorshift32(&s) % 6), 'a' + (char)(test_xorshift32(&s) % 6),
+                    k < 3 ? ' ' : '\n');
+    }
+    assert_int_equal(fclose(f), 0);
+    gzip_file(txt, gz, 0);
+    RecipeData d;
+    int64_t *counts = load(&d, txt);
+    check_parts(txt, 2, 2, &d, counts);
+    check_parts(txt, 3, 1, &d, counts);
+    /* a .gz, or standard input, cannot be split between processes; a part out of range */
+    const Word2VecDataConfig cfg = {.window = 2, .sentence_end = vocab_get(&d.vocab, "<eos>")};
+    Word2VecStream w;
+    DlfsError err = {0};
+    assert_int_equal(word2vec_stream_init_part(&w, gz, 0, &d.vocab, counts, &cfg, 1, 1, 2, 1, &err), DLFS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "decompress"));
+    word2vec_stream_free(&w);
+    assert_int_equal(word2vec_stream_init_part(&w, "-", 0, &d.vocab, counts, &cfg, 1, 0, 2, 1, &err), DLFS_ERR_ARG);
+    word2vec_stream_free(&w);
+    assert_int_equal(word2vec_stream_init_part(&w, txt, 0, &d.vocab, counts, &cfg, 1, 2, 2, 1, &err), DLFS_ERR_ARG);
+    word2vec_stream_free(&w);
+    /* one part of a .gz is the plain init */
+    assert_int_equal(word2vec_stream_init_part(&w, gz, 0, &d.vocab, counts, &cfg, 1, 0, 1, 1, &err), DLFS_OK);
+    word2vec_stream_free(&w);
+    free(counts);
+    recipe_data_free(&d);
+}
+
 static void test_long_line_is_cut(void **state)
 {
     const TestTmpdir *t = *state;
@@ -519,6 +601,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_thread_is_make_epoch, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_three_threads_cover_the_epoch, test_tmpdir_setup,
                                         test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_parts_cover_the_epoch, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_long_line_is_cut, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_errors, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_word2vec_c_vocabulary, test_tmpdir_setup, test_tmpdir_teardown),
