@@ -1155,20 +1155,27 @@ static int train_data_count(RecipeData *d, const TrainOptions *o)
  * 0 print nothing on stdout (rank 0 speaks for the job). Returns an exit
  * status.
  */
-static int check_mpi_run(const TrainOptions *o, const TrainMpi *mpi)
+static int check_mpi_run(const TrainOptions *o, TrainMpi *mpi)
 {
+    /* every rank refuses alike (the same options): rank 0 says why, and they all finalize */
+    mpi->shared_error = true;
     if (!streams_corpus(o)) {
-        cli_error("under mpirun with %d processes, train with --preset word2vec (each rank reads its own part of "
-                  "the corpus and the ranks average their models); %s",
-                  mpi->size,
-                  o->fast ? "--fast without the preset shuffles every pair of the whole corpus, one process's work"
-                          : "textbook mode's exact shuffle of every pair is one process's");
+        if (mpi->rank == 0)
+            cli_error("under mpirun with %d processes, train with --preset word2vec (each rank reads its own part "
+                      "of the corpus and the ranks average their models); %s",
+                      mpi->size,
+                      o->fast ? "--fast without the preset shuffles every pair of the whole corpus, one process's "
+                                "work"
+                              : "textbook mode's exact shuffle of every pair is one process's");
         return CLI_EXIT_USAGE;
     }
     if (o->max_iters > 0) {
-        cli_error("--max-iters is not available under mpirun (each rank would stop at its own step): use --epochs");
+        if (mpi->rank == 0)
+            cli_error("--max-iters is not available under mpirun (each rank would stop at its own step): use "
+                      "--epochs");
         return CLI_EXIT_USAGE;
     }
+    mpi->shared_error = false;
     if (mpi->rank > 0 && !freopen("/dev/null", "w", stdout)) {
         cli_error("rank %d: cannot quiet its standard output", mpi->rank);
         return CLI_EXIT_RUNTIME;

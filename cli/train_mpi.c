@@ -77,7 +77,7 @@ void train_mpi_end(TrainMpi *m, int rc)
     if (m->started) {
         fflush(stdout);
         fflush(stderr);
-        if (rc != 0)
+        if (rc != 0 && !m->shared_error)
             MPI_Abort(MPI_COMM_WORLD, rc);
         else
             MPI_Finalize();
@@ -88,6 +88,7 @@ void train_mpi_end(TrainMpi *m, int rc)
     memset(m, 0, sizeof *m);
 }
 
+#ifdef DLFS2_HAVE_MPI
 /* FNV-1a over bytes, continuing h. */
 static uint64_t fnv1a(uint64_t h, const void *bytes, size_t n)
 {
@@ -95,6 +96,7 @@ static uint64_t fnv1a(uint64_t h, const void *bytes, size_t n)
     for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ULL;
     return h;
 }
+#endif
 
 int train_mpi_share(TrainMpi *m, const Model *model, const char *const *words, const int64_t *counts, int V)
 {
@@ -109,7 +111,8 @@ int train_mpi_share(TrainMpi *m, const Model *model, const char *const *words, c
     int status = mpi_check_same(MPI_COMM_WORLD, h, "vocabulary (its words, their order and counts)", &err);
     if (status == DLFS_OK) status = mpi_broadcast_params(MPI_COMM_WORLD, 0, model->params, model->n_params, &err);
     if (status != DLFS_OK) {
-        /* a mismatch is seen by every rank alike: rank 0 says it */
+        /* a mismatch is seen by every rank alike: rank 0 says it, and they all finalize */
+        m->shared_error = status == DLFS_ERR_FORMAT;
         if (status != DLFS_ERR_FORMAT || m->rank == 0) cli_error("rank %d: %s", m->rank, err.msg);
         return status == DLFS_ERR_FORMAT ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
     }

@@ -19,6 +19,8 @@
 typedef struct TrainMpi {
     int rank, size;         /* 0 and 1 outside mpirun */
     bool started;           /* MPI_Init_thread was called (MPI_Finalize or MPI_Abort is due) */
+    bool shared_error;      /* the failure is one every rank met alike, at the same point (a
+                               refused run, different vocabularies): they all finalize */
     void *sync;             /* the MpiSync of the run, once train_mpi_wrap made it; owned */
 } TrainMpi;
 
@@ -42,10 +44,11 @@ bool train_mpi_built(void);
 int train_mpi_begin(TrainMpi *m);
 
 /*
- * Ends the job's part of this process: MPI_Finalize after rc == 0;
- * otherwise MPI_Abort(rc) so that the other ranks stop instead of waiting
- * on this one in a collective call. Frees the sync. Harmless when nothing
- * was started.
+ * Ends the job's part of this process: MPI_Finalize after rc == 0 or a
+ * shared_error (every rank stops at the same point, none waits on
+ * another, and each exits with rc); otherwise MPI_Abort(rc), so that the
+ * other ranks stop instead of waiting on this one in a collective call.
+ * Frees the sync. Harmless when nothing was started.
  */
 void train_mpi_end(TrainMpi *m, int rc);
 

@@ -17,7 +17,7 @@
 DLFS2=${1:?usage: sh tests/test_mpi.sh PATH/TO/dlfs2 mpi=yes|no [PATH/TO/test_mpi_sync]}
 MPI_BUILT=${2:-mpi=no}
 SYNC_TEST=${3:-}
-PLAN=33
+PLAN=34
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -165,24 +165,17 @@ check "--sync-partial 2: vectors 31 x 5 written" \
     sh -c "[ \"\$(head -n 1 '$WORK/partial/vectors.txt')\" = '31 5' ] && grep -q '^mpi: 2 ranks, ' '$WORK/partial.out'"
 # Parts of different lengths: rank 0's half of the bytes holds 300 lines of
 # short words, rank 1's 100 of long ones. Rank 1's part ends first and it
-# syncs all rows at the end of its epoch (full) while rank 0, mid-epoch,
-# syncs 2 << ctz(k): the two MPI_Allreduce calls disagree on the count.
-# KNOWN BUG (distributed/mpi_sync.c mpi_sync_average: `full` is this rank's
-# alone; it must be or-ed across the ranks with the state, before the rows
-# are chosen): MPI_ERR_TRUNCATE, exit 1. Marked TODO until it is fixed.
+# keeps syncing (done) while rank 0, mid-epoch, syncs 2 << ctz(k) rows: both
+# must reduce the same rows (the end of the epoch's full sync is decided from
+# the reduced done flags), else MPI_Allreduce fails with MPI_ERR_TRUNCATE.
 UNEVEN=$WORK/uneven.txt
 awk 'BEGIN { for (l = 0; l < 400; l++) { line = "";
     for (k = 0; k < 8; k++) { w = (l * 8 + k) % 20; line = line (k ? " " : "") (l < 300 ? "s" w : "longword" w "xxxxxxxxxxxxxxxxxxxxxx") }
     print line } }' >"$UNEVEN"
-mpirun_run uneven -np 2 "$DLFS2" train --corpus "$UNEVEN" --preset word2vec --sample 0 --window 2 --hidden 5 \
-    --batch 5 --sample-size 2 --epochs 2 --threads 1 --sync-partial 2 --sync-words 50 --out "$WORK/uneven"
-if [ "$rc" -eq 0 ] && [ "$(head -n 1 "$WORK/uneven/vectors.txt")" = "41 5" ]; then
-    pass "--sync-partial 2, ranks' parts of different lengths: exit 0, vectors 41 x 5 # TODO remove this TODO: fixed"
-else
-    echo "not ok $((n + 1)) - --sync-partial 2, ranks' parts of different lengths: exit 0, vectors 41 x 5 # TODO known bug: full not or-ed across ranks (exit $rc)"
-    n=$((n + 1))
-    show "$WORK/uneven.err"
-fi
+mpi_expect "--sync-partial 2, ranks' parts of different lengths: exit 0" 0 uneven train --corpus "$UNEVEN" \
+    --preset word2vec --sample 0 --window 2 --hidden 5 --batch 5 --sample-size 2 --epochs 2 --threads 1 \
+    --sync-partial 2 --sync-words 50 --out "$WORK/uneven"
+check "... vectors 41 x 5" sh -c "[ \"\$(head -n 1 '$WORK/uneven/vectors.txt')\" = '41 5' ]"
 
 # --- a rank killed mid-run ---------------------------------------------------------------------
 # Many epochs over the small corpus at hidden 100: far longer than the test
