@@ -563,6 +563,9 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
     printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s%s, lr %g",
            o->skipgram ? "SkipGram" : "CBOW", word2vec_loss_name(o->loss), o->window, o->hidden,
            o->batch, o->epochs, optimizer_kind_name(o->optimizer), o->fast ? fast_kind : "", o->lr);
+    if (o->mpi && o->mpi->size > 1)
+        printf(" (%s x %d ranks: averaging divides each rank's steps by %d)",
+               o->lr_given ? "as given, not" : "the preset's", o->mpi->size, o->mpi->size);
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
@@ -1151,11 +1154,12 @@ static int train_data_count(RecipeData *d, const TrainOptions *o)
 
 /*
  * Under mpirun with more than one process: only the streamed mode, which
- * reads a part of the corpus per rank, is data-parallel; ranks other than
- * 0 print nothing on stdout (rank 0 speaks for the job). Returns an exit
+ * reads a part of the corpus per rank, is data-parallel; without --lr the
+ * preset's rate is multiplied by the number of ranks; ranks other than 0
+ * print nothing on stdout (rank 0 speaks for the job). Returns an exit
  * status.
  */
-static int check_mpi_run(const TrainOptions *o, TrainMpi *mpi)
+static int check_mpi_run(TrainOptions *o, TrainMpi *mpi)
 {
     /* every rank refuses alike (the same options): rank 0 says why, and they all finalize */
     mpi->shared_error = true;
@@ -1176,6 +1180,9 @@ static int check_mpi_run(const TrainOptions *o, TrainMpi *mpi)
         return CLI_EXIT_USAGE;
     }
     mpi->shared_error = false;
+    /* averaging P models divides each rank's steps by P: the preset's rate times P trains as one
+     * process does (docs/distributed.md: measured at P = 2 and 4); a rate given is used as it is */
+    if (!o->lr_given) o->lr *= mpi->size;
     if (mpi->rank > 0 && !freopen("/dev/null", "w", stdout)) {
         cli_error("rank %d: cannot quiet its standard output", mpi->rank);
         return CLI_EXIT_RUNTIME;

@@ -50,6 +50,9 @@ int train_mpi_begin(TrainMpi *m)
               launched);
     return CLI_EXIT_USAGE;
 #else
+    /* a rank waiting in a collective call yields its CPU instead of spinning on it (students share
+     * machines; docs/distributed.md measured it), unless the user set it otherwise */
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
     int provided = 0;
     if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
         cli_error("MPI_Init_thread failed");
