@@ -116,6 +116,14 @@ static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt
         forward_rng = NULL;
         trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, mark);
     }
+    if (model->ops->sample && model->ops->forward_backward) {
+        /* the fused pass (CBOW with negative sampling): the layer path's gradients in one
+         * pass, timed as the forward phase; a non-finite loss stops the run, so the
+         * gradients it added are never applied */
+        const float loss = model->ops->forward_backward(model->self, bc, bt, B);
+        trainer_phase_mark(times, TRAIN_PHASE_FORWARD, mark);
+        return loss;
+    }
     const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
     trainer_phase_mark(times, TRAIN_PHASE_FORWARD, mark);
     if (!isfinite(loss)) return loss;
