@@ -14,12 +14,6 @@
 #include "common/simd.h"
 #include "layers/functions.h"
 
-/* Asks the CPU to start loading a row of H floats that the next row reads. */
-static inline void prefetch_row(const float *row, int H)
-{
-    for (int k = 0; k < H; k += 16) __builtin_prefetch(row + k);
-}
-
 /* dot(w, h) over H floats, summed per SIMD lane then added, as embedding_dot_forward sums. */
 static inline float row_dot(const float *restrict w, const float *restrict h, int H)
 {
@@ -36,22 +30,6 @@ static inline void row_backward(float *restrict dh, float *restrict dw, const fl
     for (int k = 0; k < H; k++) {
         dh[k] += g * w[k];
         dw[k] += g * h[k];
-    }
-}
-
-/* Prefetches the W_in and W_out rows (values and gradients) that batch row b reads and writes. */
-static inline void prefetch_batch_row(const CBOW *self, const int32_t *contexts, const int32_t *target,
-                                      const int32_t *negative_sample, int b)
-{
-    const int n_in = 2 * self->cfg.window_size, H = self->cfg.hidden_size, S = self->cfg.sample_size;
-    for (int i = 0; i < n_in; i++) {
-        const int32_t c = contexts[(size_t)b * n_in + i];
-        if (c >= 0) prefetch_row(self->W_in.value.data + (size_t)c * H, H);
-    }
-    for (int l = 0; l <= S; l++) {
-        const int32_t row = l == 0 ? target[b] : negative_sample[(size_t)b * S + l - 1];
-        prefetch_row(self->W_out.value.data + (size_t)row * H, H);
-        prefetch_row(self->W_out.grad.data + (size_t)row * H, H);
     }
 }
 
@@ -76,7 +54,6 @@ float cbow_forward_backward(CBOW *self, const int32_t *contexts, const int32_t *
 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * n_in;
-        if (b + 1 < B) prefetch_batch_row(self, contexts, target, negative_sample, b + 1);
 
         /* h = the mean of the context rows present, summed in cbow_forward's order */
         int present = 0;
