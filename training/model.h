@@ -44,7 +44,7 @@ typedef struct ModelOps {
      * The values equal forward then backward's to float rounding (sums in
      * another order), not bit for bit. It adds the gradients whether or
      * not the loss is finite: a caller that drops a non-finite step zeroes
-     * them or stops. The fast trainer calls sample then this; the textbook
+     * them or stops. The fast trainer with SGD calls sample then this; the textbook
      * Trainer never calls it (its results stay the layer path's).
      */
     float (*forward_backward)(void *self, const int32_t *contexts, const int32_t *target, int B);
