@@ -27,6 +27,8 @@ static void init_layers(CBOW *self)
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
     self->out = dlfs_calloc((size_t)max_batch * H, sizeof *self->out);
     self->inv_count = dlfs_calloc((size_t)max_batch, sizeof *self->inv_count);
+    if (cfg->loss == WORD2VEC_LOSS_NEGSAMP)
+        self->fused_loss = dlfs_calloc((size_t)S + 1, sizeof *self->fused_loss);
 }
 
 int cbow_init_counts(CBOW *self, const Word2VecConfig *cfg, const int64_t *counts, Rng *rng,
@@ -75,6 +77,7 @@ void cbow_free(CBOW *self)
     free(self->dh);
     free(self->out);
     free(self->inv_count);
+    free(self->fused_loss);
     memset(self, 0, sizeof *self);
 }
 
@@ -151,8 +154,21 @@ static float cbow_model_forward(void *self, const int32_t *contexts, const int32
 
 MODEL_OPS(cbow, cbow_model_forward, cbow_model_sample);
 
+/* The forward_backward op: the fused pass on the negatives of the last sample. */
+static float cbow_model_forward_backward(void *self, const int32_t *contexts, const int32_t *target, int B)
+{
+    CBOW *cbow = self;
+    DLFS_ASSERT(cbow->output.B_sampled == B);   /* sample ran for this batch size */
+    return cbow_forward_backward(cbow, contexts, target, cbow->negative_sample, B);
+}
+
+/* cbow_model_ops with the fused pass, for negative sampling */
+static const ModelOps cbow_fused_model_ops = {cbow_model_forward, cbow_model_backward, cbow_model_free,
+                                              cbow_model_sample, cbow_model_forward_backward};
+
 void cbow_as_model(CBOW *self, Model *model)
 {
-    *model = model_adapt("CBOW", self, &cbow_model_ops, self->params, 2, self->cfg.window_size,
-                         self->cfg.max_batch);
+    const bool fused = self->cfg.loss == WORD2VEC_LOSS_NEGSAMP;
+    *model = model_adapt("CBOW", self, fused ? &cbow_fused_model_ops : &cbow_model_ops, self->params, 2,
+                         self->cfg.window_size, self->cfg.max_batch);
 }

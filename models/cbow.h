@@ -42,7 +42,9 @@ typedef struct CBOW {
     float *dh;                  /* (max_batch, H) */
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
     float *inv_count;           /* (max_batch,) 1 / (contexts present in the row) */
-    int B;                      /* batch size of the last forward */
+    double *fused_loss;         /* (sample_size + 1,) cbow_forward_backward's sums; NULL
+                                   unless negative sampling */
+    int B;                      /* batch size of the last forward (0 after cbow_forward_backward) */
 } CBOW;
 
 /*
@@ -94,10 +96,31 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
 void cbow_backward(CBOW *self);
 
 /*
+ * cbow_forward then cbow_backward in one pass (negative sampling only, a
+ * contract): for each row b, h_b from its context rows; for the target
+ * and each negative, the score, the sigmoid, the loss term and both
+ * gradients from one read of the W_out row; then dh_b into the context
+ * rows of W_in.grad. Same inputs as cbow_forward (contexts (B, 2w) int32
+ * with -1 for an absent word, target (B,) and negative_sample (B,
+ * sample_size) int32, borrowed for the call only); returns the same loss
+ * and ADDS the same gradients into W_in.grad and W_out.grad (their touched
+ * rows marked), equal to the layer path's to float rounding: the products
+ * are the same, but a row repeated in the batch sums its gradient in
+ * another order. The gradients are added whatever the loss (even a NaN).
+ * Leaves nothing for cbow_backward (which then stops on its contract).
+ * What ModelOps.forward_backward runs for CBOW with negative sampling.
+ */
+float cbow_forward_backward(CBOW *self, const int32_t *contexts, const int32_t *target,
+                            const int32_t *negative_sample, int B);
+
+/*
  * Fills *model with this CBOW behind the Model interface: its forward draws
  * negatives with the given rng (or reuses the last ones when rng is NULL;
  * nothing is drawn for the softmax losses) and calls cbow_forward; its
  * sample draws them alone (ModelOps.sample), for a forward with rng NULL.
+ * With negative sampling its forward_backward runs cbow_forward_backward
+ * on the last sample's negatives (the fast trainer's path); with the
+ * other losses it has none.
  */
 void cbow_as_model(CBOW *self, Model *model);
 

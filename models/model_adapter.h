@@ -24,7 +24,8 @@
 /*
  * Defines `static const ModelOps prefix##_model_ops`: forward is the
  * model's own adapter `forward`, sample its sample op (NULL for a model
- * that draws nothing); backward and free call the model's
+ * that draws nothing), no fused forward_backward (a model with one, CBOW
+ * with negative sampling, copies these ops and sets it); backward and free call the model's
  * prefix##_backward(self) and prefix##_free(self), converting the void *
  * back to the model's type.
  */
@@ -37,7 +38,8 @@
     {                                                                                             \
         prefix##_free(self);                                                                      \
     }                                                                                             \
-    static const ModelOps prefix##_model_ops = {forward, prefix##_model_backward, prefix##_model_free, sample}
+    static const ModelOps prefix##_model_ops = {forward, prefix##_model_backward, prefix##_model_free, sample, \
+                                                NULL}
 
 /*
  * The Model of a model `self` named `name` (static string) behind `ops`:

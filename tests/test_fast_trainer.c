@@ -134,7 +134,7 @@ static void spy_free(void *self)
     s->inner.ops->free(s->inner.self);
 }
 
-static const ModelOps spy_ops = {spy_forward, spy_backward, spy_free, NULL};
+static const ModelOps spy_ops = {spy_forward, spy_backward, spy_free, NULL, NULL};
 
 /*
  * T spies (heap, so the Models' self pointers stay valid), each a CBOW

@@ -114,7 +114,7 @@ static void spy_free(void *self)
     free(s->grads_after_backward);
 }
 
-static const ModelOps spy_ops = {spy_forward, spy_backward, spy_free, NULL};
+static const ModelOps spy_ops = {spy_forward, spy_backward, spy_free, NULL, NULL};
 
 static void spy_init(Spy *s, int max_batch, uint64_t seed)
 {

@@ -105,8 +105,10 @@ static void record(FastTrainer *self, int epoch, long iter, long max_iters, doub
 /*
  * One step's sample, forward and (for a finite loss) backward on model's
  * batch (bc, bt) of B rows; returns the loss. Times the phases into times.
+ * With fused (SGD) a model's fused forward_backward op, where it has one,
+ * replaces forward and backward.
  */
-static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt, int B, Rng *rng,
+static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt, int B, Rng *rng, bool fused,
                               TrainerPhaseTimes *times, double *mark)
 {
     /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
@@ -115,6 +117,15 @@ static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt
         model->ops->sample(model->self, bc, bt, B, rng);
         forward_rng = NULL;
         trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, mark);
+    }
+    if (fused && model->ops->sample && model->ops->forward_backward) {
+        /* the fused pass (CBOW with negative sampling): the layer path's gradients in one
+         * pass, timed as the forward phase; a non-finite loss stops the run, so the
+         * gradients it added are never applied. SGD only: with lazy Adam's shuffled rows
+         * it measured no faster (docs/fast-mode.md), and plain --fast keeps its bytes */
+        const float loss = model->ops->forward_backward(model->self, bc, bt, B);
+        trainer_phase_mark(times, TRAIN_PHASE_FORWARD, mark);
+        return loss;
     }
     const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
     trainer_phase_mark(times, TRAIN_PHASE_FORWARD, mark);
@@ -263,7 +274,7 @@ static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, cons
                     }
                 }
                 trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
-                const float loss = forward_backward(model, bc, bt, B, &rng, times, &mark);
+                const float loss = forward_backward(model, bc, bt, B, &rng, c->optimizer == FAST_SGD_LINEAR, times, &mark);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -412,7 +423,7 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
                 }
                 if (got == 0) break;
                 trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
-                const float loss = forward_backward(model, bc, bt, B, &rng, times, &mark);
+                const float loss = forward_backward(model, bc, bt, B, &rng, c->optimizer == FAST_SGD_LINEAR, times, &mark);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {

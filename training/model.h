@@ -36,6 +36,18 @@ typedef struct ModelOps {
      * time the sampling as its own phase (training/phase_times.h).
      */
     void (*sample)(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng);
+    /*
+     * Optional (NULL for a model without one): forward(rng NULL) and
+     * backward in one fused pass, on the draws of the last sample (called
+     * for this batch first): returns the loss and adds d(loss)/d(param)
+     * into every params[i]->grad (rows marked as backward marks them).
+     * The values equal forward then backward's to float rounding (sums in
+     * another order), not bit for bit. It adds the gradients whether or
+     * not the loss is finite: a caller that drops a non-finite step zeroes
+     * them or stops. The fast trainer with SGD calls sample then this; the textbook
+     * Trainer never calls it (its results stay the layer path's).
+     */
+    float (*forward_backward)(void *self, const int32_t *contexts, const int32_t *target, int B);
 } ModelOps;
 
 typedef struct Model {
