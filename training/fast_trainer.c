@@ -159,6 +159,40 @@ static void update(FastTrainer *self, Model *model, double progress, TrainerPhas
     if (times) times->steps++;
 }
 
+/*
+ * The end of a thread's loop: its FPU mode back, its Rng state into its
+ * slot of rngs, its phase times added into cfg.phase_times.
+ */
+static void thread_done(FastTrainer *self, FpuState fpu, Rng *slot, const Rng *rng, const TrainerPhaseTimes *times)
+{
+    fpu_restore(fpu);
+    *slot = *rng;
+    if (!times) return;
+#pragma omp critical(fast_trainer_times)
+    {
+        for (int p = 0; p < TRAIN_N_PHASES; p++) self->cfg.phase_times->s[p] += times->s[p];
+        self->cfg.phase_times->steps += times->steps;
+    }
+}
+
+/*
+ * The params checked, as the textbook's Trainer does, once the threads
+ * have joined (once an epoch: fast_trainer.h says why): DLFS_ERR_NUMERIC
+ * naming the first param with a NaN or an infinity, else DLFS_OK and
+ * *last_checked = the steps in all.
+ */
+static int check_params(FastTrainer *self, int epoch, long epoch_finished, long *last_checked, DlfsError *err)
+{
+    const int bad = trainer_first_non_finite(&self->models[0]);
+    if (bad >= 0)
+        return dlfs_fail(err, DLFS_ERR_NUMERIC,
+                         "%s holds a NaN or an infinity after epoch %d, step %ld "
+                         "(it was finite after step %ld in all): training diverged",
+                         self->models[0].params[bad]->name, epoch + 1, epoch_finished, *last_checked);
+    *last_checked = self->total_iters;
+    return DLFS_OK;
+}
+
 /* The textbook's pairs of a corpus, made per batch (fast_trainer_fit_corpus). */
 typedef struct CorpusPairs {
     const int32_t *corpus;
@@ -302,30 +336,14 @@ static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, cons
                     }
                 }
             }
-            fpu_restore(fpu);
-            rngs[t] = rng;
-            if (times) {
-#pragma omp critical(fast_trainer_times)
-                {
-                    for (int p = 0; p < TRAIN_N_PHASES; p++) c->phase_times->s[p] += times->s[p];
-                    c->phase_times->steps += times->steps;
-                }
-            }
+            thread_done(self, fpu, &rngs[t], &rng, times);
         }
         self->loop_s += dlfs_now_s() - loop_start;
         /* the params are checked, as the textbook's Trainer does, once the
          * threads have joined (once an epoch: fast_trainer.h says why) */
         if (failed_step < 0) {
-            const int bad = trainer_first_non_finite(&self->models[0]);
-            if (bad >= 0) {
-                status = dlfs_fail(err, DLFS_ERR_NUMERIC,
-                                   "%s holds a NaN or an infinity after epoch %d, step %ld "
-                                   "(it was finite after step %ld in all): training diverged",
-                                   self->models[0].params[bad]->name, epoch + 1, epoch_finished,
-                                   last_checked);
-                break;
-            }
-            last_checked = self->total_iters;
+            status = check_params(self, epoch, epoch_finished, &last_checked, err);
+            if (status != DLFS_OK) break;
         }
         if (c->stop && *c->stop && failed_step < 0 && epoch_finished < steps &&
             !(c->max_iters > 0 && self->total_iters >= c->max_iters)) {
@@ -452,15 +470,7 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
                     }
                 }
             }
-            fpu_restore(fpu);
-            rngs[t] = rng;
-            if (times) {
-#pragma omp critical(fast_trainer_times)
-                {
-                    for (int p = 0; p < TRAIN_N_PHASES; p++) c->phase_times->s[p] += times->s[p];
-                    c->phase_times->steps += times->steps;
-                }
-            }
+            thread_done(self, fpu, &rngs[t], &rng, times);
         }
         self->loop_s += dlfs_now_s() - loop_start;
         if (read_status != DLFS_OK) {
@@ -473,16 +483,8 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
             if (status != DLFS_OK) break;
         }
         if (failed_step < 0) {
-            const int bad = trainer_first_non_finite(&self->models[0]);
-            if (bad >= 0) {
-                status = dlfs_fail(err, DLFS_ERR_NUMERIC,
-                                   "%s holds a NaN or an infinity after epoch %d, step %ld "
-                                   "(it was finite after step %ld in all): training diverged",
-                                   self->models[0].params[bad]->name, epoch + 1, epoch_finished,
-                                   last_checked);
-                break;
-            }
-            last_checked = self->total_iters;
+            status = check_params(self, epoch, epoch_finished, &last_checked, err);
+            if (status != DLFS_OK) break;
         }
         if (failed_step >= 0) {
             status = dlfs_fail(err, DLFS_ERR_NUMERIC, "loss is %g at epoch %d, step %ld: training diverged",
