@@ -49,6 +49,7 @@
 #include "common/vocab.h"
 #include "datasets/npy.h"
 #include "datasets/ptb.h"
+#include "datasets/token_stream.h"
 #include "datasets/vectors.h"
 #include "models/cbow.h"
 #include "models/skip_gram.h"
@@ -1178,6 +1179,23 @@ static int check_mpi_run(TrainOptions *o, TrainMpi *mpi)
             cli_error("--max-iters is not available under mpirun (each rank would stop at its own step): use "
                       "--epochs");
         return CLI_EXIT_USAGE;
+    }
+    /* each rank reads its byte range of a plain file: a .gz or a pipe is refused before anything is
+     * counted or written */
+    if (strcmp(o->corpus, "ptb") != 0) {
+        TokenStream probe;
+        DlfsError inner = {0};
+        const int status = strcmp(o->corpus, "-") == 0
+                               ? DLFS_ERR_ARG
+                               : token_stream_open_range(&probe, o->corpus, 0, 0, 0, 0, &inner);
+        token_stream_close(&probe);
+        if (status == DLFS_ERR_ARG) {
+            if (mpi->rank == 0)
+                cli_error("under mpirun each rank reads its own byte range of the corpus, so it must be a plain "
+                          "file: %s is %s (decompress it first)",
+                          o->corpus, strcmp(o->corpus, "-") == 0 ? "standard input" : "gzip data or not a plain file");
+            return CLI_EXIT_USAGE;
+        }
     }
     mpi->shared_error = false;
     /* averaging P models divides each rank's steps by P: the preset's rate times P trains as one
