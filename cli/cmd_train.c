@@ -564,9 +564,14 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
     printf("model: %s, loss %s, window %d, hidden %d, batch %d, epochs %d, optimizer %s%s, lr %g",
            o->skipgram ? "SkipGram" : "CBOW", word2vec_loss_name(o->loss), o->window, o->hidden,
            o->batch, o->epochs, optimizer_kind_name(o->optimizer), o->fast ? fast_kind : "", o->lr);
-    if (o->mpi && o->mpi->size > 1)
-        printf(" (%s x %d ranks: averaging divides each rank's steps by %d)",
-               o->lr_given ? "as given, not" : "the preset's", o->mpi->size, o->mpi->size);
+    if (o->mpi && o->mpi->size > 1) {
+        if (o->lr_given)
+            printf(" (as given; without --lr: the preset's x %g for %d ranks)", (o->mpi->size + 1) / 2.0,
+                   o->mpi->size);
+        else
+            printf(" (the preset's x (P + 1) / 2 = %g for %d ranks: averaging slows each rank's steps)",
+                   (o->mpi->size + 1) / 2.0, o->mpi->size);
+    }
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
@@ -1156,7 +1161,7 @@ static int train_data_count(RecipeData *d, const TrainOptions *o)
 /*
  * Under mpirun with more than one process: only the streamed mode, which
  * reads a part of the corpus per rank, is data-parallel; without --lr the
- * preset's rate is multiplied by the number of ranks; ranks other than 0
+ * preset's rate is multiplied by (ranks + 1) / 2; ranks other than 0
  * print nothing on stdout (rank 0 speaks for the job). Returns an exit
  * status.
  */
@@ -1198,9 +1203,11 @@ static int check_mpi_run(TrainOptions *o, TrainMpi *mpi)
         }
     }
     mpi->shared_error = false;
-    /* averaging P models divides each rank's steps by P: the preset's rate times P trains as one
-     * process does (docs/distributed.md: measured at P = 2 and 4); a rate given is used as it is */
-    if (!o->lr_given) o->lr *= mpi->size;
+    /* averaging P models divides each rank's steps by P; the preset's rate times (P + 1) / 2 gave
+     * one process's quality on PTB (10 epochs) and on 20x PTB (one epoch) at P = 2, and on PTB at
+     * P = 4, where the rate times P fell short on 20x PTB (docs/distributed.md); a rate given is
+     * used as it is */
+    if (!o->lr_given) o->lr *= (mpi->size + 1) / 2.0;
     if (mpi->rank > 0 && !freopen("/dev/null", "w", stdout)) {
         cli_error("rank %d: cannot quiet its standard output", mpi->rank);
         return CLI_EXIT_RUNTIME;
