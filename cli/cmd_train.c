@@ -1133,32 +1133,6 @@ static int load_resume(const TrainOptions *given, Checkpoint *ck, ArgList *args,
 }
 
 /*
- * The streamed run's data (--preset word2vec): the vocabulary and counts,
- * from --vocab or from one counting pass over the corpus; its ids are read
- * again, as a stream, by each epoch. Prints the corpus lines. Returns an
- * exit status.
- */
-static int train_data_count(RecipeData *d, const TrainOptions *o)
-{
-    DlfsError err = {0};
-    const unsigned flags = o->lowercase ? CORPUS_LOWERCASE : 0u;
-    const int status = recipe_data_count(d, o->corpus, o->data_dir, flags, o->vocab, &err);
-    if (status != DLFS_OK) {
-        cli_error("%s%s", o->vocab ? "--vocab: " : "", err.msg);
-        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
-    }
-    const char *folded = o->lowercase ? ", folded to lower case" : "";
-    if (d->ptb_dir[0] != '\0')
-        printf("corpus: PTB train split (%s)%s\n", d->ptb_dir, folded);
-    else
-        printf("corpus: %s%s\n", strcmp(o->corpus, "-") == 0 ? "standard input" : o->corpus, folded);
-    if (o->vocab)
-        printf("vocabulary: %s (%d words, %lld tokens counted in it)\n", o->vocab, (int)d->vocab.size,
-               (long long)d->tokens);
-    return CLI_EXIT_OK;
-}
-
-/*
  * Under mpirun with more than one process: only the streamed mode, which
  * reads a part of the corpus per rank, is data-parallel; without --lr the
  * preset's rate is multiplied by (ranks + 1) / 2; ranks other than 0
@@ -1215,20 +1189,6 @@ static int check_mpi_run(TrainOptions *o, TrainMpi *mpi)
     return CLI_EXIT_OK;
 }
 
-/* train_model_build from d's counts (a streamed run). Returns an exit status. */
-static int model_build_counts(RecipeModel *m, bool skipgram, const Word2VecConfig *cfg, const RecipeData *d,
-                              Rng *rng)
-{
-    DlfsError err = {0};
-    const int status = recipe_model_build_counts(m, skipgram ? RECIPE_SKIPGRAM : RECIPE_CBOW, cfg, d->counts,
-                                                 rng, &err);
-    if (status != DLFS_OK) {
-        cli_error("cannot build the model: %s", err.msg);
-        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
-    }
-    return CLI_EXIT_OK;
-}
-
 int cmd_train(int argc, char **argv)
 {
     TrainOptions given, o;
@@ -1261,7 +1221,7 @@ int cmd_train(int argc, char **argv)
     Rng rng;
     rng_seed(&rng, o.seed);
     if (streams_corpus(&o))
-        rc = train_data_count(&d, &o);
+        rc = train_data_count(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u, o.vocab);
     else if (o.vocab)
         rc = train_data_load_vocab(&d, o.corpus, o.data_dir, o.lowercase ? CORPUS_LOWERCASE : 0u, o.vocab,
                                    o.window, o.batch);
@@ -1271,8 +1231,7 @@ int cmd_train(int argc, char **argv)
     if (rc == CLI_EXIT_OK) {
         print_header(&o, &d);
         const Word2VecConfig cfg = model_config(&o, &d);
-        rc = d.counts ? model_build_counts(&m, o.skipgram, &cfg, &d, &rng)
-                      : train_model_build(&m, o.skipgram, &cfg, &d, &rng);
+        rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
     /* every rank: rank 0's initial weights, and the same vocabulary checked */
     if (rc == CLI_EXIT_OK && mpi.size > 1)

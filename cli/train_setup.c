@@ -42,15 +42,36 @@ int train_data_load_vocab(RecipeData *d, const char *corpus, const char *data_di
     return data_loaded(d, corpus, flags, vocab, skipped, window, batch);
 }
 
-static int data_loaded(RecipeData *d, const char *corpus, unsigned flags, const char *vocab, int64_t skipped,
-                       int window, int batch)
+/* The "corpus: ..." line of a loaded or counted d. */
+static void print_corpus_line(const RecipeData *d, const char *corpus, unsigned flags)
 {
-    DlfsError err = {0};
     const char *folded = (flags & CORPUS_LOWERCASE) ? ", folded to lower case" : "";
     if (d->ptb_dir[0] != '\0')
         printf("corpus: PTB train split (%s)%s\n", d->ptb_dir, folded);
     else
-        printf("corpus: %s%s\n", corpus, folded);
+        printf("corpus: %s%s\n", strcmp(corpus, "-") == 0 ? "standard input" : corpus, folded);
+}
+
+int train_data_count(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags, const char *vocab)
+{
+    DlfsError err = {0};
+    const int status = recipe_data_count(d, corpus, data_dir, flags, vocab, &err);
+    if (status != DLFS_OK) {
+        cli_error("%s%s", vocab ? "--vocab: " : "", err.msg);
+        return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
+    }
+    print_corpus_line(d, corpus, flags);
+    if (vocab)
+        printf("vocabulary: %s (%d words, %lld tokens counted in it)\n", vocab, (int)d->vocab.size,
+               (long long)d->tokens);
+    return CLI_EXIT_OK;
+}
+
+static int data_loaded(RecipeData *d, const char *corpus, unsigned flags, const char *vocab, int64_t skipped,
+                       int window, int batch)
+{
+    DlfsError err = {0};
+    print_corpus_line(d, corpus, flags);
     if (vocab)
         printf("vocabulary: %s (%d words), %lld corpus tokens outside it skipped\n", vocab, (int)d->vocab.size,
                (long long)skipped);
@@ -71,8 +92,9 @@ int train_model_build(RecipeModel *m, bool skipgram, const Word2VecConfig *cfg, 
                       Rng *rng)
 {
     DlfsError err = {0};
-    const int status = recipe_model_build(m, skipgram ? RECIPE_SKIPGRAM : RECIPE_CBOW, cfg,
-                                          d->corpus.data, d->corpus.size, rng, &err);
+    const RecipeModelKind kind = skipgram ? RECIPE_SKIPGRAM : RECIPE_CBOW;
+    const int status = d->counts ? recipe_model_build_counts(m, kind, cfg, d->counts, rng, &err)
+                                 : recipe_model_build(m, kind, cfg, d->corpus.data, d->corpus.size, rng, &err);
     if (status != DLFS_OK) {
         cli_error("cannot build the model: %s", err.msg);
         return status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;

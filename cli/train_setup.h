@@ -40,7 +40,18 @@ int train_data_load_vocab(RecipeData *d, const char *corpus, const char *data_di
                           const char *vocab, int window, int batch);
 
 /*
- * recipe_model_build on d's corpus; its errors are usage errors
+ * recipe_data_count for the streamed run (`train --preset word2vec`): the
+ * vocabulary and counts from vocab (a file, or NULL: one counting pass over
+ * the corpus), the corpus not loaded. Prints the corpus line, and with
+ * vocab "vocabulary: VOCAB (V words, N tokens counted in it)". Returns an
+ * exit status (usage for DLFS_ERR_ARG, e.g. "-" without vocab; runtime
+ * otherwise). Free with recipe_data_free, also after a failure.
+ */
+int train_data_count(RecipeData *d, const char *corpus, const char *data_dir, unsigned flags, const char *vocab);
+
+/*
+ * recipe_model_build on d's corpus, or recipe_model_build_counts on d's
+ * counts when d was counted (train_data_count); its errors are usage errors
  * (DLFS_ERR_ARG) or runtime ones. Free with recipe_model_free, also after
  * a failure.
  */

@@ -75,40 +75,31 @@ static int allreduce_floats(MpiSync *s, float *x, size_t n, DlfsError *err)
     return DLFS_OK;
 }
 
-/* The mean of rows order[0 .. rows) of p (V rows of `row` floats) over the ranks. */
-static int average_rows(MpiSync *s, Param *p, int rows, DlfsError *err)
+/*
+ * The mean over the ranks of `rows` rows of p, `row` floats each: rows
+ * order[0 .. rows) when order is given (a word-indexed param, the partial
+ * rule), else p's first rows, all of it. The rows go through the buffer, so
+ * the rank's other threads write to the weights meanwhile, not to what is
+ * being reduced.
+ */
+static int average(MpiSync *s, Param *p, const int32_t *order, size_t rows, size_t row, DlfsError *err)
 {
-    const size_t row = (size_t)p->value.size / (size_t)s->V, n = (size_t)rows * row;
+    const size_t n = rows * row;
     if (n > s->buf_cap) {
         s->buf_cap = n;
         s->buf = dlfs_realloc(s->buf, n * sizeof *s->buf);
     }
     float *w = p->value.data;
-    for (int k = 0; k < rows; k++) memcpy(s->buf + (size_t)k * row, w + (size_t)s->order[k] * row, row * sizeof *w);
+    for (size_t k = 0; k < rows; k++)
+        memcpy(s->buf + k * row, w + (order ? (size_t)order[k] : k) * row, row * sizeof *w);
     const int status = allreduce_floats(s, s->buf, n, err);
     if (status != DLFS_OK) return status;
     const float inv = 1.0f / (float)s->size;
-    for (int k = 0; k < rows; k++) {
-        float *dst = w + (size_t)s->order[k] * row;
-        const float *src = s->buf + (size_t)k * row;
+    for (size_t k = 0; k < rows; k++) {
+        float *dst = w + (order ? (size_t)order[k] : k) * row;
+        const float *src = s->buf + k * row;
         for (size_t j = 0; j < row; j++) dst[j] = src[j] * inv;
     }
-    return DLFS_OK;
-}
-
-/* The mean of all of p over the ranks. */
-static int average_all(MpiSync *s, Param *p, DlfsError *err)
-{
-    const size_t n = p->value.size;
-    if (n > s->buf_cap) {
-        s->buf_cap = n;
-        s->buf = dlfs_realloc(s->buf, n * sizeof *s->buf);
-    }
-    memcpy(s->buf, p->value.data, n * sizeof *s->buf);
-    const int status = allreduce_floats(s, s->buf, n, err);
-    if (status != DLFS_OK) return status;
-    const float inv = 1.0f / (float)s->size;
-    for (size_t j = 0; j < n; j++) p->value.data[j] = s->buf[j] * inv;
     return DLFS_OK;
 }
 
@@ -150,7 +141,9 @@ int mpi_sync_average(MpiSync *s, bool done, bool full, bool *all_done, DlfsError
     for (int i = 0; i < s->n_params && status == DLFS_OK; i++) {
         Param *p = s->params[i];
         const bool words = p->value.ndim == 2 && p->value.shape[0] == s->V;
-        status = words && rows < s->V ? average_rows(s, p, rows, err) : average_all(s, p, err);
+        status = words && rows < s->V
+                     ? average(s, p, s->order, (size_t)rows, (size_t)p->value.size / (size_t)s->V, err)
+                     : average(s, p, NULL, 1, p->value.size, err);
     }
     s->sync_s += dlfs_now_s() - start;
     return status;

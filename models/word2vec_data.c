@@ -29,9 +29,7 @@ int word2vec_count_words(const int32_t *corpus, size_t n, int V, int64_t *counts
     return DLFS_OK;
 }
 
-/* Checks cfg and the ids before anything is drawn or written. */
-static int check_args(const int32_t *corpus, size_t n, int V, const Word2VecDataConfig *cfg,
-                      DlfsError *err)
+int word2vec_data_config_check(const Word2VecDataConfig *cfg, int V, DlfsError *err)
 {
     if (V < 1) return dlfs_fail(err, DLFS_ERR_ARG, "vocabulary size %d: must be >= 1", V);
     if (cfg->window < 1)
@@ -40,6 +38,15 @@ static int check_args(const int32_t *corpus, size_t n, int V, const Word2VecData
     if (cfg->sentence_end < -1 || cfg->sentence_end >= V)
         return dlfs_fail(err, DLFS_ERR_ARG, "sentence_end %d: must be -1 or in [0, %d)",
                          (int)cfg->sentence_end, V);
+    return DLFS_OK;
+}
+
+/* Checks cfg and the ids before anything is drawn or written. */
+static int check_args(const int32_t *corpus, size_t n, int V, const Word2VecDataConfig *cfg,
+                      DlfsError *err)
+{
+    const int status = word2vec_data_config_check(cfg, V, err);
+    if (status != DLFS_OK) return status;
     for (size_t k = 0; k < n; k++)
         if (corpus[k] < 0 || corpus[k] >= V)
             return dlfs_fail(err, DLFS_ERR_ARG, "corpus[%zu] = %d: ids must be in [0, %d)", k,

@@ -50,6 +50,14 @@ typedef struct Word2VecDataConfig {
 } Word2VecDataConfig;
 
 /*
+ * Checks cfg for a vocabulary of V words, as word2vec_make_epoch and the
+ * streamed rows (recipe/word2vec_stream.h) take it: DLFS_OK, or
+ * DLFS_ERR_ARG (message in err) when V < 1, window < 1, sample is NaN, or
+ * sentence_end is neither -1 nor in [0, V).
+ */
+int word2vec_data_config_check(const Word2VecDataConfig *cfg, int V, DlfsError *err) DLFS_WARN_UNUSED;
+
+/*
  * word2vec.c's probability of keeping one token of a word seen `count`
  * times among `total` tokens, with threshold `sample` (t):
  *

@@ -1,7 +1,6 @@
 /* word2vec_stream.c — word2vec.c's rows made as the corpus is read (see word2vec_stream.h). */
 #include "recipe/word2vec_stream.h"
 
-#include <math.h>
 #include <omp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,12 +106,8 @@ int word2vec_stream_init_part(Word2VecStream *s, const char *path, unsigned flag
     s->parts = parts;
     const int V = (int)vocab->size;
     if (threads < 1) return dlfs_fail(err, DLFS_ERR_ARG, "threads %d: must be >= 1", threads);
-    if (V < 1) return dlfs_fail(err, DLFS_ERR_ARG, "the vocabulary is empty");
-    if (cfg->window < 1) return dlfs_fail(err, DLFS_ERR_ARG, "window %d: must be >= 1", cfg->window);
-    if (isnan(cfg->sample)) return dlfs_fail(err, DLFS_ERR_ARG, "sample is NaN");
-    if (cfg->sentence_end < -1 || cfg->sentence_end >= V)
-        return dlfs_fail(err, DLFS_ERR_ARG, "sentence_end %d: must be -1 or in [0, %d)", (int)cfg->sentence_end,
-                         V);
+    const int checked = word2vec_data_config_check(cfg, V, err);
+    if (checked != DLFS_OK) return checked;
     int64_t total = 0;
     for (int v = 0; v < V; v++) {
         if (counts[v] < 0)
