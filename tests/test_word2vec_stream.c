@@ -282,22 +282,28 @@ static void check_three_threads(const char *path, bool want_ranged, const Recipe
     rows_free(&want);
 }
 
-static void test_three_threads_cover_the_epoch(void **state)
+/* 300 lines of 12 bytes ("aa bb cc dd\n" shapes, letters a..f from seed), so that byte
+ * ranges of equal length cut the file at line ends. */
+static void write_equal_lines(const char *path, uint32_t seed)
 {
-    const TestTmpdir *t = *state;
-    char txt[PATH_MAX], gz[PATH_MAX];
-    snprintf(txt, sizeof txt, "%s", test_tmpdir_path(t, "lines.txt"));
-    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "lines.txt.gz"));
-    /* 300 lines of 12 bytes ("aa bb cc dd\n" shapes): the thirds fall at line ends */
-    FILE *f = fopen(txt, "w");
+    FILE *f = fopen(path, "w");
     assert_non_null(f);
-    uint32_t s = 3;
+    uint32_t s = seed;
     for (int l = 0; l < 300; l++) {
         for (int k = 0; k < 4; k++)
             fprintf(f, "%c%c%c", 'a' + (char)(test_xorshift32(&s) % 6), 'a' + (char)(test_xorshift32(&s) % 6),
                     k < 3 ? ' ' : '\n');
     }
     assert_int_equal(fclose(f), 0);
+}
+
+static void test_three_threads_cover_the_epoch(void **state)
+{
+    const TestTmpdir *t = *state;
+    char txt[PATH_MAX], gz[PATH_MAX];
+    snprintf(txt, sizeof txt, "%s", test_tmpdir_path(t, "lines.txt"));
+    snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "lines.txt.gz"));
+    write_equal_lines(txt, 3);   /* the thirds fall at line ends */
     gzip_file(txt, gz, 0);
     RecipeData d;
     int64_t *counts = load(&d, txt);
@@ -356,16 +362,7 @@ static void test_parts_cover_the_epoch(void **state)
     char txt[PATH_MAX], gz[PATH_MAX];
     snprintf(txt, sizeof txt, "%s", test_tmpdir_path(t, "parts.txt"));
     snprintf(gz, sizeof gz, "%s", test_tmpdir_path(t, "parts.txt.gz"));
-    /* 300 lines of 12 bytes: quarters (75 lines) and thirds (100 lines) fall at line ends */
-    FILE *f = fopen(txt, "w");
-    assert_non_null(f);
-    uint32_t s = 5;
-    for (int l = 0; l < 300; l++) {
-        for (int k = 0; k < 4; k++)
-            fprintf(f, "%c%c%c", 'a' + (char)(test_xorshift32(&s) % 6), 'a' + (char)(test_xorshift32(&s) % 6),
-                    k < 3 ? ' ' : '\n');
-    }
-    assert_int_equal(fclose(f), 0);
+    write_equal_lines(txt, 5);   /* quarters (75 lines) and thirds (100 lines) fall at line ends */
     gzip_file(txt, gz, 0);
     RecipeData d;
     int64_t *counts = load(&d, txt);
