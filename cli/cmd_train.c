@@ -93,6 +93,7 @@ typedef struct TrainOptions {
     int min_count;          /* --min-count */
     bool dynamic_window;    /* shrunk windows (--preset word2vec) */
     bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
+    bool shared_negatives;  /* --shared-negatives: one draw of negatives per minibatch (HogBatch) */
     bool sample_given, min_count_given, optimizer_given;
     const char *plot;       /* --plot FILE (.png or .svg), NULL = none */
     long checkpoint_every;  /* --checkpoint-every N iterations, 0 = only on a signal */
@@ -120,7 +121,7 @@ static void loss_curve_copy(LossCurve *curve, const LossRecord *records, size_t 
 
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
-    OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
+    OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_SHARED_NEGATIVES, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
     OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB, OPT_SYNC_EVERY, OPT_SYNC_WORDS,
@@ -140,6 +141,7 @@ static const struct option train_options[] = {
     {"sample-size", required_argument, NULL, OPT_SAMPLE_SIZE},
     {"power", required_argument, NULL, OPT_POWER},
     {"replace", no_argument, NULL, OPT_REPLACE},
+    {"shared-negatives", no_argument, NULL, OPT_SHARED_NEGATIVES},
     {"max-iters", required_argument, NULL, OPT_MAX_ITERS},
     {"eval-interval", required_argument, NULL, OPT_EVAL_INTERVAL},
     {"seed", required_argument, NULL, OPT_SEED},
@@ -193,6 +195,11 @@ void usage_train(void)
           "  --sample-size N        negative samples per target, negsamp only (5)\n"
           "  --power X              exponent on word counts for negative sampling (0.75)\n"
           "  --replace              sample negatives with replacement (the textbook's GPU path)\n"
+          "  --shared-negatives     the rows of a minibatch share one draw of --sample-size\n"
+          "                         negatives (HogBatch, as Intel's pWord2Vec): the products\n"
+          "                         become matrix products (sgemm); needs --fast with SGD\n"
+          "                         (--preset word2vec or --optimizer sgd) and --loss negsamp\n"
+          "                         (docs/fast-mode.md has how it differs and its quality)\n"
           "  --max-iters N          stop after N iterations in all; 0 = no limit (0)\n"
           "  --eval-interval N      print the mean loss every N iterations; 0 = never (20)\n"
           "  --seed N               random seed for initial weights, shuffles, negatives (1)\n"
@@ -368,6 +375,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
         return cli_parse_int("--sample-size", arg, 1, MAX_SAMPLE_SIZE, &o->sample_size);
     case OPT_POWER: return cli_parse_double("--power", arg, 0.0, 0, 100.0, &o->power);
     case OPT_REPLACE: o->replace = true; return 0;
+    case OPT_SHARED_NEGATIVES: o->shared_negatives = true; return 0;
     case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 0, 0x7fffffffL, &o->max_iters);
     case OPT_EVAL_INTERVAL:
         return cli_parse_int("--eval-interval", arg, 0, 0x7fffffff, &o->eval_interval);
@@ -526,6 +534,16 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
         cli_error("--corpus - (standard input) can be read only once: train on it with --epochs 1");
         return CLI_EXIT_USAGE;
     }
+    if (o->shared_negatives &&
+        !(o->fast && o->optimizer == OPTIMIZER_SGD && o->loss == WORD2VEC_LOSS_NEGSAMP)) {
+        cli_error("--shared-negatives needs the fused SGD step: --preset word2vec, or --fast --optimizer sgd, "
+                  "with --loss negsamp");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->shared_negatives && o->skipgram) {
+        cli_error("--shared-negatives works with CBOW only, for now");
+        return CLI_EXIT_USAGE;
+    }
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
@@ -546,6 +564,7 @@ static Word2VecConfig model_config(const TrainOptions *o, const RecipeData *d)
     cfg.max_batch = o->batch;
     cfg.loss = o->loss;
     cfg.context_full_grad = o->preset_word2vec && recipe_preset_word2vec.context_full_grad;
+    cfg.shared_negatives = o->shared_negatives;
     return cfg;   /* --fast: replace was set with it */
 }
 
@@ -575,6 +594,7 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
+    if (o->shared_negatives) printf(", shared negatives (one draw per minibatch of %d)", o->batch);
     printf(", seed %llu, threads %d%s", (unsigned long long)o->seed, o->threads,
            threads_auto() && !o->fast ? " (fewer while other programs keep the cores busy)" : "");
     if (o->preset_word2vec)

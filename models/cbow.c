@@ -28,7 +28,12 @@ static void init_layers(CBOW *self)
     self->out = dlfs_calloc((size_t)max_batch * H, sizeof *self->out);
     self->inv_count = dlfs_calloc((size_t)max_batch, sizeof *self->inv_count);
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP)
-        self->fused_loss = dlfs_calloc((size_t)S + 1, sizeof *self->fused_loss);
+        self->fused_x = dlfs_calloc((size_t)S + 1, sizeof *self->fused_x);
+    if (cfg->loss == WORD2VEC_LOSS_NEGSAMP && cfg->shared_negatives) {
+        self->shared_w = dlfs_calloc((size_t)2 * S * H, sizeof *self->shared_w);
+        self->shared_x = dlfs_calloc((size_t)2 * max_batch * S, sizeof *self->shared_x);
+        self->shared_t = dlfs_calloc((size_t)2 * max_batch, sizeof *self->shared_t);
+    }
 }
 
 int cbow_init_counts(CBOW *self, const Word2VecConfig *cfg, const int64_t *counts, Rng *rng,
@@ -77,7 +82,10 @@ void cbow_free(CBOW *self)
     free(self->dh);
     free(self->out);
     free(self->inv_count);
-    free(self->fused_loss);
+    free(self->fused_x);
+    free(self->shared_w);
+    free(self->shared_x);
+    free(self->shared_t);
     memset(self, 0, sizeof *self);
 }
 
@@ -140,7 +148,10 @@ static void cbow_model_sample(void *self, const int32_t *contexts, const int32_t
 {
     (void)contexts;
     CBOW *cbow = self;
-    word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
+    if (cbow->cfg.shared_negatives)
+        word2vec_output_sample_shared(&cbow->output, cbow->negative_sample, B, rng);
+    else
+        word2vec_output_sample(&cbow->output, cbow->negative_sample, target, B, rng);
 }
 
 static float cbow_model_forward(void *self, const int32_t *contexts, const int32_t *target, int B,
@@ -154,17 +165,19 @@ static float cbow_model_forward(void *self, const int32_t *contexts, const int32
 
 MODEL_OPS(cbow, cbow_model_forward, cbow_model_sample);
 
-/* The forward_backward op: the fused pass on the negatives of the last sample. */
-static float cbow_model_forward_backward(void *self, const int32_t *contexts, const int32_t *target, int B)
+/* The sgd_step op: the fused SGD step on the negatives of the last sample. */
+static float cbow_model_sgd_step(void *self, const int32_t *contexts, const int32_t *target, int B, float lr)
 {
     CBOW *cbow = self;
     DLFS_ASSERT(cbow->output.B_sampled == B);   /* sample ran for this batch size */
-    return cbow_forward_backward(cbow, contexts, target, cbow->negative_sample, B);
+    if (cbow->cfg.shared_negatives)
+        return cbow_sgd_step_shared(cbow, contexts, target, cbow->negative_sample, B, lr);
+    return cbow_sgd_step(cbow, contexts, target, cbow->negative_sample, B, lr);
 }
 
-/* cbow_model_ops with the fused pass, for negative sampling */
+/* cbow_model_ops with the fused SGD step, for negative sampling */
 static const ModelOps cbow_fused_model_ops = {cbow_model_forward, cbow_model_backward, cbow_model_free,
-                                              cbow_model_sample, cbow_model_forward_backward};
+                                              cbow_model_sample, cbow_model_sgd_step};
 
 void cbow_as_model(CBOW *self, Model *model)
 {

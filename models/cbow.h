@@ -42,9 +42,13 @@ typedef struct CBOW {
     float *dh;                  /* (max_batch, H) */
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
     float *inv_count;           /* (max_batch,) 1 / (contexts present in the row) */
-    double *fused_loss;         /* (sample_size + 1,) cbow_forward_backward's sums; NULL
+    float *fused_x;             /* (sample_size + 1,) cbow_sgd_step's scores of a row; NULL
                                    unless negative sampling */
-    int B;                      /* batch size of the last forward (0 after cbow_forward_backward) */
+    float *shared_w;            /* (2, sample_size, H) cbow_sgd_step_shared's negatives and their
+                                   step; NULL unless shared_negatives */
+    float *shared_x;            /* (2, max_batch, sample_size) its scores and factors */
+    float *shared_t;            /* (2, max_batch) its targets' scores and factors */
+    int B;                      /* batch size of the last forward (0 after a fused step) */
 } CBOW;
 
 /*
@@ -96,31 +100,53 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
 void cbow_backward(CBOW *self);
 
 /*
- * cbow_forward then cbow_backward in one pass (negative sampling only, a
- * contract): for each row b, h_b from its context rows; for the target
- * and each negative, the score, the sigmoid, the loss term and both
- * gradients from one read of the W_out row; then dh_b into the context
- * rows of W_in.grad. Same inputs as cbow_forward (contexts (B, 2w) int32
- * with -1 for an absent word, target (B,) and negative_sample (B,
- * sample_size) int32, borrowed for the call only); returns the same loss
- * and ADDS the same gradients into W_in.grad and W_out.grad (their touched
- * rows marked), equal to the layer path's to float rounding: the products
- * are the same, but a row repeated in the batch sums its gradient in
- * another order. The gradients are added whatever the loss (even a NaN).
- * Leaves nothing for cbow_backward (which then stops on its contract).
- * What ModelOps.forward_backward runs for CBOW with negative sampling.
+ * One SGD step of CBOW with negative sampling fused with its forward and
+ * backward (a contract: negative sampling only), word2vec.c's CBOW update
+ * (Mikolov et al. 2013; word2vec.c's cbow branch), row by row in order:
+ * h_b = the mean of the context rows present; for the target (label 1)
+ * and each negative (label 0), at the weights before this row's update,
+ * x = dot(W_out row, h_b) and g = lr * (label - sigmoid(x)); e = sum of
+ * g * (W_out row) over the rows as they were, then each W_out row += g *
+ * h_b; then every context row present += e, or e / (their number) unless
+ * cfg.context_full_grad. Same inputs as cbow_forward (contexts (B, 2w)
+ * int32 with -1 for an absent word, target (B,) and negative_sample (B,
+ * sample_size) int32; borrowed for the call only); lr per example. Returns cbow_forward's loss (the mean
+ * over the rows of each row's softplus terms), computed in float. The
+ * weights move whatever the loss; the grads and touched rows are left as
+ * they are. One row gives the weights of cbow_forward, cbow_backward and
+ * W -= lr * grad to float rounding; B rows, those of B one-row steps.
+ * What ModelOps.sgd_step runs for CBOW with negative sampling.
  */
-float cbow_forward_backward(CBOW *self, const int32_t *contexts, const int32_t *target,
-                            const int32_t *negative_sample, int B);
+float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample,
+                    int B, float lr);
+
+/*
+ * The shared-negatives step (cfg.shared_negatives; HogBatch, Ji et al.
+ * 2016, "Parallelizing Word2Vec in Shared and Distributed Memory"): the B
+ * rows share one set of negatives (sample_size,) int32 (distinct; a
+ * negative equal to a row's own target is skipped for that row), so the
+ * products are three cblas_sgemm calls: X = Hm Wn^T (B, S), the inputs'
+ * errors G Wn (B, H) and the negatives' step G^T Hm (S, H). Unlike
+ * cbow_sgd_step it is one batch step: every score is taken at the step's
+ * weights, then all updates are added, so the weights move by -lr times the
+ * gradient of the rows' summed loss (with context_full_grad false; with it,
+ * each context row gets the whole e). Returns the mean loss over the rows
+ * (target term plus its negatives' terms), in float. Other contracts as
+ * cbow_sgd_step's.
+ */
+float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negatives,
+                           int B, float lr);
 
 /*
  * Fills *model with this CBOW behind the Model interface: its forward draws
  * negatives with the given rng (or reuses the last ones when rng is NULL;
  * nothing is drawn for the softmax losses) and calls cbow_forward; its
  * sample draws them alone (ModelOps.sample), for a forward with rng NULL.
- * With negative sampling its forward_backward runs cbow_forward_backward
- * on the last sample's negatives (the fast trainer's path); with the
- * other losses it has none.
+ * With negative sampling its sgd_step runs cbow_sgd_step (or, with
+ * cfg.shared_negatives, cbow_sgd_step_shared) on the last sample's
+ * negatives (the fast trainer's path with SGD); with the other losses it
+ * has none. With cfg.shared_negatives its sample draws one set for the
+ * batch (word2vec_output_sample_shared).
  */
 void cbow_as_model(CBOW *self, Model *model);
 

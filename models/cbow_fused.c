@@ -1,20 +1,22 @@
 /*
- * cbow_fused.c — CBOW with negative sampling, forward and backward in one
- * pass per row (see cbow.h, cbow_forward_backward): the arithmetic of
- * cbow_forward + cbow_backward (textbook ch04/cbow.py over
- * ch04/negative_sampling_layer.py), done row by row so that h, dh and the
- * S + 1 output rows stay in registers and L1, as word2vec.c's per-word
- * loop does, instead of the layers' (B, H) gathers and their passes.
- * The layer path stays what students read; tests/test_cbow_fused.c checks
- * this one against it.
+ * cbow_fused.c — CBOW with negative sampling, forward, backward and an SGD
+ * update in one pass (see cbow.h, cbow_sgd_step and cbow_sgd_step_shared):
+ * the arithmetic of cbow_forward + cbow_backward (textbook ch04/cbow.py over
+ * ch04/negative_sampling_layer.py) followed by plain SGD, done as
+ * word2vec.c's CBOW loop does it, so that h, the error e and the S + 1
+ * output rows stay in registers and L1 and no gradient buffer is written
+ * and read back. The layer path stays what students read;
+ * tests/test_cbow_fused.c checks these against it.
  */
 #include "models/cbow.h"
 
+#include <cblas.h>
+#include <math.h>
+
 #include "common/check.h"
 #include "common/simd.h"
-#include "layers/functions.h"
 
-/* dot(w, h) over H floats, summed per SIMD lane then added, as embedding_dot_forward sums. */
+/* dot(w, h) over H floats, summed per SIMD lane then added. */
 static inline float row_dot(const float *restrict w, const float *restrict h, int H)
 {
     float s = 0.0f;
@@ -23,82 +25,168 @@ static inline float row_dot(const float *restrict w, const float *restrict h, in
     return s;
 }
 
-/* dh += g * w and dw += g * h: embedding_dot_backward's two updates for one row. */
-static inline void row_backward(float *restrict dh, float *restrict dw, const float *restrict w,
-                                const float *restrict h, float g, int H)
+/*
+ * The gradient factor g = label - sigmoid(x) of one output, and its loss
+ * term: softplus(-x) for label 1 (-log sigmoid(x)), softplus(x) for label
+ * 0, returned as its two parts: *linear = max(z, 0) for z = -x or x, and
+ * the factor 1 + exp(-|x|) whose log is the rest (a row multiplies its
+ * factors and takes one log). One expf serves the sigmoid and the loss.
+ */
+static inline float output_grad(float x, bool positive, float *linear, float *factor)
 {
-    for (int k = 0; k < H; k++) {
-        dh[k] += g * w[k];
-        dw[k] += g * h[k];
+    const float e = expf(-fabsf(x));   /* in (0, 1] */
+    const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
+    const float z = positive ? -x : x;
+    *linear = z > 0.0f ? z : 0.0f;
+    *factor = 1.0f + e;
+    return (positive ? 1.0f : 0.0f) - sig;
+}
+
+/* h = the mean of the context rows of row ctx present (ids >= 0); returns 1 / their number. */
+static inline float context_mean(float *restrict h, const float *restrict in, const int32_t *ctx, int n_in, int H,
+                                 int V)
+{
+    int present = 0;
+    for (int k = 0; k < H; k++) h[k] = 0.0f;
+    for (int i = 0; i < n_in; i++) {
+        const int32_t c = ctx[i];
+        DLFS_ASSERT(c >= -1 && c < V);
+        if (c < 0) continue;   /* an absent context adds nothing */
+        present++;
+        const float *w = in + (size_t)c * H;
+        for (int k = 0; k < H; k++) h[k] += w[k];
+    }
+    DLFS_ASSERT(present >= 1);
+    const float inv_count = 1.0f / (float)present;
+    for (int k = 0; k < H; k++) h[k] *= inv_count;
+    return inv_count;
+}
+
+/* Every context row of ctx present gets e (context_full_grad) or e * inv_count. */
+static inline void context_update(float *restrict in, const float *restrict e, const int32_t *ctx, int n_in, int H,
+                                  float scale)
+{
+    for (int i = 0; i < n_in; i++) {
+        const int32_t c = ctx[i];
+        if (c < 0) continue;
+        float *w = in + (size_t)c * H;
+        for (int k = 0; k < H; k++) w[k] += scale * e[k];
     }
 }
 
 SIMD_CLONES
-float cbow_forward_backward(CBOW *self, const int32_t *contexts, const int32_t *target,
-                            const int32_t *negative_sample, int B)
+float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample,
+                    int B, float lr)
 {
     const Word2VecConfig *cfg = &self->cfg;
     DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negative_sample != NULL);
     DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
     const int n_in = 2 * cfg->window_size, H = cfg->hidden_size, S = cfg->sample_size;
     const int V = cfg->vocab_size;
-    Param *W_in = &self->W_in, *W_out = &self->W_out;
-    const float *in = W_in->value.data, *out = W_out->value.data;
-    float *din = W_in->grad.data, *dout = W_out->grad.data;
-    /* SigmoidWithLoss's backward: (y - t) * dout / B with dout = 1 (K = 1: one column) */
-    const float scale = 1.0f / (float)B;
-    double *col_loss = self->fused_loss;   /* (S + 1,) each layer's sum, as SigmoidWithLoss sums */
-    for (int l = 0; l <= S; l++) col_loss[l] = 0.0;
-    float *h = self->h, *dh = self->dh;   /* their first row: one batch row at a time */
-    self->B = 0;                          /* nothing for cbow_backward to go on */
+    float *in = self->W_in.value.data, *out = self->W_out.value.data;
+    float *h = self->h, *e = self->dh;   /* their first row: one batch row at a time */
+    float *x = self->fused_x;            /* (S + 1,) the row's scores */
+    self->B = 0;                         /* nothing for cbow_backward to go on */
+    double loss_sum = 0.0;
 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * n_in;
+        const int32_t *neg = negative_sample + (size_t)b * S;
+        const float inv_count = context_mean(h, in, ctx, n_in, H, V);
 
-        /* h = the mean of the context rows present, summed in cbow_forward's order */
-        int present = 0;
-        for (int k = 0; k < H; k++) h[k] = 0.0f;
-        for (int i = 0; i < n_in; i++) {
-            const int32_t c = ctx[i];
-            DLFS_ASSERT(c >= -1 && c < V);
-            if (c < 0) continue;   /* an absent context adds nothing */
-            present++;
-            const float *w = in + (size_t)c * H;
-            for (int k = 0; k < H; k++) h[k] += w[k];
-        }
-        DLFS_ASSERT(present >= 1);
-        const float inv_count = 1.0f / (float)present;
-        for (int k = 0; k < H; k++) h[k] *= inv_count;
-
-        /* the target (label 1) and the S negatives (label 0): score, loss, and both gradients,
-         * each output row read once for its dot product and its two updates */
-        for (int k = 0; k < H; k++) dh[k] = 0.0f;
+        /* the target (label 1) and the S negatives (label 0), scored at the weights before this row's update */
         for (int l = 0; l <= S; l++) {
-            const int32_t row = l == 0 ? target[b] : negative_sample[(size_t)b * S + l - 1];
+            const int32_t row = l == 0 ? target[b] : neg[l - 1];
             DLFS_ASSERT(row >= 0 && row < V);
-            const float *w = out + (size_t)row * H;
-            const float x = row_dot(w, h, H);
-            /* -log y = softplus(-x) for t = 1; -log(1 - y) = softplus(x) for t = 0 */
-            col_loss[l] += l == 0 ? dlfs_softplus(-(double)x) : dlfs_softplus((double)x);
-            const float g = (sigmoid(x) - (l == 0 ? 1.0f : 0.0f)) * scale;
-            param_mark_row(W_out, row);
-            row_backward(dh, dout + (size_t)row * H, w, h, g, H);
+            x[l] = row_dot(out + (size_t)row * H, h, H);
         }
-
-        /* every context row present gets dh / count, or the whole dh (context_full_grad) */
-        if (!cfg->context_full_grad)
-            for (int k = 0; k < H; k++) dh[k] *= inv_count;
-        for (int i = 0; i < n_in; i++) {
-            const int32_t c = ctx[i];
-            if (c < 0) continue;
-            param_mark_row(W_in, c);
-            float *d = din + (size_t)c * H;
-            for (int k = 0; k < H; k++) d[k] += dh[k];
+        /* e = sum of g * (the output row), all read before any moves (a row named twice
+         * gives the layer path's sum); then each output row += g * h (word2vec.c does both
+         * in one loop, the same for the distinct rows the sampler draws) */
+        for (int k = 0; k < H; k++) e[k] = 0.0f;
+        float linear = 0.0f, product = 1.0f;
+        for (int l = 0; l <= S; l++) {
+            float lin, factor;
+            x[l] = lr * output_grad(x[l], l == 0, &lin, &factor);   /* x[l] is g from here */
+            linear += lin;
+            product *= factor;   /* each factor in (1, 2]: at most 2^(S + 1) */
+            const float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
+            for (int k = 0; k < H; k++) e[k] += x[l] * w[k];
         }
+        for (int l = 0; l <= S; l++) {
+            float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
+            for (int k = 0; k < H; k++) w[k] += x[l] * h[k];
+        }
+        loss_sum += (double)linear + (double)logf(product);
+        context_update(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count);
     }
+    return (float)(loss_sum / B);
+}
 
-    /* NegativeSamplingLoss's total: each layer's mean in float, added in layer order */
-    float loss = (float)(col_loss[0] / B);
-    for (int l = 1; l <= S; l++) loss += (float)(col_loss[l] / B);
-    return loss;
+SIMD_CLONES
+float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negatives,
+                           int B, float lr)
+{
+    const Word2VecConfig *cfg = &self->cfg;
+    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negatives != NULL);
+    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
+    const int n_in = 2 * cfg->window_size, H = cfg->hidden_size, S = cfg->sample_size;
+    const int V = cfg->vocab_size;
+    float *in = self->W_in.value.data, *out = self->W_out.value.data;
+    float *hm = self->h, *dhm = self->dh;                  /* (B, H) */
+    float *wn = self->shared_w, *dwn = wn + (size_t)S * H; /* (S, H) each */
+    float *xs = self->shared_x, *gs = xs + (size_t)B * S;  /* (B, S) each */
+    float *xt = self->shared_t, *gt = xt + B;              /* (B,) each */
+    self->B = 0;
+
+    /* the inputs' rows h_b, and the negatives' rows gathered: all at the step's weights */
+    for (int b = 0; b < B; b++)
+        self->inv_count[b] = context_mean(hm + (size_t)b * H, in, contexts + (size_t)b * n_in, n_in, H, V);
+    for (int s = 0; s < S; s++) {
+        DLFS_ASSERT(negatives[s] >= 0 && negatives[s] < V);
+        const float *w = out + (size_t)negatives[s] * H;
+        for (int k = 0; k < H; k++) wn[(size_t)s * H + k] = w[k];
+    }
+    /* scores: X = Hm Wn^T (B, S) and each target's own dot */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, S, H, 1.0f, hm, H, wn, H, 0.0f, xs, S);
+    double loss_sum = 0.0;
+    for (int b = 0; b < B; b++) {
+        DLFS_ASSERT(target[b] >= 0 && target[b] < V);
+        xt[b] = row_dot(out + (size_t)target[b] * H, hm + (size_t)b * H, H);
+        float linear, product, lin, factor;
+        gt[b] = lr * output_grad(xt[b], true, &linear, &product);
+        for (int s = 0; s < S; s++) {
+            /* a negative that is the row's own target is skipped for that row, as word2vec.c does */
+            if (negatives[s] == target[b]) {
+                gs[(size_t)b * S + s] = 0.0f;
+                continue;
+            }
+            gs[(size_t)b * S + s] = lr * output_grad(xs[(size_t)b * S + s], false, &lin, &factor);
+            linear += lin;
+            product *= factor;
+        }
+        loss_sum += (double)linear + (double)logf(product);
+    }
+    /* the errors of the inputs, dHm = G Wn + g_t w_t, and the negatives' step, dWn = G^T Hm */
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, H, S, 1.0f, gs, S, wn, H, 0.0f, dhm, H);
+    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, S, H, B, 1.0f, gs, S, hm, H, 0.0f, dwn, H);
+    for (int b = 0; b < B; b++) {
+        const float *w = out + (size_t)target[b] * H;
+        float *d = dhm + (size_t)b * H;
+        for (int k = 0; k < H; k++) d[k] += gt[b] * w[k];
+    }
+    /* the updates, once every product is taken: the negatives', the targets', the contexts' */
+    for (int s = 0; s < S; s++) {
+        float *w = out + (size_t)negatives[s] * H;
+        for (int k = 0; k < H; k++) w[k] += dwn[(size_t)s * H + k];
+    }
+    for (int b = 0; b < B; b++) {
+        float *w = out + (size_t)target[b] * H;
+        const float *hb = hm + (size_t)b * H;
+        for (int k = 0; k < H; k++) w[k] += gt[b] * hb[k];
+    }
+    for (int b = 0; b < B; b++)
+        context_update(in, dhm + (size_t)b * H, contexts + (size_t)b * n_in, n_in, H,
+                       cfg->context_full_grad ? 1.0f : self->inv_count[b]);
+    return (float)(loss_sum / B);
 }

@@ -43,6 +43,9 @@ typedef struct Word2VecConfig {
     bool context_full_grad; /* CBOW: every context row gets the whole dh, not dh / count
                                (word2vec.c's and gensim's cbow_mean update; not a true
                                gradient; --preset word2vec); false */
+    bool shared_negatives;  /* negative sampling: one draw of sample_size negatives for a whole
+                               minibatch (HogBatch; --shared-negatives; the fused SGD step only,
+                               see cbow.h cbow_sgd_step_shared); false */
 } Word2VecConfig;
 
 /* The textbook's settings for a vocabulary of vocab_size words. */

@@ -129,6 +129,18 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
                             int B, Rng *rng);
 
 /*
+ * NEGSAMP, the shared-negatives mode (Word2VecConfig.shared_negatives,
+ * HogBatch: Ji et al. 2016, IntelLabs/pWord2Vec): draws one set of
+ * sample_size words for the whole batch with rng from the unigram^power
+ * distribution (distinct words unless cfg->replace; a batch's targets are
+ * NOT excluded: the fused step skips a negative equal to a row's own
+ * target, as word2vec.c does) and writes it into every row of
+ * negative_sample (B, sample_size) int32, so the layer path (forward with
+ * rng NULL) sees the same set in every row. K must be 1 (CBOW).
+ */
+void word2vec_output_sample_shared(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng);
+
+/*
  * The negatives for a forward through the Model interface (training/model.h),
  * the one step CBOW's and SkipGram's forward adapters share: with rng, draws
  * fresh ones into negative_sample for labels (word2vec_output_sample); with

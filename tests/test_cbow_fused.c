@@ -1,12 +1,16 @@
 /*
- * test_cbow_fused.c — the fused CBOW negative-sampling step
- * (models/cbow.h cbow_forward_backward, ModelOps.forward_backward) against
- * the layer path (cbow_forward + cbow_backward, textbook ch04/cbow.py):
- * one step with the same negatives gives the same loss, the same W_in and
- * W_out gradients on the same touched rows, and the same weights after an
- * SGD update, to float tolerance (relative 1e-5), with context_full_grad
- * on and off, absent contexts (-1) and ids repeated in the batch; through
- * the Model interface, sample then forward_backward draws what forward
+ * test_cbow_fused.c — the fused CBOW SGD steps (models/cbow.h
+ * cbow_sgd_step, cbow_sgd_step_shared; ModelOps.sgd_step) against the layer
+ * path (cbow_forward + cbow_backward, textbook ch04/cbow.py, then SGD):
+ * B rows of the fused step give the weights and loss of B one-row layer
+ * steps with the same negatives, to float tolerance (relative 1e-5), with
+ * context_full_grad on and off, absent contexts (-1) and ids repeated in
+ * the batch; no gradient buffer is written. The shared-negatives step: one
+ * draw for the batch, in every row; its step is -lr times the gradient of
+ * the summed loss (central differences of a double reference), with a
+ * negative equal to a row's target skipped; without such a collision it
+ * equals the layer path's batch step on the draw repeated in every row.
+ * Through the Model interface, sample then sgd_step draws what forward
  * draws; only negative-sampling CBOW has the op.
  */
 #include <setjmp.h>
@@ -62,22 +66,31 @@ static void build(CBOW *m, bool full_grad, uint64_t seed)
     for (size_t i = 0; i < m->W_out.value.size; i++) m->W_out.value.data[i] = (float)(0.7 * rng_normal(&rng));
 }
 
-/* The touched rows of p as a (V,) 0/1 map, checked against row_touched. */
-static void touched_map(const Param *p, uint8_t *map)
+
+/* Every gradient of p is still zero and no row is marked: the fused steps write no gradient. */
+static void assert_no_grad(const Param *p)
 {
-    memset(map, 0, V);
-    for (int k = 0; k < p->n_touched; k++) map[p->touched_rows[k]] = 1;
-    for (int r = 0; r < V; r++) assert_int_equal(map[r], p->row_touched[r]);
+    assert_int_equal(p->n_touched, 0);
+    for (size_t i = 0; i < p->grad.size; i++) assert_true(p->grad.data[i] == 0.0f);
 }
 
-/* a's and b's gradients of p agree to relative 1e-5 and on the same touched rows */
-static void assert_same_grad(const Param *a, const Param *b)
+/* One layer-path step on row b alone: forward, backward, SGD at lr (B = 1: per example); returns its loss. */
+static float layer_row_step(CBOW *m, Model *model, FastTrainer *tr, int b, const int32_t *negs, float lr)
 {
-    uint8_t ma[V], mb[V];
-    touched_map(a, ma);
-    touched_map(b, mb);
-    assert_memory_equal(ma, mb, V);
-    assert_close_array(b->grad.data, a->grad.data, a->grad.size, 1e-7, 1e-5);
+    const float loss = cbow_forward(m, contexts + (size_t)b * 2 * W, &target[b], negs + (size_t)b * S, 1);
+    cbow_backward(m);
+    fast_trainer_apply_update(tr, model, lr, 0.0f);
+    return loss;
+}
+
+static FastTrainerConfig sgd_config(int batch)
+{
+    FastTrainerConfig tc = fast_trainer_default_config();
+    tc.optimizer = FAST_SGD_LINEAR;
+    tc.batch_size = batch;
+    tc.lr = 0.05f;
+    tc.log = NULL;
+    return tc;
 }
 
 static void check_step(bool full_grad)
@@ -85,45 +98,37 @@ static void check_step(bool full_grad)
     CBOW layer, fused;
     build(&layer, full_grad, 7);
     build(&fused, full_grad, 7);
-
-    const float loss_layer = cbow_forward(&layer, contexts, target, negatives, B);
-    cbow_backward(&layer);
-    const float loss_fused = cbow_forward_backward(&fused, contexts, target, negatives, B);
-    assert_close(loss_fused, loss_layer, 0.0, 1e-6);
-    assert_true(loss_layer > 1.0f);   /* a real loss, not (S + 1) ln 2 of zero weights */
-    assert_same_grad(&layer.W_in, &fused.W_in);
-    assert_same_grad(&layer.W_out, &fused.W_out);
-    /* rows no context or output names stay zero: word 6 is no context, 4 no output row */
-    for (int k = 0; k < H; k++) {
-        assert_true(fused.W_in.grad.data[6 * H + k] == 0.0f);
-        assert_true(fused.W_out.grad.data[4 * H + k] == 0.0f);
-    }
-    /* the gradients are not all zero: the comparison above compared something */
-    double norm = 0.0;
-    for (size_t i = 0; i < fused.W_in.grad.size; i++) norm += fabs(fused.W_in.grad.data[i]);
-    assert_true(norm > 1e-3);
-
-    /* then the fast trainer's SGD step on each: the same weights, gradients zeroed */
-    Model ml, mf;
+    Model ml;
     cbow_as_model(&layer, &ml);
-    cbow_as_model(&fused, &mf);
-    FastTrainerConfig tc = fast_trainer_default_config();
-    tc.optimizer = FAST_SGD_LINEAR;
-    tc.batch_size = B;
-    tc.lr = 0.05f;
-    tc.log = NULL;
-    FastTrainer tl, tf;
+    const FastTrainerConfig tc = sgd_config(1);
+    FastTrainer tl;
     fast_trainer_init(&tl, &tc, &ml);
-    fast_trainer_init(&tf, &tc, &mf);
-    fast_trainer_apply_update(&tl, &ml, 0.25f, 0.0f);
-    fast_trainer_apply_update(&tf, &mf, 0.25f, 0.0f);
-    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-7, 1e-5);
-    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-7, 1e-5);
-    assert_int_equal(fused.W_in.n_touched, 0);
-    assert_int_equal(fused.W_out.n_touched, 0);
-    for (size_t i = 0; i < fused.W_out.grad.size; i++) assert_true(fused.W_out.grad.data[i] == 0.0f);
+    const float lr = 0.3f;
+
+    double loss_layer = 0.0;
+    for (int b = 0; b < B; b++) loss_layer += layer_row_step(&layer, &ml, &tl, b, negatives, lr);
+    loss_layer /= B;
+    const float loss_fused = cbow_sgd_step(&fused, contexts, target, negatives, B, lr);
+    assert_close(loss_fused, loss_layer, 0.0, 1e-5);
+    assert_true(loss_layer > 1.0);   /* a real loss, not (S + 1) ln 2 of zero weights */
+    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
+    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_no_grad(&fused.W_in);
+    assert_no_grad(&fused.W_out);
+
+    /* the weights moved (the comparison compared something), and only the rows named */
+    CBOW before;
+    build(&before, full_grad, 7);
+    double moved = 0.0;
+    for (size_t i = 0; i < before.W_in.value.size; i++)
+        moved += fabs(fused.W_in.value.data[i] - before.W_in.value.data[i]);
+    assert_true(moved > 1e-2);
+    for (int k = 0; k < H; k++) {   /* word 6 is no context, 4 no output row */
+        assert_true(fused.W_in.value.data[6 * H + k] == before.W_in.value.data[6 * H + k]);
+        assert_true(fused.W_out.value.data[4 * H + k] == before.W_out.value.data[4 * H + k]);
+    }
+    cbow_free(&before);
     fast_trainer_free(&tl);
-    fast_trainer_free(&tf);
     cbow_free(&layer);
     cbow_free(&fused);
 }
@@ -140,25 +145,30 @@ static void test_step_full_grad(void **state)
     check_step(true);
 }
 
-/* The mean/sum difference itself: with full_grad, W_in's gradient is count times the mean's. */
+/* The mean/sum difference itself: with full_grad, a context row moves count times as far. */
 static void test_full_grad_scales_by_count(void **state)
 {
     (void)state;
-    CBOW mean, full;
+    CBOW mean, full, before;
     build(&mean, false, 3);
     build(&full, true, 3);
-    const float lm = cbow_forward_backward(&mean, contexts, target, negatives, B);
-    const float lf = cbow_forward_backward(&full, contexts, target, negatives, B);
+    build(&before, false, 3);
+    /* row 3 alone: 4 contexts present, word 10 once */
+    const float lm = cbow_sgd_step(&mean, contexts + 3 * 2 * W, &target[3], negatives + 3 * S, 1, 0.2f);
+    const float lf = cbow_sgd_step(&full, contexts + 3 * 2 * W, &target[3], negatives + 3 * S, 1, 0.2f);
     assert_true(lm == lf);   /* the same forward */
-    /* word 10 appears once, in row 3 with 4 contexts present: full = 4 * mean */
-    for (int k = 0; k < H; k++)
-        assert_close(full.W_in.grad.data[10 * H + k], 4.0 * mean.W_in.grad.data[10 * H + k], 1e-8, 1e-5);
-    assert_close_array(full.W_out.grad.data, mean.W_out.grad.data, full.W_out.grad.size, 0.0, 0.0);
+    for (int k = 0; k < H; k++) {
+        const double dm = mean.W_in.value.data[10 * H + k] - before.W_in.value.data[10 * H + k];
+        const double df = full.W_in.value.data[10 * H + k] - before.W_in.value.data[10 * H + k];
+        assert_close(df, 4.0 * dm, 1e-6, 1e-4);
+    }
+    assert_close_array(full.W_out.value.data, mean.W_out.value.data, full.W_out.value.size, 0.0, 0.0);
     cbow_free(&mean);
     cbow_free(&full);
+    cbow_free(&before);
 }
 
-/* At zero weights: h = 0, every score 0, loss (S + 1) ln 2, no gradient into W_in or W_out. */
+/* At zero weights: h = 0, every score 0, loss (S + 1) ln 2, and nothing moves (g * 0 = 0). */
 static void test_zero_weights(void **state)
 {
     (void)state;
@@ -166,42 +176,45 @@ static void test_zero_weights(void **state)
     build(&m, false, 5);
     memset(m.W_in.value.data, 0, m.W_in.value.size * sizeof(float));
     memset(m.W_out.value.data, 0, m.W_out.value.size * sizeof(float));
-    const float loss = cbow_forward_backward(&m, contexts, target, negatives, B);
+    const float loss = cbow_sgd_step(&m, contexts, target, negatives, B, 0.5f);
     assert_close(loss, (S + 1) * log(2.0), 0.0, 1e-6);
-    for (size_t i = 0; i < m.W_in.grad.size; i++) assert_true(m.W_in.grad.data[i] == 0.0f);
-    for (size_t i = 0; i < m.W_out.grad.size; i++) assert_true(m.W_out.grad.data[i] == 0.0f);
+    for (size_t i = 0; i < m.W_in.value.size; i++) assert_true(m.W_in.value.data[i] == 0.0f);
+    for (size_t i = 0; i < m.W_out.value.size; i++) assert_true(m.W_out.value.data[i] == 0.0f);
     cbow_free(&m);
 }
 
 /*
- * Through the Model: sample(rng) then forward_backward draws the negatives
- * forward(rng) draws (the same rng state after), and gives the layer path's
- * loss and gradients on them.
+ * Through the Model: sample(rng) then sgd_step draws the negatives
+ * forward(rng) draws (the same rng state after), and moves the weights as
+ * cbow_sgd_step on them does.
  */
 static void test_model_op(void **state)
 {
     (void)state;
-    CBOW layer, fused;
+    CBOW layer, fused, direct;
     build(&layer, true, 11);
     build(&fused, true, 11);
+    build(&direct, true, 11);
     Model ml, mf;
     cbow_as_model(&layer, &ml);
     cbow_as_model(&fused, &mf);
-    assert_true(ml.ops->forward_backward != NULL);   /* it has the op */
+    assert_true(mf.ops->sgd_step != NULL);   /* it has the op */
     Rng rl, rf;
     rng_seed(&rl, 99);
     rng_seed(&rf, 99);
     const float loss_layer = ml.ops->forward(ml.self, contexts, target, B, &rl);
-    ml.ops->backward(ml.self);
     mf.ops->sample(mf.self, contexts, target, B, &rf);
-    const float loss_fused = mf.ops->forward_backward(mf.self, contexts, target, B);
+    const float loss_op = mf.ops->sgd_step(mf.self, contexts, target, B, 0.1f);
     assert_memory_equal(layer.negative_sample, fused.negative_sample, (size_t)B * S * sizeof(int32_t));
     assert_true(rng_u64(&rl) == rng_u64(&rf));
-    assert_close(loss_fused, loss_layer, 0.0, 1e-6);
-    assert_same_grad(&layer.W_in, &fused.W_in);
-    assert_same_grad(&layer.W_out, &fused.W_out);
+    assert_true(loss_layer > 1.0f && loss_op > 1.0f);
+    const float loss_direct = cbow_sgd_step(&direct, contexts, target, layer.negative_sample, B, 0.1f);
+    assert_true(loss_op == loss_direct);
+    assert_memory_equal(fused.W_in.value.data, direct.W_in.value.data, fused.W_in.value.size * sizeof(float));
+    assert_memory_equal(fused.W_out.value.data, direct.W_out.value.data, fused.W_out.value.size * sizeof(float));
     cbow_free(&layer);
     cbow_free(&fused);
+    cbow_free(&direct);
 }
 
 /* Only CBOW with negative sampling has the fused op: hierarchical softmax and SkipGram keep the layers. */
@@ -222,7 +235,7 @@ static void test_op_only_negsamp_cbow(void **state)
     rng_seed(&rng, 1);
     assert_int_equal(cbow_init(&hs, &cfg, corpus, 16, &rng, &err), DLFS_OK);
     cbow_as_model(&hs, &model);
-    assert_true(model.ops->forward_backward == NULL);
+    assert_true(model.ops->sgd_step == NULL);
     cbow_free(&hs);
 
     cfg.loss = WORD2VEC_LOSS_NEGSAMP;
@@ -230,8 +243,167 @@ static void test_op_only_negsamp_cbow(void **state)
     rng_seed(&rng, 1);
     assert_int_equal(skip_gram_init(&sg, &cfg, corpus, 16, &rng, &err), DLFS_OK);
     skip_gram_as_model(&sg, &model);
-    assert_true(model.ops->forward_backward == NULL);
+    assert_true(model.ops->sgd_step == NULL);
     skip_gram_free(&sg);
+}
+
+/* ---- shared negatives ---- */
+
+static void build_shared(CBOW *m, bool full_grad, uint64_t seed)
+{
+    Word2VecConfig cfg = word2vec_default_config(V);
+    cfg.hidden_size = H;
+    cfg.window_size = W;
+    cfg.sample_size = S;
+    cfg.max_batch = B;
+    cfg.context_full_grad = full_grad;
+    cfg.shared_negatives = true;
+    Rng rng;
+    rng_seed(&rng, seed);
+    DlfsError err = {0};
+    assert_int_equal(cbow_init(m, &cfg, corpus, 16, &rng, &err), DLFS_OK);
+    for (size_t i = 0; i < m->W_in.value.size; i++) m->W_in.value.data[i] = (float)(0.7 * rng_normal(&rng));
+    for (size_t i = 0; i < m->W_out.value.size; i++) m->W_out.value.data[i] = (float)(0.7 * rng_normal(&rng));
+}
+
+/* The sample op draws one set of S distinct words for the batch and writes it into every row. */
+static void test_shared_sample(void **state)
+{
+    (void)state;
+    CBOW m;
+    build_shared(&m, false, 2);
+    Model model;
+    cbow_as_model(&m, &model);
+    Rng rng;
+    rng_seed(&rng, 5);
+    int seen[V] = {0};
+    for (int draw = 0; draw < 200; draw++) {
+        model.ops->sample(model.self, contexts, target, B, &rng);
+        const int32_t *n = m.negative_sample;
+        for (int s = 0; s < S; s++) {
+            assert_true(n[s] >= 0 && n[s] < V);
+            for (int j = 0; j < s; j++) assert_true(n[j] != n[s]);   /* distinct */
+            seen[n[s]]++;
+        }
+        for (int b = 1; b < B; b++) assert_memory_equal(n + (size_t)b * S, n, S * sizeof(int32_t));
+    }
+    /* word 4 (3 of 16) is drawn more often than word 3 (1 of 16): the unigram^0.75 table is used */
+    assert_true(seen[4] > seen[3]);
+    for (int w = 0; w < V; w++) assert_true(seen[w] > 0);   /* targets are not excluded */
+    cbow_free(&m);
+}
+
+/* softplus(z) = log(1 + exp(z)), exact in double */
+static double softplus(double z)
+{
+    return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+/* The shared-negatives loss summed over the rows, in double, from m's weights (context_full_grad false). */
+static double shared_loss_ref(const CBOW *m, const int32_t *negs)
+{
+    const float *in = m->W_in.value.data, *out = m->W_out.value.data;
+    double total = 0.0;
+    for (int b = 0; b < B; b++) {
+        double h[H] = {0};
+        int present = 0;
+        for (int i = 0; i < 2 * W; i++) {
+            const int32_t c = contexts[b * 2 * W + i];
+            if (c < 0) continue;
+            present++;
+            for (int k = 0; k < H; k++) h[k] += in[c * H + k];
+        }
+        for (int k = 0; k < H; k++) h[k] /= present;
+        double x = 0.0;
+        for (int k = 0; k < H; k++) x += out[target[b] * H + k] * h[k];
+        total += softplus(-x);
+        for (int s = 0; s < S; s++) {
+            if (negs[s] == target[b]) continue;   /* skipped for that row */
+            x = 0.0;
+            for (int k = 0; k < H; k++) x += out[negs[s] * H + k] * h[k];
+            total += softplus(x);
+        }
+    }
+    return total;
+}
+
+/* The step is -lr times the gradient of the summed loss: central differences of the double reference. */
+static void test_shared_gradient(void **state)
+{
+    (void)state;
+    const int32_t negs[S] = {7, 2, 9};   /* 2 is the target of rows 0 and 2: skipped there */
+    CBOW m, after;
+    build_shared(&m, false, 13);
+    build_shared(&after, false, 13);
+    const float lr = 0.01f;
+    const float loss = cbow_sgd_step_shared(&after, contexts, target, negs, B, lr);
+    assert_close(loss, shared_loss_ref(&m, negs) / B, 0.0, 1e-5);
+    assert_no_grad(&after.W_in);
+    assert_no_grad(&after.W_out);
+    Param *ps[2] = {&m.W_in, &m.W_out}, *pa[2] = {&after.W_in, &after.W_out};
+    int checked = 0;
+    for (int p = 0; p < 2; p++) {
+        for (size_t i = 0; i < ps[p]->value.size; i++) {
+            float *w = &ps[p]->value.data[i];
+            const float keep = *w;
+            const float eps = 1e-2f;
+            *w = keep + eps;
+            const double up = shared_loss_ref(&m, negs);
+            *w = keep - eps;
+            const double down = shared_loss_ref(&m, negs);
+            *w = keep;
+            const double numeric = (up - down) / (2.0 * ((double)(keep + eps) - (double)keep));
+            const double fused = ((double)keep - (double)pa[p]->value.data[i]) / lr;
+            assert_close(fused, numeric, 2e-3, 2e-3);
+            checked += fabs(numeric) > 1e-2;
+        }
+    }
+    assert_true(checked > 100);   /* most elements have a gradient worth comparing */
+    cbow_free(&m);
+    cbow_free(&after);
+}
+
+/*
+ * Without a negative equal to a row's target, the shared step is the layer
+ * path's batch step on the draw repeated in every row (the layers' grads
+ * are means over the batch: SGD at lr * B).
+ */
+static void check_shared_vs_layers(bool full_grad)
+{
+    const int32_t negs[S] = {0, 9, 3};   /* no row's target */
+    int32_t repeated[B * S];
+    for (int b = 0; b < B; b++) memcpy(repeated + b * S, negs, sizeof negs);
+    CBOW layer, fused;
+    build_shared(&layer, full_grad, 17);
+    build_shared(&fused, full_grad, 17);
+    Model ml;
+    cbow_as_model(&layer, &ml);
+    const FastTrainerConfig tc = sgd_config(B);
+    FastTrainer tl;
+    fast_trainer_init(&tl, &tc, &ml);
+    const float lr = 0.2f;
+    const float loss_layer = cbow_forward(&layer, contexts, target, repeated, B);
+    cbow_backward(&layer);
+    fast_trainer_apply_update(&tl, &ml, lr * B, 0.0f);
+    const float loss_fused = cbow_sgd_step_shared(&fused, contexts, target, negs, B, lr);
+    assert_close(loss_fused, loss_layer, 0.0, 1e-5);
+    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
+    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    fast_trainer_free(&tl);
+    cbow_free(&layer);
+    cbow_free(&fused);
+}
+
+static void test_shared_vs_layers_mean(void **state)
+{
+    (void)state;
+    check_shared_vs_layers(false);
+}
+
+static void test_shared_vs_layers_full_grad(void **state)
+{
+    (void)state;
+    check_shared_vs_layers(true);
 }
 
 int main(void)
@@ -243,6 +415,10 @@ int main(void)
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_model_op),
         cmocka_unit_test(test_op_only_negsamp_cbow),
+        cmocka_unit_test(test_shared_sample),
+        cmocka_unit_test(test_shared_gradient),
+        cmocka_unit_test(test_shared_vs_layers_mean),
+        cmocka_unit_test(test_shared_vs_layers_full_grad),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

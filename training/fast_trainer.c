@@ -102,15 +102,29 @@ static void record(FastTrainer *self, int epoch, long iter, long max_iters, doub
                         (LossRecord){epoch, (int)iter, elapsed, loss}, max_iters);
 }
 
-/*
- * One step's sample, forward and (for a finite loss) backward on model's
- * batch (bc, bt) of B rows; returns the loss. Times the phases into times.
- * With fused (SGD) a model's fused forward_backward op, where it has one,
- * replaces forward and backward.
- */
-static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt, int B, Rng *rng, bool fused,
-                              TrainerPhaseTimes *times, double *mark)
+/* SGD's rate per example at the run's progress in [0, 1]: linear decay, floored at lr * min_lr_ratio. */
+static double sgd_rate(const FastTrainerConfig *c, double progress)
 {
+    double rate = c->lr * (1.0 - progress);
+    if (rate < c->lr * c->min_lr_ratio) rate = c->lr * c->min_lr_ratio;
+    return rate;
+}
+
+/*
+ * One step on model's batch (bc, bt) of B rows at the run's progress in
+ * [0, 1]; returns the loss. With SGD and a model's fused sgd_step op:
+ * sample, then the fused step, which moves the weights itself. Otherwise
+ * sample, forward and (for a finite loss) backward, then the update of
+ * the touched rows: SGD at the rate of the progress, or lazy Adam at the
+ * next global step. A non-finite loss stops the run: on the layer path
+ * its gradients are never applied; the fused step has already moved the
+ * weights. Times the phases into times.
+ */
+static float train_step(FastTrainer *self, Model *model, const int32_t *bc, const int32_t *bt, int B, Rng *rng,
+                        double progress, TrainerPhaseTimes *times, double *mark)
+{
+    const FastTrainerConfig *c = &self->cfg;
+    const bool sgd = c->optimizer == FAST_SGD_LINEAR;
     /* sample then forward(NULL) draws what forward(rng) would (training/model.h) */
     Rng *forward_rng = rng;
     if (model->ops->sample) {
@@ -118,13 +132,12 @@ static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt
         forward_rng = NULL;
         trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, mark);
     }
-    if (fused && model->ops->sample && model->ops->forward_backward) {
-        /* the fused pass (CBOW with negative sampling): the layer path's gradients in one
-         * pass, timed as the forward phase; a non-finite loss stops the run, so the
-         * gradients it added are never applied. SGD only: with lazy Adam's shuffled rows
-         * it measured no faster (docs/fast-mode.md), and plain --fast keeps its bytes */
-        const float loss = model->ops->forward_backward(model->self, bc, bt, B);
+    if (sgd && model->ops->sample && model->ops->sgd_step) {
+        /* word2vec.c's step: scores, gradients and the update in one pass, timed
+         * as the forward phase (docs/fast-mode.md) */
+        const float loss = model->ops->sgd_step(model->self, bc, bt, B, (float)sgd_rate(c, progress));
         trainer_phase_mark(times, TRAIN_PHASE_FORWARD, mark);
+        if (times && isfinite(loss)) times->steps++;
         return loss;
     }
     const float loss = model->ops->forward(model->self, bc, bt, B, forward_rng);
@@ -132,22 +145,9 @@ static float forward_backward(Model *model, const int32_t *bc, const int32_t *bt
     if (!isfinite(loss)) return loss;
     model->ops->backward(model->self);
     trainer_phase_mark(times, TRAIN_PHASE_BACKWARD, mark);
-    return loss;
-}
-
-/*
- * Applies model's gradients: SGD at the rate of the run's progress in
- * [0, 1] (linear decay, floored at lr * min_lr_ratio), or lazy Adam at the
- * next global step.
- */
-static void update(FastTrainer *self, Model *model, double progress, TrainerPhaseTimes *times, double *mark)
-{
-    const FastTrainerConfig *c = &self->cfg;
     float step_lr = 0.0f, lr_t = 0.0f;
-    if (c->optimizer == FAST_SGD_LINEAR) {
-        double rate = c->lr * (1.0 - progress);
-        if (rate < c->lr * c->min_lr_ratio) rate = c->lr * c->min_lr_ratio;
-        step_lr = (float)(rate * c->batch_size);
+    if (sgd) {
+        step_lr = (float)(sgd_rate(c, progress) * c->batch_size);
     } else {
         long tt;
 #pragma omp atomic capture
@@ -157,6 +157,7 @@ static void update(FastTrainer *self, Model *model, double progress, TrainerPhas
     fast_trainer_apply_update(self, model, step_lr, lr_t);
     trainer_phase_mark(times, TRAIN_PHASE_UPDATE, mark);
     if (times) times->steps++;
+    return loss;
 }
 
 /*
@@ -308,7 +309,9 @@ static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, cons
                     }
                 }
                 trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
-                const float loss = forward_backward(model, bc, bt, B, &rng, c->optimizer == FAST_SGD_LINEAR, times, &mark);
+                /* progress through the whole run, as word2vec.c's word_count_actual */
+                const double progress = ((double)epoch + (double)in_epoch / (double)steps) / c->epochs;
+                const float loss = train_step(self, model, bc, bt, B, &rng, progress, times, &mark);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -317,9 +320,6 @@ static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, cons
                     }
                     continue;
                 }
-                /* progress through the whole run, as word2vec.c's word_count_actual */
-                update(self, model, ((double)epoch + (double)in_epoch / (double)steps) / c->epochs, times,
-                       &mark);
 #pragma omp critical(fast_trainer_record)
                 {
                     self->total_iters++;
@@ -441,7 +441,12 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
                 }
                 if (got == 0) break;
                 trainer_phase_mark(times, TRAIN_PHASE_BATCH, &mark);
-                const float loss = forward_backward(model, bc, bt, B, &rng, c->optimizer == FAST_SGD_LINEAR, times, &mark);
+                /* the fraction of the epoch read, with this batch (one thread: the value
+                 * after the step would be the same; with more, any order is one) */
+                double fraction = stream->epoch_fraction(stream->ctx);
+                if (fraction > 1.0) fraction = 1.0;
+                const float loss = train_step(self, model, bc, bt, B, &rng, ((double)epoch + fraction) / c->epochs,
+                                              times, &mark);
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -450,9 +455,6 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
                     }
                     break;
                 }
-                double fraction = stream->epoch_fraction(stream->ctx);
-                if (fraction > 1.0) fraction = 1.0;
-                update(self, model, ((double)epoch + fraction) / c->epochs, times, &mark);
 #pragma omp critical(fast_trainer_record)
                 {
                     self->total_iters++;

@@ -37,17 +37,21 @@ typedef struct ModelOps {
      */
     void (*sample)(void *self, const int32_t *contexts, const int32_t *target, int B, Rng *rng);
     /*
-     * Optional (NULL for a model without one): forward(rng NULL) and
-     * backward in one fused pass, on the draws of the last sample (called
-     * for this batch first): returns the loss and adds d(loss)/d(param)
-     * into every params[i]->grad (rows marked as backward marks them).
-     * The values equal forward then backward's to float rounding (sums in
-     * another order), not bit for bit. It adds the gradients whether or
-     * not the loss is finite: a caller that drops a non-finite step zeroes
-     * them or stops. The fast trainer with SGD calls sample then this; the textbook
-     * Trainer never calls it (its results stay the layer path's).
+     * Optional (NULL for a model without one): one step of plain SGD fused
+     * with forward and backward, word2vec.c's per-example update, on the
+     * draws of the last sample (called for this batch first). Row by row in
+     * order, each row's outputs are scored at the current weights, then the
+     * weights it touched move by lr * (label - sigmoid(score)) times the
+     * other side's vector (lr per example, not per batch: no division by B),
+     * in place, before the next row is scored. No gradient buffer is written
+     * and params[i]->grad stays as it was. Returns the loss forward would
+     * (each loss term's mean over the batch, summed), computed in float.
+     * The weights move whatever the loss (even a NaN). One row (B = 1) gives
+     * the weights forward, backward and an SGD update at rate lr would give,
+     * to float rounding. The fast trainer with SGD calls sample then this;
+     * the textbook Trainer never calls it.
      */
-    float (*forward_backward)(void *self, const int32_t *contexts, const int32_t *target, int B);
+    float (*sgd_step)(void *self, const int32_t *contexts, const int32_t *target, int B, float lr);
 } ModelOps;
 
 typedef struct Model {
