@@ -64,8 +64,9 @@
 #include "recipe/preset.h"
 
 enum { MAX_ROUNDS = 99, MAX_EPOCHS = 1000 };
-enum { SYS_DLFS2, SYS_GENSIM, SYS_WORD2VEC, SYS_FASTTEXT, N_SYSTEMS };
-static const char *const system_names[N_SYSTEMS] = {"dlfs2", "gensim", "word2vec.c", "fastText"};
+/* dlfs2's two rows (the preset, and with --shared-negatives), then the peers from SYS_GENSIM on */
+enum { SYS_DLFS2, SYS_DLFS2_SHARED, SYS_GENSIM, SYS_WORD2VEC, SYS_FASTTEXT, N_SYSTEMS };
+static const char *const system_names[N_SYSTEMS] = {"dlfs2", "dlfs2-shared", "gensim", "word2vec.c", "fastText"};
 
 /* Issue 21's targets: dlfs2's median time over the peer's, at most. */
 #define CBOW_GENSIM_TARGET 0.5
@@ -82,6 +83,7 @@ typedef struct PeersOptions {
     const char *word2vec;       /* --word2vec PATH, NULL = skipped */
     const char *fasttext;       /* --fasttext PATH, NULL = skipped */
     const char *data_dir;       /* --data-dir, passed on to dlfs2 train */
+    bool shared;                /* --shared-negatives: also the dlfs2-shared row */
 } PeersOptions;
 
 /* One run of one system. */
@@ -105,7 +107,7 @@ typedef struct PeersSetup {
 
 enum {
     OPT_PEERS = CLI_OPT_LONG_BASE, OPT_MODEL, OPT_EPOCHS, OPT_THREADS, OPT_ROUNDS, OPT_SEEDS,
-    OPT_WORD2VEC, OPT_FASTTEXT, OPT_DATA_DIR,
+    OPT_WORD2VEC, OPT_FASTTEXT, OPT_DATA_DIR, OPT_SHARED,
 };
 
 static const struct option peers_options[] = {
@@ -118,6 +120,7 @@ static const struct option peers_options[] = {
     {"word2vec", required_argument, NULL, OPT_WORD2VEC},
     {"fasttext", required_argument, NULL, OPT_FASTTEXT},
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
+    {"shared-negatives", no_argument, NULL, OPT_SHARED},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -127,6 +130,7 @@ static void usage_peers(void)
     fputs("Usage: dlfs2 bench --peers [--model cbow|skipgram|both] [--epochs N] [--threads N]\n"
           "                           [--rounds R] [--seeds N] [--word2vec PATH]\n"
           "                           [--fasttext PATH] [--data-dir DIR]\n"
+          "                           [--shared-negatives]\n"
           "\n"
           "Times dlfs2's word2vec preset against its peers on PTB's train split with the\n"
           "same recipe (window 5, 5 negatives, sample 1e-3, min count 5, 100 dimensions,\n"
@@ -139,6 +143,8 @@ static void usage_peers(void)
           "              can import gensim (Debian: python3-gensim)\n"
           "  word2vec.c  PATH -cbow 1|0 -size 100 -window 5 -negative 5 -hs 0 -sample 0.001\n"
           "              -min-count 5 -alpha A -threads N -iter E (it has no seed option)\n"
+          "  dlfs2-shared  (with --shared-negatives) the dlfs2 row's command with\n"
+          "              --shared-negatives added\n"
           "  fastText    PATH cbow|skipgram -minn 0 -maxn 0 -t 0.001 -minCount 5 -ws 5\n"
           "              -neg 5 -epoch E -dim 100 -thread N -lr A -seed S (no subwords)\n"
           "A peer that is not given or cannot import gensim is reported as skipped; a\n"
@@ -158,7 +164,8 @@ static void usage_peers(void)
           "ratio of dlfs2's median to each peer's and the median of the round-by-round\n"
           "ratios; last issue 21's targets (CBOW <= 0.5x gensim's time and <= 0.2x\n"
           "word2vec.c's, SkipGram <= 0.5x gensim's; analogy and rho each >= the best\n"
-          "peer's mean - its sd), each 'met', 'not met' or 'not measured'. Files go to a\n"
+          "peer's mean - its sd), each 'met', 'not met' or 'not measured', and with\n"
+          "--shared-negatives the same lines for dlfs2-shared. Files go to a\n"
           "temporary folder in $TMPDIR (else /tmp), removed afterwards.\n"
           "\n"
           "Options:\n"
@@ -173,6 +180,8 @@ static void usage_peers(void)
           "                  unless given)\n"
           "  --data-dir DIR  the data folder: PTB in DIR/ptb, downloaded if missing; the\n"
           "                  evaluation sets in DIR/eval (as for 'dlfs2 train')\n"
+          "  --shared-negatives  also run dlfs2 with --shared-negatives (the dlfs2-shared\n"
+          "                  row, after dlfs2's in each round), with its ratios and targets\n"
           "  -h, --help      show this help\n",
           stdout);
 }
@@ -240,6 +249,7 @@ static int parse_peers_args(int argc, char **argv, PeersOptions *o)
         case OPT_SEEDS: rc = cli_parse_int("--seeds", optarg, 1, MAX_ROUNDS, &o->seeds); break;
         case OPT_WORD2VEC: word2vec = optarg; break;
         case OPT_FASTTEXT: fasttext = optarg; break;
+        case OPT_SHARED: o->shared = true; break;
         case OPT_DATA_DIR:
             if (!*optarg) {
                 cli_error("bench --peers: --data-dir: expected a folder, got an empty argument");
@@ -420,10 +430,12 @@ static int run_system(const PeersOptions *o, const PeersSetup *s, int sys, const
     const char *path = NULL;   /* the program; NULL: this one */
     switch (sys) {
     case SYS_DLFS2:
-        snprintf(out, sizeof out, "%s/dlfs2", s->dir);
+    case SYS_DLFS2_SHARED:
+        snprintf(out, sizeof out, "%s/%s", s->dir, system_names[sys]);
         snprintf(vectors, sizeof vectors, "%s/vectors.txt", out);
         push(argv, &n, "dlfs2", "train", "--preset", "word2vec", "--model", t->model, "--epochs", t->epochs,
              "--threads", t->threads, "--seed", t->seed, "--out", out, NULL);
+        if (sys == SYS_DLFS2_SHARED) push(argv, &n, "--shared-negatives", NULL);
         if (o->data_dir != NULL) push(argv, &n, "--data-dir", o->data_dir, NULL);
         break;
     case SYS_GENSIM:
@@ -550,48 +562,51 @@ static void print_model(const PeersOptions *o, const PeersSetup *s, RecipeModelK
     printf("\n%s: %d round%s, %d epoch%s, %d thread%s, %ld tokens per epoch\n", model_title(kind), o->rounds,
            o->rounds == 1 ? "" : "s", o->epochs, o->epochs == 1 ? "" : "s", o->threads,
            o->threads == 1 ? "" : "s", s->tokens);
-    printf("%-11s %9s %9s %9s %14s %9s  %-17s  %-17s\n", "system", "median_s", "min_s", "max_s",
+    printf("%-12s %9s %9s %9s %14s %9s  %-17s  %-17s\n", "system", "median_s", "min_s", "max_s",
            "words/s/thread", "peak_MiB", "analogy", "rho");
     for (int sys = 0; sys < N_SYSTEMS; sys++) {
         if (!s->on[sys]) continue;
         const PeerSummary *m = &sum[sys];
         char a[48], r[48];
-        printf("%-11s %9.3f %9.3f %9.3f %14.0f %9.1f  %-17s  %-17s\n", system_names[sys], m->median_s, m->min_s,
+        printf("%-12s %9.3f %9.3f %9.3f %14.0f %9.1f  %-17s  %-17s\n", system_names[sys], m->median_s, m->min_s,
                m->max_s, m->words_per_s_thread, m->peak_mib,
                format_score(m->analogy_mean, m->analogy_sd, a, sizeof a),
                format_score(m->rho_mean, m->rho_sd, r, sizeof r));
     }
-    for (int sys = SYS_DLFS2 + 1; sys < N_SYSTEMS; sys++) {
-        if (!s->on[sys]) continue;
-        double ratios[MAX_ROUNDS];
-        for (int r = 0; r < o->rounds; r++) ratios[r] = runs[SYS_DLFS2][r].wall_s / runs[sys][r].wall_s;
-        printf("dlfs2 / %s: %.3f (median %.3f s / %.3f s); median of the rounds' ratios %.3f\n",
-               system_names[sys], sum[SYS_DLFS2].median_s / sum[sys].median_s, sum[SYS_DLFS2].median_s,
-               sum[sys].median_s, median(ratios, o->rounds));
+    for (int mine = SYS_DLFS2; mine < SYS_GENSIM; mine++) {
+        if (!s->on[mine]) continue;
+        for (int sys = mine + 1; sys < N_SYSTEMS; sys++) {
+            if (!s->on[sys]) continue;
+            double ratios[MAX_ROUNDS];
+            for (int r = 0; r < o->rounds; r++) ratios[r] = runs[mine][r].wall_s / runs[sys][r].wall_s;
+            printf("%s / %s: %.3f (median %.3f s / %.3f s); median of the rounds' ratios %.3f\n",
+                   system_names[mine], system_names[sys], sum[mine].median_s / sum[sys].median_s,
+                   sum[mine].median_s, sum[sys].median_s, median(ratios, o->rounds));
+        }
     }
 }
 
-/* A time target: dlfs2's median over sys's at most target. */
-static void print_time_target(const PeersOptions *o, const PeersSetup *s, RecipeModelKind kind, int sys,
+/* A time target: mine's (a dlfs2 row's) median over sys's at most target. */
+static void print_time_target(const PeersOptions *o, const PeersSetup *s, RecipeModelKind kind, int mine, int sys,
                               double target, const PeerSummary *sum)
 {
-    printf("%s: dlfs2 <= %.1fx %s's time: ", model_title(kind), target, system_names[sys]);
+    printf("%s: %s <= %.1fx %s's time: ", model_title(kind), system_names[mine], target, system_names[sys]);
     if (!o->model[kind])
         printf("not measured (%s not run)\n", model_title(kind));
     else if (!s->on[sys])
         printf("not measured (%s skipped)\n", system_names[sys]);
     else {
-        const double ratio = sum[SYS_DLFS2].median_s / sum[sys].median_s;
+        const double ratio = sum[mine].median_s / sum[sys].median_s;
         printf("%.3fx: %s\n", ratio, ratio <= target ? "met" : "not met");
     }
 }
 
-/* A quality target: dlfs2's mean >= the best peer's mean - that peer's sd. */
-static void print_quality_target(const PeersOptions *o, const PeersSetup *s, RecipeModelKind kind, bool rho,
-                                 const PeerSummary *sum)
+/* A quality target: mine's (a dlfs2 row's) mean >= the best peer's mean - that peer's sd. */
+static void print_quality_target(const PeersOptions *o, const PeersSetup *s, RecipeModelKind kind, int mine,
+                                 bool rho, const PeerSummary *sum)
 {
     const char *what = rho ? "WordSim-353 rho" : "analogy";
-    printf("%s: dlfs2's %s >= the best peer's mean - its sd: ", model_title(kind), what);
+    printf("%s: %s's %s >= the best peer's mean - its sd: ", model_title(kind), system_names[mine], what);
     if (!o->model[kind]) {
         printf("not measured (%s not run)\n", model_title(kind));
         return;
@@ -601,7 +616,7 @@ static void print_quality_target(const PeersOptions *o, const PeersSetup *s, Rec
         return;
     }
     int best = -1;
-    for (int sys = SYS_DLFS2 + 1; sys < N_SYSTEMS; sys++) {
+    for (int sys = SYS_GENSIM; sys < N_SYSTEMS; sys++) {
         if (!s->on[sys]) continue;
         const double mean = rho ? sum[sys].rho_mean : sum[sys].analogy_mean;
         if (!isnan(mean) && (best < 0 || mean > (rho ? sum[best].rho_mean : sum[best].analogy_mean))) best = sys;
@@ -610,17 +625,18 @@ static void print_quality_target(const PeersOptions *o, const PeersSetup *s, Rec
         printf("not measured (no peer ran)\n");
         return;
     }
-    const double mine = rho ? sum[SYS_DLFS2].rho_mean : sum[SYS_DLFS2].analogy_mean;
+    const double score = rho ? sum[mine].rho_mean : sum[mine].analogy_mean;
     const double mean = rho ? sum[best].rho_mean : sum[best].analogy_mean;
     const double sd = rho ? sum[best].rho_sd : sum[best].analogy_sd;
-    printf("%.4f vs %.4f (%s %.4f - %.4f): %s\n", mine, mean - sd, system_names[best], mean, sd,
-           mine >= mean - sd ? "met" : "not met");
+    printf("%.4f vs %.4f (%s %.4f - %.4f): %s\n", score, mean - sd, system_names[best], mean, sd,
+           score >= mean - sd ? "met" : "not met");
 }
 
 /* Says which systems run and why the others do not. */
 static void choose_systems(const PeersOptions *o, PeersSetup *s)
 {
     s->on[SYS_DLFS2] = true;
+    s->on[SYS_DLFS2_SHARED] = o->shared;
     char why[4200];
     s->on[SYS_GENSIM] = bench_gensim_importable(why, sizeof why);
     if (s->on[SYS_GENSIM])
@@ -711,11 +727,14 @@ int cmd_bench_peers(int argc, char **argv)
            s.tokens, o.epochs, o.epochs == 1 ? "" : "s", o.threads, o.threads == 1 ? "" : "s");
 
     printf("\ntargets (issue 21), from this run's medians and means:\n");
-    print_time_target(&o, &s, RECIPE_CBOW, SYS_GENSIM, CBOW_GENSIM_TARGET, sum[RECIPE_CBOW]);
-    print_time_target(&o, &s, RECIPE_CBOW, SYS_WORD2VEC, CBOW_WORD2VEC_TARGET, sum[RECIPE_CBOW]);
-    print_time_target(&o, &s, RECIPE_SKIPGRAM, SYS_GENSIM, SKIPGRAM_GENSIM_TARGET, sum[RECIPE_SKIPGRAM]);
-    for (int kind = RECIPE_CBOW; kind <= RECIPE_SKIPGRAM; kind++)
-        for (int rho = 0; rho < 2; rho++)
-            print_quality_target(&o, &s, (RecipeModelKind)kind, rho == 1, sum[kind]);
+    for (int mine = SYS_DLFS2; mine < SYS_GENSIM; mine++) {
+        if (!s.on[mine]) continue;
+        print_time_target(&o, &s, RECIPE_CBOW, mine, SYS_GENSIM, CBOW_GENSIM_TARGET, sum[RECIPE_CBOW]);
+        print_time_target(&o, &s, RECIPE_CBOW, mine, SYS_WORD2VEC, CBOW_WORD2VEC_TARGET, sum[RECIPE_CBOW]);
+        print_time_target(&o, &s, RECIPE_SKIPGRAM, mine, SYS_GENSIM, SKIPGRAM_GENSIM_TARGET, sum[RECIPE_SKIPGRAM]);
+        for (int kind = RECIPE_CBOW; kind <= RECIPE_SKIPGRAM; kind++)
+            for (int rho = 0; rho < 2; rho++)
+                print_quality_target(&o, &s, (RecipeModelKind)kind, mine, rho == 1, sum[kind]);
+    }
     return CLI_EXIT_OK;
 }

@@ -21,7 +21,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=64
+PLAN=65
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -287,6 +287,18 @@ check "bench --peers --seeds 2: seeds 1 and 2 to gensim and fastText, word2vec.c
     grep -q '^word2vec.c: skipped: not given (--word2vec PATH)\$' '$WORK/seeds.out' &&
     grep -q '^CBOW: dlfs2 <= 0.5x gensim.s time: not measured (CBOW not run)\$' '$WORK/seeds.out' &&
     grep -q '^SkipGram: dlfs2 <= 0.5x gensim.s time: [0-9.]*x' '$WORK/seeds.out'"
+DLFS2_PYTHON=$FAKE_PYTHON "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 --threads 1 --rounds 1 \
+    --model cbow --shared-negatives >"$WORK/shared.out" 2>"$WORK/shared.err"
+rc=$?
+check "bench --peers --shared-negatives: the dlfs2-shared row after dlfs2's, its ratio and its targets" sh -c "
+    [ $rc -eq 0 ] &&
+    [ \"\$(awk '\$2 == \"round\" { printf \"%s;\", \$6 }' '$WORK/shared.out')\" = 'dlfs2;dlfs2-shared;gensim;' ] &&
+    grep -Eq '^dlfs2-shared +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9.]+  -?[0-9.]+ ± 0.0000 ' '$WORK/shared.out' &&
+    grep -Eq '^dlfs2 / dlfs2-shared: [0-9.]+ \(median ' '$WORK/shared.out' &&
+    grep -Eq '^dlfs2-shared / gensim: [0-9.]+ \(median ' '$WORK/shared.out' &&
+    grep -Eq '^CBOW: dlfs2-shared <= 0.5x gensim.s time: [0-9.]+x: (met|not met)\$' '$WORK/shared.out' &&
+    grep -Eq '^CBOW: dlfs2-shared.s analogy >= the best peer.s mean - its sd: -?[0-9.]+ vs 0.5000 \(gensim 0.5000 - 0.0000\): (met|not met)\$' '$WORK/shared.out' &&
+    grep -Eq '^CBOW: dlfs2 <= 0.5x gensim.s time: [0-9.]+x: (met|not met)\$' '$WORK/shared.out'"
 DLFS2_PYTHON=$NO_GENSIM "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 --threads 1 --rounds 1 \
     --model cbow >"$WORK/alone.out" 2>"$WORK/alone.err"
 rc=$?
