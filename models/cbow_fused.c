@@ -16,6 +16,7 @@
 #include "common/check.h"
 #include "common/simd.h"
 
+
 /* dot(w, h) over H floats, summed per SIMD lane then added. */
 static inline float row_dot(const float *restrict w, const float *restrict h, int H)
 {
@@ -62,6 +63,14 @@ static inline float context_mean(float *restrict h, const float *restrict in, co
     return inv_count;
 }
 
+/* Asks for the H floats of row r of m (the next row's rows, while this row computes). */
+static inline void prefetch_row(const float *m, int32_t r, int H)
+{
+    if (r < 0) return;
+    const char *p = (const char *)(m + (size_t)r * H);
+    for (size_t off = 0; off < (size_t)H * sizeof(float); off += 64) __builtin_prefetch(p + off, 1, 3);
+}
+
 /* Every context row of ctx present gets e (context_full_grad) or e * inv_count. */
 static inline void context_update(float *restrict in, const float *restrict e, const int32_t *ctx, int n_in, int H,
                                   float scale)
@@ -92,6 +101,11 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * n_in;
         const int32_t *neg = negative_sample + (size_t)b * S;
+        if (b + 1 < B) {   /* the next row's rows on their way while this row computes */
+            for (int i = 0; i < n_in; i++) prefetch_row(in, ctx[n_in + i], H);
+            prefetch_row(out, target[b + 1], H);
+            for (int l = 0; l < S; l++) prefetch_row(out, neg[S + l], H);
+        }
         const float inv_count = context_mean(h, in, ctx, n_in, H, V);
 
         /* the target (label 1) and the S negatives (label 0), scored at the weights before this row's update */
