@@ -29,6 +29,9 @@ static void init_layers(CBOW *self)
     self->inv_count = dlfs_calloc((size_t)max_batch, sizeof *self->inv_count);
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP)
         self->fused_x = dlfs_calloc((size_t)S + 1, sizeof *self->fused_x);
+    if (cfg->loss == WORD2VEC_LOSS_HSOFTMAX)
+        self->fused_x = dlfs_calloc((size_t)self->output.hs_layers[0].tree->max_code_length + 1,
+                                    sizeof *self->fused_x);
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP && cfg->shared_negatives) {
         self->shared_w = dlfs_calloc((size_t)2 * S * H, sizeof *self->shared_w);
         self->shared_x = dlfs_calloc((size_t)2 * max_batch * S, sizeof *self->shared_x);
@@ -179,9 +182,20 @@ static float cbow_model_sgd_step(void *self, const int32_t *contexts, const int3
 static const ModelOps cbow_fused_model_ops = {cbow_model_forward, cbow_model_backward, cbow_model_free,
                                               cbow_model_sample, cbow_model_sgd_step};
 
+/* The sgd_step op of the hierarchical softmax: nothing was drawn. */
+static float cbow_model_sgd_step_hs(void *self, const int32_t *contexts, const int32_t *target, int B, float lr)
+{
+    return cbow_sgd_step_hs(self, contexts, target, B, lr);
+}
+
+static const ModelOps cbow_hs_model_ops = {cbow_model_forward, cbow_model_backward, cbow_model_free,
+                                           cbow_model_sample, cbow_model_sgd_step_hs};
+
 void cbow_as_model(CBOW *self, Model *model)
 {
-    const bool fused = self->cfg.loss == WORD2VEC_LOSS_NEGSAMP;
-    *model = model_adapt("CBOW", self, fused ? &cbow_fused_model_ops : &cbow_model_ops, self->params, 2,
-                         self->cfg.window_size, self->cfg.max_batch);
+    const Word2VecLoss loss = self->cfg.loss;
+    const ModelOps *ops = loss == WORD2VEC_LOSS_NEGSAMP    ? &cbow_fused_model_ops
+                          : loss == WORD2VEC_LOSS_HSOFTMAX ? &cbow_hs_model_ops
+                                                           : &cbow_model_ops;
+    *model = model_adapt("CBOW", self, ops, self->params, 2, self->cfg.window_size, self->cfg.max_batch);
 }

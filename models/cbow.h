@@ -42,8 +42,8 @@ typedef struct CBOW {
     float *dh;                  /* (max_batch, H) */
     float *out;                 /* (max_batch, H) scratch for one Embedding's output */
     float *inv_count;           /* (max_batch,) 1 / (contexts present in the row) */
-    float *fused_x;             /* (sample_size + 1,) cbow_sgd_step's scores of a row; NULL
-                                   unless negative sampling */
+    float *fused_x;             /* (sample_size + 1,) cbow_sgd_step's scores of a row, or
+                                   (max_code_length,) cbow_sgd_step_hs's; NULL for the softmax */
     float *shared_w;            /* (2, sample_size, H) cbow_sgd_step_shared's negatives and their
                                    step; NULL unless shared_negatives */
     float *shared_x;            /* (2, max_batch, sample_size) its scores and factors */
@@ -138,14 +138,29 @@ float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *t
                            int B, float lr);
 
 /*
+ * cbow_sgd_step for the hierarchical softmax (cfg.loss HSOFTMAX, a
+ * contract; word2vec.c's `-hs 1` CBOW update; layers/
+ * hierarchical_softmax_loss.h): row by row, h_b as there; for each
+ * decision d on the target's Huffman path, x = dot(W_out[node], h_b), g =
+ * lr * (t - sigmoid(x)) with t = 1 - code; e = sum of g * W_out[node]; then
+ * each node's row += g * h_b; then the context rows += e (or e / count).
+ * Every decision counts, with the exact sigmoid (word2vec.c skips |x| >= 6).
+ * Returns cbow_forward's loss (the mean over the rows of the path's
+ * binary cross-entropies), in float. One row gives the weights of
+ * cbow_forward, cbow_backward and SGD at rate lr to float rounding.
+ * What ModelOps.sgd_step runs for CBOW with the hierarchical softmax.
+ */
+float cbow_sgd_step_hs(CBOW *self, const int32_t *contexts, const int32_t *target, int B, float lr);
+
+/*
  * Fills *model with this CBOW behind the Model interface: its forward draws
  * negatives with the given rng (or reuses the last ones when rng is NULL;
  * nothing is drawn for the softmax losses) and calls cbow_forward; its
  * sample draws them alone (ModelOps.sample), for a forward with rng NULL.
  * With negative sampling its sgd_step runs cbow_sgd_step (or, with
  * cfg.shared_negatives, cbow_sgd_step_shared) on the last sample's
- * negatives (the fast trainer's path with SGD); with the other losses it
- * has none. With cfg.shared_negatives its sample draws one set for the
+ * negatives (the fast trainer's path with SGD), with the hierarchical
+ * softmax cbow_sgd_step_hs; with the full softmax it has none. With cfg.shared_negatives its sample draws one set for the
  * batch (word2vec_output_sample_shared).
  */
 void cbow_as_model(CBOW *self, Model *model);

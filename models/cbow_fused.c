@@ -204,3 +204,50 @@ float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *t
                        cfg->context_full_grad ? 1.0f : self->inv_count[b]);
     return (float)(loss_sum / B);
 }
+
+SIMD_CLONES
+float cbow_sgd_step_hs(CBOW *self, const int32_t *contexts, const int32_t *target, int B, float lr)
+{
+    const Word2VecConfig *cfg = &self->cfg;
+    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_HSOFTMAX);
+    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
+    const int n_in = 2 * cfg->window_size, H = cfg->hidden_size, V = cfg->vocab_size;
+    const HuffmanTree *tree = self->output.hs_layers[0].tree;   /* the owner's, in a thread's replica */
+    float *in = self->W_in.value.data, *out = self->W_out.value.data;
+    float *h = self->h, *e = self->dh;
+    float *g = self->fused_x;   /* (max_code_length,) the row's decisions */
+    self->B = 0;
+    double loss_sum = 0.0;
+
+    for (int b = 0; b < B; b++) {
+        const int32_t *ctx = contexts + (size_t)b * n_in;
+        DLFS_ASSERT(target[b] >= 0 && target[b] < V);
+        const int32_t first = tree->offset[target[b]], L = tree->code_length[target[b]];
+        const int32_t *points = tree->points + first;
+        const uint8_t *codes = tree->codes + first;
+        const float inv_count = context_mean(h, in, ctx, n_in, H, V);
+        /* each decision d at inner node points[d]: label t = 1 - code (word2vec.c's), x = W[node] . h;
+         * the nodes of a path are distinct, so each is read once for e and then moved */
+        for (int k = 0; k < H; k++) e[k] = 0.0f;
+        float linear = 0.0f, product = 1.0f;
+        for (int d = 0; d < L; d++) {
+            const float *w = out + (size_t)points[d] * H;
+            float lin, factor;
+            g[d] = lr * output_grad(row_dot(w, h, H), codes[d] == 0, &lin, &factor);
+            linear += lin;
+            product *= factor;
+            if (product > 1e30f) {   /* a long path: take the log so far (each factor is at most 2) */
+                linear += logf(product);
+                product = 1.0f;
+            }
+            for (int k = 0; k < H; k++) e[k] += g[d] * w[k];
+        }
+        for (int d = 0; d < L; d++) {
+            float *w = out + (size_t)points[d] * H;
+            for (int k = 0; k < H; k++) w[k] += g[d] * h[k];
+        }
+        loss_sum += (double)linear + (double)logf(product);
+        context_update(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count);
+    }
+    return (float)(loss_sum / B);
+}

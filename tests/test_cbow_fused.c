@@ -10,8 +10,9 @@
  * the summed loss (central differences of a double reference), with a
  * negative equal to a row's target skipped; without such a collision it
  * equals the layer path's batch step on the draw repeated in every row.
+ * The hierarchical softmax's fused step against one-row layer steps.
  * Through the Model interface, sample then sgd_step draws what forward
- * draws; only negative-sampling CBOW has the op.
+ * draws; the full softmax and SkipGram have no op.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -217,7 +218,7 @@ static void test_model_op(void **state)
     cbow_free(&direct);
 }
 
-/* Only CBOW with negative sampling has the fused op: hierarchical softmax and SkipGram keep the layers. */
+/* The full softmax and SkipGram have no fused op: they keep the layers. */
 static void test_op_only_negsamp_cbow(void **state)
 {
     (void)state;
@@ -230,13 +231,13 @@ static void test_op_only_negsamp_cbow(void **state)
     DlfsError err = {0};
     Model model;
 
-    cfg.loss = WORD2VEC_LOSS_HSOFTMAX;
-    CBOW hs;
+    cfg.loss = WORD2VEC_LOSS_SOFTMAX;
+    CBOW full;
     rng_seed(&rng, 1);
-    assert_int_equal(cbow_init(&hs, &cfg, corpus, 16, &rng, &err), DLFS_OK);
-    cbow_as_model(&hs, &model);
+    assert_int_equal(cbow_init(&full, &cfg, corpus, 16, &rng, &err), DLFS_OK);
+    cbow_as_model(&full, &model);
     assert_true(model.ops->sgd_step == NULL);
-    cbow_free(&hs);
+    cbow_free(&full);
 
     cfg.loss = WORD2VEC_LOSS_NEGSAMP;
     SkipGram sg;
@@ -245,6 +246,65 @@ static void test_op_only_negsamp_cbow(void **state)
     skip_gram_as_model(&sg, &model);
     assert_true(model.ops->sgd_step == NULL);
     skip_gram_free(&sg);
+}
+
+/* The hierarchical softmax: B fused rows are B one-row layer steps (forward, backward, SGD at lr). */
+static void check_hs_step(bool full_grad)
+{
+    Word2VecConfig cfg = word2vec_default_config(V);
+    cfg.hidden_size = H;
+    cfg.window_size = W;
+    cfg.max_batch = B;
+    cfg.loss = WORD2VEC_LOSS_HSOFTMAX;
+    cfg.context_full_grad = full_grad;
+    CBOW layer, fused;
+    CBOW *ms[2] = {&layer, &fused};
+    for (int i = 0; i < 2; i++) {
+        Rng rng;
+        rng_seed(&rng, 23);
+        DlfsError err = {0};
+        assert_int_equal(cbow_init(ms[i], &cfg, corpus, 16, &rng, &err), DLFS_OK);
+        for (size_t j = 0; j < ms[i]->W_in.value.size; j++) ms[i]->W_in.value.data[j] = (float)(0.7 * rng_normal(&rng));
+        for (size_t j = 0; j < ms[i]->W_out.value.size; j++)
+            ms[i]->W_out.value.data[j] = (float)(0.7 * rng_normal(&rng));
+    }
+    Model ml, mf;
+    cbow_as_model(&layer, &ml);
+    cbow_as_model(&fused, &mf);
+    assert_true(mf.ops->sgd_step != NULL);
+    const FastTrainerConfig tc = sgd_config(1);
+    FastTrainer tl;
+    fast_trainer_init(&tl, &tc, &ml);
+    const float lr = 0.3f;
+    double loss_layer = 0.0;
+    for (int b = 0; b < B; b++) {
+        loss_layer += cbow_forward(&layer, contexts + (size_t)b * 2 * W, &target[b], NULL, 1);
+        cbow_backward(&layer);
+        fast_trainer_apply_update(&tl, &ml, lr, 0.0f);
+    }
+    loss_layer /= B;
+    const float loss_fused = mf.ops->sgd_step(mf.self, contexts, target, B, lr);
+    assert_true(loss_layer > 1.0);
+    assert_close(loss_fused, loss_layer, 0.0, 1e-5);
+    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
+    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_no_grad(&fused.W_in);
+    assert_no_grad(&fused.W_out);
+    fast_trainer_free(&tl);
+    cbow_free(&layer);
+    cbow_free(&fused);
+}
+
+static void test_hs_step_mean(void **state)
+{
+    (void)state;
+    check_hs_step(false);
+}
+
+static void test_hs_step_full_grad(void **state)
+{
+    (void)state;
+    check_hs_step(true);
 }
 
 /* ---- shared negatives ---- */
@@ -415,6 +475,8 @@ int main(void)
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_model_op),
         cmocka_unit_test(test_op_only_negsamp_cbow),
+        cmocka_unit_test(test_hs_step_mean),
+        cmocka_unit_test(test_hs_step_full_grad),
         cmocka_unit_test(test_shared_sample),
         cmocka_unit_test(test_shared_gradient),
         cmocka_unit_test(test_shared_vs_layers_mean),

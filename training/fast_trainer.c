@@ -132,7 +132,7 @@ static float train_step(FastTrainer *self, Model *model, const int32_t *bc, cons
         forward_rng = NULL;
         trainer_phase_mark(times, TRAIN_PHASE_SAMPLE, mark);
     }
-    if (sgd && model->ops->sample && model->ops->sgd_step) {
+    if (sgd && model->ops->sgd_step) {
         /* word2vec.c's step: scores, gradients and the update in one pass, timed
          * as the forward phase (docs/fast-mode.md) */
         const float loss = model->ops->sgd_step(model->self, bc, bt, B, (float)sgd_rate(c, progress));

@@ -39,7 +39,8 @@ typedef struct ModelOps {
     /*
      * Optional (NULL for a model without one): one step of plain SGD fused
      * with forward and backward, word2vec.c's per-example update, on the
-     * draws of the last sample (called for this batch first). Row by row in
+     * draws of the last sample (called for this batch first, where the
+     * model has the op). Row by row in
      * order, each row's outputs are scored at the current weights, then the
      * weights it touched move by lr * (label - sigmoid(score)) times the
      * other side's vector (lr per example, not per batch: no division by B),
@@ -49,7 +50,9 @@ typedef struct ModelOps {
      * The weights move whatever the loss (even a NaN). One row (B = 1) gives
      * the weights forward, backward and an SGD update at rate lr would give,
      * to float rounding. The fast trainer with SGD calls sample then this;
-     * the textbook Trainer never calls it.
+     * the textbook Trainer never calls it. A model may do otherwise where
+     * its header says so (CBOW's shared negatives score the whole batch
+     * first).
      */
     float (*sgd_step)(void *self, const int32_t *contexts, const int32_t *target, int B, float lr);
 } ModelOps;
