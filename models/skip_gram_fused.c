@@ -32,6 +32,29 @@ static inline void flush_product(double *loss, float *product)
     }
 }
 
+/*
+ * Asks for the H floats of row `row` of w (V, H) in cache, one line at a
+ * time: the next pair's output rows are random rows of W_out, and fetching
+ * them while this pair is computed hides most of their latency. Changes no
+ * result.
+ */
+static inline void prefetch_row(const float *w, int32_t row, int H)
+{
+#if defined(__GNUC__)
+    const char *p = (const char *)(w + (size_t)row * H);
+    for (size_t off = 0; off < (size_t)H * sizeof *w; off += 64) __builtin_prefetch(p + off, 1, 3);
+#else
+    (void)w, (void)row, (void)H;
+#endif
+}
+
+/* The first present column of ctx (K,) at or after k; K if none. */
+static inline int next_present(const int32_t *ctx, int k, int K)
+{
+    while (k < K && ctx[k] < 0) k++;
+    return k;
+}
+
 SIMD_CLONES
 float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t *target,
                          const int32_t *negative_sample, int B, float lr)
@@ -58,10 +81,17 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
         for (int j = 0; j < H; j++) e[j] = 0.0f;
         float linear = 0.0f, product = 1.0f;
         /* every pair of the row scored at the weights before its update; e from the rows as they were */
-        for (int k = 0; k < K; k++) {
-            if (ctx[k] < 0) continue;   /* absent: no pair, no draws */
+        for (int k = next_present(ctx, 0, K); k < K; k = next_present(ctx, k + 1, K)) {
             DLFS_ASSERT(ctx[k] < V);
             const int32_t *neg = negative_sample + k * block + (size_t)pos[k] * S;
+            const int kn = next_present(ctx, k + 1, K);   /* the next pair's rows, while this one runs */
+            if (kn < K) {
+                const int32_t *neg_next = negative_sample + kn * block + (size_t)pos[kn] * S;
+                prefetch_row(out, ctx[kn], H);
+                for (int l = 0; l < S; l++) prefetch_row(out, neg_next[l], H);
+            } else if (b + 1 < B) {
+                prefetch_row(in, target[b + 1], H);
+            }
             float *g = x + (size_t)k * (S + 1);
             for (int l = 0; l <= S; l++) {
                 const int32_t row = l == 0 ? ctx[k] : neg[l - 1];
