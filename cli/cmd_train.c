@@ -195,9 +195,10 @@ void usage_train(void)
           "  --sample-size N        negative samples per target, negsamp only (5)\n"
           "  --power X              exponent on word counts for negative sampling (0.75)\n"
           "  --replace              sample negatives with replacement (the textbook's GPU path)\n"
-          "  --shared-negatives     the rows of a minibatch share one draw of --sample-size\n"
-          "                         negatives (HogBatch, as Intel's pWord2Vec): the products\n"
-          "                         become matrix products (sgemm); needs --fast with SGD\n"
+          "  --shared-negatives     the rows of a minibatch (CBOW) or the contexts of a window\n"
+          "                         (SkipGram) share one draw of --sample-size negatives\n"
+          "                         (HogBatch, as Intel's pWord2Vec): the products become\n"
+          "                         matrix products (sgemm); needs --fast with SGD\n"
           "                         (--preset word2vec or --optimizer sgd) and --loss negsamp\n"
           "                         (docs/fast-mode.md has how it differs and its quality)\n"
           "  --max-iters N          stop after N iterations in all; 0 = no limit (0)\n"
@@ -540,10 +541,6 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
                   "with --loss negsamp");
         return CLI_EXIT_USAGE;
     }
-    if (o->shared_negatives && o->skipgram) {
-        cli_error("--shared-negatives works with CBOW only, for now");
-        return CLI_EXIT_USAGE;
-    }
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
@@ -594,7 +591,8 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
     if (o->loss == WORD2VEC_LOSS_NEGSAMP)
         printf(", sample size %d, power %g, %s replacement", o->sample_size, o->power,
                o->replace ? "with" : "without");
-    if (o->shared_negatives) printf(", shared negatives (one draw per minibatch of %d)", o->batch);
+    if (o->shared_negatives && o->skipgram) printf(", shared negatives (one draw per window)");
+    else if (o->shared_negatives) printf(", shared negatives (one draw per minibatch of %d)", o->batch);
     printf(", seed %llu, threads %d%s", (unsigned long long)o->seed, o->threads,
            threads_auto() && !o->fast ? " (fewer while other programs keep the cores busy)" : "");
     if (o->preset_word2vec)

@@ -15,33 +15,7 @@
 
 #include "common/check.h"
 #include "common/simd.h"
-
-
-/* dot(w, h) over H floats, summed per SIMD lane then added. */
-static inline float row_dot(const float *restrict w, const float *restrict h, int H)
-{
-    float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-    for (int k = 0; k < H; k++) s += w[k] * h[k];
-    return s;
-}
-
-/*
- * The gradient factor g = label - sigmoid(x) of one output, and its loss
- * term: softplus(-x) for label 1 (-log sigmoid(x)), softplus(x) for label
- * 0, returned as its two parts: *linear = max(z, 0) for z = -x or x, and
- * the factor 1 + exp(-|x|) whose log is the rest (a row multiplies its
- * factors and takes one log). One expf serves the sigmoid and the loss.
- */
-static inline float output_grad(float x, bool positive, float *linear, float *factor)
-{
-    const float e = expf(-fabsf(x));   /* in (0, 1] */
-    const float sig = x >= 0.0f ? 1.0f / (1.0f + e) : e / (1.0f + e);
-    const float z = positive ? -x : x;
-    *linear = z > 0.0f ? z : 0.0f;
-    *factor = 1.0f + e;
-    return (positive ? 1.0f : 0.0f) - sig;
-}
+#include "models/fused_private.h"
 
 /* h = the mean of the context rows of row ctx present (ids >= 0); returns 1 / their number. */
 static inline float context_mean(float *restrict h, const float *restrict in, const int32_t *ctx, int n_in, int H,

@@ -25,7 +25,7 @@
  * Defines `static const ModelOps prefix##_model_ops`: forward is the
  * model's own adapter `forward`, sample its sample op (NULL for a model
  * that draws nothing), no fused sgd_step (a model with one, CBOW
- * with negative sampling, copies these ops and sets it); backward and free call the model's
+ * or SkipGram with negative sampling, copies these ops and sets it); backward and free call the model's
  * prefix##_backward(self) and prefix##_free(self), converting the void *
  * back to the model's type.
  */

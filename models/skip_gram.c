@@ -21,6 +21,16 @@ static void init_layers(SkipGram *self)
         self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
     self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
+    if (cfg->loss == WORD2VEC_LOSS_NEGSAMP) {
+        self->fused_x = dlfs_calloc((size_t)n_ctx * (S + 1), sizeof *self->fused_x);
+        self->fused_pos = dlfs_calloc((size_t)n_ctx, sizeof *self->fused_pos);
+    }
+    if (cfg->loss == WORD2VEC_LOSS_NEGSAMP && cfg->shared_negatives) {
+        /* I and dI (2w, H), O and dO (S + 1, H), X (2w, S + 1) */
+        const size_t n = (size_t)2 * (n_ctx + S + 1) * H + (size_t)n_ctx * (S + 1);
+        self->shared_buf = dlfs_calloc(n, sizeof *self->shared_buf);
+        self->shared_rows = dlfs_calloc((size_t)n_ctx + S + 1, sizeof *self->shared_rows);
+    }
 }
 
 int skip_gram_init_counts(SkipGram *self, const Word2VecConfig *cfg, const int64_t *counts, Rng *rng,
@@ -67,6 +77,10 @@ void skip_gram_free(SkipGram *self)
     free(self->negative_sample);
     free(self->h);
     free(self->dh);
+    free(self->fused_x);
+    free(self->fused_pos);
+    free(self->shared_buf);
+    free(self->shared_rows);
     memset(self, 0, sizeof *self);
 }
 
@@ -95,7 +109,10 @@ static void skip_gram_model_sample(void *self, const int32_t *contexts, const in
 {
     (void)target;
     SkipGram *sg = self;
-    word2vec_output_sample(&sg->output, sg->negative_sample, contexts, B, rng);
+    if (sg->cfg.shared_negatives)
+        word2vec_output_sample_rows(&sg->output, sg->negative_sample, B, rng);
+    else
+        word2vec_output_sample(&sg->output, sg->negative_sample, contexts, B, rng);
 }
 
 static float skip_gram_model_forward(void *self, const int32_t *contexts, const int32_t *target,
@@ -110,8 +127,25 @@ static float skip_gram_model_forward(void *self, const int32_t *contexts, const 
 
 MODEL_OPS(skip_gram, skip_gram_model_forward, skip_gram_model_sample);
 
+/* The sgd_step op: the fused SGD step on the negatives of the last sample. */
+static float skip_gram_model_sgd_step(void *self, const int32_t *contexts, const int32_t *target, int B,
+                                      float lr)
+{
+    SkipGram *sg = self;
+    DLFS_ASSERT(sg->output.B_sampled == B);   /* sample ran for this batch size */
+    if (sg->cfg.shared_negatives)
+        return skip_gram_sgd_step_shared(sg, contexts, target, sg->negative_sample, B, lr);
+    return skip_gram_sgd_step(sg, contexts, target, sg->negative_sample, B, lr);
+}
+
+/* skip_gram_model_ops with the fused SGD step, for negative sampling */
+static const ModelOps skip_gram_fused_model_ops = {skip_gram_model_forward, skip_gram_model_backward,
+                                                   skip_gram_model_free, skip_gram_model_sample,
+                                                   skip_gram_model_sgd_step};
+
 void skip_gram_as_model(SkipGram *self, Model *model)
 {
-    *model = model_adapt("SkipGram", self, &skip_gram_model_ops, self->params, 2,
-                         self->cfg.window_size, self->cfg.max_batch);
+    const ModelOps *ops =
+        self->cfg.loss == WORD2VEC_LOSS_NEGSAMP ? &skip_gram_fused_model_ops : &skip_gram_model_ops;
+    *model = model_adapt("SkipGram", self, ops, self->params, 2, self->cfg.window_size, self->cfg.max_batch);
 }

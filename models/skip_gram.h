@@ -39,7 +39,13 @@ typedef struct SkipGram {
                                        negative sampling */
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
-    int B;
+    float *fused_x;                 /* (2w, sample_size + 1) skip_gram_sgd_step's scores of a row;
+                                       NULL unless negative sampling */
+    int *fused_pos;                 /* (2w,) its place in each column's compacted negatives */
+    float *shared_buf;              /* skip_gram_sgd_step_shared's I, O, dI, dO ((2w or S + 1, H)
+                                       each) and X (2w, S + 1); NULL unless shared_negatives */
+    int32_t *shared_rows;           /* (2w + S + 1,) their rows' ids; NULL unless shared_negatives */
+    int B;                          /* batch size of the last forward (0 after a fused step) */
 } SkipGram;
 
 /* As cbow_init. Free with skip_gram_free, also after a failure. */
@@ -71,7 +77,58 @@ float skip_gram_forward(SkipGram *self, const int32_t *contexts, const int32_t *
 /* Adds the gradients of the last forward's loss into W_in.grad and W_out.grad. */
 void skip_gram_backward(SkipGram *self);
 
-/* As cbow_as_model. */
+/*
+ * One SGD step of SkipGram with negative sampling fused with its forward
+ * and backward (a contract: negative sampling only), row by row in order,
+ * each row one step: h = W_in[target[b]] (copied); for each present
+ * context column k (contexts[b, k] >= 0; label 1) and its sample_size
+ * negatives (label 0), at the weights before this row's update, x =
+ * dot(W_out row, h) and g = lr * (label - sigmoid(x)); e = the sum over
+ * the row's pairs of g * (W_out row as it was); then each W_out row += g
+ * * h; then W_in[target[b]] += e. Inputs as skip_gram_forward's:
+ * contexts (B, 2w) int32 with -1 for an absent word, target (B,) int32,
+ * negative_sample (2w, B, sample_size) int32 in word2vec_output_sample's
+ * layout (block k holds column k's present rows only, compacted in row
+ * order); borrowed for the call only. lr is per example. Returns
+ * skip_gram_forward's loss (the sum over the present pairs of their
+ * softplus terms, divided by B), computed in float. The weights move
+ * whatever the loss; the grads and touched rows are left as they are. One
+ * row gives the weights of skip_gram_forward, skip_gram_backward and W -=
+ * lr * grad to float rounding (also when an output row repeats within the
+ * row); B rows, those of B one-row steps. What ModelOps.sgd_step runs for
+ * SkipGram with negative sampling.
+ */
+float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t *target,
+                         const int32_t *negative_sample, int B, float lr);
+
+/*
+ * The shared-negatives step (cfg.shared_negatives; HogBatch, Ji et al.
+ * 2016, IntelLabs/pWord2Vec), per window: row b's present context words
+ * share one set of sample_size negatives, negatives (B, sample_size) int32
+ * (row b's at b * sample_size; distinct, word2vec_output_sample_rows), and
+ * the row is trained in word2vec.c's own skip-gram orientation: the inputs
+ * are the context rows I = W_in[contexts[b, k]] (n_b, H), the outputs O =
+ * W_out[target[b]] (label 1) and W_out of the negatives (label 0) (S + 1,
+ * H). With every product at the weights before the row's update: X = I
+ * O^T, G = lr * (labels - sigmoid(X)) (a negative equal to the row's
+ * target gets G = 0: skipped), dI = G O, dO = G^T I (three cblas_sgemm
+ * calls), then I += dI and O += dO row by row (a context word present
+ * twice gets both). So each row moves by -lr times the gradient of its
+ * pairs' summed loss. Returns the sum over the rows' pairs of the
+ * softplus terms divided by B, in float. Other contracts as
+ * skip_gram_sgd_step's. The textbook's orientation (W_in[target] ->
+ * W_out[context]) and this one are the same objective summed over the
+ * pairs, with the roles of the two matrices exchanged.
+ */
+float skip_gram_sgd_step_shared(SkipGram *self, const int32_t *contexts, const int32_t *target,
+                                const int32_t *negatives, int B, float lr);
+
+/*
+ * As cbow_as_model. With negative sampling its sgd_step runs
+ * skip_gram_sgd_step (or, with cfg.shared_negatives, draws one set per
+ * row in sample and runs skip_gram_sgd_step_shared) on the last sample's
+ * negatives; with the other losses it has none.
+ */
 void skip_gram_as_model(SkipGram *self, Model *model);
 
 DLFS2_API_END

@@ -44,8 +44,9 @@ typedef struct Word2VecConfig {
                                (word2vec.c's and gensim's cbow_mean update; not a true
                                gradient; --preset word2vec); false */
     bool shared_negatives;  /* negative sampling: one draw of sample_size negatives for a whole
-                               minibatch (HogBatch; --shared-negatives; the fused SGD step only,
-                               see cbow.h cbow_sgd_step_shared); false */
+                               minibatch (CBOW) or for a window's contexts (SkipGram) (HogBatch;
+                               --shared-negatives; the fused SGD step only, see cbow.h
+                               cbow_sgd_step_shared, skip_gram.h skip_gram_sgd_step_shared); false */
 } Word2VecConfig;
 
 /* The textbook's settings for a vocabulary of vocab_size words. */

@@ -205,11 +205,9 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
     }
 }
 
-void word2vec_output_sample_shared(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng)
+/* One set of sample_size words into negative_sample (sample_size,): distinct unless the sampler replaces. */
+static void draw_set(Word2VecOutput *self, int32_t *negative_sample, Rng *rng)
 {
-    DLFS_ASSERT(word2vec_output_samples(self) && self->K == 1);
-    DLFS_ASSERT(B >= 1 && B <= self->max_batch);
-    self->B_sampled = B;
     const int S = self->sample_size;
     for (int s = 0; s < S; s++) {
         int32_t w;
@@ -221,8 +219,25 @@ void word2vec_output_sample_shared(Word2VecOutput *self, int32_t *negative_sampl
         } while (again);
         negative_sample[s] = w;
     }
+}
+
+void word2vec_output_sample_shared(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng)
+{
+    DLFS_ASSERT(word2vec_output_samples(self) && self->K == 1);
+    DLFS_ASSERT(B >= 1 && B <= self->max_batch);
+    self->B_sampled = B;
+    const int S = self->sample_size;
+    draw_set(self, negative_sample, rng);
     for (int b = 1; b < B; b++)
         memcpy(negative_sample + (size_t)b * S, negative_sample, (size_t)S * sizeof *negative_sample);
+}
+
+void word2vec_output_sample_rows(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng)
+{
+    DLFS_ASSERT(word2vec_output_samples(self));
+    DLFS_ASSERT(B >= 1 && B <= self->max_batch);
+    self->B_sampled = B;
+    for (int b = 0; b < B; b++) draw_set(self, negative_sample + (size_t)b * self->sample_size, rng);
 }
 
 const int32_t *word2vec_output_negatives(Word2VecOutput *self, int32_t *negative_sample,

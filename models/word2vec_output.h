@@ -141,6 +141,16 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
 void word2vec_output_sample_shared(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng);
 
 /*
+ * NEGSAMP, SkipGram's shared-negatives mode (per window; see skip_gram.h
+ * skip_gram_sgd_step_shared): draws one set of sample_size words per row
+ * into negative_sample (B, sample_size) int32 (row b's at b *
+ * sample_size), with rng, as word2vec_output_sample_shared draws its one
+ * set (distinct unless cfg->replace; the row's target is not excluded).
+ * Only the fused step reads this layout; the layer path's forward does not.
+ */
+void word2vec_output_sample_rows(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng);
+
+/*
  * The negatives for a forward through the Model interface (training/model.h),
  * the one step CBOW's and SkipGram's forward adapters share: with rng, draws
  * fresh ones into negative_sample for labels (word2vec_output_sample); with

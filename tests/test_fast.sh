@@ -2,7 +2,8 @@
 # test_fast.sh — TAP tests of `dlfs2 train --fast` and `--preset word2vec`
 # (training/fast_trainer.h, models/word2vec_data.h): usage errors; on a tiny
 # corpus, one thread twice gives the same bytes, two threads give a whole
-# vectors file, the preset runs for CBOW and SkipGram (absent context ids)
+# vectors file, the preset runs for CBOW and SkipGram (absent context ids;
+# SkipGram with and without --shared-negatives the same bytes twice)
 # and an epoch that subsampling leaves shorter than a batch is an error; on
 # the real PTB when present, the loss of --fast and of the preset falls.
 #
@@ -11,7 +12,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
-PLAN=65
+PLAN=73
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -103,6 +104,24 @@ expect "--preset word2vec --model skipgram (absent labels): exit 0" 0 psg train 
 check "--preset word2vec --model skipgram: lr 0.025 and finite losses" sh -c "
     grep -q 'lr 0.025,' '$WORK/psg.out' &&
     awk -F, 'NR > 1 && \$4 !~ /^[0-9]+\.[0-9]+\$/ { exit 1 }' '$WORK/psg/loss.csv'"
+# SkipGram's fused step and its shared negatives (one draw per window): reproducible at --threads 1
+for run in sga sgb; do
+    expect "--preset word2vec --model skipgram --threads 1 ($run): exit 0" 0 $run train $PRESET --model skipgram \
+        --threads 1 --out "$WORK/$run"
+done
+check "--preset word2vec --model skipgram --threads 1 twice: the same vectors" \
+    cmp -s "$WORK/sga/vectors.txt" "$WORK/sgb/vectors.txt"
+for run in sha shb; do
+    expect "--preset word2vec --model skipgram --shared-negatives ($run): exit 0" 0 $run train $PRESET \
+        --model skipgram --shared-negatives --threads 1 --out "$WORK/$run"
+done
+check "--shared-negatives with SkipGram: the header says one draw per window" \
+    grep -q ', shared negatives (one draw per window),' "$WORK/sha.out"
+check "--shared-negatives with SkipGram --threads 1 twice: the same vectors, and not the per-pair draws' ones" sh -c "
+    cmp -s '$WORK/sha/vectors.txt' '$WORK/shb/vectors.txt' && ! cmp -s '$WORK/sha/vectors.txt' '$WORK/sga/vectors.txt'"
+check "--shared-negatives with SkipGram: finite losses that fall" awk -F, '
+    NR == 2 { first = $4 } NR > 1 { if ($4 !~ /^[0-9]+\.[0-9]+$/) exit 1; last = $4 }
+    END { if (!(last < first)) exit 1 }' "$WORK/sha/loss.csv"
 # subsampling at 1e-3 keeps about 8 of the 80 tokens: far fewer rows than a batch of 50
 expect "--preset word2vec: an epoch shorter than the batch: exit 2" 2 pshort train --corpus "$TINY" \
     --preset word2vec --window 2 --hidden $H --batch 50 --sample-size 2 --threads 1 --out "$WORK/pshort"
