@@ -21,6 +21,9 @@ static void init_layers(SkipGram *self)
         self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
     self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
     self->dh = dlfs_calloc((size_t)max_batch * H, sizeof *self->dh);
+    if (cfg->loss == WORD2VEC_LOSS_HSOFTMAX)
+        self->fused_x = dlfs_calloc((size_t)n_ctx * self->output.hs_layers[0].tree->max_code_length,
+                                    sizeof *self->fused_x);
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP) {
         self->fused_x = dlfs_calloc((size_t)n_ctx * (S + 1), sizeof *self->fused_x);
         self->fused_pos = dlfs_calloc((size_t)n_ctx, sizeof *self->fused_pos);
@@ -143,9 +146,22 @@ static const ModelOps skip_gram_fused_model_ops = {skip_gram_model_forward, skip
                                                    skip_gram_model_free, skip_gram_model_sample,
                                                    skip_gram_model_sgd_step};
 
+/* The sgd_step op of the hierarchical softmax: nothing was drawn. */
+static float skip_gram_model_sgd_step_hs(void *self, const int32_t *contexts, const int32_t *target, int B,
+                                         float lr)
+{
+    return skip_gram_sgd_step_hs(self, contexts, target, B, lr);
+}
+
+static const ModelOps skip_gram_hs_model_ops = {skip_gram_model_forward, skip_gram_model_backward,
+                                                skip_gram_model_free, skip_gram_model_sample,
+                                                skip_gram_model_sgd_step_hs};
+
 void skip_gram_as_model(SkipGram *self, Model *model)
 {
-    const ModelOps *ops =
-        self->cfg.loss == WORD2VEC_LOSS_NEGSAMP ? &skip_gram_fused_model_ops : &skip_gram_model_ops;
+    const Word2VecLoss loss = self->cfg.loss;
+    const ModelOps *ops = loss == WORD2VEC_LOSS_NEGSAMP    ? &skip_gram_fused_model_ops
+                          : loss == WORD2VEC_LOSS_HSOFTMAX ? &skip_gram_hs_model_ops
+                                                           : &skip_gram_model_ops;
     *model = model_adapt("SkipGram", self, ops, self->params, 2, self->cfg.window_size, self->cfg.max_batch);
 }

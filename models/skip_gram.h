@@ -39,8 +39,9 @@ typedef struct SkipGram {
                                        negative sampling */
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
-    float *fused_x;                 /* (2w, sample_size + 1) skip_gram_sgd_step's scores of a row;
-                                       NULL unless negative sampling */
+    float *fused_x;                 /* (2w, sample_size + 1) skip_gram_sgd_step's scores of a row,
+                                       or (2w, max_code_length) skip_gram_sgd_step_hs's; NULL for
+                                       the full softmax */
     int *fused_pos;                 /* (2w,) its place in each column's compacted negatives */
     float *shared_buf;              /* skip_gram_sgd_step_shared's I, O, dI, dO ((2w or S + 1, H)
                                        each) and X (2w, S + 1); NULL unless shared_negatives */
@@ -124,10 +125,25 @@ float skip_gram_sgd_step_shared(SkipGram *self, const int32_t *contexts, const i
                                 const int32_t *negatives, int B, float lr);
 
 /*
+ * skip_gram_sgd_step for the hierarchical softmax (cfg.loss HSOFTMAX, a
+ * contract; word2vec.c's `-hs 1` skip-gram update in the textbook's
+ * orientation; layers/hierarchical_softmax_loss.h): row by row, h =
+ * W_in[target[b]]; for every present context k and every decision d on its
+ * Huffman path, x = dot(W_out[node], h), g = lr * (t - sigmoid(x)) with t =
+ * 1 - code, all at the weights before the row's update; e = sum of g *
+ * W_out[node] (as it was); then each node's row += g * h (a node on several
+ * paths gets each step), then W_in[target] += e. Returns skip_gram_forward's
+ * loss, in float. One row gives the weights of skip_gram_forward,
+ * skip_gram_backward and SGD at rate lr to float rounding.
+ */
+float skip_gram_sgd_step_hs(SkipGram *self, const int32_t *contexts, const int32_t *target, int B, float lr);
+
+/*
  * As cbow_as_model. With negative sampling its sgd_step runs
  * skip_gram_sgd_step (or, with cfg.shared_negatives, draws one set per
  * row in sample and runs skip_gram_sgd_step_shared) on the last sample's
- * negatives; with the other losses it has none.
+ * negatives, with the hierarchical softmax skip_gram_sgd_step_hs; with the
+ * full softmax it has none.
  */
 void skip_gram_as_model(SkipGram *self, Model *model);
 

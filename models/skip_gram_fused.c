@@ -199,3 +199,56 @@ float skip_gram_sgd_step_shared(SkipGram *self, const int32_t *contexts, const i
     }
     return (float)(loss_sum / B);
 }
+
+SIMD_CLONES
+float skip_gram_sgd_step_hs(SkipGram *self, const int32_t *contexts, const int32_t *target, int B, float lr)
+{
+    const Word2VecConfig *cfg = &self->cfg;
+    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_HSOFTMAX);
+    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
+    const int K = 2 * cfg->window_size, H = cfg->hidden_size, V = cfg->vocab_size;
+    const HuffmanTree *tree = self->output.hs_layers[0].tree;   /* the owner's, in a thread's replica */
+    const int L_max = tree->max_code_length;
+    float *in = self->W_in.value.data, *out = self->W_out.value.data;
+    float *h = self->h, *e = self->dh;
+    float *x = self->fused_x;   /* (K, max_code_length) the row's decisions' factors g */
+    self->B = 0;
+    double loss_sum = 0.0;
+
+    for (int b = 0; b < B; b++) {
+        const int32_t *ctx = contexts + (size_t)b * K;
+        DLFS_ASSERT(target[b] >= 0 && target[b] < V);
+        float *w_in = in + (size_t)target[b] * H;
+        memcpy(h, w_in, (size_t)H * sizeof *h);
+        for (int j = 0; j < H; j++) e[j] = 0.0f;
+        float linear = 0.0f, product = 1.0f;
+        /* every decision of every pair at the weights before the row's update (the root is on
+         * every path, so a node repeats across the pairs); e from the nodes' rows as they were */
+        for (int k = next_present(ctx, 0, K); k < K; k = next_present(ctx, k + 1, K)) {
+            DLFS_ASSERT(ctx[k] < V);
+            const int32_t first = tree->offset[ctx[k]], L = tree->code_length[ctx[k]];
+            float *g = x + (size_t)k * L_max;
+            for (int d = 0; d < L; d++) {
+                const float *w = out + (size_t)tree->points[first + d] * H;
+                float lin, factor;
+                /* label t = 1 - code (word2vec.c's: branch 0 is "1") */
+                g[d] = lr * output_grad(row_dot(w, h, H), tree->codes[first + d] == 0, &lin, &factor);
+                linear += lin;
+                product *= factor;
+                flush_product(&loss_sum, &product);
+                for (int j = 0; j < H; j++) e[j] += g[d] * w[j];
+            }
+        }
+        for (int k = next_present(ctx, 0, K); k < K; k = next_present(ctx, k + 1, K)) {
+            const int32_t first = tree->offset[ctx[k]], L = tree->code_length[ctx[k]];
+            const float *g = x + (size_t)k * L_max;
+            for (int d = 0; d < L; d++) {
+                float *w = out + (size_t)tree->points[first + d] * H;
+                for (int j = 0; j < H; j++) w[j] += g[d] * h[j];
+            }
+        }
+        for (int j = 0; j < H; j++) w_in[j] += e[j];
+        loss_sum += (double)linear + (double)logf(product);
+    }
+    return (float)(loss_sum / B);
+}

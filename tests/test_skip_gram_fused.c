@@ -12,8 +12,8 @@
  * row; each row's step is -lr times the gradient of its pairs' summed loss
  * in word2vec.c's orientation (central differences of a double reference),
  * with a negative equal to the row's target skipped. Through the Model
- * interface, sample then sgd_step draws what forward draws; hierarchical
- * softmax has no op.
+ * interface, sample then sgd_step draws what forward draws. The
+ * hierarchical softmax's fused step against one-row layer steps.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -246,16 +246,46 @@ static void test_model_op(void **state)
     skip_gram_free(&direct);
 }
 
-/* Hierarchical softmax keeps the layer path: no fused op. */
-static void test_no_op_hsoftmax(void **state)
+/*
+ * The hierarchical softmax: B fused rows are B one-row layer steps
+ * (forward, backward, SGD at lr), the paths sharing the root and other
+ * nodes within a row and across rows. Every context is present: the
+ * layers' hierarchical softmax takes no absent label.
+ */
+static void test_hs_step(void **state)
 {
     (void)state;
-    SkipGram hs;
-    build(&hs, WORD2VEC_LOSS_HSOFTMAX, false, 1);
-    Model model;
-    skip_gram_as_model(&hs, &model);
-    assert_true(model.ops->sgd_step == NULL);
-    skip_gram_free(&hs);
+    enum { BH = 4 };
+    static const int32_t ctx_hs[BH * K] = {1, 1, 3, 9, 4, 4, 4, 0, 2, 9, 1, 10, 5, 3, 1, 3};
+    static const int32_t target_hs[BH] = {2, 2, 7, 5};
+    SkipGram layer, fused;
+    build(&layer, WORD2VEC_LOSS_HSOFTMAX, false, 29);
+    build(&fused, WORD2VEC_LOSS_HSOFTMAX, false, 29);
+    Model ml, mf;
+    skip_gram_as_model(&layer, &ml);
+    skip_gram_as_model(&fused, &mf);
+    assert_true(mf.ops->sgd_step != NULL);
+    const FastTrainerConfig tc = sgd_config(1);
+    FastTrainer tl;
+    fast_trainer_init(&tl, &tc, &ml);
+    const float lr = 0.2f;
+    double loss_layer = 0.0;
+    for (int b = 0; b < BH; b++) {
+        loss_layer += skip_gram_forward(&layer, ctx_hs + (size_t)b * K, &target_hs[b], NULL, 1);
+        skip_gram_backward(&layer);
+        fast_trainer_apply_update(&tl, &ml, lr, 0.0f);
+    }
+    loss_layer /= BH;
+    const float loss_fused = mf.ops->sgd_step(mf.self, ctx_hs, target_hs, BH, lr);
+    assert_true(loss_layer > 4.0);   /* four paths of a few decisions each, far from ln 2 each */
+    assert_close(loss_fused, loss_layer, 0.0, 1e-5);
+    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
+    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_no_grad(&fused.W_in);
+    assert_no_grad(&fused.W_out);
+    fast_trainer_free(&tl);
+    skip_gram_free(&layer);
+    skip_gram_free(&fused);
 }
 
 /* ---- shared negatives, per window ---- */
@@ -390,7 +420,7 @@ int main(void)
         cmocka_unit_test(test_absent_row),
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_model_op),
-        cmocka_unit_test(test_no_op_hsoftmax),
+        cmocka_unit_test(test_hs_step),
         cmocka_unit_test(test_shared_sample),
         cmocka_unit_test(test_shared_gradient),
         cmocka_unit_test(test_shared_rows_in_order),
