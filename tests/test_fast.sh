@@ -12,7 +12,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
-PLAN=73
+PLAN=85
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -122,6 +122,27 @@ check "--shared-negatives with SkipGram --threads 1 twice: the same vectors, and
 check "--shared-negatives with SkipGram: finite losses that fall" awk -F, '
     NR == 2 { first = $4 } NR > 1 { if ($4 !~ /^[0-9]+\.[0-9]+$/) exit 1; last = $4 }
     END { if (!(last < first)) exit 1 }' "$WORK/sha/loss.csv"
+# CBOW's shared negatives (one draw per minibatch): reproducible at --threads 1
+for run in cha chb; do
+    expect "--preset word2vec --shared-negatives, CBOW ($run): exit 0" 0 $run train $PRESET --shared-negatives \
+        --threads 1 --out "$WORK/$run"
+done
+check "--shared-negatives with CBOW: the header says one draw per minibatch of 5" \
+    grep -q ', shared negatives (one draw per minibatch of 5),' "$WORK/cha.out"
+check "--shared-negatives with CBOW --threads 1 twice: the same vectors, not the per-row draws' ones" sh -c "
+    cmp -s '$WORK/cha/vectors.txt' '$WORK/chb/vectors.txt' && ! cmp -s '$WORK/cha/vectors.txt' '$WORK/pa/vectors.txt'"
+expect "--shared-negatives with the textbook's Adam: exit 2" 2 shadam train $SMALL --shared-negatives --out "$WORK/shadam"
+expect "--shared-negatives with --loss hsoftmax: exit 2" 2 shhs train $SMALL --fast --optimizer sgd --loss hsoftmax \
+    --shared-negatives --out "$WORK/shhs"
+# the hierarchical softmax's fused SGD steps (CBOW and SkipGram): reproducible at --threads 1
+for m in cbow skipgram; do
+    for run in a b; do
+        expect "--fast --optimizer sgd --loss hsoftmax --model $m ($run): exit 0" 0 hs$m$run train $SMALL --fast \
+            --optimizer sgd --loss hsoftmax --model $m --epochs 3 --threads 1 --out "$WORK/hs$m$run"
+    done
+    check "--fast --optimizer sgd --loss hsoftmax --model $m --threads 1 twice: the same vectors" \
+        cmp -s "$WORK/hs${m}a/vectors.txt" "$WORK/hs${m}b/vectors.txt"
+done
 # subsampling at 1e-3 keeps about 8 of the 80 tokens: far fewer rows than a batch of 50
 expect "--preset word2vec: an epoch shorter than the batch: exit 2" 2 pshort train --corpus "$TINY" \
     --preset word2vec --window 2 --hidden $H --batch 50 --sample-size 2 --threads 1 --out "$WORK/pshort"
