@@ -55,6 +55,19 @@ void adam_free(Adam *self);
 void adam_update(Adam *self, Param *const *params, int n_params);
 
 /*
+ * adam_update for gradients that keep param.h's row contract: in a
+ * row-tracked Param (row_touched not NULL) every row not marked touched
+ * has a zero gradient, as the layers' backward functions leave it after
+ * param_zero_grad (the Trainer's step). The result is adam_update's, bit
+ * for bit: each untouched row still gets the whole Adam step, with g = 0,
+ * but its gradient is not read (24 instead of 28 bytes of memory traffic
+ * per parameter). Params without row tracking go through the dense pass.
+ * A gradient written without param_mark_row is the caller's bug: that row
+ * is updated as if its gradient were zero.
+ */
+void adam_update_touched(Adam *self, Param *const *params, int n_params);
+
+/*
  * The step size of Adam's step `iter` (1, 2, ...), the bias correction
  * folded in: lr_t = lr * sqrt(1 - beta2^iter) / (1 - beta1^iter), computed
  * in double from the float32 arguments and rounded to float32 once (the

@@ -153,14 +153,18 @@ static void rmsprop_step(float *restrict p, const float *restrict g, float *rest
     }
 }
 
-void optimizer_update(Optimizer *self, Param *const *params, int n_params)
+/* optimizer_update (rows false) and optimizer_update_touched (rows true). */
+static void update(Optimizer *self, Param *const *params, int n_params, bool rows)
 {
     DLFS_ASSERT(n_params == self->n_params);
     for (int i = 0; i < n_params; i++) DLFS_ASSERT(params[i] == self->params[i]);
     self->iter++;
     const OptimizerConfig *c = &self->cfg;
     if (c->kind == OPTIMIZER_ADAM) {
-        adam_update(&self->adam, params, n_params);
+        if (rows)
+            adam_update_touched(&self->adam, params, n_params);
+        else
+            adam_update(&self->adam, params, n_params);
         return;
     }
     const double m = c->momentum;
@@ -181,6 +185,16 @@ void optimizer_update(Optimizer *self, Param *const *params, int n_params)
         case OPTIMIZER_ADAM: break;   /* handled above */
         }
     }
+}
+
+void optimizer_update(Optimizer *self, Param *const *params, int n_params)
+{
+    update(self, params, n_params, false);
+}
+
+void optimizer_update_touched(Optimizer *self, Param *const *params, int n_params)
+{
+    update(self, params, n_params, true);
 }
 
 float clip_grads(Param *const *params, int n_params, float max_norm)
