@@ -14,7 +14,8 @@
  * and v decay exactly as in NumPy. The formula itself is written once, in
  * adam_step_span (training/optimizer_span.h), which the row-sparse Adam of
  * `--fast` (training/fast_trainer.h) uses too; adam_update runs it over each
- * parameter in blocks split across threads with OpenMP; while it runs,
+ * parameter in blocks split across threads with OpenMP, 8 floats at a time
+ * where the CPU has AVX2 (the same bits as 4 or 1: no reductions); while it runs,
  * subnormal m and v values are flushed to zero (common/fpu.h says why this
  * leaves the parameters as the textbook's arithmetic makes them).
  */
@@ -53,19 +54,6 @@ void adam_free(Adam *self);
  * textbook's optimizer.update(params, grads).
  */
 void adam_update(Adam *self, Param *const *params, int n_params);
-
-/*
- * adam_update for gradients that keep param.h's row contract: in a
- * row-tracked Param (row_touched not NULL) every row not marked touched
- * has a zero gradient, as the layers' backward functions leave it after
- * param_zero_grad (the Trainer's step). The result is adam_update's, bit
- * for bit: each untouched row still gets the whole Adam step, with g = 0,
- * but its gradient is not read (24 instead of 28 bytes of memory traffic
- * per parameter). Params without row tracking go through the dense pass.
- * A gradient written without param_mark_row is the caller's bug: that row
- * is updated as if its gradient were zero.
- */
-void adam_update_touched(Adam *self, Param *const *params, int n_params);
 
 /*
  * The step size of Adam's step `iter` (1, 2, ...), the bias correction

@@ -153,18 +153,14 @@ static void rmsprop_step(float *restrict p, const float *restrict g, float *rest
     }
 }
 
-/* optimizer_update (rows false) and optimizer_update_touched (rows true). */
-static void update(Optimizer *self, Param *const *params, int n_params, bool rows)
+void optimizer_update(Optimizer *self, Param *const *params, int n_params)
 {
     DLFS_ASSERT(n_params == self->n_params);
     for (int i = 0; i < n_params; i++) DLFS_ASSERT(params[i] == self->params[i]);
     self->iter++;
     const OptimizerConfig *c = &self->cfg;
     if (c->kind == OPTIMIZER_ADAM) {
-        if (rows)
-            adam_update_touched(&self->adam, params, n_params);
-        else
-            adam_update(&self->adam, params, n_params);
+        adam_update(&self->adam, params, n_params);
         return;
     }
     const double m = c->momentum;
@@ -185,16 +181,6 @@ static void update(Optimizer *self, Param *const *params, int n_params, bool row
         case OPTIMIZER_ADAM: break;   /* handled above */
         }
     }
-}
-
-void optimizer_update(Optimizer *self, Param *const *params, int n_params)
-{
-    update(self, params, n_params, false);
-}
-
-void optimizer_update_touched(Optimizer *self, Param *const *params, int n_params)
-{
-    update(self, params, n_params, true);
 }
 
 float clip_grads(Param *const *params, int n_params, float max_norm)

@@ -98,15 +98,6 @@ void optimizer_free(Optimizer *self);
 void optimizer_update(Optimizer *self, Param *const *params, int n_params);
 
 /*
- * optimizer_update for gradients that keep param.h's row contract (a
- * row-tracked Param's rows not marked touched have a zero gradient): the
- * same result bit for bit; Adam then reads only the touched rows'
- * gradients (adam_update_touched), the other kinds run as
- * optimizer_update. The textbook Trainer's step calls this.
- */
-void optimizer_update_touched(Optimizer *self, Param *const *params, int n_params);
-
-/*
  * Parses "sgd", "momentum", "nesterov", "adagrad", "rmsprop" or "adam"
  * (exactly, lower case) into *kind. Returns DLFS_OK, or DLFS_ERR_ARG
  * (leaving *kind alone) for any other string.

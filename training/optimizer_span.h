@@ -4,9 +4,7 @@
  * `Adam.update`). Both passes use them:
  * - the dense pass of textbook mode, every element of every parameter on
  *   every step: optimizer.c's SGD and adam.c's adam_update, which split a
- *   parameter into blocks across OpenMP threads and call these per block
- *   (adam_update_touched, the Trainer's, runs the rows no backward touched
- *   through adam_step_span_zero_grad, which does not read their zero g);
+ *   parameter into blocks across OpenMP threads and call these per block;
  * - the row-sparse ("lazy") pass of `--fast` (fast_trainer.c), one call per
  *   row a step touched.
  * The formulas are element by element, so how a parameter is cut into spans
@@ -50,19 +48,6 @@ static inline void sgd_step_span(float *restrict p, float *restrict g, size_t n,
 }
 
 /*
- * Adam on one element, the formula written once for the two loops below
- * (adam_step_span says which): m, v, p are the element's lvalues, g its
- * gradient. A macro, not a function, so that adam_step_span compiles to
- * the code it compiled to when the formula stood in its loop.
- */
-#define ADAM_STEP_ELEMENT(p, m, v, g, lr_t, one_minus_b1, one_minus_b2) \
-    do {                                                                \
-        (m) += (one_minus_b1) * ((g) - (m));                            \
-        (v) += (one_minus_b2) * ((g) * (g) - (v));                      \
-        (p) -= (lr_t) * (m) / (sqrtf(v) + ADAM_EPS);                    \
-    } while (0)
-
-/*
  * Adam, the textbook's formula, over n floats:
  *
  *     m += (1 - beta1) * (g - m)
@@ -82,26 +67,11 @@ static inline void adam_step_span(float *restrict p, float *restrict g, float *r
     const float one_minus_b1 = 1.0f - beta1, one_minus_b2 = 1.0f - beta2;
 #pragma omp simd
     for (size_t j = 0; j < n; j++) {
-        ADAM_STEP_ELEMENT(p[j], m[j], v[j], g[j], lr_t, one_minus_b1, one_minus_b2);
+        m[j] += one_minus_b1 * (g[j] - m[j]);
+        v[j] += one_minus_b2 * (g[j] * g[j] - v[j]);
+        p[j] -= lr_t * m[j] / (sqrtf(v[j]) + ADAM_EPS);
         if (zero_grad) g[j] = 0.0f;
     }
-}
-
-/*
- * Adam over n floats whose gradient is zero: adam_step_span's formula with
- * the constant g = 0.0f, so g is neither read nor written. The same float
- * operations on the same values as adam_step_span over a zeroed g (0 - m,
- * 0 * 0 - v: C without -ffast-math keeps each as written), so the same
- * bits; the textbook-mode pass uses it for the rows that no backward
- * touched (adam.c), which saves reading their gradient. p, m, v (n,)
- * float32 updated in place.
- */
-static inline void adam_step_span_zero_grad(float *restrict p, float *restrict m, float *restrict v,
-                                            size_t n, float lr_t, float beta1, float beta2)
-{
-    const float one_minus_b1 = 1.0f - beta1, one_minus_b2 = 1.0f - beta2;
-#pragma omp simd
-    for (size_t j = 0; j < n; j++) ADAM_STEP_ELEMENT(p[j], m[j], v[j], 0.0f, lr_t, one_minus_b1, one_minus_b2);
 }
 
 #endif

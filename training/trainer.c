@@ -171,9 +171,7 @@ static int fit(Trainer *self, const PairSource *src, size_t data_size, int max_e
             model->ops->backward(model->self);
             trainer_phase_mark(times, TRAIN_PHASE_BACKWARD, &mark);
             if (self->max_grad > 0.0f) clip_grads(model->params, model->n_params, self->max_grad);
-            /* the layers mark the rows they write and the grads were zeroed
-             * above, so Adam need not read the untouched rows' (zero) grads */
-            optimizer_update_touched(self->optimizer, model->params, model->n_params);
+            optimizer_update(self->optimizer, model->params, model->n_params);
             trainer_phase_mark(times, TRAIN_PHASE_UPDATE, &mark);
             if (times) times->steps++;
             self->total_loss += loss;
