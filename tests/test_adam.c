@@ -7,7 +7,8 @@
  *     p -= lr_t * m / (sqrt(v) + 1e-7)
  *
  * with lr 0.01, b1 0.9, b2 0.999; then zero-gradient steps that still move
- * every element (dense update, m decays by b1), and several params at once.
+ * every element (dense update, m decays by b1), and several params at once;
+ * last, the threaded vector pass against the formula one element at a time.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "training/adam.h"
@@ -194,6 +196,75 @@ static void test_bias_correction_constant_grad(void **state)
     param_free(&p);
 }
 
+static float uniform(uint32_t *s, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(test_xorshift32(s) >> 8) / 16777216.0f;
+}
+
+/*
+ * The threaded, vector pass gives the bits of the formula run one element
+ * at a time. W (700, 100) is large enough for the thread team and its
+ * AVX2 copy (adam.c), and its 4096-float blocks cut rows; b (37,) is below
+ * the team's threshold. Six steps of random gradients, W's rows 0, 41 and
+ * 699 all zero in the even ones; after each, p, m and v must equal, byte for byte, a plain
+ * float32 loop over the textbook's formula (no subnormals arise here, so
+ * the pass's flushing changes nothing).
+ */
+static void test_pass_same_bits_as_elementwise(void **state)
+{
+    (void)state;
+    enum { V = 700, H = 100, NW = V * H, NB = 37, STEPS = 6 };
+    Param w, b;
+    param_init(&w, "W", 2, (int[]){V, H}, true);
+    param_init(&b, "b", 1, (int[]){NB}, false);
+    Param *params[2] = {&w, &b};
+    float *ref_p[2], *ref_m[2], *ref_v[2];
+    const int n[2] = {NW, NB};
+    uint32_t seed = 12345u;
+    for (int k = 0; k < 2; k++) {
+        for (int i = 0; i < n[k]; i++) params[k]->value.data[i] = uniform(&seed, -0.5f, 0.5f);
+        ref_p[k] = malloc(sizeof(float) * (size_t)n[k]);
+        ref_m[k] = calloc((size_t)n[k], sizeof(float));
+        ref_v[k] = calloc((size_t)n[k], sizeof(float));
+        assert_non_null(ref_p[k]);
+        assert_non_null(ref_m[k]);
+        assert_non_null(ref_v[k]);
+        memcpy(ref_p[k], params[k]->value.data, sizeof(float) * (size_t)n[k]);
+    }
+    Adam opt;
+    adam_init(&opt, params, 2, 0.001f, 0.9f, 0.999f);
+    const float c1 = 1.0f - 0.9f, c2 = 1.0f - 0.999f;
+    for (int t = 1; t <= STEPS; t++) {
+        for (int k = 0; k < 2; k++)
+            for (int i = 0; i < n[k]; i++) params[k]->grad.data[i] = uniform(&seed, -0.1f, 0.1f);
+        if (t % 2 == 0)
+            for (int j = 0; j < H; j++) w.grad.data[j] = w.grad.data[41 * H + j] = w.grad.data[699 * H + j] = 0.0f;
+        adam_update(&opt, params, 2);
+        const float lr_t = adam_lr_t(0.001f, 0.9f, 0.999f, t);
+        for (int k = 0; k < 2; k++) {
+            const float *g = params[k]->grad.data;
+            for (int i = 0; i < n[k]; i++) {
+                ref_m[k][i] += c1 * (g[i] - ref_m[k][i]);
+                ref_v[k][i] += c2 * (g[i] * g[i] - ref_v[k][i]);
+                ref_p[k][i] -= lr_t * ref_m[k][i] / (sqrtf(ref_v[k][i]) + 1e-7f);
+            }
+            assert_memory_equal(params[k]->value.data, ref_p[k], sizeof(float) * (size_t)n[k]);
+            assert_memory_equal(opt.m[k].data, ref_m[k], sizeof(float) * (size_t)n[k]);
+            assert_memory_equal(opt.v[k].data, ref_v[k], sizeof(float) * (size_t)n[k]);
+        }
+    }
+    /* the last step's zero-gradient rows still had momentum: m decayed, not reset */
+    assert_true(opt.m[0].data[41 * H] != 0.0f);
+    adam_free(&opt);
+    for (int k = 0; k < 2; k++) {
+        free(ref_p[k]);
+        free(ref_m[k]);
+        free(ref_v[k]);
+    }
+    param_free(&w);
+    param_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_zero_grad_still_moves),
         cmocka_unit_test(test_several_params),
         cmocka_unit_test(test_bias_correction_constant_grad),
+        cmocka_unit_test(test_pass_same_bits_as_elementwise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

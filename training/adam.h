@@ -14,7 +14,8 @@
  * and v decay exactly as in NumPy. The formula itself is written once, in
  * adam_step_span (training/optimizer_span.h), which the row-sparse Adam of
  * `--fast` (training/fast_trainer.h) uses too; adam_update runs it over each
- * parameter in blocks split across threads with OpenMP; while it runs,
+ * parameter in blocks split across threads with OpenMP, 8 floats at a time
+ * where the CPU has AVX2 (the same bits as 4 or 1: no reductions); while it runs,
  * subnormal m and v values are flushed to zero (common/fpu.h says why this
  * leaves the parameters as the textbook's arithmetic makes them).
  */
