@@ -48,6 +48,16 @@ static inline void prefetch_row(const float *w, int32_t row, int H)
 #endif
 }
 
+/* A row's start: h = a copy of the target's row of W_in, e = 0; returns that row (moved at the row's end). */
+static inline float *row_begin(float *in, int32_t target, int V, int H, float *h, float *e)
+{
+    DLFS_ASSERT(target >= 0 && target < V);
+    float *w_in = in + (size_t)target * H;
+    memcpy(h, w_in, (size_t)H * sizeof *h);
+    for (int j = 0; j < H; j++) e[j] = 0.0f;
+    return w_in;
+}
+
 /* The first present column of ctx (K,) at or after k; K if none. */
 static inline int next_present(const int32_t *ctx, int k, int K)
 {
@@ -75,10 +85,7 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * K;
-        DLFS_ASSERT(target[b] >= 0 && target[b] < V);
-        float *w_in = in + (size_t)target[b] * H;
-        memcpy(h, w_in, (size_t)H * sizeof *h);
-        for (int j = 0; j < H; j++) e[j] = 0.0f;
+        float *w_in = row_begin(in, target[b], V, H, h, e);
         float linear = 0.0f, product = 1.0f;
         /* every pair of the row scored at the weights before its update; e from the rows as they were */
         for (int k = next_present(ctx, 0, K); k < K; k = next_present(ctx, k + 1, K)) {
@@ -217,10 +224,7 @@ float skip_gram_sgd_step_hs(SkipGram *self, const int32_t *contexts, const int32
 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * K;
-        DLFS_ASSERT(target[b] >= 0 && target[b] < V);
-        float *w_in = in + (size_t)target[b] * H;
-        memcpy(h, w_in, (size_t)H * sizeof *h);
-        for (int j = 0; j < H; j++) e[j] = 0.0f;
+        float *w_in = row_begin(in, target[b], V, H, h, e);
         float linear = 0.0f, product = 1.0f;
         /* every decision of every pair at the weights before the row's update (the root is on
          * every path, so a node repeats across the pairs); e from the nodes' rows as they were */

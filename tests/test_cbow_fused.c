@@ -32,6 +32,7 @@
 #include "training/fast_trainer.h"
 #include "training/model.h"
 #include "tests/testutil.h"
+#include "tests/fused_testutil.h"
 
 enum { V = 11, H = 37, W = 2, S = 3, B = 5 };   /* H = 37: vector loops with a remainder */
 
@@ -50,30 +51,36 @@ static const int32_t target[B] = {2, 7, 2, 5, 6};   /* 2 twice */
 /* negatives (B, S): repeated within rows and across them, and equal to other rows' targets */
 static const int32_t negatives[B * S] = {7, 7, 0, 3, 2, 9, 5, 1, 5, 7, 7, 7, 2, 8, 10};
 
-static void build(CBOW *m, bool full_grad, uint64_t seed)
+/* The test's config: V, H, W, S, B of above, the given loss, full grad and sharing. */
+static Word2VecConfig test_config(Word2VecLoss loss, bool full_grad, bool shared)
 {
     Word2VecConfig cfg = word2vec_default_config(V);
     cfg.hidden_size = H;
     cfg.window_size = W;
     cfg.sample_size = S;
     cfg.max_batch = B;
+    cfg.loss = loss;
     cfg.context_full_grad = full_grad;
+    cfg.shared_negatives = shared;
+    return cfg;
+}
+
+/* A CBOW of cfg on the corpus, its weights spread (fused_testutil.h) from seed. */
+static void build_config(CBOW *m, const Word2VecConfig *cfg, uint64_t seed)
+{
     Rng rng;
     rng_seed(&rng, seed);
     DlfsError err = {0};
-    assert_int_equal(cbow_init(m, &cfg, corpus, 16, &rng, &err), DLFS_OK);
-    /* weights far from 0.01 * N(0, 1), so the sigmoids are far from 1/2 */
-    for (size_t i = 0; i < m->W_in.value.size; i++) m->W_in.value.data[i] = (float)(0.7 * rng_normal(&rng));
-    for (size_t i = 0; i < m->W_out.value.size; i++) m->W_out.value.data[i] = (float)(0.7 * rng_normal(&rng));
+    assert_int_equal(cbow_init(m, cfg, corpus, 16, &rng, &err), DLFS_OK);
+    spread_weights(&m->W_in, &m->W_out, &rng);
 }
 
-
-/* Every gradient of p is still zero and no row is marked: the fused steps write no gradient. */
-static void assert_no_grad(const Param *p)
+static void build(CBOW *m, bool full_grad, uint64_t seed)
 {
-    assert_int_equal(p->n_touched, 0);
-    for (size_t i = 0; i < p->grad.size; i++) assert_true(p->grad.data[i] == 0.0f);
+    const Word2VecConfig cfg = test_config(WORD2VEC_LOSS_NEGSAMP, full_grad, false);
+    build_config(m, &cfg, seed);
 }
+
 
 /* One layer-path step on row b alone: forward, backward, SGD at lr (B = 1: per example); returns its loss. */
 static float layer_row_step(CBOW *m, Model *model, FastTrainer *tr, int b, const int32_t *negs, float lr)
@@ -82,16 +89,6 @@ static float layer_row_step(CBOW *m, Model *model, FastTrainer *tr, int b, const
     cbow_backward(m);
     fast_trainer_apply_update(tr, model, lr, 0.0f);
     return loss;
-}
-
-static FastTrainerConfig sgd_config(int batch)
-{
-    FastTrainerConfig tc = fast_trainer_default_config();
-    tc.optimizer = FAST_SGD_LINEAR;
-    tc.batch_size = batch;
-    tc.lr = 0.05f;
-    tc.log = NULL;
-    return tc;
 }
 
 static void check_step(bool full_grad)
@@ -112,8 +109,7 @@ static void check_step(bool full_grad)
     const float loss_fused = cbow_sgd_step(&fused, contexts, target, negatives, B, lr);
     assert_close(loss_fused, loss_layer, 0.0, 1e-5);
     assert_true(loss_layer > 1.0);   /* a real loss, not (S + 1) ln 2 of zero weights */
-    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
-    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_close_weights(&fused.W_in, &fused.W_out, &layer.W_in, &layer.W_out);
     assert_no_grad(&fused.W_in);
     assert_no_grad(&fused.W_out);
 
@@ -211,8 +207,7 @@ static void test_model_op(void **state)
     assert_true(loss_layer > 1.0f && loss_op > 1.0f);
     const float loss_direct = cbow_sgd_step(&direct, contexts, target, layer.negative_sample, B, 0.1f);
     assert_true(loss_op == loss_direct);
-    assert_memory_equal(fused.W_in.value.data, direct.W_in.value.data, fused.W_in.value.size * sizeof(float));
-    assert_memory_equal(fused.W_out.value.data, direct.W_out.value.data, fused.W_out.value.size * sizeof(float));
+    assert_same_weights(&fused.W_in, &fused.W_out, &direct.W_in, &direct.W_out);
     cbow_free(&layer);
     cbow_free(&fused);
     cbow_free(&direct);
@@ -251,23 +246,10 @@ static void test_which_have_the_op(void **state)
 /* The hierarchical softmax: B fused rows are B one-row layer steps (forward, backward, SGD at lr). */
 static void check_hs_step(bool full_grad)
 {
-    Word2VecConfig cfg = word2vec_default_config(V);
-    cfg.hidden_size = H;
-    cfg.window_size = W;
-    cfg.max_batch = B;
-    cfg.loss = WORD2VEC_LOSS_HSOFTMAX;
-    cfg.context_full_grad = full_grad;
+    const Word2VecConfig cfg = test_config(WORD2VEC_LOSS_HSOFTMAX, full_grad, false);
     CBOW layer, fused;
-    CBOW *ms[2] = {&layer, &fused};
-    for (int i = 0; i < 2; i++) {
-        Rng rng;
-        rng_seed(&rng, 23);
-        DlfsError err = {0};
-        assert_int_equal(cbow_init(ms[i], &cfg, corpus, 16, &rng, &err), DLFS_OK);
-        for (size_t j = 0; j < ms[i]->W_in.value.size; j++) ms[i]->W_in.value.data[j] = (float)(0.7 * rng_normal(&rng));
-        for (size_t j = 0; j < ms[i]->W_out.value.size; j++)
-            ms[i]->W_out.value.data[j] = (float)(0.7 * rng_normal(&rng));
-    }
+    build_config(&layer, &cfg, 23);
+    build_config(&fused, &cfg, 23);
     Model ml, mf;
     cbow_as_model(&layer, &ml);
     cbow_as_model(&fused, &mf);
@@ -286,8 +268,7 @@ static void check_hs_step(bool full_grad)
     const float loss_fused = mf.ops->sgd_step(mf.self, contexts, target, B, lr);
     assert_true(loss_layer > 1.0);
     assert_close(loss_fused, loss_layer, 0.0, 1e-5);
-    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
-    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_close_weights(&fused.W_in, &fused.W_out, &layer.W_in, &layer.W_out);
     assert_no_grad(&fused.W_in);
     assert_no_grad(&fused.W_out);
     fast_trainer_free(&tl);
@@ -311,19 +292,8 @@ static void test_hs_step_full_grad(void **state)
 
 static void build_shared(CBOW *m, bool full_grad, uint64_t seed)
 {
-    Word2VecConfig cfg = word2vec_default_config(V);
-    cfg.hidden_size = H;
-    cfg.window_size = W;
-    cfg.sample_size = S;
-    cfg.max_batch = B;
-    cfg.context_full_grad = full_grad;
-    cfg.shared_negatives = true;
-    Rng rng;
-    rng_seed(&rng, seed);
-    DlfsError err = {0};
-    assert_int_equal(cbow_init(m, &cfg, corpus, 16, &rng, &err), DLFS_OK);
-    for (size_t i = 0; i < m->W_in.value.size; i++) m->W_in.value.data[i] = (float)(0.7 * rng_normal(&rng));
-    for (size_t i = 0; i < m->W_out.value.size; i++) m->W_out.value.data[i] = (float)(0.7 * rng_normal(&rng));
+    const Word2VecConfig cfg = test_config(WORD2VEC_LOSS_NEGSAMP, full_grad, true);
+    build_config(m, &cfg, seed);
 }
 
 /* The sample op draws one set of S distinct words for the batch and writes it into every row. */
@@ -447,8 +417,7 @@ static void check_shared_vs_layers(bool full_grad)
     fast_trainer_apply_update(&tl, &ml, lr * B, 0.0f);
     const float loss_fused = cbow_sgd_step_shared(&fused, contexts, target, negs, B, lr);
     assert_close(loss_fused, loss_layer, 0.0, 1e-5);
-    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
-    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_close_weights(&fused.W_in, &fused.W_out, &layer.W_in, &layer.W_out);
     fast_trainer_free(&tl);
     cbow_free(&layer);
     cbow_free(&fused);

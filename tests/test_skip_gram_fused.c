@@ -32,6 +32,7 @@
 #include "training/fast_trainer.h"
 #include "training/model.h"
 #include "tests/testutil.h"
+#include "tests/fused_testutil.h"
 
 enum { V = 11, H = 37, W = 2, K = 2 * W, S = 3, B = 6 };   /* H = 37: vector loops with a remainder */
 
@@ -88,26 +89,7 @@ static void build(SkipGram *m, Word2VecLoss loss, bool shared, uint64_t seed)
     rng_seed(&rng, seed);
     DlfsError err = {0};
     assert_int_equal(skip_gram_init(m, &cfg, corpus, 16, &rng, &err), DLFS_OK);
-    /* weights far from 0.01 * N(0, 1), so the sigmoids are far from 1/2 */
-    for (size_t i = 0; i < m->W_in.value.size; i++) m->W_in.value.data[i] = (float)(0.7 * rng_normal(&rng));
-    for (size_t i = 0; i < m->W_out.value.size; i++) m->W_out.value.data[i] = (float)(0.7 * rng_normal(&rng));
-}
-
-/* Every gradient of p is still zero and no row is marked: the fused steps write no gradient. */
-static void assert_no_grad(const Param *p)
-{
-    assert_int_equal(p->n_touched, 0);
-    for (size_t i = 0; i < p->grad.size; i++) assert_true(p->grad.data[i] == 0.0f);
-}
-
-static FastTrainerConfig sgd_config(int batch)
-{
-    FastTrainerConfig tc = fast_trainer_default_config();
-    tc.optimizer = FAST_SGD_LINEAR;
-    tc.batch_size = batch;
-    tc.lr = 0.05f;
-    tc.log = NULL;
-    return tc;
+    spread_weights(&m->W_in, &m->W_out, &rng);
 }
 
 /*
@@ -152,8 +134,7 @@ static void test_step(void **state)
     const float loss_fused = skip_gram_sgd_step(&fused, contexts, target, negs, B, lr);
     assert_close(loss_fused, loss_layer, 0.0, 1e-5);
     assert_true(loss_layer > 10.0);   /* a real loss (21.9), not 15 (S + 1) ln 2 / B = 6.9 of zero weights */
-    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
-    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_close_weights(&fused.W_in, &fused.W_out, &layer.W_in, &layer.W_out);
     assert_no_grad(&fused.W_in);
     assert_no_grad(&fused.W_out);
 
@@ -189,8 +170,7 @@ static void test_absent_row(void **state)
     build(&before, WORD2VEC_LOSS_NEGSAMP, false, 3);
     const float loss = skip_gram_sgd_step(&m, contexts + 3 * K, &target[3], negs, 1, 0.5f);
     assert_true(loss == 0.0f);
-    assert_memory_equal(m.W_in.value.data, before.W_in.value.data, m.W_in.value.size * sizeof(float));
-    assert_memory_equal(m.W_out.value.data, before.W_out.value.data, m.W_out.value.size * sizeof(float));
+    assert_same_weights(&m.W_in, &m.W_out, &before.W_in, &before.W_out);
     skip_gram_free(&m);
     skip_gram_free(&before);
 }
@@ -239,8 +219,7 @@ static void test_model_op(void **state)
     assert_true(loss_layer > 4.0f && loss_op > 4.0f);
     const float loss_direct = skip_gram_sgd_step(&direct, contexts, target, layer.negative_sample, B, 0.1f);
     assert_true(loss_op == loss_direct);
-    assert_memory_equal(fused.W_in.value.data, direct.W_in.value.data, fused.W_in.value.size * sizeof(float));
-    assert_memory_equal(fused.W_out.value.data, direct.W_out.value.data, fused.W_out.value.size * sizeof(float));
+    assert_same_weights(&fused.W_in, &fused.W_out, &direct.W_in, &direct.W_out);
     skip_gram_free(&layer);
     skip_gram_free(&fused);
     skip_gram_free(&direct);
@@ -279,8 +258,7 @@ static void test_hs_step(void **state)
     const float loss_fused = mf.ops->sgd_step(mf.self, ctx_hs, target_hs, BH, lr);
     assert_true(loss_layer > 4.0);   /* four paths of a few decisions each, far from ln 2 each */
     assert_close(loss_fused, loss_layer, 0.0, 1e-5);
-    assert_close_array(fused.W_in.value.data, layer.W_in.value.data, fused.W_in.value.size, 1e-6, 1e-5);
-    assert_close_array(fused.W_out.value.data, layer.W_out.value.data, fused.W_out.value.size, 1e-6, 1e-5);
+    assert_close_weights(&fused.W_in, &fused.W_out, &layer.W_in, &layer.W_out);
     assert_no_grad(&fused.W_in);
     assert_no_grad(&fused.W_out);
     fast_trainer_free(&tl);
@@ -407,8 +385,7 @@ static void test_shared_rows_in_order(void **state)
     for (int b = 0; b < B; b++)
         sum += skip_gram_sgd_step_shared(&rows, contexts + (size_t)b * K, &target[b], negs + (size_t)b * S, 1, 0.2f);
     assert_close(loss, sum / B, 0.0, 1e-6);
-    assert_memory_equal(batch.W_in.value.data, rows.W_in.value.data, batch.W_in.value.size * sizeof(float));
-    assert_memory_equal(batch.W_out.value.data, rows.W_out.value.data, batch.W_out.value.size * sizeof(float));
+    assert_same_weights(&batch.W_in, &batch.W_out, &rows.W_in, &rows.W_out);
     skip_gram_free(&batch);
     skip_gram_free(&rows);
 }
