@@ -94,6 +94,8 @@ typedef struct TrainOptions {
     bool dynamic_window;    /* shrunk windows (--preset word2vec) */
     bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
     bool shared_negatives;  /* --shared-negatives: one draw of negatives per minibatch (HogBatch) */
+    int local_out_ms;       /* --local-out-sync MS: each thread's own W_out, merged every MS ms; 0 = off;
+                               -1 = the default (20 for SkipGram under the preset, else off) */
     bool sample_given, min_count_given, optimizer_given;
     const char *plot;       /* --plot FILE (.png or .svg), NULL = none */
     long checkpoint_every;  /* --checkpoint-every N iterations, 0 = only on a signal */
@@ -121,7 +123,7 @@ static void loss_curve_copy(LossCurve *curve, const LossRecord *records, size_t 
 
 enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
-    OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_SHARED_NEGATIVES, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
+    OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_SHARED_NEGATIVES, OPT_LOCAL_OUT_SYNC, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
     OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB, OPT_SYNC_EVERY, OPT_SYNC_WORDS,
@@ -142,6 +144,7 @@ static const struct option train_options[] = {
     {"power", required_argument, NULL, OPT_POWER},
     {"replace", no_argument, NULL, OPT_REPLACE},
     {"shared-negatives", no_argument, NULL, OPT_SHARED_NEGATIVES},
+    {"local-out-sync", required_argument, NULL, OPT_LOCAL_OUT_SYNC},
     {"max-iters", required_argument, NULL, OPT_MAX_ITERS},
     {"eval-interval", required_argument, NULL, OPT_EVAL_INTERVAL},
     {"seed", required_argument, NULL, OPT_SEED},
@@ -201,6 +204,11 @@ void usage_train(void)
           "                         matrix products (sgemm); needs --fast with SGD\n"
           "                         (--preset word2vec or --optimizer sgd) and --loss negsamp\n"
           "                         (docs/fast-mode.md has how it differs and its quality)\n"
+          "  --local-out-sync MS    with --preset word2vec and --threads > 1: each thread\n"
+          "                         steps on its own copy of W_out and adds its changes\n"
+          "                         into the shared one every MS milliseconds (20 for\n"
+          "                         SkipGram, whose threads otherwise write all over the\n"
+          "                         same W_out; 0 = off, CBOW's default); not under mpirun\n"
           "  --max-iters N          stop after N iterations in all; 0 = no limit (0)\n"
           "  --eval-interval N      print the mean loss every N iterations; 0 = never (20)\n"
           "  --seed N               random seed for initial weights, shuffles, negatives (1)\n"
@@ -311,7 +319,7 @@ static void train_options_default(TrainOptions *o)
         .sample_size = 5, .power = 0.75, .replace = false, .max_iters = 0,
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
         .format = VECTORS_TEXT, .save_npy = false, .threads = 0,
-        .min_count = 1, .sync = {.every_s = 0.1, .every_words = 0, .partial = 0},
+        .min_count = 1, .sync = {.every_s = 0.1, .every_words = 0, .partial = 0}, .local_out_ms = -1,
     };
 }
 
@@ -377,6 +385,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_POWER: return cli_parse_double("--power", arg, 0.0, 0, 100.0, &o->power);
     case OPT_REPLACE: o->replace = true; return 0;
     case OPT_SHARED_NEGATIVES: o->shared_negatives = true; return 0;
+    case OPT_LOCAL_OUT_SYNC: return cli_parse_int("--local-out-sync", arg, 0, 60000, &o->local_out_ms);
     case OPT_MAX_ITERS: return cli_parse_long("--max-iters", arg, 0, 0x7fffffffL, &o->max_iters);
     case OPT_EVAL_INTERVAL:
         return cli_parse_int("--eval-interval", arg, 0, 0x7fffffff, &o->eval_interval);
@@ -455,6 +464,12 @@ static bool redraws_rows(const TrainOptions *o)
 static bool streams_corpus(const TrainOptions *o)
 {
     return o->preset_word2vec && !recipe_preset_word2vec.shuffle;
+}
+
+/* Whether the threads step on their own copies of W_out (--local-out-sync; one process only). */
+static bool local_out(const TrainOptions *o, int threads)
+{
+    return o->local_out_ms > 0 && threads > 1 && streams_corpus(o) && !(o->mpi && o->mpi->size > 1);
 }
 
 /*
@@ -541,6 +556,11 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
                   "with --loss negsamp");
         return CLI_EXIT_USAGE;
     }
+    if (o->local_out_ms > 0 && !streams_corpus(o)) {
+        cli_error("--local-out-sync applies to --preset word2vec");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->local_out_ms < 0) o->local_out_ms = o->skipgram && streams_corpus(o) ? 20 : 0;
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
@@ -593,6 +613,7 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
                o->replace ? "with" : "without");
     if (o->shared_negatives && o->skipgram) printf(", shared negatives (one draw per window)");
     else if (o->shared_negatives) printf(", shared negatives (one draw per minibatch of %d)", o->batch);
+    if (local_out(o, o->threads)) printf(", W_out per thread (merged every %d ms)", o->local_out_ms);
     printf(", seed %llu, threads %d%s", (unsigned long long)o->seed, o->threads,
            threads_auto() && !o->fast ? " (fewer while other programs keep the cores busy)" : "");
     if (o->preset_word2vec)
@@ -899,6 +920,10 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
         cfg.log = stdout;
         cfg.csv = csv;
         cfg.stop = &stop_signal;
+        if (local_out(o, T)) {   /* W_out, params[1] of CBOW and SkipGram */
+            cfg.local_param = 1;
+            cfg.local_sync_s = o->local_out_ms / 1000.0;
+        }
         FastTrainer trainer;
         fast_trainer_init(&trainer, &cfg, threads.models);
         DlfsError err = {0};

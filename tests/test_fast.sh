@@ -12,7 +12,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
-PLAN=85
+PLAN=90
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -122,6 +122,18 @@ check "--shared-negatives with SkipGram --threads 1 twice: the same vectors, and
 check "--shared-negatives with SkipGram: finite losses that fall" awk -F, '
     NR == 2 { first = $4 } NR > 1 { if ($4 !~ /^[0-9]+\.[0-9]+$/) exit 1; last = $4 }
     END { if (!(last < first)) exit 1 }' "$WORK/sha/loss.csv"
+# SkipGram's threads step on their own W_out by default, merged every 20 ms (--local-out-sync)
+expect "--preset word2vec --model skipgram --threads 2: exit 0" 0 sgt2 train $PRESET --model skipgram \
+    --threads 2 --out "$WORK/sgt2"
+check "--preset word2vec --model skipgram --threads 2: the header says W_out per thread, finite losses" sh -c "
+    grep -q ', W_out per thread (merged every 20 ms),' '$WORK/sgt2.out' &&
+    awk -F, 'NR > 1 && \$4 !~ /^[0-9]+\.[0-9]+\$/ { exit 1 }' '$WORK/sgt2/loss.csv'"
+expect "--local-out-sync 0 with SkipGram --threads 2: exit 0" 0 sgt0 train $PRESET --model skipgram \
+    --threads 2 --local-out-sync 0 --out "$WORK/sgt0"
+check "--local-out-sync 0, --threads 1 and CBOW: no W_out per thread" sh -c "
+    ! grep -q 'W_out per thread' '$WORK/sgt0.out' && ! grep -q 'W_out per thread' '$WORK/sga.out' &&
+    ! grep -q 'W_out per thread' '$WORK/pa.out'"
+expect "--local-out-sync without the preset: exit 2" 2 lonp train $SMALL --fast --local-out-sync 5 --out "$WORK/lonp"
 # CBOW's shared negatives (one draw per minibatch): reproducible at --threads 1
 for run in cha chb; do
     expect "--preset word2vec --shared-negatives, CBOW ($run): exit 0" 0 $run train $PRESET --shared-negatives \

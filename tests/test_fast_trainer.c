@@ -1169,12 +1169,37 @@ static int group_setup(void **state)
     return 0;
 }
 
+/*
+ * fast_trainer_merge_local: each thread adds only its own changes since
+ * its last merge; two threads' changes both arrive, and after a merge the
+ * thread's copy and base are the shared values.
+ */
+static void test_merge_local(void **state)
+{
+    (void)state;
+    float shared[3] = {1.0f, 2.0f, -1.0f};
+    float base0[3] = {1.0f, 2.0f, -1.0f}, local0[3] = {3.0f, 2.0f, -1.5f};   /* +2, 0, -0.5 */
+    float base1[3] = {1.0f, 2.0f, -1.0f}, local1[3] = {0.0f, 2.25f, -1.0f};  /* -1, +0.25, 0 */
+    fast_trainer_merge_local(shared, local0, base0, 3);
+    assert_true(shared[0] == 3.0f && shared[1] == 2.0f && shared[2] == -1.5f);
+    assert_memory_equal(local0, shared, sizeof shared);
+    assert_memory_equal(base0, shared, sizeof shared);
+    fast_trainer_merge_local(shared, local1, base1, 3);
+    assert_true(shared[0] == 2.0f && shared[1] == 2.25f && shared[2] == -1.5f);   /* both threads' changes */
+    assert_memory_equal(local1, shared, sizeof shared);
+    /* thread 0 merges again with no change of its own: nothing moves, and its copy catches up */
+    fast_trainer_merge_local(shared, local0, base0, 3);
+    assert_true(shared[0] == 2.0f && shared[1] == 2.25f && shared[2] == -1.5f);
+    assert_memory_equal(local0, shared, sizeof shared);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_thread_deterministic),
         cmocka_unit_test(test_records_one_thread),
         cmocka_unit_test(test_tail_dropped),
+        cmocka_unit_test(test_merge_local),
         cmocka_unit_test(test_sgd_linear_step),
         cmocka_unit_test(test_lazy_adam),
         cmocka_unit_test(test_two_threads_train),

@@ -23,6 +23,7 @@ FastTrainerConfig fast_trainer_default_config(void)
         .threads = 1, .batch_size = 100, .epochs = 10, .max_iters = 0, .eval_interval = 20,
         .optimizer = FAST_LAZY_ADAM, .lr = 0.001f, .min_lr_ratio = 1e-4f, .beta1 = 0.9f,
         .beta2 = 0.999f, .shuffle = true, .log = stdout, .csv = NULL, .stop = NULL,
+        .local_param = -1, .local_sync_s = 0.02,
     };
 }
 
@@ -363,6 +364,33 @@ static int fit_epochs(FastTrainer *self, FastEpochFn next_epoch, void *ctx, cons
     return status;
 }
 
+/* The thread-local copies of cfg.local_param (fast_trainer_fit_stream), or param -1: none. */
+typedef struct LocalCopies {
+    int param;              /* which params[] index; -1 = none */
+    float *shared;          /* the param's own values */
+    float **local, **base;  /* (T,) each (n,): a thread's copy, and its values at the last merge */
+    size_t n;
+    int T;
+    double sync_s;          /* a thread merges every this many seconds */
+} LocalCopies;
+
+void fast_trainer_merge_local(float *restrict shared, float *restrict local, float *restrict base, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        const float v = shared[k] + (local[k] - base[k]);
+        shared[k] = v;
+        local[k] = v;
+        base[k] = v;
+    }
+}
+
+/* Points every thread's param at its copy (local) or back at the shared values. */
+static void local_point(const LocalCopies *lc, Model *models, bool local)
+{
+    if (lc->param < 0) return;
+    for (int t = 0; t < lc->T; t++) models[t].params[lc->param]->value.data = local ? lc->local[t] : lc->shared;
+}
+
 /* The stream's progress line (fast_trainer.h), with the record into loss_list and csv. */
 static void record_stream(FastTrainer *self, int epoch, long iter, double done, double words_per_s,
                           double elapsed, float loss)
@@ -390,6 +418,20 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
     const double start = dlfs_now_s();
     const int64_t tokens_at_start = stream->tokens_read(stream->ctx);
     long last_checked = self->total_iters;   /* params were finite up to here */
+    LocalCopies lc = {.param = -1, .T = T};
+    if (T > 1 && c->local_param >= 0) {
+        DLFS_ASSERT(c->local_param < self->n_params && c->local_sync_s > 0.0);
+        lc.param = c->local_param;
+        lc.sync_s = c->local_sync_s;
+        lc.shared = self->models[0].params[lc.param]->value.data;
+        lc.n = self->models[0].params[lc.param]->value.size;
+        lc.local = dlfs_calloc((size_t)T, sizeof *lc.local);
+        lc.base = dlfs_calloc((size_t)T, sizeof *lc.base);
+        for (int t = 0; t < T; t++) {
+            lc.local[t] = dlfs_malloc(lc.n * sizeof(float));
+            lc.base[t] = dlfs_malloc(lc.n * sizeof(float));
+        }
+    }
 
     for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
         if (c->stop && *c->stop) {
@@ -405,6 +447,13 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
         int read_thread = -1;
         long epoch_finished = 0;              /* steps finished in this epoch (progress lines) */
         long attempts = self->total_iters;    /* steps started, for max_iters */
+        /* each thread's copy starts from the shared values (an MPI sync or the check may have
+         * moved them since); the params point back at them after the loop */
+        for (int t = 0; lc.param >= 0 && t < T; t++) {
+            memcpy(lc.local[t], lc.shared, lc.n * sizeof(float));
+            memcpy(lc.base[t], lc.shared, lc.n * sizeof(float));
+        }
+        local_point(&lc, self->models, true);
 
         const double loop_start = dlfs_now_s();
 #pragma omp parallel num_threads(T)
@@ -414,6 +463,7 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
             int32_t *bc = batch_contexts + (size_t)t * B * width;
             int32_t *bt = batch_target + (size_t)t * B;
             Rng rng = rngs[t];   /* on this thread's stack, as in fast_trainer_fit */
+            double last_sync = dlfs_now_s();
             TrainerPhaseTimes own_times = {0};
             TrainerPhaseTimes *times = c->phase_times ? &own_times : NULL;
             const FpuState fpu = fpu_flush_subnormals();
@@ -447,6 +497,10 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
                 if (fraction > 1.0) fraction = 1.0;
                 const float loss = train_step(self, model, bc, bt, B, &rng, ((double)epoch + fraction) / c->epochs,
                                               times, &mark);
+                if (lc.param >= 0 && dlfs_now_s() - last_sync >= lc.sync_s) {   /* its changes so far */
+                    fast_trainer_merge_local(lc.shared, lc.local[t], lc.base[t], lc.n);
+                    last_sync = dlfs_now_s();
+                }
                 if (!isfinite(loss)) {
 #pragma omp critical(fast_trainer_fail)
                     if (failed_step < 0) {
@@ -472,8 +526,13 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
                     }
                 }
             }
+            if (lc.param >= 0) {   /* the rest of its changes, one thread at a time */
+#pragma omp critical(fast_trainer_local)
+                fast_trainer_merge_local(lc.shared, lc.local[t], lc.base[t], lc.n);
+            }
             thread_done(self, fpu, &rngs[t], &rng, times);
         }
+        local_point(&lc, self->models, false);
         self->loop_s += dlfs_now_s() - loop_start;
         if (read_status != DLFS_OK) {
             *err = thread_err[read_thread];
@@ -506,6 +565,14 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
             break;
         }
         if (c->max_iters > 0 && self->total_iters >= c->max_iters) break;
+    }
+    for (int t = 0; lc.param >= 0 && t < T; t++) {
+        free(lc.local[t]);
+        free(lc.base[t]);
+    }
+    if (lc.param >= 0) {
+        free(lc.local);
+        free(lc.base);
     }
     free(thread_err);
     free(batch_contexts);

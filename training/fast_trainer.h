@@ -89,11 +89,29 @@ typedef struct FastTrainerConfig {
     TrainerPhaseTimes *phase_times; /* NULL = none (default); else every step's phases, all
                                threads' together, are added into it at the end of each epoch
                                (training/phase_times.h), e.g. by dlfs2 bench */
+    int local_param;        /* fast_trainer_fit_stream with threads > 1: the index in params[]
+                               of a param each thread steps on a copy of its own, adding what
+                               it changed into the shared values every local_sync_s seconds
+                               and at the end of its part of an epoch
+                               (fast_trainer_merge_local); -1 = none (default). For W_out of
+                               SkipGram, whose rows both threads would otherwise write all
+                               over (docs/fast-mode.md) */
+    double local_sync_s;    /* > 0; 0.02 */
 } FastTrainerConfig;
 
 /* threads 1, batch 100, 10 epochs, lazy Adam (0.001, 0.9, 0.999), shuffled, lines every 20 steps
- * to stdout, no stop flag. */
+ * to stdout, no stop flag, no thread-local param (local_sync_s 0.02). */
 FastTrainerConfig fast_trainer_default_config(void);
+
+/*
+ * One thread's merge of its copy of a param (cfg.local_param): shared +=
+ * local - base, then local = base = shared, element by element over n
+ * floats. base holds the values the copy started from at the last merge,
+ * so each thread adds only its own changes; two threads merging at once
+ * race on shared as Hogwild's updates do (a change may be lost, none is
+ * added twice by one thread).
+ */
+void fast_trainer_merge_local(float *shared, float *local, float *base, size_t n);
 
 /*
  * Gives the rows of epoch `epoch` (0-based): *contexts (*n, context_width)
