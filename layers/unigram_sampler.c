@@ -157,31 +157,35 @@ static int32_t draw_excluding(const UnigramSampler *self, const int32_t *row, in
     return last;              /* rounding left u just above 0 */
 }
 
+void unigram_sampler_draw_row(const UnigramSampler *self, int32_t *row, int32_t exclude, Rng *rng)
+{
+    const int S = self->sample_size;
+    if (self->replace) {
+        for (int i = 0; i < S; i++) row[i] = unigram_sampler_draw(self, rng);
+        return;
+    }
+    int n = 0, rejections = 0;
+    while (n < S) {
+        if (rejections >= MAX_REJECTIONS) {
+            row[n] = draw_excluding(self, row, n, exclude, rng);
+            n++;
+            continue;
+        }
+        const int32_t w = unigram_sampler_draw(self, rng);
+        if (w == exclude || in_row(row, n, w)) {
+            rejections++;
+            continue;
+        }
+        row[n++] = w;
+        rejections = 0;
+    }
+}
+
 void unigram_sampler_get_negative_sample(const UnigramSampler *self, int32_t *negative_sample,
                                          const int32_t *target, int B, Rng *rng)
 {
-    const int S = self->sample_size;
     for (int b = 0; b < B; b++) {
-        int32_t *row = negative_sample + (size_t)b * S;
         DLFS_ASSERT(target[b] >= 0 && target[b] < self->vocab_size);
-        if (self->replace) {
-            for (int i = 0; i < S; i++) row[i] = unigram_sampler_draw(self, rng);
-            continue;
-        }
-        int n = 0, rejections = 0;
-        while (n < S) {
-            if (rejections >= MAX_REJECTIONS) {
-                row[n] = draw_excluding(self, row, n, target[b], rng);
-                n++;
-                continue;
-            }
-            const int32_t w = unigram_sampler_draw(self, rng);
-            if (w == target[b] || in_row(row, n, w)) {
-                rejections++;
-                continue;
-            }
-            row[n++] = w;
-            rejections = 0;
-        }
+        unigram_sampler_draw_row(self, negative_sample + (size_t)b * self->sample_size, target[b], rng);
     }
 }

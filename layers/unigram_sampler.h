@@ -81,8 +81,21 @@ void unigram_sampler_free(UnigramSampler *self);
 int32_t unigram_sampler_draw(const UnigramSampler *self, Rng *rng);
 
 /*
+ * One row of negatives: fills row (sample_size,) int32 in the mode chosen
+ * at init: with replacement, sample_size independent draws; without, a
+ * draw equal to `exclude` or already in the row is drawn again (after
+ * 1,000 rejections in a row, one exact draw from p restricted to the words
+ * left). exclude: a word id in [0, V), or -1 for none (the shared-negatives
+ * sets of models/word2vec_output.h). No errors (init checked sample_size
+ * against the distinct words). Textbook ch04/negative_sampling_layer.py
+ * UnigramSampler.get_negative_sample, one row of it.
+ */
+void unigram_sampler_draw_row(const UnigramSampler *self, int32_t *row, int32_t exclude, Rng *rng);
+
+/*
  * Fills negative_sample (B, sample_size) int32, row b for target[b], in the
- * mode chosen at init. target: (B,) int32 in [0, V).
+ * mode chosen at init (unigram_sampler_draw_row, excluding target[b]).
+ * target: (B,) int32 in [0, V).
  */
 void unigram_sampler_get_negative_sample(const UnigramSampler *self, int32_t *negative_sample,
                                          const int32_t *target, int B, Rng *rng);

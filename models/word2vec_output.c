@@ -205,29 +205,13 @@ void word2vec_output_sample(Word2VecOutput *self, int32_t *negative_sample, cons
     }
 }
 
-/* One set of sample_size words into negative_sample (sample_size,): distinct unless the sampler replaces. */
-static void draw_set(Word2VecOutput *self, int32_t *negative_sample, Rng *rng)
-{
-    const int S = self->sample_size;
-    for (int s = 0; s < S; s++) {
-        int32_t w;
-        bool again;
-        do {   /* without replacement: draw again while w is taken (init checked S < the distinct words) */
-            w = unigram_sampler_draw(&self->sampler, rng);
-            again = false;
-            for (int j = 0; j < s && !self->sampler.replace; j++) again |= negative_sample[j] == w;
-        } while (again);
-        negative_sample[s] = w;
-    }
-}
-
 void word2vec_output_sample_shared(Word2VecOutput *self, int32_t *negative_sample, int B, Rng *rng)
 {
     DLFS_ASSERT(word2vec_output_samples(self) && self->K == 1);
     DLFS_ASSERT(B >= 1 && B <= self->max_batch);
     self->B_sampled = B;
     const int S = self->sample_size;
-    draw_set(self, negative_sample, rng);
+    unigram_sampler_draw_row(&self->sampler, negative_sample, -1, rng);   /* the batch's targets not excluded */
     for (int b = 1; b < B; b++)
         memcpy(negative_sample + (size_t)b * S, negative_sample, (size_t)S * sizeof *negative_sample);
 }
@@ -237,7 +221,8 @@ void word2vec_output_sample_rows(Word2VecOutput *self, int32_t *negative_sample,
     DLFS_ASSERT(word2vec_output_samples(self));
     DLFS_ASSERT(B >= 1 && B <= self->max_batch);
     self->B_sampled = B;
-    for (int b = 0; b < B; b++) draw_set(self, negative_sample + (size_t)b * self->sample_size, rng);
+    for (int b = 0; b < B; b++)
+        unigram_sampler_draw_row(&self->sampler, negative_sample + (size_t)b * self->sample_size, -1, rng);
 }
 
 const int32_t *word2vec_output_negatives(Word2VecOutput *self, int32_t *negative_sample,

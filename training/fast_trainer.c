@@ -32,6 +32,7 @@ void fast_trainer_init(FastTrainer *self, const FastTrainerConfig *cfg, Model *m
     DLFS_ASSERT(cfg->threads >= 1 && cfg->batch_size >= 1 && cfg->epochs >= 0 && cfg->lr > 0.0f);
     DLFS_ASSERT(cfg->min_lr_ratio >= 0.0f && cfg->min_lr_ratio <= 1.0f);
     DLFS_ASSERT(cfg->beta1 >= 0.0f && cfg->beta1 < 1.0f && cfg->beta2 >= 0.0f && cfg->beta2 < 1.0f);
+    DLFS_ASSERT(cfg->local_param < models[0].n_params && (cfg->local_param < 0 || cfg->local_sync_s > 0.0));
     memset(self, 0, sizeof *self);
     self->cfg = *cfg;
     self->models = models;
@@ -384,11 +385,49 @@ void fast_trainer_merge_local(float *restrict shared, float *restrict local, flo
     }
 }
 
-/* Points every thread's param at its copy (local) or back at the shared values. */
+/* The copies of cfg.local_param when the run has more than one thread, else lc->param = -1. */
+static void local_copies_init(LocalCopies *lc, const FastTrainer *self)
+{
+    *lc = (LocalCopies){.param = -1, .T = self->cfg.threads};
+    if (lc->T < 2 || self->cfg.local_param < 0) return;
+    lc->param = self->cfg.local_param;
+    lc->sync_s = self->cfg.local_sync_s;
+    lc->shared = self->models[0].params[lc->param]->value.data;
+    lc->n = self->models[0].params[lc->param]->value.size;
+    lc->local = dlfs_calloc((size_t)lc->T, sizeof *lc->local);
+    lc->base = dlfs_calloc((size_t)lc->T, sizeof *lc->base);
+    for (int t = 0; t < lc->T; t++) {
+        lc->local[t] = dlfs_malloc(lc->n * sizeof(float));
+        lc->base[t] = dlfs_malloc(lc->n * sizeof(float));
+    }
+}
+
+static void local_copies_free(LocalCopies *lc)
+{
+    for (int t = 0; lc->param >= 0 && t < lc->T; t++) {
+        free(lc->local[t]);
+        free(lc->base[t]);
+    }
+    free(lc->local);
+    free(lc->base);
+}
+
+/*
+ * Local: each thread's copy starts from the shared values (an MPI sync or
+ * the check may have moved them since the last epoch) and every thread's
+ * param points at its copy. Not local: the params point back at the
+ * shared values.
+ */
 static void local_point(const LocalCopies *lc, Model *models, bool local)
 {
     if (lc->param < 0) return;
-    for (int t = 0; t < lc->T; t++) models[t].params[lc->param]->value.data = local ? lc->local[t] : lc->shared;
+    for (int t = 0; t < lc->T; t++) {
+        if (local) {
+            memcpy(lc->local[t], lc->shared, lc->n * sizeof(float));
+            memcpy(lc->base[t], lc->shared, lc->n * sizeof(float));
+        }
+        models[t].params[lc->param]->value.data = local ? lc->local[t] : lc->shared;
+    }
 }
 
 /* The stream's progress line (fast_trainer.h), with the record into loss_list and csv. */
@@ -418,20 +457,8 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
     const double start = dlfs_now_s();
     const int64_t tokens_at_start = stream->tokens_read(stream->ctx);
     long last_checked = self->total_iters;   /* params were finite up to here */
-    LocalCopies lc = {.param = -1, .T = T};
-    if (T > 1 && c->local_param >= 0) {
-        DLFS_ASSERT(c->local_param < self->n_params && c->local_sync_s > 0.0);
-        lc.param = c->local_param;
-        lc.sync_s = c->local_sync_s;
-        lc.shared = self->models[0].params[lc.param]->value.data;
-        lc.n = self->models[0].params[lc.param]->value.size;
-        lc.local = dlfs_calloc((size_t)T, sizeof *lc.local);
-        lc.base = dlfs_calloc((size_t)T, sizeof *lc.base);
-        for (int t = 0; t < T; t++) {
-            lc.local[t] = dlfs_malloc(lc.n * sizeof(float));
-            lc.base[t] = dlfs_malloc(lc.n * sizeof(float));
-        }
-    }
+    LocalCopies lc;
+    local_copies_init(&lc, self);
 
     for (int epoch = 0; epoch < c->epochs && status == DLFS_OK; epoch++) {
         if (c->stop && *c->stop) {
@@ -447,12 +474,6 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
         int read_thread = -1;
         long epoch_finished = 0;              /* steps finished in this epoch (progress lines) */
         long attempts = self->total_iters;    /* steps started, for max_iters */
-        /* each thread's copy starts from the shared values (an MPI sync or the check may have
-         * moved them since); the params point back at them after the loop */
-        for (int t = 0; lc.param >= 0 && t < T; t++) {
-            memcpy(lc.local[t], lc.shared, lc.n * sizeof(float));
-            memcpy(lc.base[t], lc.shared, lc.n * sizeof(float));
-        }
         local_point(&lc, self->models, true);
 
         const double loop_start = dlfs_now_s();
@@ -566,14 +587,7 @@ int fast_trainer_fit_stream(FastTrainer *self, const FastStream *stream, Rng *rn
         }
         if (c->max_iters > 0 && self->total_iters >= c->max_iters) break;
     }
-    for (int t = 0; lc.param >= 0 && t < T; t++) {
-        free(lc.local[t]);
-        free(lc.base[t]);
-    }
-    if (lc.param >= 0) {
-        free(lc.local);
-        free(lc.base);
-    }
+    local_copies_free(&lc);
     free(thread_err);
     free(batch_contexts);
     free(batch_target);

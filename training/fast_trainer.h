@@ -105,8 +105,10 @@ FastTrainerConfig fast_trainer_default_config(void);
 
 /*
  * One thread's merge of its copy of a param (cfg.local_param): shared +=
- * local - base, then local = base = shared, element by element over n
- * floats. base holds the values the copy started from at the last merge,
+ * local - base, then local = base = shared, element by element; shared,
+ * local and base are (n,) float32, distinct arrays; no errors. The same
+ * delta merge as local SGD's (Stich 2019, "Local SGD converges fast and
+ * communicates little"), between threads. base holds the values the copy started from at the last merge,
  * so each thread adds only its own changes; two threads merging at once
  * race on shared as Hogwild's updates do (a change may be lost, none is
  * added twice by one thread).
