@@ -122,13 +122,34 @@ void unigram_sampler_free(UnigramSampler *self)
     free(self->word_p);
     free(self->alias_prob);
     free(self->alias);
+    free(self->cells);
     memset(self, 0, sizeof *self);
 }
 
 int32_t unigram_sampler_draw(const UnigramSampler *self, Rng *rng)
 {
+    if (self->cells) {
+        const uint64_t r = rng_u64(rng);
+        const uint32_t cell = (uint32_t)(((r >> 32) * (uint64_t)self->vocab_size) >> 32);
+        const UnigramCell c = self->cells[cell];
+        return (uint32_t)r < c.keep ? (int32_t)cell : c.alias;
+    }
     const int32_t cell = (int32_t)rng_below(rng, (uint64_t)self->vocab_size);
     return rng_uniform(rng) < self->alias_prob[cell] ? cell : self->alias[cell];
+}
+
+void unigram_sampler_pack(UnigramSampler *self)
+{
+    if (self->cells) return;
+    const int V = self->vocab_size;
+    self->cells = dlfs_malloc((size_t)V * sizeof *self->cells);
+    for (int i = 0; i < V; i++) {
+        /* keep with probability alias_prob[i]: 32 random bits below keep; a
+         * probability of 1 keeps every draw (its alias is the cell itself) */
+        const double keep = self->alias_prob[i] * 4294967296.0;
+        self->cells[i].keep = keep >= 4294967295.0 ? UINT32_MAX : (uint32_t)keep;
+        self->cells[i].alias = self->alias[i];
+    }
 }
 
 static bool in_row(const int32_t *row, int n, int32_t w)

@@ -37,6 +37,12 @@
 
 DLFS2_API_BEGIN
 
+/* One cell of the alias table packed for unigram_sampler_pack's draws: 8 bytes, one load. */
+typedef struct UnigramCell {
+    uint32_t keep;          /* keep the cell's own word when 32 random bits are below this */
+    int32_t alias;          /* otherwise this word */
+} UnigramCell;
+
 typedef struct UnigramSampler {
     int vocab_size;         /* V */
     int sample_size;        /* negatives per target */
@@ -46,6 +52,7 @@ typedef struct UnigramSampler {
     double *alias_prob;     /* (V,) alias table: keep cell i with this probability */
     int32_t *alias;         /* (V,) alias table: otherwise take alias[i] */
     int n_nonzero;          /* words with p > 0 */
+    UnigramCell *cells;     /* (V,) the packed table (unigram_sampler_pack), owned; NULL: none */
 } UnigramSampler;
 
 /*
@@ -77,8 +84,28 @@ int unigram_sampler_init_counts(UnigramSampler *self, const int64_t *counts, int
                                 int sample_size, bool replace, DlfsError *err) DLFS_WARN_UNUSED;
 void unigram_sampler_free(UnigramSampler *self);
 
-/* One draw from p in O(1). */
+/*
+ * One draw from p in O(1): a cell below V from one random number (exactly,
+ * rng_below) and the cell's coin from a second (rng_uniform, in double);
+ * after unigram_sampler_pack, both from one 64-bit random number.
+ */
 int32_t unigram_sampler_draw(const UnigramSampler *self, Rng *rng);
+
+/*
+ * From now on every draw of self (unigram_sampler_draw and the functions
+ * below) takes one 64-bit random number r instead of two: the cell is
+ * (r >> 32) * V >> 32 (Lemire's multiply-shift, without its rejection: a
+ * cell's chance is off by less than V / 2^32 of itself, 2.3e-6 at
+ * V = 10,000) and the coin compares r's low 32 bits with the cell's keep
+ * probability rounded down to a multiple of 2^-32; the table is packed
+ * into 8-byte cells (alias_prob as a 32-bit threshold beside alias), one
+ * load a draw. word2vec.c's own draw is coarser (p rounded into a table of
+ * 1e8 cells). The draws differ from the unpacked ones, so a run's results
+ * change; --preset word2vec packs its sampler (docs/fast-mode.md has the
+ * time it saves), the textbook's runs do not. Idempotent; the table is
+ * freed with the sampler.
+ */
+void unigram_sampler_pack(UnigramSampler *self);
 
 /*
  * One row of negatives: fills row (sample_size,) int32 in the mode chosen

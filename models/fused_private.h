@@ -10,12 +10,19 @@
 #include <math.h>
 #include <stdbool.h>
 
-/* dot(w, h) over H floats, summed per SIMD lane then added. */
+/*
+ * dot(w, h) over H floats: eight partial sums, lane j over the k = j mod 8
+ * (one AVX2 register, kept there), added as a tree, then the last H mod 8
+ * products; the same order, and so the same result, on every CPU.
+ */
 static inline float row_dot(const float *restrict w, const float *restrict h, int H)
 {
-    float s = 0.0f;
-#pragma omp simd reduction(+ : s)
-    for (int k = 0; k < H; k++) s += w[k] * h[k];
+    float acc[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    int k = 0;
+    for (; k + 8 <= H; k += 8)
+        for (int j = 0; j < 8; j++) acc[j] += w[k + j] * h[k + j];
+    float s = ((acc[0] + acc[4]) + (acc[2] + acc[6])) + ((acc[1] + acc[5]) + (acc[3] + acc[7]));
+    for (; k < H; k++) s += w[k] * h[k];
     return s;
 }
 

@@ -25,8 +25,9 @@ static void init_layers(SkipGram *self)
         self->fused_x = dlfs_calloc((size_t)n_ctx * self->output.hs_layers[0].tree->max_code_length,
                                     sizeof *self->fused_x);
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP) {
-        self->fused_x = dlfs_calloc((size_t)n_ctx * (S + 1), sizeof *self->fused_x);
+        self->fused_x = dlfs_calloc((size_t)2 * n_ctx * (S + 1), sizeof *self->fused_x);
         self->fused_pos = dlfs_calloc((size_t)n_ctx, sizeof *self->fused_pos);
+        self->fused_rows = dlfs_calloc((size_t)n_ctx * (S + 1), sizeof *self->fused_rows);
     }
     if (cfg->loss == WORD2VEC_LOSS_NEGSAMP && cfg->shared_negatives) {
         /* I and dI (2w, H), O and dO (S + 1, H), X (2w, S + 1) */
@@ -82,6 +83,7 @@ void skip_gram_free(SkipGram *self)
     free(self->dh);
     free(self->fused_x);
     free(self->fused_pos);
+    free(self->fused_rows);
     free(self->shared_buf);
     free(self->shared_rows);
     memset(self, 0, sizeof *self);

@@ -39,10 +39,12 @@ typedef struct SkipGram {
                                        negative sampling */
     float *h;                       /* (max_batch, H) */
     float *dh;                      /* (max_batch, H) */
-    float *fused_x;                 /* (2w, sample_size + 1) skip_gram_sgd_step's scores of a row,
-                                       or (2w, max_code_length) skip_gram_sgd_step_hs's; NULL for
-                                       the full softmax */
+    float *fused_x;                 /* (2, 2w, sample_size + 1) skip_gram_sgd_step's scores of a
+                                       row, then their factors g, and its labels, then the loss
+                                       factors; or (2w, max_code_length) skip_gram_sgd_step_hs's;
+                                       NULL for the full softmax */
     int *fused_pos;                 /* (2w,) its place in each column's compacted negatives */
+    int32_t *fused_rows;            /* (2w, sample_size + 1) skip_gram_sgd_step's output rows of a row */
     float *shared_buf;              /* skip_gram_sgd_step_shared's I, O, dI, dO ((2w or S + 1, H)
                                        each) and X (2w, S + 1); NULL unless shared_negatives */
     int32_t *shared_rows;           /* (2w + S + 1,) their rows' ids; NULL unless shared_negatives */

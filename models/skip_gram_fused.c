@@ -17,6 +17,7 @@
 
 #include "common/check.h"
 #include "common/simd.h"
+#include "layers/simd_math.h"
 #include "models/fused_private.h"
 
 /*
@@ -65,7 +66,32 @@ static inline int next_present(const int32_t *ctx, int k, int K)
     return k;
 }
 
-SIMD_CLONES
+/*
+ * The factors g = lr * (t - sigmoid(x)) of a row's m outputs, in place of
+ * their scores x (m,), with labels t (m,) (1 for a pair's context, 0 for
+ * a negative) replaced by the loss factors 1 + exp(-|x|) whose log is each
+ * output's loss beyond its linear part (output_grad, one vectorised pass:
+ * layers/simd_math.h's expf); returns the sum of the linear parts.
+ */
+SIMD_MATH_CLONES
+static float row_factors(float *restrict x, float *restrict t, int m, float lr)
+{
+    float linear = 0.0f;
+#pragma omp simd reduction(+ : linear)
+    for (int i = 0; i < m; i++) {
+        const float xi = x[i], ti = t[i];
+        const float e = expf(-fabsf(xi));   /* in (0, 1] */
+        const float num = xi >= 0.0f ? 1.0f : e;
+        const float sig = num / (1.0f + e);
+        const float z = ti > 0.0f ? -xi : xi;
+        linear += z > 0.0f ? z : 0.0f;
+        t[i] = 1.0f + e;
+        x[i] = lr * (ti - sig);
+    }
+    return linear;
+}
+
+SIMD_MATH_CLONES
 float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t *target,
                          const int32_t *negative_sample, int B, float lr)
 {
@@ -77,7 +103,9 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
     const size_t block = (size_t)B * S;   /* one column's negatives (word2vec_output_sample) */
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
     float *h = self->h, *e = self->dh;   /* their first row: one batch row at a time */
-    float *x = self->fused_x;            /* (K, S + 1) the row's scores, then its factors g */
+    float *x = self->fused_x;            /* (2w (S + 1),) the row's scores, then its factors g */
+    float *t = x + (size_t)K * (S + 1);  /* (2w (S + 1),) their labels, then their loss factors */
+    int32_t *rows = self->fused_rows;    /* (2w (S + 1),) their rows of W_out */
     int *pos = self->fused_pos;          /* (K,) the present rows of each column seen so far */
     self->B = 0;                         /* nothing for skip_gram_backward to go on */
     for (int k = 0; k < K; k++) pos[k] = 0;
@@ -86,11 +114,11 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * K;
         float *w_in = row_begin(in, target[b], V, H, h, e);
-        float linear = 0.0f, product = 1.0f;
-        /* every pair of the row scored at the weights before its update; e from the rows as they were */
+        /* every pair of the row scored at the weights before its update */
+        int m = 0;
         for (int k = next_present(ctx, 0, K); k < K; k = next_present(ctx, k + 1, K)) {
             DLFS_ASSERT(ctx[k] < V);
-            const int32_t *neg = negative_sample + k * block + (size_t)pos[k] * S;
+            const int32_t *neg = negative_sample + k * block + (size_t)pos[k]++ * S;
             const int kn = next_present(ctx, k + 1, K);   /* the next pair's rows, while this one runs */
             if (kn < K) {
                 const int32_t *neg_next = negative_sample + kn * block + (size_t)pos[kn] * S;
@@ -99,28 +127,32 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
             } else if (b + 1 < B) {
                 prefetch_row(in, target[b + 1], H);
             }
-            float *g = x + (size_t)k * (S + 1);
-            for (int l = 0; l <= S; l++) {
+            for (int l = 0; l <= S; l++, m++) {
                 const int32_t row = l == 0 ? ctx[k] : neg[l - 1];
                 DLFS_ASSERT(row >= 0 && row < V);
-                const float *w = out + (size_t)row * H;
-                float lin, factor;
-                g[l] = lr * output_grad(row_dot(w, h, H), l == 0, &lin, &factor);
-                linear += lin;
-                product *= factor;
-                for (int j = 0; j < H; j++) e[j] += g[l] * w[j];
+                rows[m] = row;
+                t[m] = l == 0 ? 1.0f : 0.0f;
+                x[m] = row_dot(out + (size_t)row * H, h, H);
             }
+        }
+        if (m == 0) continue;   /* no pair in this row: nothing moves */
+        const float linear = row_factors(x, t, m, lr);
+        float product = 1.0f;
+        for (int i = 0; i < m; i++) {
+            product *= t[i];
             flush_product(&loss_sum, &product);
         }
-        /* then the output rows (a row named twice gets both steps), then the target's input row */
-        for (int k = 0; k < K; k++) {
-            if (ctx[k] < 0) continue;
-            const int32_t *neg = negative_sample + k * block + (size_t)pos[k]++ * S;
-            const float *g = x + (size_t)k * (S + 1);
-            for (int l = 0; l <= S; l++) {
-                float *w = out + (size_t)(l == 0 ? ctx[k] : neg[l - 1]) * H;
-                for (int j = 0; j < H; j++) w[j] += g[l] * h[j];
-            }
+        /* e from the output rows as they were, then the output rows (a row named twice
+         * gets both steps), then the target's input row */
+        for (int i = 0; i < m; i++) {
+            const float *w = out + (size_t)rows[i] * H;
+            const float g = x[i];
+            for (int j = 0; j < H; j++) e[j] += g * w[j];
+        }
+        for (int i = 0; i < m; i++) {
+            float *w = out + (size_t)rows[i] * H;
+            const float g = x[i];
+            for (int j = 0; j < H; j++) w[j] += g * h[j];
         }
         for (int j = 0; j < H; j++) w_in[j] += e[j];
         loss_sum += (double)linear + (double)logf(product);

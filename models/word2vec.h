@@ -38,6 +38,8 @@ typedef struct Word2VecConfig {
     int sample_size;        /* negatives per target, 5 */
     float power;            /* sampler exponent, 0.75 */
     bool replace;           /* sampler with replacement (the textbook's GPU path); false */
+    bool packed_draws;      /* the sampler's draws take one random number (unigram_sampler_pack;
+                               --preset word2vec); false */
     int max_batch;          /* largest minibatch, 100 */
     Word2VecLoss loss;      /* the output loss, NEGSAMP */
     bool context_full_grad; /* CBOW: every context row gets the whole dh, not dh / count

@@ -42,6 +42,7 @@ static int output_build(Word2VecOutput *self, const Word2VecConfig *cfg, int K, 
             status = unigram_sampler_init_counts(&self->sampler, counts, V, cfg->power,
                                                  cfg->sample_size, cfg->replace, err);
             if (status != DLFS_OK) return status;
+            if (cfg->packed_draws) unigram_sampler_pack(&self->sampler);
         }
         self->ns_layers = dlfs_calloc((size_t)K, sizeof *self->ns_layers);
         for (int k = 0; k < K; k++)

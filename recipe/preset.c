@@ -15,6 +15,7 @@ const RecipePreset recipe_preset_word2vec = {
     .context_full_grad = true,
     .replace = false,
     .shuffle = false,
+    .packed_draws = true,
 };
 
 const RecipePreset *recipe_preset_find(const char *name)
@@ -31,6 +32,7 @@ void recipe_preset_model_config(const RecipePreset *p, Word2VecConfig *cfg)
 {
     cfg->context_full_grad = p->context_full_grad;
     cfg->replace = p->replace;
+    cfg->packed_draws = p->packed_draws;
 }
 
 Word2VecDataConfig recipe_preset_data_config(const RecipePreset *p, int window, const Vocab *vocab)

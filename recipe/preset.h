@@ -31,13 +31,14 @@ typedef struct RecipePreset {
     bool replace;               /* negatives with replacement (false: the textbook's sampler,
                                    never the target, as word2vec.c skips it) */
     bool shuffle;               /* rows shuffled every epoch (false: corpus order, as word2vec.c) */
+    bool packed_draws;          /* the sampler draws from one random number (unigram_sampler_pack) */
 } RecipePreset;
 
 /*
  * word2vec: SGD from 0.05 (CBOW) or 0.025 (SkipGram) per example, falling
  * linearly; subsampling 1e-3; min count 5; shrunk windows; sentences end
- * at <eos>; CBOW contexts get the whole dh; negatives without replacement;
- * rows in corpus order.
+ * at <eos>; CBOW contexts get the whole dh; negatives without replacement,
+ * each draw from one random number; rows in corpus order.
  */
 extern const RecipePreset recipe_preset_word2vec;
 
@@ -47,7 +48,7 @@ const RecipePreset *recipe_preset_find(const char *name);
 /* The preset's starting learning rate for the model kind. */
 double recipe_preset_lr(const RecipePreset *p, RecipeModelKind kind);
 
-/* Sets the model settings the preset changes in *cfg (context_full_grad, replace). */
+/* Sets the model settings the preset changes in *cfg (context_full_grad, replace, packed_draws). */
 void recipe_preset_model_config(const RecipePreset *p, Word2VecConfig *cfg);
 
 /*

@@ -6,6 +6,7 @@
  * compares a Pearson chi-square statistic with the chi-square critical value
  * at p = 0.001 for its degrees of freedom (k - 1 for k categories):
  *   df 8: 26.124   df 9: 27.877
+ * unigram_sampler_pack's one-number draws are checked the same way.
  * A sampler off by a few percent on any word fails them at these sample sizes.
  */
 #include <setjmp.h>
@@ -308,6 +309,74 @@ static void test_init_errors(void **state)
     unigram_sampler_free(&s);
 }
 
+
+/*
+ * unigram_sampler_pack: each cell's keep is alias_prob as a 32-bit
+ * threshold (floor(alias_prob * 2^32), all ones for 1) beside its alias;
+ * the packed draws still follow p (chi2, df 9), a word of count 0 is never
+ * drawn, and rows without replacement hold neither their target nor a
+ * repeat; the draws are not the unpacked ones (one random number each).
+ */
+static void test_packed_draws(void **state)
+{
+    (void)state;
+    enum { S = 3, N = 200000, B = 20000 };
+    UnigramSampler s, plain;
+    init10(&s, S, false);
+    init10(&plain, S, false);
+    unigram_sampler_pack(&s);
+    unigram_sampler_pack(&s);   /* idempotent */
+    assert_non_null(s.cells);
+    assert_null(plain.cells);
+    for (int i = 0; i < V10; i++) {
+        const double keep = s.alias_prob[i] * 4294967296.0;
+        assert_true(s.cells[i].keep == (keep >= 4294967295.0 ? UINT32_MAX : (uint32_t)keep));
+        assert_int_equal(s.cells[i].alias, s.alias[i]);
+    }
+    Rng rng, rng_plain;
+    rng_seed(&rng, 2024);
+    rng_seed(&rng_plain, 2024);
+    double p[V10];
+    p10(p);
+    long obs[V10] = {0};
+    int same = 0;
+    for (int i = 0; i < N; i++) {
+        const int32_t w = unigram_sampler_draw(&s, &rng);
+        assert_true(w >= 0 && w < V10);
+        obs[w]++;
+        same += w == unigram_sampler_draw(&plain, &rng_plain);
+    }
+    assert_true(chi2(obs, p, V10, N) < CHI2_DF9_P001);
+    assert_true(same < N / 2);   /* independent sequences agree about sum p^2 = 0.13 of the time */
+
+    int32_t target[B], *neg = malloc((size_t)B * S * sizeof *neg);
+    assert_non_null(neg);
+    for (int b = 0; b < B; b++) target[b] = (int32_t)rng_below(&rng, V10);
+    unigram_sampler_get_negative_sample(&s, neg, target, B, &rng);
+    for (int b = 0; b < B; b++)
+        for (int i = 0; i < S; i++) {
+            assert_int_not_equal(neg[(size_t)b * S + i], target[b]);
+            for (int j = 0; j < i; j++) assert_int_not_equal(neg[(size_t)b * S + i], neg[(size_t)b * S + j]);
+        }
+    free(neg);
+    unigram_sampler_free(&s);
+    unigram_sampler_free(&plain);
+
+    /* a word of count 0 (id 4) is never drawn */
+    const int counts[5] = {1, 2, 4, 8, 0};
+    size_t n;
+    int32_t *corpus = make_corpus(counts, 5, &n);
+    DlfsError err = {0};
+    assert_int_equal(unigram_sampler_init(&s, corpus, n, 5, 0.75f, 2, true, &err), DLFS_OK);
+    unigram_sampler_pack(&s);
+    long seen[5] = {0};
+    for (int i = 0; i < N; i++) seen[unigram_sampler_draw(&s, &rng)]++;
+    assert_int_equal(seen[4], 0);
+    for (int w = 0; w < 4; w++) assert_true(seen[w] > 0);
+    unigram_sampler_free(&s);
+    free(corpus);
+}
+
 /*
  * unigram_sampler_init_counts on a corpus's counts builds the very sampler
  * unigram_sampler_init builds from the corpus: word_p, the alias table and
@@ -454,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_counts_equal_corpus),
         cmocka_unit_test(test_counts_errors),
         cmocka_unit_test(test_same_seed_same_draws),
+        cmocka_unit_test(test_packed_draws),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
