@@ -34,6 +34,8 @@
 #include "layers/sigmoid_with_loss.h"
 #include "layers/softmax.h"
 #include "layers/softmax_with_loss.h"
+#include "layers/subword.h"
+#include "layers/subword_embedding.h"
 #include "layers/unigram_sampler.h"
 #include "training/adam.h"
 #include "training/checkpoint.h"

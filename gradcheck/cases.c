@@ -8,6 +8,7 @@
 
 #include "common/check.h"
 #include "common/rng.h"
+#include "common/vocab.h"
 #include "layers/affine.h"
 #include "layers/embedding.h"
 #include "layers/embedding_dot.h"
@@ -19,6 +20,8 @@
 #include "layers/sigmoid_with_loss.h"
 #include "layers/softmax.h"
 #include "layers/softmax_with_loss.h"
+#include "layers/subword.h"
+#include "layers/subword_embedding.h"
 #include "models/cbow.h"
 #include "models/simple_cbow.h"
 #include "models/simple_skip_gram.h"
@@ -369,6 +372,93 @@ static void destroy_embedding_dot(void *ctx)
     free(c);
 }
 
+/* --------------------------------------------------- SubwordEmbedding */
+
+/*
+ * Five words whose 2..3-character n-grams overlap ("<he", "her" in three
+ * of them), hashed into 11 buckets so that unrelated n-grams collide too;
+ * "aaaa" lists its "aaa" row twice. The batch repeats a word three times,
+ * so one n-gram row gets contributions within a word, across words and
+ * across repeats: a backward that overwrites instead of adding fails.
+ */
+enum { SUB_H = 4, SUB_B = 5, SUB_MINN = 2, SUB_MAXN = 3, SUB_BUCKETS = 11 };
+
+static const char *const subword_case_words[] = {"her", "here", "where", "aaaa", "<eos>"};
+
+typedef struct SubwordEmbeddingCase {
+    Vocab vocab;
+    SubwordTable table;
+    Param W;                    /* (table.n_rows, SUB_H) */
+    SubwordEmbedding layer;
+    int32_t idx[SUB_B];
+    int32_t *row_ids;           /* every row the batch's words gather, for the `=` hint */
+    float out[SUB_B * SUB_H];
+    float R[SUB_B * SUB_H];
+} SubwordEmbeddingCase;
+
+static float subword_embedding_case_loss(void *ctx)
+{
+    SubwordEmbeddingCase *c = ctx;
+    subword_embedding_forward(&c->layer, c->out, c->idx, SUB_B);
+    return weighted_sum(c->R, c->out, SUB_B * SUB_H);
+}
+
+static void subword_embedding_case_gradients(void *ctx)
+{
+    SubwordEmbeddingCase *c = ctx;
+    param_zero_grad(&c->W);
+    subword_embedding_forward(&c->layer, c->out, c->idx, SUB_B);
+    subword_embedding_backward(&c->layer, c->R);
+}
+
+static void build_subword_embedding(GradCheckProblem *p, Rng *rng)
+{
+    SubwordEmbeddingCase *c = dlfs_calloc(1, sizeof *c);
+    const int n_words = (int)(sizeof subword_case_words / sizeof subword_case_words[0]);
+    vocab_init(&c->vocab);
+    for (int i = 0; i < n_words; i++) (void)vocab_add(&c->vocab, subword_case_words[i]);
+    DlfsError err;
+    DLFS_ASSERT(subword_table_init(&c->table, &c->vocab, "<eos>", SUB_MINN, SUB_MAXN, SUB_BUCKETS,
+                                   &err) == DLFS_OK);
+    make_param(&c->W, "W", c->table.n_rows, SUB_H, true, 1.0, rng);
+    subword_embedding_init(&c->layer, &c->W, &c->table);
+    repeated_ids(c->idx, SUB_B, n_words, rng);
+    fill_normal(c->R, SUB_B * SUB_H, 1.0, rng);
+    size_t n_rows = 0;
+    for (int b = 0; b < SUB_B; b++) {
+        int count;
+        (void)subword_table_word_rows(&c->table, c->idx[b], &count);
+        n_rows += (size_t)count;
+    }
+    c->row_ids = dlfs_malloc(n_rows * sizeof *c->row_ids);
+    n_rows = 0;
+    for (int b = 0; b < SUB_B; b++) {
+        int count;
+        const int32_t *rows = subword_table_word_rows(&c->table, c->idx[b], &count);
+        memcpy(c->row_ids + n_rows, rows, (size_t)count * sizeof *rows);
+        n_rows += (size_t)count;
+    }
+
+    *p = (GradCheckProblem){.name = "SubwordEmbedding", .ctx = c,
+                            .loss = subword_embedding_case_loss,
+                            .gradients = subword_embedding_case_gradients};
+    gradcheck_add_param(p, &c->W);
+    gradcheck_set_row_ids(p, 0, c->row_ids, n_rows);
+    p->batch = SUB_B;
+    (void)subword_embedding_case_loss(c);
+    p->noise_scale = weighted_abs_sum(c->R, c->out, SUB_B * SUB_H);
+}
+
+static void destroy_subword_embedding(void *ctx)
+{
+    SubwordEmbeddingCase *c = ctx;
+    param_free(&c->W);
+    subword_table_free(&c->table);
+    vocab_free(&c->vocab);
+    free(c->row_ids);
+    free(c);
+}
+
 /* ---------------------------------------------------- SigmoidWithLoss */
 
 enum { SWL_B = 6 };
@@ -700,6 +790,7 @@ static const GradCheckCase cases[] = {
     {"SigmoidWithLoss", build_sigmoid_with_loss, destroy_sigmoid_with_loss},
     {"Embedding", build_embedding, destroy_embedding},
     {"EmbeddingDot", build_embedding_dot, destroy_embedding_dot},
+    {"SubwordEmbedding", build_subword_embedding, destroy_subword_embedding},
     {"NegativeSamplingLoss", build_negative_sampling_loss, destroy_negative_sampling_loss},
     {"HierarchicalSoftmaxLoss", build_hierarchical_softmax_loss, destroy_hierarchical_softmax_loss},
     {"SimpleCBOW", build_simple_cbow, destroy_model},

@@ -11,10 +11,12 @@
  * EmbeddingDot cases repeat an id three times in the batch, and the
  * HierarchicalSoftmaxLoss case a target twice (its path's rows, and the
  * root that every path shares, are written by several rows), so a backward
- * that overwrites instead of adding fails. Every case gives its batch
- * size (for the 1/B hint), and the Embedding, EmbeddingDot, CBOW and
- * SkipGram cases the ids that gather their W / W_in rows (for the `=`
- * instead of `+=` hint; gradcheck.h).
+ * that overwrites instead of adding fails; the SubwordEmbedding case
+ * repeats a word three times too, over words that share n-gram rows.
+ * Every case gives its batch size (for the 1/B hint), and the Embedding,
+ * EmbeddingDot, SubwordEmbedding, CBOW and SkipGram cases the ids that
+ * gather their W / W_in rows (for the `=` instead of `+=` hint;
+ * gradcheck.h).
  */
 #ifndef DLFS2_GRADCHECK_CASES_H
 #define DLFS2_GRADCHECK_CASES_H

@@ -281,7 +281,7 @@ ROW='^[A-Za-z-]+ +[A-Za-z_]+ +\(.*\) +[-+.e0-9]+ +[-+.e0-9]+ +(PASS|FAIL)$'
 rows=$(grep -cE "$ROW" "$WORK/gc.out")
 check "gradcheck all: a PASS row for each required layer and model" sh -c '
     for name in MatMul Affine Sigmoid Softmax SoftmaxWithLoss SigmoidWithLoss Embedding \
-            EmbeddingDot NegativeSamplingLoss HierarchicalSoftmaxLoss SimpleCBOW SimpleSkipGram \
+            EmbeddingDot SubwordEmbedding NegativeSamplingLoss HierarchicalSoftmaxLoss SimpleCBOW SimpleSkipGram \
             CBOW SkipGram CBOW-softmax CBOW-hsoftmax SkipGram-softmax SkipGram-hsoftmax; do
         grep -qE "^$name +[A-Za-z_]+ +\(.*PASS$" "$1" || exit 1
     done' - "$WORK/gc.out"
