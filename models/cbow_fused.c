@@ -57,6 +57,17 @@ static inline void context_update(float *restrict in, const float *restrict e, c
     }
 }
 
+/* Whether target and the S negatives neg (S,) are S + 1 different words. */
+static inline bool distinct_outputs(int32_t target, const int32_t *neg, int S)
+{
+    for (int l = 0; l < S; l++) {
+        if (neg[l] == target) return false;
+        for (int j = 0; j < l; j++)
+            if (neg[j] == neg[l]) return false;
+    }
+    return true;
+}
+
 SIMD_CLONES
 float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample,
                     int B, float lr)
@@ -88,9 +99,11 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
             DLFS_ASSERT(row >= 0 && row < V);
             x[l] = row_dot(out + (size_t)row * H, h, H);
         }
-        /* e = sum of g * (the output row), all read before any moves (a row named twice
-         * gives the layer path's sum); then each output row += g * h (word2vec.c does both
-         * in one loop, the same for the distinct rows the sampler draws) */
+        /* e = sum of g * (the output row) as it was, and the row += g * h: one pass over each
+         * row, as word2vec.c's loop, when the row's S + 1 output rows are distinct (the
+         * sampler without replacement never draws the target or a word twice); a row named
+         * twice (with replacement) must give the layer path's sum of its old values, so
+         * then e is made first */
         for (int k = 0; k < H; k++) e[k] = 0.0f;
         float linear = 0.0f, product = 1.0f;
         for (int l = 0; l <= S; l++) {
@@ -98,12 +111,25 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
             x[l] = lr * output_grad(x[l], l == 0, &lin, &factor);   /* x[l] is g from here */
             linear += lin;
             product *= factor;   /* each factor in (1, 2]: at most 2^(S + 1) */
-            const float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
-            for (int k = 0; k < H; k++) e[k] += x[l] * w[k];
         }
-        for (int l = 0; l <= S; l++) {
-            float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
-            for (int k = 0; k < H; k++) w[k] += x[l] * h[k];
+        if (distinct_outputs(target[b], neg, S)) {
+            for (int l = 0; l <= S; l++) {
+                float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
+                const float g = x[l];
+                for (int k = 0; k < H; k++) {
+                    e[k] += g * w[k];
+                    w[k] += g * h[k];
+                }
+            }
+        } else {
+            for (int l = 0; l <= S; l++) {
+                const float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
+                for (int k = 0; k < H; k++) e[k] += x[l] * w[k];
+            }
+            for (int l = 0; l <= S; l++) {
+                float *w = out + (size_t)(l == 0 ? target[b] : neg[l - 1]) * H;
+                for (int k = 0; k < H; k++) w[k] += x[l] * h[k];
+            }
         }
         loss_sum += (double)linear + (double)logf(product);
         context_update(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count);

@@ -54,6 +54,12 @@ static int check_args(const int32_t *corpus, size_t n, int V, const Word2VecData
     return DLFS_OK;
 }
 
+int word2vec_window_cut(Rng *rng, int w)
+{
+    DLFS_ASSERT(w >= 1);
+    return (int)(((rng_u64(rng) >> 32) * (uint64_t)w) >> 32);
+}
+
 /*
  * Writes the rows of one sentence's kept tokens s[0..L) from contexts row
  * *rows on and advances *rows. See word2vec_make_epoch step 2.
@@ -65,7 +71,7 @@ static void emit_sentence(const int32_t *s, size_t L, int w, bool dynamic, Rng *
     size_t r = *rows;
     for (size_t p = 0; p < L; p++) {
         /* word2vec.c: b = next_random % window; offsets a - window for a in [b, 2w + 1 - b) */
-        const int b = dynamic ? (int)rng_below(rng, (uint64_t)w) : 0;
+        const int b = dynamic ? word2vec_window_cut(rng, w) : 0;
         if (L < 2) continue;   /* a lone token has no context: its row would be all -1 */
         /* offsets -left..-1 and 1..right are used: |o| <= w - b, inside the sentence */
         const size_t reach = (size_t)(w - b);   /* >= 1 */

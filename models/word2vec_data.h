@@ -103,7 +103,7 @@ int word2vec_count_words(const int32_t *corpus, size_t n, int V, int64_t *counts
  *      iff u < word2vec_keep_probability(counts[id], n, sample) (so a word
  *      whose probability is 1 still takes a draw).
  *   2. emit: for each kept token p of the sentence, in order, b =
- *      rng_below(rng, w) when dynamic_window (ONE draw per kept token, also
+ *      word2vec_window_cut(rng, w) when dynamic_window (ONE draw per kept token, also
  *      for the lone kept token of a sentence, whose row is not emitted),
  *      else b = 0. Column i of its contexts row is the kept token at offset
  *      o = i - w (i < w) or i - w + 1 (i >= w) when that token is in the
@@ -135,13 +135,21 @@ int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, 
  * Step 2 of word2vec_make_epoch for one sentence: the rows of its kept
  * tokens sentence (L,) int32, written from contexts row 0 (room for L rows
  * of 2 * window int32) and target (room for L); returns the rows written.
- * One rng_below(rng, window) draw per token when dynamic_window (rng may
+ * One word2vec_window_cut(rng, window) draw per token when dynamic_window (rng may
  * then not be NULL), none otherwise; a sentence of one token takes its
  * draw and gives no row. The streamed rows of recipe/word2vec_stream.h are
  * made by it, so they are make_epoch's, sentence for sentence.
  */
 size_t word2vec_sentence_rows(const int32_t *sentence, size_t L, int window, bool dynamic_window, Rng *rng,
                               int32_t *contexts, int32_t *target);
+
+/*
+ * How much a token's window shrinks, b in [0, w): word2vec.c's
+ * next_random % window, here from the top 32 bits of one rng_u64 by
+ * Lemire's multiply-shift, (bits * w) >> 32: no division, and each b's
+ * chance is off by less than w / 2^32 of itself. w >= 1.
+ */
+int word2vec_window_cut(Rng *rng, int w);
 
 DLFS2_API_END
 

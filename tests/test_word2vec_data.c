@@ -354,7 +354,7 @@ static void test_subsampling_fraction(void **state)
  * Away from the ends every offset exists, so the effective window of row
  * p (largest |o| with a column) is w - b_p, and the columns are exactly
  * the offsets |o| <= w - b_p. The documented draw order says b_p is the
- * p-th rng_below(rng, w) from the seed: replayed exactly. The effective
+ * p-th word2vec_window_cut(rng, w) from the seed: replayed exactly. The effective
  * windows are uniform over 1..5: each ~10,000, sd ~89; within 4 sd.
  */
 static void test_dynamic_window(void **state)
@@ -378,7 +378,7 @@ static void test_dynamic_window(void **state)
 
     size_t hist[6] = {0};
     for (size_t p = 0; p < n; p++) {
-        const int b = (int)rng_below(&replay, (uint64_t)w);
+        const int b = word2vec_window_cut(&replay, w);
         if (p < (size_t)w || p >= n - (size_t)w) continue;
         const int32_t *row = r.contexts + p * 2 * (size_t)w;
         int eff = 0;
@@ -407,7 +407,7 @@ static void test_dynamic_window(void **state)
 /*
  * The draw order documented in the header, replayed on 3 sentences with
  * a rare word (min_count 2: no draw), subsampling and the dynamic window:
- * per sentence, one rng_uniform per remaining token, then one rng_below(w)
+ * per sentence, one rng_uniform per remaining token, then one word2vec_window_cut(w)
  * per kept token. The expected rows are built here from the kept lists.
  */
 static void test_draw_order(void **state)
@@ -442,7 +442,7 @@ static void test_draw_order(void **state)
                 if (corpus[k] != 4 && rng_uniform(&replay) < keep[corpus[k]]) sent[L++] = corpus[k];
             k++;
             for (size_t p = 0; p < L; p++) {
-                const int b = (int)rng_below(&replay, W);
+                const int b = word2vec_window_cut(&replay, W);
                 if (L == 1) continue;
                 assert_true(row < n_out);
                 assert_int_equal(target[row], sent[p]);
