@@ -51,6 +51,8 @@
 #include "datasets/ptb.h"
 #include "datasets/token_stream.h"
 #include "datasets/vectors.h"
+#include "layers/subword.h"
+#include "layers/subword_embedding.h"
 #include "models/cbow.h"
 #include "models/skip_gram.h"
 #include "models/word2vec.h"
@@ -96,6 +98,12 @@ typedef struct TrainOptions {
     bool shared_negatives;  /* --shared-negatives: one draw of negatives per minibatch (HogBatch) */
     int local_out_ms;       /* --local-out-sync MS: each thread's own W_out, merged every MS ms; 0 = off;
                                -1 = the default (20 for SkipGram under the preset, else off) */
+    bool subwords;          /* --subwords MIN-MAX: subword input vectors (fastText's n-grams) */
+    int minn, maxn;         /* its range of n-gram lengths in characters */
+    long buckets;           /* --buckets N: the n-gram hash buckets (2000000) */
+    int subword_update;     /* --subword-update: 0 exact (the layer path's), 1 fastText's; -1 = the
+                               default (fastText's with --preset word2vec, else exact) */
+    bool buckets_given;
     bool sample_given, min_count_given, optimizer_given;
     const char *plot;       /* --plot FILE (.png or .svg), NULL = none */
     long checkpoint_every;  /* --checkpoint-every N iterations, 0 = only on a signal */
@@ -127,7 +135,7 @@ enum {
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
     OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
     OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB, OPT_SYNC_EVERY, OPT_SYNC_WORDS,
-    OPT_SYNC_PARTIAL,
+    OPT_SYNC_PARTIAL, OPT_SUBWORDS, OPT_BUCKETS, OPT_SUBWORD_UPDATE,
 };
 
 static const struct option train_options[] = {
@@ -163,6 +171,9 @@ static const struct option train_options[] = {
     {"sync-every", required_argument, NULL, OPT_SYNC_EVERY},
     {"sync-words", required_argument, NULL, OPT_SYNC_WORDS},
     {"sync-partial", required_argument, NULL, OPT_SYNC_PARTIAL},
+    {"subwords", required_argument, NULL, OPT_SUBWORDS},
+    {"buckets", required_argument, NULL, OPT_BUCKETS},
+    {"subword-update", required_argument, NULL, OPT_SUBWORD_UPDATE},
     {"plot", required_argument, NULL, OPT_PLOT},
     {"checkpoint-every", required_argument, NULL, OPT_CHECKPOINT_EVERY},
     {"resume", required_argument, NULL, OPT_RESUME},
@@ -241,6 +252,22 @@ void usage_train(void)
           "                         transposed)\n"
           "  --plot FILE            also draw the loss curve (the textbook's trainer.plot())\n"
           "                         into FILE, a .png or .svg image (needs gnuplot)\n"
+          "  --subwords MIN-MAX     subword input vectors (fastText; docs/subwords.md): a\n"
+          "                         word's input vector is the mean of its own row and one\n"
+          "                         row per character n-gram of <word>, MIN to MAX\n"
+          "                         characters (fastText's 3-6), hashed into --buckets rows;\n"
+          "                         the line end <eos> gets no n-grams. OUT/vectors.* then\n"
+          "                         hold each word's mean of its rows (fastText's\n"
+          "                         getWordVector); not with --shared-negatives or mpirun\n"
+          "  --buckets N            hash buckets of the n-grams, fastText's -bucket; only the\n"
+          "                         buckets the vocabulary's n-grams use get a row (2000000)\n"
+          "  --subword-update exact|fasttext\n"
+          "                         with --subwords and the fused SGD step: the exact\n"
+          "                         gradient of the layers (each of a word's c rows gets\n"
+          "                         1/c of its error), or fastText's update (CBOW's h is\n"
+          "                         the mean over all rows of all context words, every\n"
+          "                         input row gets the whole error) (fasttext with\n"
+          "                         --preset word2vec, else exact)\n"
           "  --threads N            threads for the optimizer pass, the products and the\n"
           "                         softmax, or of the minibatches with --fast; the\n"
           "                         textbook-exact results do not depend on it. Default:\n"
@@ -320,6 +347,8 @@ static void train_options_default(TrainOptions *o)
         .eval_interval = 20, .seed = 1, .corpus = "ptb", .data_dir = NULL, .out_dir = "out",
         .format = VECTORS_TEXT, .save_npy = false, .threads = 0,
         .min_count = 1, .sync = {.every_s = 0.1, .every_words = 0, .partial = 0}, .local_out_ms = -1,
+        .minn = SUBWORD_DEFAULT_MINN, .maxn = SUBWORD_DEFAULT_MAXN, .buckets = SUBWORD_DEFAULT_BUCKETS,
+        .subword_update = -1,
     };
 }
 
@@ -359,6 +388,32 @@ static int parse_format_name(const char *text, VectorsFormat *format)
         cli_error("--format: expected text or binary, got '%s'", text);
         return CLI_EXIT_USAGE;
     }
+    return 0;
+}
+
+/*
+ * --subwords MIN-MAX: two decimal numbers and a dash ("3-6"); the range
+ * itself is checked once --buckets is known (subword_check_settings).
+ */
+static int parse_subwords(const char *text, TrainOptions *o)
+{
+    const char *dash = strchr(text, '-');
+    char *end = NULL;
+    long lo = -1, hi = -1;
+    if (dash && dash != text && dash[1] != '\0') {
+        errno = 0;
+        lo = strtol(text, &end, 10);
+        if (end != dash || errno) lo = -1;
+        hi = strtol(dash + 1, &end, 10);
+        if (*end != '\0' || errno || dash[1] == '-' || dash[1] == '+') hi = -1;
+    }
+    if (lo < 0 || hi < 0 || text[0] == '-' || text[0] == '+' || lo > INT_MAX || hi > INT_MAX) {
+        cli_error("--subwords: expected a range of n-gram lengths MIN-MAX such as 3-6, got '%s'", text);
+        return CLI_EXIT_USAGE;
+    }
+    o->subwords = true;
+    o->minn = (int)lo;
+    o->maxn = (int)hi;
     return 0;
 }
 
@@ -450,6 +505,17 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_SYNC_PARTIAL:
         o->sync_given = true;
         return cli_parse_int("--sync-partial", arg, 0, 1 << 24, &o->sync.partial);
+    case OPT_SUBWORDS: return parse_subwords(arg, o);
+    case OPT_BUCKETS:
+        o->buckets_given = true;
+        return cli_parse_long("--buckets", arg, LONG_MIN, LONG_MAX, &o->buckets);
+    case OPT_SUBWORD_UPDATE:
+        if (strcmp(arg, "exact") == 0 || strcmp(arg, "fasttext") == 0) {
+            o->subword_update = strcmp(arg, "fasttext") == 0;
+            return 0;
+        }
+        cli_error("--subword-update: expected exact or fasttext, got '%s'", arg);
+        return CLI_EXIT_USAGE;
     default: return CLI_EXIT_USAGE;
     }
 }
@@ -561,6 +627,23 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
         return CLI_EXIT_USAGE;
     }
     if (o->local_out_ms < 0) o->local_out_ms = o->skipgram && streams_corpus(o) ? 20 : 0;
+    if ((o->buckets_given || o->subword_update >= 0) && !o->subwords) {
+        cli_error("--buckets and --subword-update need --subwords MIN-MAX");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->subwords) {
+        DlfsError err = {0};
+        if (subword_check_settings(o->minn, o->maxn, o->buckets, &err) != DLFS_OK) {
+            cli_error("--subwords %d-%d --buckets %ld: %s", o->minn, o->maxn, o->buckets, err.msg);
+            return CLI_EXIT_USAGE;
+        }
+        if (o->shared_negatives) {
+            cli_error("--shared-negatives is not available with --subwords (its matrix products take one row "
+                      "per word)");
+            return CLI_EXIT_USAGE;
+        }
+        if (o->subword_update < 0) o->subword_update = o->preset_word2vec ? 1 : 0;
+    }
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {
         cli_error("--preset word2vec, --sample and --min-count with SkipGram need --loss negsamp");
@@ -582,7 +665,8 @@ static Word2VecConfig model_config(const TrainOptions *o, const RecipeData *d)
     cfg.loss = o->loss;
     cfg.context_full_grad = o->preset_word2vec && recipe_preset_word2vec.context_full_grad;
     cfg.shared_negatives = o->shared_negatives;
-    return cfg;   /* --fast: replace was set with it */
+    cfg.subword_fasttext_update = o->subwords && o->subword_update == 1;
+    return cfg;   /* cfg.subwords: the caller's table (build_subwords) */   /* --fast: replace was set with it */
 }
 
 static void print_header(const TrainOptions *o, const RecipeData *d)
@@ -624,6 +708,9 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
                o->min_count > 1 ? ", min count" : "");
     if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
+    if (o->subwords)
+        printf(", subwords %d-%d (%ld buckets, %s update)", o->minn, o->maxn, o->buckets,
+               o->subword_update == 1 ? "fastText's" : "exact");
     printf("\n");
 }
 
@@ -752,6 +839,11 @@ static void options_to_args(const TrainOptions *o, ArgList *a)
     if (o->save_npy) args_add(a, "--save-npy");
     if (o->lowercase) args_add(a, "--lowercase");
     args_add_option(a, "--checkpoint-every", "%ld", o->checkpoint_every);
+    if (o->subwords) {
+        args_add_option(a, "--subwords", "%d-%d", o->minn, o->maxn);
+        args_add_option(a, "--buckets", "%ld", o->buckets);
+        args_add_option(a, "--subword-update", "%s", o->subword_update == 1 ? "fasttext" : "exact");
+    }
     /* paths: "ptb" stays as it is; files and folders become absolute */
     const char *path_option[] = {"--corpus", "--data-dir", "--plot", "--vocab"};
     const char *path_value[] = {strcmp(o->corpus, "ptb") == 0 ? NULL : o->corpus, o->data_dir, o->plot, o->vocab};
@@ -978,21 +1070,21 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
 }
 
 /*
- * Writes W_in to OUT/vectors.txt or OUT/vectors.bin. With min_count > 1
+ * Writes the word vectors W_words (V, H) (W_in, or with subwords each
+ * word's mean of its rows) to OUT/vectors.txt or OUT/vectors.bin. With min_count > 1
  * (--min-count, --preset word2vec) only the words seen at least min_count
  * times in the corpus are written, in id order, as word2vec.c writes only
  * the words it kept: the others were never trained, and their random
  * initial rows would be scored by the evaluation. Returns an exit status.
  */
-static int save_vectors(const char *path, VectorsFormat format, const RecipeData *d, const Param *W_in,
-                        int min_count)
+static int save_vectors(const char *path, VectorsFormat format, const RecipeData *d, const float *W_words, int V,
+                        int H, int min_count)
 {
     DlfsError err = {0};
-    const int V = W_in->value.shape[0], H = W_in->value.shape[1];
     int status;
     int kept = V;
     if (min_count <= 1) {
-        status = vectors_save(path, format, &d->vocab, W_in->value.data, V, H, &err);
+        status = vectors_save(path, format, &d->vocab, W_words, V, H, &err);
     } else {
         int64_t *counts = dlfs_calloc((size_t)V, sizeof *counts);
         if (d->counts)
@@ -1006,7 +1098,7 @@ static int save_vectors(const char *path, VectorsFormat format, const RecipeData
         for (int id = 0; id < V; id++) {
             if (counts[id] < min_count) continue;
             vocab_add(&vocab, vocab_word(&d->vocab, id));
-            memcpy(W + (size_t)kept * (size_t)H, W_in->value.data + (size_t)id * (size_t)H, (size_t)H * sizeof *W);
+            memcpy(W + (size_t)kept * (size_t)H, W_words + (size_t)id * (size_t)H, (size_t)H * sizeof *W);
             kept++;
         }
         status = vectors_save(path, format, &vocab, W, kept, H, &err);
@@ -1024,6 +1116,47 @@ static int save_vectors(const char *path, VectorsFormat format, const RecipeData
         printf("wrote %s (%d x %d: the %d words seen fewer than %d times left out)\n", path, kept, H, V - kept,
                min_count);
     return CLI_EXIT_OK;
+}
+
+/*
+ * The word vectors of m into vec_path (save_vectors): W_in's rows, or with
+ * subwords (cfg.subwords) each vocabulary word's mean of its rows, the
+ * SubwordEmbedding layer's forward over every id (fastText's
+ * getWordVector); then OUT/subwords.model, the n-gram rows and settings for
+ * words outside the vocabulary. Returns an exit status.
+ */
+static int save_word_vectors(const TrainOptions *o, const char *vec_path, const RecipeData *d, RecipeModel *m)
+{
+    const Word2VecConfig *cfg = recipe_model_config(m);
+    const int H = m->W_in->value.shape[1];
+    const int min_count = o->fast ? o->min_count : 1;
+    if (!cfg->subwords) return save_vectors(vec_path, o->format, d, m->W_in->value.data, m->W_in->value.shape[0], H,
+                                            min_count);
+    const SubwordTable *table = cfg->subwords;
+    const int V = table->V;
+    float *words = dlfs_malloc((size_t)V * (size_t)H * sizeof *words);
+    int32_t *ids = dlfs_malloc((size_t)V * sizeof *ids);
+    for (int32_t w = 0; w < V; w++) ids[w] = w;
+    SubwordEmbedding layer;
+    subword_embedding_init(&layer, m->W_in, table);
+    subword_embedding_forward(&layer, words, ids, V);
+    int rc = save_vectors(vec_path, o->format, d, words, V, H, min_count);
+    free(ids);
+    free(words);
+#if 0 /* subword_model_save: merged with step 3 (recipe/subword_model.h, the other helper's); the lead enables it */
+    if (rc == CLI_EXIT_OK) {
+        char *model_path = cli_path_join(o->out_dir, "subwords.model");
+        DlfsError err = {0};
+        if (subword_model_save(model_path, &d->vocab, table, m->W_in->value.data, H, &err) != DLFS_OK) {
+            cli_error("cannot save the subword model: %s", err.msg);
+            rc = CLI_EXIT_RUNTIME;
+        } else {
+            printf("wrote %s\n", model_path);
+        }
+        free(model_path);
+    }
+#endif
+    return rc;
 }
 
 /*
@@ -1125,7 +1258,7 @@ static int train_and_save(const TrainOptions *o, const RecipeData *d, RecipeMode
      * run has none, so it writes what it has trained */
     if (rc != CLI_EXIT_OK && !(stopped && o->fast)) goto done;
     const int run_rc = rc;
-    rc = save_vectors(vec_path, o->format, d, m->W_in, o->fast ? o->min_count : 1);
+    rc = save_word_vectors(o, vec_path, d, m);
     if (rc == CLI_EXIT_OK && o->save_npy) rc = save_npy_params(o->out_dir, &m->model);
     if (rc == CLI_EXIT_OK) printf("wrote %s\n", csv_path);
     if (rc == CLI_EXIT_OK && o->plot) rc = plot_loss_curve(o->plot, &curve, o->eval_interval);
@@ -1186,6 +1319,11 @@ static int check_mpi_run(TrainOptions *o, TrainMpi *mpi)
 {
     /* every rank refuses alike (the same options): rank 0 says why, and they all finalize */
     mpi->shared_error = true;
+    if (o->subwords) {
+        if (mpi->rank == 0)
+            cli_error("--subwords is not available under mpirun (the ranks' row syncs take one row per word)");
+        return CLI_EXIT_USAGE;
+    }
     if (!streams_corpus(o)) {
         if (mpi->rank == 0)
             cli_error("under mpirun with %d processes, train with --preset word2vec (each rank reads its own part "
@@ -1232,6 +1370,46 @@ static int check_mpi_run(TrainOptions *o, TrainMpi *mpi)
     return CLI_EXIT_OK;
 }
 
+/*
+ * The memory the run may give W_in: the machine's physical memory divided
+ * by the copies of a (rows, H) matrix it keeps: the value, a gradient per
+ * thread (each replica has its own), and Adam's two moments in textbook
+ * mode and lazy Adam.
+ */
+static uint64_t w_in_budget(const TrainOptions *o)
+{
+    const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || page <= 0) return UINT64_MAX;
+    const uint64_t copies = 1 + (uint64_t)(o->fast ? o->threads : 1) + (o->optimizer == OPTIMIZER_ADAM ? 2 : 0);
+    return (uint64_t)pages * (uint64_t)page / copies;
+}
+
+/*
+ * --subwords: the subword table of d's vocabulary (every word of it, ids
+ * as the model's; the line end <eos>, or word2vec.c's </s> in a --vocab
+ * file, gets no n-grams), refused before the model is allocated when its
+ * W_in would not fit in memory (w_in_budget). Prints its size. Returns an
+ * exit status; free the table with subword_table_free either way.
+ */
+static int build_subwords(const TrainOptions *o, const RecipeData *d, SubwordTable *table)
+{
+    DlfsError err = {0};
+    const char *eos = vocab_get(&d->vocab, "<eos>") >= 0 ? "<eos>" : "</s>";
+    if (subword_table_init(table, &d->vocab, eos, o->minn, o->maxn, o->buckets, &err) != DLFS_OK) {
+        cli_error("--subwords %d-%d --buckets %ld: %s", o->minn, o->maxn, o->buckets, err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    if (subword_table_check_memory(table, o->hidden, w_in_budget(o), &err) != DLFS_OK) {
+        cli_error("--subwords %d-%d --hidden %d: %s", o->minn, o->maxn, o->hidden, err.msg);
+        return CLI_EXIT_USAGE;
+    }
+    printf("subwords: n-grams of %d-%d characters, %ld buckets: %d used, W_in %d x %d (%d words, %lld rows "
+           "listed)\n",
+           o->minn, o->maxn, o->buckets, (int)table->n_used, (int)table->n_rows, o->hidden, (int)table->V,
+           (long long)table->offsets[table->V]);
+    return CLI_EXIT_OK;
+}
+
 int cmd_train(int argc, char **argv)
 {
     TrainOptions given, o;
@@ -1255,6 +1433,7 @@ int cmd_train(int argc, char **argv)
     TrainMpi mpi;
     RecipeData d;
     RecipeModel m = {0};
+    SubwordTable table = {0};   /* --subwords; the model borrows it */
     memset(&d, 0, sizeof d);
     vocab_init(&d.vocab);
     rc = train_mpi_begin(&mpi);
@@ -1273,8 +1452,12 @@ int cmd_train(int argc, char **argv)
                                    o.window, o.batch);
     if (rc == CLI_EXIT_OK) {
         print_header(&o, &d);
-        const Word2VecConfig cfg = model_config(&o, &d);
-        rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
+        Word2VecConfig cfg = model_config(&o, &d);
+        if (o.subwords) {
+            rc = build_subwords(&o, &d, &table);
+            cfg.subwords = &table;
+        }
+        if (rc == CLI_EXIT_OK) rc = train_model_build(&m, o.skipgram, &cfg, &d, &rng);
     }
     /* every rank: rank 0's initial weights, and the same vocabulary checked */
     if (rc == CLI_EXIT_OK && mpi.size > 1)
@@ -1282,6 +1465,7 @@ int cmd_train(int argc, char **argv)
     if (rc == CLI_EXIT_OK) rc = train_and_save(&o, &d, &m, &rng, o.resume ? &ck : NULL);
 done_mpi:
     recipe_model_free(&m);
+    subword_table_free(&table);
     recipe_data_free(&d);
     train_mpi_end(&mpi, rc);
 done_args:

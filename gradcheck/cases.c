@@ -665,12 +665,15 @@ typedef struct ModelCase {
     void (*free_model)(void *model);
     Model model;
     Word2VecBatch batch;
+    Vocab vocab;                /* the subword cases' words (W2V_V of them); else empty */
+    SubwordTable table;         /* their n-grams, borrowed by the model; else zeroed */
 } ModelCase;
 
 /* Fills p for c->model, scaled to O(1) weights; the model draws its negatives from rng. */
 static void model_problem(GradCheckProblem *p, ModelCase *c, int B, Rng *rng)
 {
-    scale_params(&c->model, 50.0f);     /* 0.01 N(0,1) -> 0.5 N(0,1) */
+    /* 0.01 N(0,1) -> 0.5 N(0,1); with subwords 1.5 N(0,1): a mean of about 9 rows is then O(1) too */
+    scale_params(&c->model, c->table.n_rows > 0 ? 150.0f : 50.0f);
     gradcheck_model_problem(p, &c->storage, &c->model, c->batch.contexts, c->batch.target, B,
                             rng);
 }
@@ -679,6 +682,8 @@ static void destroy_model(void *ctx)
 {
     ModelCase *c = ctx;
     c->free_model(&c->u);
+    subword_table_free(&c->table);
+    if (c->vocab.id_to_word) vocab_free(&c->vocab);
     free(c);
 }
 
@@ -773,6 +778,51 @@ static void build_skip_gram_hsoftmax(GradCheckProblem *p, Rng *rng)
     build_skip_gram_with(p, rng, WORD2VEC_LOSS_HSOFTMAX, "SkipGram-hsoftmax");
 }
 
+/*
+ * CBOW and SkipGram with subword inputs (fastText's; layers/subword_embedding.h):
+ * ten words whose 2..3-character n-grams overlap ("<he", "her", "ere"), in 11
+ * buckets so that unrelated n-grams collide too; W_in has the words' rows
+ * and the used buckets'. The batch's ids repeat, so an n-gram row gets
+ * contributions within a word, across words and across context positions.
+ */
+static const char *const w2v_subword_words[W2V_V] = {"her",  "here", "where", "aaaa", "<eos>",
+                                                     "there", "he",  "hero",  "ere",  "wh"};
+
+static Word2VecConfig subword_case_config(ModelCase *c, Rng *rng)
+{
+    Word2VecConfig cfg = word2vec_case_config(&c->batch, rng);
+    vocab_init(&c->vocab);
+    for (int i = 0; i < W2V_V; i++) (void)vocab_add(&c->vocab, w2v_subword_words[i]);
+    DlfsError err;
+    DLFS_ASSERT(subword_table_init(&c->table, &c->vocab, "<eos>", 2, 3, 11, &err) == DLFS_OK);
+    cfg.subwords = &c->table;
+    return cfg;
+}
+
+static void build_cbow_subwords(GradCheckProblem *p, Rng *rng)
+{
+    ModelCase *c = dlfs_calloc(1, sizeof *c);
+    const Word2VecConfig cfg = subword_case_config(c, rng);
+    DlfsError err;
+    DLFS_ASSERT(cbow_init(&c->u.cbow, &cfg, c->batch.corpus, W2V_CORPUS, rng, &err) == DLFS_OK);
+    c->free_model = free_cbow;
+    cbow_as_model(&c->u.cbow, &c->model);
+    model_problem(p, c, W2V_B, rng);
+    p->name = "CBOW-subwords";
+}
+
+static void build_skip_gram_subwords(GradCheckProblem *p, Rng *rng)
+{
+    ModelCase *c = dlfs_calloc(1, sizeof *c);
+    const Word2VecConfig cfg = subword_case_config(c, rng);
+    DlfsError err;
+    DLFS_ASSERT(skip_gram_init(&c->u.skip_gram, &cfg, c->batch.corpus, W2V_CORPUS, rng, &err) == DLFS_OK);
+    c->free_model = free_skip_gram;
+    skip_gram_as_model(&c->u.skip_gram, &c->model);
+    model_problem(p, c, W2V_B, rng);
+    p->name = "SkipGram-subwords";
+}
+
 /* -------------------------------------------------------------- table */
 
 typedef struct GradCheckCase {
@@ -801,6 +851,8 @@ static const GradCheckCase cases[] = {
     {"CBOW-hsoftmax", build_cbow_hsoftmax, destroy_model},
     {"SkipGram-softmax", build_skip_gram_softmax, destroy_model},
     {"SkipGram-hsoftmax", build_skip_gram_hsoftmax, destroy_model},
+    {"CBOW-subwords", build_cbow_subwords, destroy_model},
+    {"SkipGram-subwords", build_skip_gram_subwords, destroy_model},
 };
 
 int gradcheck_case_count(void)

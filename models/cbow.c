@@ -17,8 +17,13 @@ static void init_layers(CBOW *self)
     const int S = cfg->sample_size, max_batch = cfg->max_batch;
     self->params[0] = &self->W_in;
     self->params[1] = &self->W_out;
-    self->in_layers = dlfs_calloc((size_t)n_in, sizeof *self->in_layers);
-    for (int i = 0; i < n_in; i++) embedding_init(&self->in_layers[i], &self->W_in);
+    if (cfg->subwords) {   /* fastText's input side: each context word the mean of its subword rows */
+        self->sub_layers = dlfs_calloc((size_t)n_in, sizeof *self->sub_layers);
+        for (int i = 0; i < n_in; i++) subword_embedding_init(&self->sub_layers[i], &self->W_in, cfg->subwords);
+    } else {
+        self->in_layers = dlfs_calloc((size_t)n_in, sizeof *self->in_layers);
+        for (int i = 0; i < n_in; i++) embedding_init(&self->in_layers[i], &self->W_in);
+    }
 
     self->context_cols = dlfs_calloc((size_t)n_in * max_batch, sizeof *self->context_cols);
     if (word2vec_output_samples(&self->output))
@@ -79,6 +84,7 @@ void cbow_free(CBOW *self)
     param_free(&self->W_in);
     param_free(&self->W_out);
     free(self->in_layers);
+    free(self->sub_layers);
     free(self->context_cols);
     free(self->negative_sample);
     free(self->h);
@@ -110,7 +116,11 @@ float cbow_forward(CBOW *self, const int32_t *contexts, const int32_t *target,
     for (int i = 0; i < n_in; i++) {
         int32_t *col = self->context_cols + (size_t)i * self->cfg.max_batch;
         for (int b = 0; b < B; b++) col[b] = contexts[(size_t)b * n_in + i];
-        embedding_forward(&self->in_layers[i], i == 0 ? self->h : self->out, col, B);
+        float *dst = i == 0 ? self->h : self->out;
+        if (self->sub_layers)
+            subword_embedding_forward(&self->sub_layers[i], dst, col, B);
+        else
+            embedding_forward(&self->in_layers[i], dst, col, B);
         if (i == 0) continue;
         for (int b = 0; b < B; b++) {
             if (col[b] < 0) continue;   /* an absent context adds a zero row */
@@ -142,7 +152,12 @@ void cbow_backward(CBOW *self)
         for (int k = 0; k < H; k++) db[k] *= scale;
     }
     /* every context layer adds its share into the one W_in grad */
-    for (int i = 0; i < n_in; i++) embedding_backward(&self->in_layers[i], self->dh);
+    for (int i = 0; i < n_in; i++) {
+        if (self->sub_layers)
+            subword_embedding_backward(&self->sub_layers[i], self->dh);   /* dh / c into each of a word's c rows */
+        else
+            embedding_backward(&self->in_layers[i], self->dh);
+    }
 }
 
 /* The sample op: the negatives for the targets, kept for the next forward (rng NULL). */

@@ -10,6 +10,14 @@
  * by the loss, both initialised 0.01 * N(0, 1) float32; the word vectors
  * are the rows of W_in. The model owns both Params; the 2w Embedding layers
  * and the output side point at them.
+ *
+ * With cfg.subwords (fastText's input side, layers/subword_embedding.h) the
+ * 2w layers are SubwordEmbedding layers: W_in is (subwords->n_rows, H), a
+ * context word's vector is the mean of its own row and its n-grams' rows,
+ * and h is the mean over the context positions of those vectors; backward
+ * scatter-adds into every row (np.add.at). The fused steps take the same
+ * h and exact gradient, or fastText's update (cfg.subword_fasttext_update:
+ * h the mean over all rows of all context words, each row the whole e).
  */
 #ifndef DLFS2_MODELS_CBOW_H
 #define DLFS2_MODELS_CBOW_H
@@ -23,6 +31,7 @@
 #include "../common/rng.h"
 #include "../common/status.h"
 #include "../layers/embedding.h"
+#include "../layers/subword_embedding.h"
 #include "word2vec.h"
 #include "word2vec_output.h"
 
@@ -33,7 +42,9 @@ typedef struct CBOW {
     Param W_in;                 /* (V, H) the word vectors */
     Param W_out;                /* word2vec_w_out_shape(cfg): (V, H) for negative sampling */
     Param *params[2];           /* {&W_in, &W_out}: each shared weight once */
-    Embedding *in_layers;       /* (2w,) all over W_in */
+    Embedding *in_layers;       /* (2w,) all over W_in; NULL with cfg.subwords */
+    SubwordEmbedding *sub_layers; /* (2w,) all over W_in with cfg.subwords (each context word the
+                                   mean of its subword rows); else NULL */
     Word2VecOutput output;      /* the loss on W_out */
     int32_t *context_cols;      /* (2w, max_batch) column i of contexts for in_layers[i] */
     int32_t *negative_sample;   /* (max_batch, sample_size) the last draws; NULL unless
@@ -108,7 +119,10 @@ void cbow_backward(CBOW *self);
  * x = dot(W_out row, h_b) and g = lr * (label - sigmoid(x)); e = sum of
  * g * (W_out row) over the rows as they were, then each W_out row += g *
  * h_b; then every context row present += e, or e / (their number) unless
- * cfg.context_full_grad. Same inputs as cbow_forward (contexts (B, 2w)
+ * cfg.context_full_grad; with cfg.subwords the input side is
+ * fused_private.h's (fused_context_h, fused_context_e: the layer path's
+ * exact arithmetic, or fastText's update with cfg.subword_fasttext_update).
+ * Same inputs as cbow_forward (contexts (B, 2w)
  * int32 with -1 for an absent word, target (B,) and negative_sample (B,
  * sample_size) int32; borrowed for the call only); lr per example. Returns cbow_forward's loss (the mean
  * over the rows of each row's softplus terms), computed in float. The

@@ -17,44 +17,12 @@
 #include "common/simd.h"
 #include "models/fused_private.h"
 
-/* h = the mean of the context rows of row ctx present (ids >= 0); returns 1 / their number. */
-static inline float context_mean(float *restrict h, const float *restrict in, const int32_t *ctx, int n_in, int H,
-                                 int V)
-{
-    int present = 0;
-    for (int k = 0; k < H; k++) h[k] = 0.0f;
-    for (int i = 0; i < n_in; i++) {
-        const int32_t c = ctx[i];
-        DLFS_ASSERT(c >= -1 && c < V);
-        if (c < 0) continue;   /* an absent context adds nothing */
-        present++;
-        const float *w = in + (size_t)c * H;
-        for (int k = 0; k < H; k++) h[k] += w[k];
-    }
-    DLFS_ASSERT(present >= 1);
-    const float inv_count = 1.0f / (float)present;
-    for (int k = 0; k < H; k++) h[k] *= inv_count;
-    return inv_count;
-}
-
 /* Asks for the H floats of row r of m (the next row's rows, while this row computes). */
 static inline void prefetch_row(const float *m, int32_t r, int H)
 {
     if (r < 0) return;
     const char *p = (const char *)(m + (size_t)r * H);
     for (size_t off = 0; off < (size_t)H * sizeof(float); off += 64) __builtin_prefetch(p + off, 1, 3);
-}
-
-/* Every context row of ctx present gets e (context_full_grad) or e * inv_count. */
-static inline void context_update(float *restrict in, const float *restrict e, const int32_t *ctx, int n_in, int H,
-                                  float scale)
-{
-    for (int i = 0; i < n_in; i++) {
-        const int32_t c = ctx[i];
-        if (c < 0) continue;
-        float *w = in + (size_t)c * H;
-        for (int k = 0; k < H; k++) w[k] += scale * e[k];
-    }
 }
 
 /* Whether target and the S negatives neg (S,) are S + 1 different words. */
@@ -80,6 +48,8 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
     float *h = self->h, *e = self->dh;   /* their first row: one batch row at a time */
     float *x = self->fused_x;            /* (S + 1,) the row's scores */
+    const SubwordTable *sub = cfg->subwords;   /* NULL: one row per word */
+    const bool ft = cfg->subword_fasttext_update;
     self->B = 0;                         /* nothing for cbow_backward to go on */
     double loss_sum = 0.0;
 
@@ -91,7 +61,7 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
             prefetch_row(out, target[b + 1], H);
             for (int l = 0; l < S; l++) prefetch_row(out, neg[S + l], H);
         }
-        const float inv_count = context_mean(h, in, ctx, n_in, H, V);
+        const float inv_count = fused_context_h(h, self->out, in, ctx, n_in, H, V, sub, ft);
 
         /* the target (label 1) and the S negatives (label 0), scored at the weights before this row's update */
         for (int l = 0; l <= S; l++) {
@@ -132,7 +102,7 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
             }
         }
         loss_sum += (double)linear + (double)logf(product);
-        context_update(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count);
+        fused_context_e(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count, sub, ft);
     }
     return (float)(loss_sum / B);
 }
@@ -144,6 +114,7 @@ float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *t
     const Word2VecConfig *cfg = &self->cfg;
     DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negatives != NULL);
     DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
+    DLFS_ASSERT(cfg->subwords == NULL);   /* written for one row per word */
     const int n_in = 2 * cfg->window_size, H = cfg->hidden_size, S = cfg->sample_size;
     const int V = cfg->vocab_size;
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
@@ -155,7 +126,8 @@ float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *t
 
     /* the inputs' rows h_b, and the negatives' rows gathered: all at the step's weights */
     for (int b = 0; b < B; b++)
-        self->inv_count[b] = context_mean(hm + (size_t)b * H, in, contexts + (size_t)b * n_in, n_in, H, V);
+        self->inv_count[b] =
+            fused_context_h(hm + (size_t)b * H, NULL, in, contexts + (size_t)b * n_in, n_in, H, V, NULL, false);
     for (int s = 0; s < S; s++) {
         DLFS_ASSERT(negatives[s] >= 0 && negatives[s] < V);
         const float *w = out + (size_t)negatives[s] * H;
@@ -200,8 +172,8 @@ float cbow_sgd_step_shared(CBOW *self, const int32_t *contexts, const int32_t *t
         for (int k = 0; k < H; k++) w[k] += gt[b] * hb[k];
     }
     for (int b = 0; b < B; b++)
-        context_update(in, dhm + (size_t)b * H, contexts + (size_t)b * n_in, n_in, H,
-                       cfg->context_full_grad ? 1.0f : self->inv_count[b]);
+        fused_context_e(in, dhm + (size_t)b * H, contexts + (size_t)b * n_in, n_in, H,
+                        cfg->context_full_grad ? 1.0f : self->inv_count[b], NULL, false);
     return (float)(loss_sum / B);
 }
 
@@ -216,6 +188,8 @@ float cbow_sgd_step_hs(CBOW *self, const int32_t *contexts, const int32_t *targe
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
     float *h = self->h, *e = self->dh;
     float *g = self->fused_x;   /* (max_code_length,) the row's decisions */
+    const SubwordTable *sub = cfg->subwords;   /* NULL: one row per word */
+    const bool ft = cfg->subword_fasttext_update;
     self->B = 0;
     double loss_sum = 0.0;
 
@@ -225,7 +199,7 @@ float cbow_sgd_step_hs(CBOW *self, const int32_t *contexts, const int32_t *targe
         const int32_t first = tree->offset[target[b]], L = tree->code_length[target[b]];
         const int32_t *points = tree->points + first;
         const uint8_t *codes = tree->codes + first;
-        const float inv_count = context_mean(h, in, ctx, n_in, H, V);
+        const float inv_count = fused_context_h(h, self->out, in, ctx, n_in, H, V, sub, ft);
         /* each decision d at inner node points[d]: label t = 1 - code (word2vec.c's), x = W[node] . h;
          * the nodes of a path are distinct, so each is read once for e and then moved */
         for (int k = 0; k < H; k++) e[k] = 0.0f;
@@ -247,7 +221,7 @@ float cbow_sgd_step_hs(CBOW *self, const int32_t *contexts, const int32_t *targe
             for (int k = 0; k < H; k++) w[k] += g[d] * h[k];
         }
         loss_sum += (double)linear + (double)logf(product);
-        context_update(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count);
+        fused_context_e(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count, sub, ft);
     }
     return (float)(loss_sum / B);
 }

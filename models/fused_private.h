@@ -2,13 +2,23 @@
  * fused_private.h — the two pieces of arithmetic the fused SGD steps of
  * CBOW (cbow_fused.c) and SkipGram (skip_gram_fused.c) share: a row's dot
  * product and one output's gradient factor with its loss term, from one
- * expf. Private to models/ (not installed).
+ * expf; and their input side: how h is made from W_in and how the error e
+ * goes back into W_in, with one row per word or, with subwords
+ * (Word2VecConfig.subwords, layers/subword.h), the rows of each word's
+ * character n-grams, updated either with the layer path's exact gradient
+ * or as fastText's Model::update does (subword_fasttext_update). Private
+ * to models/ (not installed).
  */
 #ifndef DLFS2_MODELS_FUSED_PRIVATE_H
 #define DLFS2_MODELS_FUSED_PRIVATE_H
 
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "common/check.h"
+#include "layers/subword.h"
 
 /*
  * dot(w, h) over H floats: eight partial sums, lane j over the k = j mod 8
@@ -41,6 +51,150 @@ static inline float output_grad(float x, bool positive, float *linear, float *fa
     *linear = z > 0.0f ? z : 0.0f;
     *factor = 1.0f + e;
     return (positive ? 1.0f : 0.0f) - sig;
+}
+
+/* ---- the input side: make h from W_in, put e back into W_in ---------------- */
+
+/*
+ * out (H,) = the mean of word w's rows of in (table's rows: its own, then
+ * its n-grams'), with subword_embedding_forward's arithmetic: the first
+ * row copied, the others added in the table's order, times 1/c. Returns c.
+ */
+static inline int subword_rows_mean(float *restrict out, const float *restrict in, const SubwordTable *t, int32_t w,
+                                    int H)
+{
+    int c;
+    const int32_t *rows = subword_table_word_rows(t, w, &c);
+    memcpy(out, in + (size_t)rows[0] * H, (size_t)H * sizeof *out);
+    for (int k = 1; k < c; k++) {
+        const float *r = in + (size_t)rows[k] * H;
+        for (int j = 0; j < H; j++) out[j] += r[j];
+    }
+    const float scale = 1.0f / (float)c;
+    for (int j = 0; j < H; j++) out[j] *= scale;
+    return c;
+}
+
+/* Every row of word w (repeats included: each gets it again) += scale * e (H,). */
+static inline void subword_rows_add(float *restrict in, const float *restrict e, const SubwordTable *t, int32_t w,
+                                    float scale, int H)
+{
+    int c;
+    const int32_t *rows = subword_table_word_rows(t, w, &c);
+    for (int k = 0; k < c; k++) {
+        float *r = in + (size_t)rows[k] * H;
+        for (int j = 0; j < H; j++) r[j] += scale * e[j];
+    }
+}
+
+/*
+ * CBOW's h (H,) from the context ids ctx (n_in,) (ids in [0, V) or -1 for
+ * an absent word, at least one present), in (rows, H):
+ * - no subwords (sub NULL): the mean of the context rows present; returns
+ *   1 / their number;
+ * - subwords, exact (fasttext false): the mean over the contexts present
+ *   of each word's subword mean (the layer path: 2w SubwordEmbedding
+ *   layers, then the textbook's mean); returns 1 / the contexts present;
+ *   tmp (H,) is scratch;
+ * - subwords, fastText's (fasttext true): the mean over ALL rows of all
+ *   contexts present, their n-gram lists concatenated (fastText's cbow()
+ *   then Model::computeHidden); returns 1 / that number of rows.
+ */
+static inline float fused_context_h(float *restrict h, float *restrict tmp, const float *restrict in,
+                                    const int32_t *ctx, int n_in, int H, int V, const SubwordTable *sub,
+                                    bool fasttext)
+{
+    int present = 0, rows_seen = 0;
+    for (int k = 0; k < H; k++) h[k] = 0.0f;
+    for (int i = 0; i < n_in; i++) {
+        const int32_t c = ctx[i];
+        DLFS_ASSERT(c >= -1 && c < V);
+        if (c < 0) continue;   /* an absent context adds nothing */
+        present++;
+        if (!sub) {
+            const float *w = in + (size_t)c * H;
+            for (int k = 0; k < H; k++) h[k] += w[k];
+        } else if (!fasttext) {
+            subword_rows_mean(tmp, in, sub, c, H);
+            for (int k = 0; k < H; k++) h[k] += tmp[k];
+        } else {
+            int count;
+            const int32_t *rows = subword_table_word_rows(sub, c, &count);
+            for (int r = 0; r < count; r++) {
+                const float *w = in + (size_t)rows[r] * H;
+                for (int k = 0; k < H; k++) h[k] += w[k];
+            }
+            rows_seen += count;
+        }
+    }
+    DLFS_ASSERT(present >= 1);
+    const float inv_count = 1.0f / (float)(sub && fasttext ? rows_seen : present);
+    for (int k = 0; k < H; k++) h[k] *= inv_count;
+    return inv_count;
+}
+
+/*
+ * CBOW's e (H,) back into in, for the contexts present in ctx (n_in,):
+ * - no subwords: every context row += scale * e (scale: 1 for
+ *   context_full_grad, else fused_context_h's 1 / count);
+ * - subwords, exact: every row of each context word += scale * e / c, c
+ *   its number of rows (the layer path's SubwordEmbedding backward, then
+ *   SGD);
+ * - subwords, fastText's: every row of each context word += e, whatever
+ *   scale (Model::update adds the whole gradient to each input row).
+ */
+static inline void fused_context_e(float *restrict in, const float *restrict e, const int32_t *ctx, int n_in, int H,
+                                   float scale, const SubwordTable *sub, bool fasttext)
+{
+    for (int i = 0; i < n_in; i++) {
+        const int32_t c = ctx[i];
+        if (c < 0) continue;
+        if (!sub) {
+            float *w = in + (size_t)c * H;
+            for (int k = 0; k < H; k++) w[k] += scale * e[k];
+        } else if (!fasttext) {
+            int count;
+            (void)subword_table_word_rows(sub, c, &count);
+            subword_rows_add(in, e, sub, c, scale * (1.0f / (float)count), H);
+        } else {
+            subword_rows_add(in, e, sub, c, 1.0f, H);
+        }
+    }
+}
+
+/*
+ * SkipGram's h (H,) of the target word w: a copy of its row (no subwords),
+ * or the mean of its subword rows (both updates: fastText's skipgram()
+ * takes the target's n-gram list). Returns the row count c (1 without
+ * subwords).
+ */
+static inline int fused_word_h(float *restrict h, const float *restrict in, int32_t w, int V, int H,
+                               const SubwordTable *sub)
+{
+    DLFS_ASSERT(w >= 0 && w < V);
+    if (!sub) {
+        memcpy(h, in + (size_t)w * H, (size_t)H * sizeof *h);
+        return 1;
+    }
+    return subword_rows_mean(h, in, sub, w, H);
+}
+
+/*
+ * SkipGram's e (H,) back into the target w's rows: its row += e (no
+ * subwords); each of its c subword rows += e / c (exact) or += e
+ * (fastText's).
+ */
+static inline void fused_word_e(float *restrict in, const float *restrict e, int32_t w, int H, const SubwordTable *sub,
+                                bool fasttext)
+{
+    if (!sub) {
+        float *r = in + (size_t)w * H;
+        for (int j = 0; j < H; j++) r[j] += e[j];
+        return;
+    }
+    int count;
+    (void)subword_table_word_rows(sub, w, &count);
+    subword_rows_add(in, e, sub, w, fasttext ? 1.0f : 1.0f / (float)count, H);
 }
 
 #endif

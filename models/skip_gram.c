@@ -16,7 +16,10 @@ static void init_layers(SkipGram *self)
     const int S = cfg->sample_size, max_batch = cfg->max_batch;
     self->params[0] = &self->W_in;
     self->params[1] = &self->W_out;
-    embedding_init(&self->in_layer, &self->W_in);
+    if (cfg->subwords)
+        subword_embedding_init(&self->sub_layer, &self->W_in, cfg->subwords);
+    else
+        embedding_init(&self->in_layer, &self->W_in);
     if (word2vec_output_samples(&self->output))
         self->negative_sample = dlfs_calloc((size_t)n_ctx * max_batch * S, sizeof *self->negative_sample);
     self->h = dlfs_calloc((size_t)max_batch * H, sizeof *self->h);
@@ -94,7 +97,10 @@ float skip_gram_forward(SkipGram *self, const int32_t *contexts, const int32_t *
 {
     DLFS_ASSERT(B >= 1 && B <= self->cfg.max_batch);
     self->B = B;
-    embedding_forward(&self->in_layer, self->h, target, B);
+    if (self->cfg.subwords)
+        subword_embedding_forward(&self->sub_layer, self->h, target, B);
+    else
+        embedding_forward(&self->in_layer, self->h, target, B);
     /* the 2w context positions are the label columns of the output side */
     return word2vec_output_forward(&self->output, self->h, contexts, negative_sample, B);
 }
@@ -105,7 +111,10 @@ void skip_gram_backward(SkipGram *self)
     const size_t BH = (size_t)self->B * self->cfg.hidden_size;
     memset(self->dh, 0, BH * sizeof *self->dh);
     word2vec_output_backward(&self->output, self->dh);
-    embedding_backward(&self->in_layer, self->dh);
+    if (self->cfg.subwords)
+        subword_embedding_backward(&self->sub_layer, self->dh);
+    else
+        embedding_backward(&self->in_layer, self->dh);
 }
 
 /* The sample op: each context position's negatives, drawn against its positive, kept for the next forward. */

@@ -10,6 +10,12 @@
  * here one sampler draws them all). dh is the sum of the 2w losses'
  * gradients. With cfg.loss the 2w losses are softmax losses over one score
  * matrix h @ W_out, or hierarchical-softmax losses (see word2vec_output.h).
+ *
+ * With cfg.subwords the input layer is a SubwordEmbedding (fastText's
+ * skipgram: h = the mean of the target's own row and its n-grams' rows,
+ * W_in (subwords->n_rows, H)); the fused steps take the same h and put e
+ * back as the exact gradient (e / c into each of the c rows) or, with
+ * cfg.subword_fasttext_update, as fastText does (the whole e into each).
  */
 #ifndef DLFS2_MODELS_SKIP_GRAM_H
 #define DLFS2_MODELS_SKIP_GRAM_H
@@ -23,6 +29,7 @@
 #include "../common/rng.h"
 #include "../common/status.h"
 #include "../layers/embedding.h"
+#include "../layers/subword_embedding.h"
 #include "cbow.h"
 #include "word2vec_output.h"
 
@@ -33,7 +40,9 @@ typedef struct SkipGram {
     Param W_in;                     /* (V, H) the word vectors */
     Param W_out;                    /* word2vec_w_out_shape(cfg): (V, H) for negative sampling */
     Param *params[2];               /* {&W_in, &W_out} */
-    Embedding in_layer;             /* over W_in */
+    Embedding in_layer;             /* over W_in (unused with cfg.subwords) */
+    SubwordEmbedding sub_layer;     /* over W_in with cfg.subwords: h = the mean of the target's
+                                       subword rows */
     Word2VecOutput output;          /* the 2w losses on W_out */
     int32_t *negative_sample;       /* (2w, max_batch, sample_size) the last draws; NULL unless
                                        negative sampling */

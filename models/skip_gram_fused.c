@@ -49,14 +49,12 @@ static inline void prefetch_row(const float *w, int32_t row, int H)
 #endif
 }
 
-/* A row's start: h = a copy of the target's row of W_in, e = 0; returns that row (moved at the row's end). */
-static inline float *row_begin(float *in, int32_t target, int V, int H, float *h, float *e)
+/* A row's start: h = the target's input vector (fused_word_h), e = 0. */
+static inline void row_begin(const float *in, int32_t target, int V, int H, const SubwordTable *sub, float *h,
+                             float *e)
 {
-    DLFS_ASSERT(target >= 0 && target < V);
-    float *w_in = in + (size_t)target * H;
-    memcpy(h, w_in, (size_t)H * sizeof *h);
+    (void)fused_word_h(h, in, target, V, H, sub);
     for (int j = 0; j < H; j++) e[j] = 0.0f;
-    return w_in;
 }
 
 /* The first present column of ctx (K,) at or after k; K if none. */
@@ -107,13 +105,15 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
     float *t = x + (size_t)K * (S + 1);  /* (2w (S + 1),) their labels, then their loss factors */
     int32_t *rows = self->fused_rows;    /* (2w (S + 1),) their rows of W_out */
     int *pos = self->fused_pos;          /* (K,) the present rows of each column seen so far */
+    const SubwordTable *sub = cfg->subwords;   /* NULL: one row per word */
+    const bool ft = cfg->subword_fasttext_update;
     self->B = 0;                         /* nothing for skip_gram_backward to go on */
     for (int k = 0; k < K; k++) pos[k] = 0;
     double loss_sum = 0.0;
 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * K;
-        float *w_in = row_begin(in, target[b], V, H, h, e);
+        row_begin(in, target[b], V, H, sub, h, e);
         /* every pair of the row scored at the weights before its update */
         int m = 0;
         for (int k = next_present(ctx, 0, K); k < K; k = next_present(ctx, k + 1, K)) {
@@ -154,7 +154,7 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
             const float g = x[i];
             for (int j = 0; j < H; j++) w[j] += g * h[j];
         }
-        for (int j = 0; j < H; j++) w_in[j] += e[j];
+        fused_word_e(in, e, target[b], H, sub, ft);
         loss_sum += (double)linear + (double)logf(product);
     }
     return (float)(loss_sum / B);
@@ -185,6 +185,7 @@ float skip_gram_sgd_step_shared(SkipGram *self, const int32_t *contexts, const i
     DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
     const int K = 2 * cfg->window_size, H = cfg->hidden_size, S = cfg->sample_size;
     const int V = cfg->vocab_size, n_out = S + 1;
+    DLFS_ASSERT(cfg->subwords == NULL);   /* written for one row per word */
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
     float *wi = self->shared_buf;              /* (K, H) the inputs I */
     float *wo = wi + (size_t)K * H;            /* (S + 1, H) the outputs O */
@@ -251,12 +252,14 @@ float skip_gram_sgd_step_hs(SkipGram *self, const int32_t *contexts, const int32
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
     float *h = self->h, *e = self->dh;
     float *x = self->fused_x;   /* (K, max_code_length) the row's decisions' factors g */
+    const SubwordTable *sub = cfg->subwords;   /* NULL: one row per word */
+    const bool ft = cfg->subword_fasttext_update;
     self->B = 0;
     double loss_sum = 0.0;
 
     for (int b = 0; b < B; b++) {
         const int32_t *ctx = contexts + (size_t)b * K;
-        float *w_in = row_begin(in, target[b], V, H, h, e);
+        row_begin(in, target[b], V, H, sub, h, e);
         float linear = 0.0f, product = 1.0f;
         /* every decision of every pair at the weights before the row's update (the root is on
          * every path, so a node repeats across the pairs); e from the nodes' rows as they were */
@@ -283,7 +286,7 @@ float skip_gram_sgd_step_hs(SkipGram *self, const int32_t *contexts, const int32
                 for (int j = 0; j < H; j++) w[j] += g[d] * h[j];
             }
         }
-        for (int j = 0; j < H; j++) w_in[j] += e[j];
+        fused_word_e(in, e, target[b], H, sub, ft);
         loss_sum += (double)linear + (double)logf(product);
     }
     return (float)(loss_sum / B);

@@ -28,6 +28,13 @@ void word2vec_check_config(const Word2VecConfig *cfg)
     DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP || cfg->loss == WORD2VEC_LOSS_SOFTMAX ||
                 cfg->loss == WORD2VEC_LOSS_HSOFTMAX);
     DLFS_ASSERT(cfg->loss != WORD2VEC_LOSS_HSOFTMAX || cfg->vocab_size >= 2);
+    DLFS_ASSERT(cfg->subwords == NULL || cfg->subwords->V == cfg->vocab_size);
+    DLFS_ASSERT(cfg->subwords == NULL || !cfg->shared_negatives);
+}
+
+int word2vec_in_rows(const Word2VecConfig *cfg)
+{
+    return cfg->subwords ? cfg->subwords->n_rows : cfg->vocab_size;
 }
 
 static const char *const loss_names[] = {"negsamp", "softmax", "hsoftmax"};
@@ -63,7 +70,7 @@ void word2vec_init_params(Param *W_in, Param *W_out, const Word2VecConfig *cfg, 
 {
     int shape[2];
     word2vec_w_out_shape(cfg, shape);
-    param_init(W_in, "W_in", 2, (int[]){cfg->vocab_size, cfg->hidden_size}, true);
+    param_init(W_in, "W_in", 2, (int[]){word2vec_in_rows(cfg), cfg->hidden_size}, true);
     param_init(W_out, "W_out", 2, shape, cfg->loss != WORD2VEC_LOSS_SOFTMAX);
     param_fill_randn(W_in, 0.01, rng);
     param_fill_randn(W_out, 0.01, rng);
@@ -74,7 +81,7 @@ void word2vec_share_params(Param *W_in, Param *W_out, const Param *owner_in, con
 {
     int shape[2];
     word2vec_w_out_shape(cfg, shape);
-    param_init(W_in, "W_in", 2, (int[]){cfg->vocab_size, cfg->hidden_size}, true);
+    param_init(W_in, "W_in", 2, (int[]){word2vec_in_rows(cfg), cfg->hidden_size}, true);
     param_init(W_out, "W_out", 2, shape, cfg->loss != WORD2VEC_LOSS_SOFTMAX);
     param_share_value(W_in, owner_in);
     param_share_value(W_out, owner_out);

@@ -12,6 +12,7 @@
 #include "../common/api.h"
 #include "../common/param.h"
 #include "../common/rng.h"
+#include "../layers/subword.h"
 
 DLFS2_API_BEGIN
 
@@ -49,6 +50,16 @@ typedef struct Word2VecConfig {
                                minibatch (CBOW) or for a window's contexts (SkipGram) (HogBatch;
                                --shared-negatives; the fused SGD step only, see cbow.h
                                cbow_sgd_step_shared, skip_gram.h skip_gram_sgd_step_shared); false */
+    const SubwordTable *subwords;   /* subword input vectors (fastText; layers/subword.h): W_in has
+                                       subwords->n_rows rows (the words, then the used buckets) and
+                                       a word's input vector is the mean of its rows; NULL = none,
+                                       W_in (V, H). Borrowed: must outlive every model built from
+                                       this config and its replicas; subwords->V == vocab_size */
+    bool subword_fasttext_update;   /* with subwords, the fused SGD steps update as fastText's
+                                       Model::update does (CBOW: h = the mean over ALL rows of all
+                                       context words; every one of those rows, and in SkipGram every
+                                       row of the target, gets the whole e; --preset word2vec) rather
+                                       than with the layer path's exact gradient; false */
 } Word2VecConfig;
 
 /* The textbook's settings for a vocabulary of vocab_size words. */
@@ -56,7 +67,9 @@ Word2VecConfig word2vec_default_config(int vocab_size);
 
 /*
  * Aborts (contract) unless every size is >= 1, power >= 0 and loss is one
- * of the three (HSOFTMAX also needs vocab_size >= 2).
+ * of the three (HSOFTMAX also needs vocab_size >= 2); with subwords, unless
+ * subwords->V == vocab_size and shared_negatives is off (its steps are not
+ * written for subword inputs).
  */
 void word2vec_check_config(const Word2VecConfig *cfg);
 
@@ -72,11 +85,14 @@ void word2vec_w_out_shape(const Word2VecConfig *cfg, int shape[2]);
 /*
  * Allocates the two weights of a chapter-4 model and fills them as the
  * textbook does (0.01 * np.random.randn(...).astype('f')): W_in (V, H)
- * first, then W_out (word2vec_w_out_shape), both drawn from rng. Both are
+ * (with cfg->subwords: (subwords->n_rows, H), word2vec_in_rows) first, then W_out (word2vec_w_out_shape), both drawn from rng. Both are
  * row-tracked except the softmax's dense (H, V) W_out. The caller owns
  * them (param_free).
  */
 void word2vec_init_params(Param *W_in, Param *W_out, const Word2VecConfig *cfg, Rng *rng);
+
+/* The rows of W_in: cfg->subwords->n_rows with subwords, else vocab_size. */
+int word2vec_in_rows(const Word2VecConfig *cfg);
 
 /*
  * The two weights of a replica (another thread's model): shaped and
