@@ -15,7 +15,11 @@
  *               same recipe (no seed option: its runs differ only by how
  *               its threads interleave);
  *   fastText    --fasttext PATH, the `fasttext` CLI without subwords
- *               (-minn 0 -maxn 0), writing PREFIX.vec.
+ *               (-minn 0 -maxn 0), writing PREFIX.vec;
+ *   with --subwords MIN-MAX (issue 22) two more rows: dlfs2-sub, the
+ *   preset with --subwords MIN-MAX, and fastText-sub, fastText with
+ *   -minn MIN -maxn MAX (when --fasttext is given), compared with each
+ *   other only.
  * Every run is a child process, and its time is the whole process's wall
  * time (reading the corpus and writing the vectors included) from wait4,
  * with its peak RSS. The systems run in turn, round after round (dlfs2,
@@ -65,13 +69,17 @@
 
 enum { MAX_ROUNDS = 99, MAX_EPOCHS = 1000 };
 /* dlfs2's two rows (the preset, and with --shared-negatives), then the peers from SYS_GENSIM on */
-enum { SYS_DLFS2, SYS_DLFS2_SHARED, SYS_GENSIM, SYS_WORD2VEC, SYS_FASTTEXT, N_SYSTEMS };
-static const char *const system_names[N_SYSTEMS] = {"dlfs2", "dlfs2-shared", "gensim", "word2vec.c", "fastText"};
+enum { SYS_DLFS2, SYS_DLFS2_SHARED, SYS_GENSIM, SYS_WORD2VEC, SYS_FASTTEXT, SYS_DLFS2_SUB, SYS_FASTTEXT_SUB, N_SYSTEMS };
+static const char *const system_names[N_SYSTEMS] = {"dlfs2",    "dlfs2-shared", "gensim",      "word2vec.c",
+                                                     "fastText", "dlfs2-sub",    "fastText-sub"};
 
 /* Issue 21's targets: dlfs2's median time over the peer's, at most. */
 #define CBOW_GENSIM_TARGET 0.5
 #define CBOW_WORD2VEC_TARGET 0.2
 #define SKIPGRAM_GENSIM_TARGET 0.5
+/* Issue 22's: dlfs2-sub's median time and peak memory over fastText-sub's, at most. */
+#define SUBWORDS_TIME_TARGET 0.5
+#define SUBWORDS_MEMORY_TARGET 0.5
 
 typedef struct PeersOptions {
     bool model[2];              /* --model: [RECIPE_CBOW], [RECIPE_SKIPGRAM] */
@@ -84,6 +92,8 @@ typedef struct PeersOptions {
     const char *fasttext;       /* --fasttext PATH, NULL = skipped */
     const char *data_dir;       /* --data-dir, passed on to dlfs2 train */
     bool shared;                /* --shared-negatives: also the dlfs2-shared row */
+    const char *subwords;       /* --subwords MIN-MAX as given, NULL = no subword rows */
+    char minn[12], maxn[12];    /* its two numbers, for fastText's -minn and -maxn */
 } PeersOptions;
 
 /* One run of one system. */
@@ -107,7 +117,7 @@ typedef struct PeersSetup {
 
 enum {
     OPT_PEERS = CLI_OPT_LONG_BASE, OPT_MODEL, OPT_EPOCHS, OPT_THREADS, OPT_ROUNDS, OPT_SEEDS,
-    OPT_WORD2VEC, OPT_FASTTEXT, OPT_DATA_DIR, OPT_SHARED,
+    OPT_WORD2VEC, OPT_FASTTEXT, OPT_DATA_DIR, OPT_SHARED, OPT_SUBWORDS,
 };
 
 static const struct option peers_options[] = {
@@ -121,6 +131,7 @@ static const struct option peers_options[] = {
     {"fasttext", required_argument, NULL, OPT_FASTTEXT},
     {"data-dir", required_argument, NULL, OPT_DATA_DIR},
     {"shared-negatives", no_argument, NULL, OPT_SHARED},
+    {"subwords", required_argument, NULL, OPT_SUBWORDS},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -130,7 +141,7 @@ static void usage_peers(void)
     fputs("Usage: dlfs2 bench --peers [--model cbow|skipgram|both] [--epochs N] [--threads N]\n"
           "                           [--rounds R] [--seeds N] [--word2vec PATH]\n"
           "                           [--fasttext PATH] [--data-dir DIR]\n"
-          "                           [--shared-negatives]\n"
+          "                           [--shared-negatives] [--subwords MIN-MAX]\n"
           "\n"
           "Times dlfs2's word2vec preset against its peers on PTB's train split with the\n"
           "same recipe (window 5, 5 negatives, sample 1e-3, min count 5, 100 dimensions,\n"
@@ -182,6 +193,11 @@ static void usage_peers(void)
           "                  evaluation sets in DIR/eval (as for 'dlfs2 train')\n"
           "  --shared-negatives  also run dlfs2 with --shared-negatives (the dlfs2-shared\n"
           "                  row, after dlfs2's in each round), with its ratios and targets\n"
+          "  --subwords MIN-MAX  also run dlfs2 with --subwords MIN-MAX (the dlfs2-sub row)\n"
+          "                  and, with --fasttext, fastText with -minn MIN -maxn MAX (the\n"
+          "                  fastText-sub row): their ratio of times and of peak memory and\n"
+          "                  issue 22's targets (dlfs2-sub's analogy and rho >= fastText-sub's\n"
+          "                  means; its time and its peak memory <= 0.5x fastText-sub's)\n"
           "  -h, --help      show this help\n",
           stdout);
 }
@@ -223,6 +239,21 @@ static int set_model(const char *arg, PeersOptions *o)
     return 0;
 }
 
+/* --subwords MIN-MAX: 1 <= MIN <= MAX <= 99 here; dlfs2 train checks the rest. */
+static int set_subwords(const char *arg, PeersOptions *o)
+{
+    int lo = 0, hi = 0, used = 0;
+    if (sscanf(arg, "%2d-%2d%n", &lo, &hi, &used) != 2 || arg[used] != '\0' || arg[0] < '0' || arg[0] > '9' ||
+        lo < 1 || hi < lo) {
+        cli_error("bench --peers: --subwords '%s': expected a range of n-gram lengths MIN-MAX such as 3-6", arg);
+        return CLI_EXIT_USAGE;
+    }
+    o->subwords = arg;
+    snprintf(o->minn, sizeof o->minn, "%d", lo);
+    snprintf(o->maxn, sizeof o->maxn, "%d", hi);
+    return 0;
+}
+
 /*
  * Parses argv. Returns -1 after the help, 0 to go on, or an exit status.
  * Usage errors come first: a program path is checked only when the rest
@@ -250,6 +281,7 @@ static int parse_peers_args(int argc, char **argv, PeersOptions *o)
         case OPT_WORD2VEC: word2vec = optarg; break;
         case OPT_FASTTEXT: fasttext = optarg; break;
         case OPT_SHARED: o->shared = true; break;
+        case OPT_SUBWORDS: rc = set_subwords(optarg, o); break;
         case OPT_DATA_DIR:
             if (!*optarg) {
                 cli_error("bench --peers: --data-dir: expected a folder, got an empty argument");
@@ -431,11 +463,13 @@ static int run_system(const PeersOptions *o, const PeersSetup *s, int sys, const
     switch (sys) {
     case SYS_DLFS2:
     case SYS_DLFS2_SHARED:
+    case SYS_DLFS2_SUB:
         snprintf(out, sizeof out, "%s/%s", s->dir, system_names[sys]);
         snprintf(vectors, sizeof vectors, "%s/vectors.txt", out);
         push(argv, &n, "dlfs2", "train", "--preset", "word2vec", "--model", t->model, "--epochs", t->epochs,
              "--threads", t->threads, "--seed", t->seed, "--out", out, NULL);
         if (sys == SYS_DLFS2_SHARED) push(argv, &n, "--shared-negatives", NULL);
+        if (sys == SYS_DLFS2_SUB) push(argv, &n, "--subwords", o->subwords, NULL);
         if (o->data_dir != NULL) push(argv, &n, "--data-dir", o->data_dir, NULL);
         break;
     case SYS_GENSIM:
@@ -452,12 +486,12 @@ static int run_system(const PeersOptions *o, const PeersSetup *s, int sys, const
              t->min_count, "-alpha", t->alpha, "-threads", t->threads, "-iter", t->epochs, "-binary", "0",
              NULL);
         break;
-    default:   /* SYS_FASTTEXT: it writes PREFIX.vec (and PREFIX.bin) */
+    default:   /* SYS_FASTTEXT, SYS_FASTTEXT_SUB: it writes PREFIX.vec (and PREFIX.bin) */
         path = o->fasttext;
         snprintf(out, sizeof out, "%s/fasttext", s->dir);
         snprintf(vectors, sizeof vectors, "%s.vec", out);
         push(argv, &n, path, t->skipgram ? "skipgram" : "cbow", "-input", s->corpus, "-output", out, "-minn",
-             "0", "-maxn", "0", "-t", t->sample, "-minCount", t->min_count, "-ws", "5", "-neg", "5", "-epoch",
+             sys == SYS_FASTTEXT_SUB ? o->minn : "0", "-maxn", sys == SYS_FASTTEXT_SUB ? o->maxn : "0", "-t", t->sample, "-minCount", t->min_count, "-ws", "5", "-neg", "5", "-epoch",
              t->epochs, "-dim", "100", "-thread", t->threads, "-lr", t->alpha, "-seed", t->seed, NULL);
         break;
     }
@@ -573,10 +607,12 @@ static void print_model(const PeersOptions *o, const PeersSetup *s, RecipeModelK
                format_score(m->analogy_mean, m->analogy_sd, a, sizeof a),
                format_score(m->rho_mean, m->rho_sd, r, sizeof r));
     }
-    for (int mine = SYS_DLFS2; mine < SYS_GENSIM; mine++) {
-        if (!s->on[mine]) continue;
+    for (int mine = SYS_DLFS2; mine < N_SYSTEMS; mine++) {
+        if (!s->on[mine] || (mine >= SYS_GENSIM && mine != SYS_DLFS2_SUB)) continue;
+        /* the word-level rows against each other and the word-level peers; dlfs2-sub against fastText-sub */
         for (int sys = mine + 1; sys < N_SYSTEMS; sys++) {
-            if (!s->on[sys]) continue;
+            if (!s->on[sys] || (mine == SYS_DLFS2_SUB) != (sys == SYS_FASTTEXT_SUB) || sys == SYS_DLFS2_SUB)
+                continue;
             double ratios[MAX_ROUNDS];
             for (int r = 0; r < o->rounds; r++) ratios[r] = runs[mine][r].wall_s / runs[sys][r].wall_s;
             printf("%s / %s: %.3f (median %.3f s / %.3f s); median of the rounds' ratios %.3f\n",
@@ -616,7 +652,7 @@ static void print_quality_target(const PeersOptions *o, const PeersSetup *s, Rec
         return;
     }
     int best = -1;
-    for (int sys = SYS_GENSIM; sys < N_SYSTEMS; sys++) {
+    for (int sys = SYS_GENSIM; sys <= SYS_FASTTEXT; sys++) {   /* the peers without subwords */
         if (!s->on[sys]) continue;
         const double mean = rho ? sum[sys].rho_mean : sum[sys].analogy_mean;
         if (!isnan(mean) && (best < 0 || mean > (rho ? sum[best].rho_mean : sum[best].analogy_mean))) best = sys;
@@ -630,6 +666,51 @@ static void print_quality_target(const PeersOptions *o, const PeersSetup *s, Rec
     const double sd = rho ? sum[best].rho_sd : sum[best].analogy_sd;
     printf("%.4f vs %.4f (%s %.4f - %.4f): %s\n", score, mean - sd, system_names[best], mean, sd,
            score >= mean - sd ? "met" : "not met");
+}
+
+/*
+ * Issue 22's targets for one model: dlfs2-sub's analogy and rho each at
+ * least fastText-sub's mean, its median time and its peak memory at most
+ * 0.5x fastText-sub's.
+ */
+static void print_subword_targets(const PeersOptions *o, const PeersSetup *s, RecipeModelKind kind,
+                                  const PeerSummary *sum)
+{
+    const PeerSummary *mine = &sum[SYS_DLFS2_SUB], *ft = &sum[SYS_FASTTEXT_SUB];
+    const char *why = !o->model[kind] ? "not run" : !s->on[SYS_FASTTEXT_SUB] ? "fastText-sub skipped" : NULL;
+    for (int what = 0; what < 4; what++) {
+        static const char *const names[4] = {"analogy >= fastText-sub's mean", "WordSim-353 rho >= fastText-sub's mean",
+                                             "time <= 0.5x fastText-sub's", "peak memory <= 0.5x fastText-sub's"};
+        printf("%s: dlfs2-sub's %s: ", model_title(kind), names[what]);
+        if (why != NULL) {
+            printf("not measured (%s)\n", why);
+            continue;
+        }
+        switch (what) {
+        case 0:
+        case 1: {
+            const double a = what == 0 ? mine->analogy_mean : mine->rho_mean;
+            const double b = what == 0 ? ft->analogy_mean : ft->rho_mean;
+            if (isnan(a) || isnan(b))
+                printf("not measured (no evaluation data)\n");
+            else
+                printf("%.4f vs %.4f: %s\n", a, b, a >= b ? "met" : "not met");
+            break;
+        }
+        case 2: {
+            const double r = mine->median_s / ft->median_s;
+            printf("%.3fx (%.3f s / %.3f s): %s\n", r, mine->median_s, ft->median_s,
+                   r <= SUBWORDS_TIME_TARGET ? "met" : "not met");
+            break;
+        }
+        default: {
+            const double r = mine->peak_mib / ft->peak_mib;
+            printf("%.3fx (%.1f MiB / %.1f MiB): %s\n", r, mine->peak_mib, ft->peak_mib,
+                   r <= SUBWORDS_MEMORY_TARGET ? "met" : "not met");
+            break;
+        }
+        }
+    }
 }
 
 /* Says which systems run and why the others do not. */
@@ -654,6 +735,11 @@ static void choose_systems(const PeersOptions *o, PeersSetup *s)
         printf("fastText: %s (without subwords: -minn 0 -maxn 0)\n", o->fasttext);
     else
         printf("fastText: skipped: not given (--fasttext PATH)\n");
+    s->on[SYS_DLFS2_SUB] = o->subwords != NULL;
+    s->on[SYS_FASTTEXT_SUB] = o->subwords != NULL && o->fasttext != NULL;
+    if (o->subwords != NULL)
+        printf("subwords: dlfs2-sub (--subwords %s) and %s\n", o->subwords,
+               s->on[SYS_FASTTEXT_SUB] ? "fastText-sub (-minn MIN -maxn MAX)" : "no fastText-sub (--fasttext PATH)");
     if (s->questions[0] != '\0')
         printf("scores: analogy accuracy on %s, WordSim-353 rho on %s\n", s->questions, s->pairs);
     else
@@ -735,6 +821,11 @@ int cmd_bench_peers(int argc, char **argv)
         for (int kind = RECIPE_CBOW; kind <= RECIPE_SKIPGRAM; kind++)
             for (int rho = 0; rho < 2; rho++)
                 print_quality_target(&o, &s, (RecipeModelKind)kind, mine, rho == 1, sum[kind]);
+    }
+    if (s.on[SYS_DLFS2_SUB]) {
+        printf("\ntargets (issue 22, subwords %s), from this run's medians, peaks and means:\n", o.subwords);
+        for (int kind = RECIPE_CBOW; kind <= RECIPE_SKIPGRAM; kind++)
+            print_subword_targets(&o, &s, (RecipeModelKind)kind, sum[kind]);
     }
     return CLI_EXIT_OK;
 }

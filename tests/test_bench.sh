@@ -21,7 +21,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_bench.sh PATH/TO/dlfs2}
-PLAN=65
+PLAN=67
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -299,6 +299,24 @@ check "bench --peers --shared-negatives: the dlfs2-shared row after dlfs2's, its
     grep -Eq '^CBOW: dlfs2-shared <= 0.5x gensim.s time: [0-9.]+x: (met|not met)\$' '$WORK/shared.out' &&
     grep -Eq '^CBOW: dlfs2-shared.s analogy >= the best peer.s mean - its sd: -?[0-9.]+ vs 0.5000 \(gensim 0.5000 - 0.0000\): (met|not met)\$' '$WORK/shared.out' &&
     grep -Eq '^CBOW: dlfs2 <= 0.5x gensim.s time: [0-9.]+x: (met|not met)\$' '$WORK/shared.out'"
+: >"$PEERS_LOG"
+DLFS2_PYTHON=$FAKE_PYTHON "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 --threads 1 --rounds 1 \
+    --model skipgram --fasttext "$FAKE_FASTTEXT" --subwords 3-6 >"$WORK/sub.out" 2>"$WORK/sub.err"
+rc=$?
+check "bench --peers --subwords 3-6: dlfs2-sub and fastText-sub rows, their ratios and issue 22's targets" sh -c "
+    [ $rc -eq 0 ] &&
+    [ \"\$(awk '\$2 == \"round\" { printf \"%s;\", \$6 }' '$WORK/sub.out')\" = 'dlfs2;gensim;fastText;dlfs2-sub;fastText-sub;' ] &&
+    grep -Eq '^fastText skipgram .* -minn 0 -maxn 0 ' '$PEERS_LOG' &&
+    grep -Eq '^fastText skipgram .* -minn 3 -maxn 6 ' '$PEERS_LOG' &&
+    grep -Eq '^dlfs2-sub +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+ +[0-9.]+  -?[0-9.]+ ± 0.0000 ' '$WORK/sub.out' &&
+    grep -Eq '^dlfs2-sub / fastText-sub: [0-9.]+ \(median ' '$WORK/sub.out' &&
+    ! grep -Eq '^dlfs2 / (dlfs2-sub|fastText-sub):' '$WORK/sub.out' &&
+    grep -Eq '^SkipGram: dlfs2-sub.s analogy >= fastText-sub.s mean: -?[0-9.]+ vs 0.5000: (met|not met)\$' '$WORK/sub.out' &&
+    grep -Eq '^SkipGram: dlfs2-sub.s WordSim-353 rho >= fastText-sub.s mean: -?[0-9.]+ vs 1.0000: (met|not met)\$' '$WORK/sub.out' &&
+    grep -Eq '^SkipGram: dlfs2-sub.s time <= 0.5x fastText-sub.s: [0-9.]+x \([0-9.]+ s / [0-9.]+ s\): (met|not met)\$' '$WORK/sub.out' &&
+    grep -Eq '^SkipGram: dlfs2-sub.s peak memory <= 0.5x fastText-sub.s: [0-9.]+x \([0-9.]+ MiB / [0-9.]+ MiB\): (met|not met)\$' '$WORK/sub.out' &&
+    grep -q '^CBOW: dlfs2-sub.s analogy >= fastText-sub.s mean: not measured (not run)\$' '$WORK/sub.out'"
+expect "bench --peers --subwords 6-3: exit 2" 2 peerssub bench --peers --subwords 6-3
 DLFS2_PYTHON=$NO_GENSIM "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 1 --threads 1 --rounds 1 \
     --model cbow >"$WORK/alone.out" 2>"$WORK/alone.err"
 rc=$?
