@@ -93,6 +93,7 @@ typedef struct TrainOptions {
     bool preset_word2vec;   /* --preset word2vec */
     double sample;          /* --sample, subsampling threshold; 0 = off */
     int min_count;          /* --min-count */
+    bool train_eos;         /* --train-eos: <eos> is trained as each sentence's last word (fastText's </s>) */
     bool dynamic_window;    /* shrunk windows (--preset word2vec) */
     bool sentences;         /* windows stop at <eos>, which is not trained (--preset word2vec) */
     bool shared_negatives;  /* --shared-negatives: one draw of negatives per minibatch (HogBatch) */
@@ -133,7 +134,7 @@ enum {
     OPT_MODEL = CLI_OPT_LONG_BASE, OPT_WINDOW, OPT_HIDDEN, OPT_BATCH, OPT_EPOCHS, OPT_LR,
     OPT_SAMPLE_SIZE, OPT_POWER, OPT_REPLACE, OPT_SHARED_NEGATIVES, OPT_LOCAL_OUT_SYNC, OPT_MAX_ITERS, OPT_EVAL_INTERVAL, OPT_SEED,
     OPT_CORPUS, OPT_DATA_DIR, OPT_OUT, OPT_OPTIMIZER, OPT_MAX_GRAD, OPT_FORMAT, OPT_SAVE_NPY,
-    OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_PLOT,
+    OPT_LOSS, OPT_THREADS, OPT_FAST, OPT_PRESET, OPT_SAMPLE, OPT_MIN_COUNT, OPT_TRAIN_EOS, OPT_PLOT,
     OPT_CHECKPOINT_EVERY, OPT_RESUME, OPT_LOWERCASE, OPT_VOCAB, OPT_SYNC_EVERY, OPT_SYNC_WORDS,
     OPT_SYNC_PARTIAL, OPT_SUBWORDS, OPT_BUCKETS, OPT_SUBWORD_UPDATE,
 };
@@ -168,6 +169,7 @@ static const struct option train_options[] = {
     {"preset", required_argument, NULL, OPT_PRESET},
     {"sample", required_argument, NULL, OPT_SAMPLE},
     {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+    {"train-eos", no_argument, NULL, OPT_TRAIN_EOS},
     {"sync-every", required_argument, NULL, OPT_SYNC_EVERY},
     {"sync-words", required_argument, NULL, OPT_SYNC_WORDS},
     {"sync-partial", required_argument, NULL, OPT_SYNC_PARTIAL},
@@ -323,6 +325,10 @@ void usage_train(void)
           "                         (0; 1e-3 with --preset word2vec; needs --fast)\n"
           "  --min-count N          ignore the words seen fewer than N times (1; 5 with\n"
           "                         --preset word2vec; needs --fast)\n"
+          "  --train-eos            with --preset word2vec: <eos> still ends a sentence but\n"
+          "                         is also trained as its last word, a word like any other\n"
+          "                         (min count, subsampling), as fastText trains on its </s>\n"
+          "                         (off: word2vec.c's, <eos> is never trained)\n"
           "\n"
           "Across machines (mpirun -np P dlfs2 train --preset word2vec, a build with MPI:\n"
           "each rank reads 1/P of the corpus file with --threads threads, and the ranks\n"
@@ -489,6 +495,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_SAMPLE:
         o->sample_given = true;
         return cli_parse_double("--sample", arg, 0.0, 0, 1.0, &o->sample);
+    case OPT_TRAIN_EOS: o->train_eos = true; return 0;
     case OPT_MIN_COUNT:
         o->min_count_given = true;
         return cli_parse_int("--min-count", arg, 1, 0x7fffffff, &o->min_count);
@@ -600,6 +607,10 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
         cli_error("--sample and --min-count need --fast (or --preset word2vec)");
         return CLI_EXIT_USAGE;
     }
+    if (o->train_eos && !o->sentences) {
+        cli_error("--train-eos needs sentences that end at <eos> (--preset word2vec)");
+        return CLI_EXIT_USAGE;
+    }
     /* --fast draws with replacement (the textbook's GPU path); the word2vec
      * preset keeps the textbook's sampler, which never draws the target, as
      * word2vec.c skips a negative equal to the target */
@@ -706,6 +717,7 @@ static void print_header(const TrainOptions *o, const RecipeData *d)
     else if (o->fast)
         printf(", fast (Hogwild threads, touched rows only%s%s)", o->sample > 0.0 ? ", subsampling" : "",
                o->min_count > 1 ? ", min count" : "");
+    if (o->train_eos) printf(", <eos> trained as each sentence's last word");
     if (o->max_grad > 0.0) printf(", max grad %g", o->max_grad);
     if (o->max_iters > 0) printf(", max iters %ld", o->max_iters);
     if (o->subwords)
@@ -983,6 +995,7 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
     const Word2VecDataConfig data_cfg = {
         .window = o->window, .dynamic_window = o->dynamic_window, .sample = o->sample,
         .min_count = o->min_count, .sentence_end = o->sentences ? vocab_get(&d->vocab, "<eos>") : -1,
+        .train_sentence_end = o->train_eos,
     };
     /* streamed (d counted, not loaded) or the rows of each epoch in memory */
     const bool stream = d->counts != NULL;

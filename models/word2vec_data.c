@@ -127,13 +127,15 @@ int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, 
         size_t L = 0;
         for (; k < n; k++) {
             const int32_t id = corpus[k];
-            if (id == cfg->sentence_end) {
+            const bool end = id == cfg->sentence_end;
+            /* a sentence end is dropped, or with train_sentence_end filtered as any word */
+            if ((!end || cfg->train_sentence_end) && !(drop_rare && counts[id] < min_count) &&
+                (!subsample || rng_uniform(rng) < keep[id]))
+                sentence[L++] = id;
+            if (end) {
                 k++;
                 break;
             }
-            if (drop_rare && counts[id] < min_count) continue;
-            if (subsample && !(rng_uniform(rng) < keep[id])) continue;
-            sentence[L++] = id;
         }
         /* 2. its rows, one b draw per kept token */
         emit_sentence(sentence, L, cfg->window, cfg->dynamic_window, rng, contexts, target, &rows);

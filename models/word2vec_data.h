@@ -47,6 +47,8 @@ typedef struct Word2VecDataConfig {
     double sample;          /* subsampling threshold t (word2vec.c -sample, e.g. 1e-3); <= 0 = keep every token */
     int min_count;          /* tokens of words with count < min_count are dropped (word2vec.c -min-count); <= 1 = keep all */
     int32_t sentence_end;   /* id that ends a sentence (PTB's <eos>): it is dropped, and no window crosses it; -1 = none */
+    bool train_sentence_end;/* keep the sentence_end token as its sentence's last word, a word like any other
+                               (min count, subsampling), as fastText trains on its </s>; false */
 } Word2VecDataConfig;
 
 /*
@@ -96,7 +98,8 @@ int word2vec_count_words(const int32_t *corpus, size_t n, int V, int64_t *counts
  *
  * Per sentence (the tokens up to the next sentence_end, or to the end of
  * the corpus), in corpus order:
- *   1. filter: sentence_end tokens end the sentence and are dropped; when
+ *   1. filter: sentence_end tokens end the sentence and are dropped (with
+ *      train_sentence_end, filtered as below and kept as its last word); when
  *      min_count > 1, tokens of words with counts[id] < min_count are
  *      dropped (no draw); when sample > 0,
  *      every other token takes ONE rng_uniform draw u, in order, and is kept

@@ -275,11 +275,12 @@ static int next_sentence(Word2VecStream *s, Word2VecStreamThread *th, DlfsError 
     size_t L = 0;
     while (th->block_pos < th->block_len) {
         const int32_t id = th->block[th->block_pos++];
-        if (id == cfg->sentence_end) break;
-        if (drop_rare && s->counts[id] < min_count) continue;
-        if (subsample && !(rng_uniform(&th->rng) < s->keep[id])) continue;
-        th->sentence[L++] = id;
-        if (L == WORD2VEC_STREAM_MAX_SENTENCE) break;
+        const bool end = id == cfg->sentence_end;
+        /* a sentence end is dropped, or with train_sentence_end filtered as any word */
+        if ((!end || cfg->train_sentence_end) && !(drop_rare && s->counts[id] < min_count) &&
+            (!subsample || rng_uniform(&th->rng) < s->keep[id]))
+            th->sentence[L++] = id;
+        if (end || L == WORD2VEC_STREAM_MAX_SENTENCE) break;
     }
     th->rows = word2vec_sentence_rows(th->sentence, L, cfg->window, cfg->dynamic_window, &th->rng,
                                       th->contexts, th->target);

@@ -12,7 +12,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_fast.sh PATH/TO/dlfs2}
-PLAN=90
+PLAN=92
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -30,6 +30,9 @@ check "--sample without --fast: the message says it needs --fast" \
 expect "--min-count without --fast: exit 2" 2 u-min train --corpus "$TINY" --min-count 3 --out "$WORK/u"
 check "--min-count without --fast: the message says it needs --fast" \
     grep -q '^dlfs2: --sample and --min-count need --fast' "$WORK/u-min.err"
+expect "--train-eos without the preset: exit 2" 2 u-eos train --corpus "$TINY" --fast --train-eos --out "$WORK/u"
+check "--train-eos without the preset: the message says it needs sentences" \
+    grep -q '^dlfs2: --train-eos needs sentences that end at <eos> (--preset word2vec)$' "$WORK/u-eos.err"
 expect "--preset foo: exit 2" 2 u-preset train --corpus "$TINY" --preset foo --out "$WORK/u"
 check "--preset foo: the message names the presets" \
     grep -q "^dlfs2: --preset: expected word2vec, got 'foo'$" "$WORK/u-preset.err"

@@ -221,6 +221,49 @@ static void test_sentence_boundaries(void **state)
 }
 
 /*
+ * train_sentence_end (--train-eos, fastText's </s>): the same corpus, each
+ * eos kept as its sentence's last word and trained like any other, windows
+ * still stopping at it. Sentences: [8] (the leading eos alone: no row),
+ * [0 1 2 8], [3 4 8], [8] (alone), [5 8], [6 7 0 1] (no final eos). w = 2.
+ * With min_count 3 (eos seen 4 times, 0 and 1 twice) the eos stays while
+ * the rare words go, and the eos still ends its sentence.
+ */
+static void test_sentence_end_trained(void **state)
+{
+    (void)state;
+    const int32_t corpus[15] = {8, 0, 1, 2, 8, 3, 4, 8, 8, 5, 8, 6, 7, 0, 1};
+    Word2VecDataConfig cfg = plain_config(2);
+    cfg.sentence_end = 8;
+    cfg.train_sentence_end = true;
+    Rows r = rows_alloc(15, 2);
+    make_epoch(corpus, 15, 9, &cfg, NULL, &r);
+    const int32_t expect_t[13] = {0, 1, 2, 8, 3, 4, 8, 5, 8, 6, 7, 0, 1};
+    const int32_t expect_c[13][4] = {
+        {-1, -1, 1, 2}, {-1, 0, 2, 8}, {0, 1, 8, -1}, {1, 2, -1, -1},
+        {-1, -1, 4, 8}, {-1, 3, 8, -1}, {3, 4, -1, -1},
+        {-1, -1, 8, -1}, {-1, 5, -1, -1},
+        {-1, -1, 7, 0}, {-1, 6, 0, 1}, {6, 7, 1, -1}, {7, 0, -1, -1},
+    };
+    assert_int_equal(r.n, 13);
+    assert_memory_equal(r.target, expect_t, sizeof expect_t);
+    assert_memory_equal(r.contexts, expect_c, sizeof expect_c);
+
+    cfg.min_count = 3;   /* only the eos (4 times) is frequent enough: each sentence is [8] alone */
+    make_epoch(corpus, 15, 9, &cfg, NULL, &r);
+    assert_int_equal(r.n, 0);
+    cfg.min_count = 2;   /* 0, 1 (twice each) and the eos stay: [8], [0 1 8], [8], [8], [8], [0 1] */
+    make_epoch(corpus, 15, 9, &cfg, NULL, &r);
+    const int32_t expect_t2[5] = {0, 1, 8, 0, 1};
+    const int32_t expect_c2[5][4] = {
+        {-1, -1, 1, 8}, {-1, 0, 8, -1}, {0, 1, -1, -1}, {-1, -1, 1, -1}, {-1, 0, -1, -1},
+    };
+    assert_int_equal(r.n, 5);
+    assert_memory_equal(r.target, expect_t2, sizeof expect_t2);
+    assert_memory_equal(r.contexts, expect_c2, sizeof expect_c2);
+    rows_free(&r);
+}
+
+/*
  * The same with subsampling and the dynamic window on random sentences
  * that alternate between ids [0, 50) and [50, 100) (eos = 100): a context
  * from the neighbouring sentence would be in the other half.
@@ -615,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_count_words),
         cmocka_unit_test(test_equals_create_contexts_target),
         cmocka_unit_test(test_sentence_boundaries),
+        cmocka_unit_test(test_sentence_end_trained),
         cmocka_unit_test(test_sentence_boundaries_random),
         cmocka_unit_test(test_min_count),
         cmocka_unit_test(test_subsampling_fraction),

@@ -146,10 +146,12 @@ static void assert_rows_equal(const Rows *a, const Rows *b, size_t n)
     }
 }
 
+static bool train_eos;   /* test_config's train_sentence_end (--train-eos) */
+
 static Word2VecDataConfig test_config(const RecipeData *d)
 {
     return (Word2VecDataConfig){.window = 2, .dynamic_window = true, .sample = 2e-2, .min_count = 3,
-                                .sentence_end = vocab_get(&d->vocab, "<eos>")};
+                                .sentence_end = vocab_get(&d->vocab, "<eos>"), .train_sentence_end = train_eos};
 }
 
 /* d loaded from path in memory, and counts of its ids (V,), malloc'ed. */
@@ -221,6 +223,27 @@ static void test_one_thread_is_make_epoch(void **state)
     assert_true(want.n > 200 && want.n < 2 * d.corpus.size);
     check_one_thread(txt, &d, counts, &want);
     check_one_thread(gz, &d, counts, &want);
+    rows_free(&want);
+    free(counts);
+    recipe_data_free(&d);
+}
+
+/* The same with the line end trained as each sentence's last word (--train-eos): make_epoch's rows,
+ * which then have <eos> targets. */
+static void test_one_thread_is_make_epoch_train_eos(void **state)
+{
+    train_eos = true;
+    test_one_thread_is_make_epoch(state);
+    const TestTmpdir *t = *state;
+    RecipeData d;
+    int64_t *counts = load(&d, test_tmpdir_path(t, "text.txt"));
+    const Word2VecDataConfig cfg = test_config(&d);
+    Rows want = {0};
+    memory_rows(&d, counts, &cfg, 1, 42, &want);
+    size_t eos_rows = 0;
+    for (size_t r = 0; r < want.n; r++) eos_rows += want.target[r] == cfg.sentence_end;
+    assert_true(eos_rows > 0);
+    train_eos = false;
     rows_free(&want);
     free(counts);
     recipe_data_free(&d);
@@ -596,6 +619,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_one_thread_is_make_epoch, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_one_thread_is_make_epoch_train_eos, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_three_threads_cover_the_epoch, test_tmpdir_setup,
                                         test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_parts_cover_the_epoch, test_tmpdir_setup, test_tmpdir_teardown),
