@@ -65,6 +65,7 @@
 #include "recipe/data.h"
 #include "recipe/model_build.h"
 #include "recipe/preset.h"
+#include "recipe/subword_model.h"
 #include "recipe/word2vec_stream.h"
 
 #endif

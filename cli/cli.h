@@ -2,7 +2,7 @@
  * cli.h — declarations shared by the files of the dlfs2 program: the
  * subcommands (cli/cmd_train.c, cli/cmd_eval.c, cli/cmd_benchmark.c,
  * cli/cmd_convert.c, cli/cmd_gradcheck.c, cli/cmd_compare.c, cli/cmd_bench.c,
- * cli/cmd_fetch.c, cli/cmd_plot_words.c) and the
+ * cli/cmd_fetch.c, cli/cmd_plot_words.c, cli/cmd_vector.c) and the
  * option helpers in cli/dlfs2.c.
  *
  * Every subcommand takes (argc, argv) with argv[0] the subcommand's name and
@@ -43,6 +43,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_plot_words(int argc, char **argv);
 int cmd_vocab(int argc, char **argv);
+int cmd_vector(int argc, char **argv);
 
 /* Their usage texts, printed to stdout by --help and by `dlfs2 help CMD`. */
 void usage_train(void);
@@ -58,6 +59,7 @@ void usage_bench(void);
 void usage_fetch(void);
 void usage_plot_words(void);
 void usage_vocab(void);
+void usage_vector(void);
 
 /* Prints "dlfs2: <message>\n" to stderr. */
 void cli_error(const char *fmt, ...) DLFS_PRINTF(1, 2);

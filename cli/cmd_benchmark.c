@@ -12,9 +12,15 @@
  *
  *     accuracy: 0.0163 (77/4716 covered of 19544; semantic 0.0115, syntactic 0.0176)
  *     spearman: 0.1465 (237/353 pairs)
+ *
+ * `wordsim --model FILE` reads a subword model (recipe/subword_model.h)
+ * instead: the vocabulary's words get the mean of their rows, and a word of
+ * the pairs outside the vocabulary (case-insensitively) gets the mean of its
+ * lower-cased form's n-gram rows, so it is used instead of skipped.
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,19 +30,23 @@
 #include "common/vocab.h"
 #include "datasets/data.h"
 #include "datasets/vectors.h"
+#include "common/check.h"
 #include "evaluation/analogy.h"
+#include "evaluation/lower_vocab.h"
 #include "evaluation/wordsim.h"
+#include "recipe/subword_model.h"
 
 #define DEFAULT_VECTORS "out/vectors.txt"
 
 typedef struct BenchmarkOptions {
     const char *vectors;   /* --vectors FILE */
+    const char *model;     /* --model FILE (wordsim only), NULL: none */
     const char *data;      /* --questions FILE or --pairs FILE; NULL = the data folder's */
     const char *data_dir;  /* --data-dir DIR; NULL = datasets/data.h's default */
     char data_buf[4096];   /* the data folder's file, when data is NULL */
 } BenchmarkOptions;
 
-enum { OPT_VECTORS = CLI_OPT_LONG_BASE, OPT_DATA, OPT_DATA_DIR };
+enum { OPT_VECTORS = CLI_OPT_LONG_BASE, OPT_DATA, OPT_DATA_DIR, OPT_MODEL };
 
 void usage_accuracy(void)
 {
@@ -66,7 +76,7 @@ void usage_accuracy(void)
 
 void usage_wordsim(void)
 {
-    fputs("Usage: dlfs2 wordsim [--pairs FILE] [--vectors FILE] [--data-dir DIR]\n"
+    fputs("Usage: dlfs2 wordsim [--pairs FILE] [--vectors FILE | --model FILE] [--data-dir DIR]\n"
           "\n"
           "Word similarity, as gensim's evaluate_word_pairs: Spearman's rank correlation\n"
           "(ties get the average of their ranks) between the cosine similarity of the two\n"
@@ -81,6 +91,9 @@ void usage_wordsim(void)
           "  --pairs FILE     'word1 word2 score' lines, tab- or space-separated, '#' comments\n"
           "                   (default DATA/eval/wordsim353.tsv: `dlfs2 fetch eval`)\n"
           "  --vectors FILE   word vectors, word2vec text or binary (" DEFAULT_VECTORS ")\n"
+          "  --model FILE     a subword model (dlfs2 train --subwords) instead of --vectors:\n"
+          "                   a word outside the vocabulary gets the mean of the n-gram rows\n"
+          "                   of its lower-cased form, so its pairs are used, not skipped\n"
           "  --data-dir DIR   the data folder DATA (default $DLFS2_DATA, else\n"
           "                   ${XDG_CACHE_HOME:-~/.cache}/dlfs2); nothing is downloaded\n"
           "  -h, --help       show this help\n",
@@ -102,8 +115,11 @@ static int parse_benchmark_args(const char *cmd, const char *data_option, const 
         {data_option, required_argument, NULL, OPT_DATA},
         {"data-dir", required_argument, NULL, OPT_DATA_DIR},
         {"help", no_argument, NULL, 'h'},
+        {"model", required_argument, NULL, OPT_MODEL},
         {NULL, 0, NULL, 0},
     };
+    const bool model_ok = usage == usage_wordsim;   /* accuracy has no --model */
+    bool vectors_given = false;
     memset(o, 0, sizeof *o);
     o->vectors = DEFAULT_VECTORS;
     opterr = 0;
@@ -111,7 +127,14 @@ static int parse_benchmark_args(const char *cmd, const char *data_option, const 
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         switch (c) {
         case 'h': usage(); return -1;
-        case OPT_VECTORS: o->vectors = optarg; break;
+        case OPT_VECTORS: o->vectors = optarg; vectors_given = true; break;
+        case OPT_MODEL:
+            if (!model_ok) {
+                cli_error("%s: unknown or ambiguous option '--model' (see 'dlfs2 %s --help')", cmd, cmd);
+                return CLI_EXIT_USAGE;
+            }
+            o->model = optarg;
+            break;
         case OPT_DATA: o->data = optarg; break;
         case OPT_DATA_DIR:
             if (!*optarg) {
@@ -125,6 +148,11 @@ static int parse_benchmark_args(const char *cmd, const char *data_option, const 
     }
     if (optind < argc) {
         cli_error("%s: unexpected argument '%s' (see 'dlfs2 %s --help')", cmd, argv[optind], cmd);
+        return CLI_EXIT_USAGE;
+    }
+    if (vectors_given && o->model) {
+        cli_error("%s: --vectors and --model name two sources: give one (see 'dlfs2 %s --help')",
+                  cmd, cmd);
         return CLI_EXIT_USAGE;
     }
     if (!o->data) {
@@ -149,6 +177,75 @@ static int load_vectors(const char *path, Vocab *vocab, Tensor *W)
         return CLI_EXIT_RUNTIME;
     }
     printf("vectors: %s (%d words, %d dimensions)\n", path, (int)vocab->size, W->shape[1]);
+    return CLI_EXIT_OK;
+}
+
+/*
+ * Reads the subword model at path into vocab and W (V', H): the
+ * vocabulary's words with the mean of their rows, then each word of the
+ * pairs file that is not in the vocabulary (case-insensitively) and has a
+ * vector: its ASCII lower-cased form, with the mean of that form's n-gram
+ * rows. Prints the model line and how many words were added; prints why on
+ * failure. Returns an exit status.
+ */
+static int load_model_for_pairs(const char *path, const char *pairs, Vocab *vocab, Tensor *W)
+{
+    DlfsError err = {0};
+    SubwordModel m;
+    vocab_init(vocab);
+    if (subword_model_load(&m, path, &err) != DLFS_OK) {
+        cli_error("%s", err.msg);
+        return CLI_EXIT_RUNTIME;
+    }
+    FILE *fp = fopen(pairs, "r");
+    if (!fp) {
+        cli_error("cannot open %s", pairs);
+        subword_model_free(&m);
+        return CLI_EXIT_RUNTIME;
+    }
+    const int H = m.H;
+    size_t cap = (size_t)m.vocab.size + 64, n_rows = 0;
+    float *rows = dlfs_malloc(cap * (size_t)H * sizeof *rows);
+    for (int32_t id = 0; id < m.vocab.size; id++) {
+        vocab_add(vocab, vocab_word(&m.vocab, id));
+        (void)subword_model_vector(&m, vocab_word(&m.vocab, id), rows + n_rows++ * (size_t)H);
+    }
+    LowerVocab lv;
+    lower_vocab_init(&lv, &m.vocab);
+    size_t added = 0, no_vector = 0;
+    char *line = NULL;
+    size_t line_cap = 0;
+    while (getline(&line, &line_cap, fp) >= 0) {
+        char *save = NULL;
+        char *w[2];
+        w[0] = strtok_r(line, " \t\r\n\v\f", &save);
+        if (!w[0] || w[0][0] == '#') continue;
+        w[1] = strtok_r(NULL, " \t\r\n\v\f", &save);
+        for (int k = 0; k < 2 && w[k]; k++) {
+            if (lower_vocab_get(&lv, w[k]) >= 0) continue;
+            ascii_lower(w[k]);
+            if (vocab_get(vocab, w[k]) >= 0) continue;   /* added already */
+            if (n_rows == cap) rows = dlfs_realloc(rows, (cap *= 2) * (size_t)H * sizeof *rows);
+            if (subword_model_vector(&m, w[k], rows + n_rows * (size_t)H) == 0) {
+                no_vector++;
+                continue;
+            }
+            vocab_add(vocab, w[k]);
+            n_rows++;
+            added++;
+        }
+    }
+    free(line);
+    fclose(fp);
+    lower_vocab_free(&lv);
+    printf("model: %s (%d words, %d dimensions, n-grams %d-%d)\n", path, (int)m.vocab.size, H,
+           m.table.minn, m.table.maxn);
+    printf("unseen words: %zu with the mean of their n-gram rows, %zu with no row (skipped)\n",
+           added, no_vector);
+    tensor_init_2d(W, (int)n_rows, H);
+    memcpy(W->data, rows, n_rows * (size_t)H * sizeof *rows);
+    free(rows);
+    subword_model_free(&m);
     return CLI_EXIT_OK;
 }
 
@@ -223,7 +320,7 @@ int cmd_wordsim(int argc, char **argv)
 
     Vocab vocab;
     Tensor W = {0};
-    rc = load_vectors(o.vectors, &vocab, &W);
+    rc = o.model ? load_model_for_pairs(o.model, o.data, &vocab, &W) : load_vectors(o.vectors, &vocab, &W);
     if (rc == CLI_EXIT_OK) {
         DlfsError err = {0};
         WordSimResult r;

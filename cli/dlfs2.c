@@ -14,6 +14,7 @@
  *     dlfs2 bench    where the time of a training iteration goes (cli/cmd_bench.c)
  *     dlfs2 fetch    download PTB and the evaluation sets into the data folder (cli/cmd_fetch.c)
  *     dlfs2 plot-words  a word map: vectors onto 2 principal components (cli/cmd_plot_words.c)
+ *     dlfs2 vector   the vector of any word from a subword model file (cli/cmd_vector.c)
  *
  * Exit status: 0 ok, 1 runtime error, 2 usage error.
  */
@@ -48,6 +49,7 @@ static const Command commands[] = {
     {"fetch", cmd_fetch, usage_fetch},
     {"plot-words", cmd_plot_words, usage_plot_words},
     {"vocab", cmd_vocab, usage_vocab},
+    {"vector", cmd_vector, usage_vector},
 };
 enum { N_COMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -71,6 +73,7 @@ static void usage_main(void)
           "  fetch     download PTB (ptb) and the evaluation sets (eval) into the data folder\n"
           "  plot-words  a word map: the vectors of chosen words in 2-D (PCA), drawn with labels\n"
           "  vocab     the vocabulary pass: count a corpus's words into a vocabulary file\n"
+          "  vector    the vectors of words, seen in training or not, from a subword model\n"
           "  help      show this help, or `dlfs2 help COMMAND` for a command's\n"
           "\n"
           "Run 'dlfs2 COMMAND --help' for the options of a command.\n"

@@ -1,7 +1,8 @@
 /*
  * util.c — the textbook's common/util.py helpers: preprocess,
  * create_contexts_target, create_co_matrix, ppmi, convert_one_hot,
- * cos_similarity, normalize, most_similar, analogy.
+ * cos_similarity, normalize, most_similar, analogy (and their forms over
+ * vectors, most_similar_vector and analogy_vectors).
  */
 #include "common/util.h"
 
@@ -179,21 +180,50 @@ static void top_insert(SimilarWord *out, int *n, int top, int32_t id, float sim)
     out[i] = (SimilarWord){id, sim};
 }
 
+int most_similar_vector(const float *query, int32_t exclude, const float *word_matrix, int V, int H,
+                        int top, SimilarWord *out)
+{
+    DLFS_ASSERT(V >= 0 && top >= 0);
+    if (top == 0) return 0;
+    int n = 0;
+    for (int32_t i = 0; i < V; i++) {
+        if (i == exclude) continue;
+        const float sim = cos_similarity(word_matrix + (size_t)i * H, query, H, 1e-8f);
+        if (isnan(sim)) continue;
+        top_insert(out, &n, top, i, sim);
+    }
+    return n;
+}
+
 int most_similar(const char *query, const Vocab *vocab, const float *word_matrix, int V, int H,
                  int top, SimilarWord *out, DlfsError *err)
 {
     DLFS_ASSERT(V == vocab->size && top >= 0);
     const int32_t query_id = vocab_get(vocab, query);
     if (query_id < 0) return dlfs_fail(err, DLFS_ERR_NOT_FOUND, "'%s' is not in the vocabulary", query);
+    return most_similar_vector(word_matrix + (size_t)query_id * H, query_id, word_matrix, V, H, top,
+                               out);
+}
+
+int analogy_vectors(const float *a_vec, const float *b_vec, const float *c_vec,
+                    const int32_t exclude[3], const float *word_matrix, int V, int H, int top,
+                    SimilarWord *out)
+{
+    DLFS_ASSERT(V >= 0 && top >= 0);
     if (top == 0) return 0;
-    const float *query_vec = word_matrix + (size_t)query_id * H;
+    float *query_vec = dlfs_malloc((size_t)H * sizeof *query_vec);
+    for (int k = 0; k < H; k++) query_vec[k] = b_vec[k] - a_vec[k] + c_vec[k];
+    normalize(query_vec, 1, H);
     int n = 0;
     for (int32_t i = 0; i < V; i++) {
-        if (i == query_id) continue;
-        const float sim = cos_similarity(word_matrix + (size_t)i * H, query_vec, H, 1e-8f);
-        if (isnan(sim)) continue;
-        top_insert(out, &n, top, i, sim);
+        if (i == exclude[0] || i == exclude[1] || i == exclude[2]) continue;
+        const float *row = word_matrix + (size_t)i * H;
+        double s = 0.0;
+        for (int k = 0; k < H; k++) s += (double)row[k] * query_vec[k];
+        if (isnan(s)) continue;
+        top_insert(out, &n, top, i, (float)s);
     }
+    free(query_vec);
     return n;
 }
 
@@ -207,22 +237,6 @@ int analogy(const char *a, const char *b, const char *c, const Vocab *vocab,
         ids[i] = vocab_get(vocab, words[i]);
         if (ids[i] < 0) return dlfs_fail(err, DLFS_ERR_NOT_FOUND, "'%s' is not in the vocabulary", words[i]);
     }
-    if (top == 0) return 0;
-    const float *a_vec = word_matrix + (size_t)ids[0] * H;
-    const float *b_vec = word_matrix + (size_t)ids[1] * H;
-    const float *c_vec = word_matrix + (size_t)ids[2] * H;
-    float *query_vec = dlfs_malloc((size_t)H * sizeof *query_vec);
-    for (int k = 0; k < H; k++) query_vec[k] = b_vec[k] - a_vec[k] + c_vec[k];
-    normalize(query_vec, 1, H);
-    int n = 0;
-    for (int32_t i = 0; i < V; i++) {
-        if (i == ids[0] || i == ids[1] || i == ids[2]) continue;
-        const float *row = word_matrix + (size_t)i * H;
-        double s = 0.0;
-        for (int k = 0; k < H; k++) s += (double)row[k] * query_vec[k];
-        if (isnan(s)) continue;
-        top_insert(out, &n, top, i, (float)s);
-    }
-    free(query_vec);
-    return n;
+    return analogy_vectors(word_matrix + (size_t)ids[0] * H, word_matrix + (size_t)ids[1] * H,
+                           word_matrix + (size_t)ids[2] * H, ids, word_matrix, V, H, top, out);
 }

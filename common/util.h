@@ -137,6 +137,28 @@ int most_similar(const char *query, const Vocab *vocab, const float *word_matrix
 int analogy(const char *a, const char *b, const char *c, const Vocab *vocab,
             const float *word_matrix, int V, int H, int top, SimilarWord *out, DlfsError *err);
 
+/*
+ * most_similar for a query given as a vector: the `top` rows of word_matrix
+ * (V, H) float32 most cos-similar to query (H,) float32 (cos_similarity,
+ * eps 1e-8), row `exclude` skipped (-1: none), NaN scores skipped, best
+ * first (ties by lower id). Writes up to `top` entries to out and returns
+ * how many. most_similar(word) is this with the word's row and id; a
+ * subword model's unseen word (recipe/subword_model.h) has a vector but no
+ * row.
+ */
+int most_similar_vector(const float *query, int32_t exclude, const float *word_matrix, int V, int H,
+                        int top, SimilarWord *out);
+
+/*
+ * analogy for three vectors a, b, c (H,) float32: query = normalize(b - a
+ * + c), similarity[i] = word_matrix[i] · query (rows not normalised),
+ * the rows exclude[0..3) skipped (an entry -1 skips nothing) as are NaN
+ * scores. Writes up to `top` entries to out (best first) and returns how
+ * many. analogy(a, b, c) is this with the words' rows and ids.
+ */
+int analogy_vectors(const float *a, const float *b, const float *c, const int32_t exclude[3],
+                    const float *word_matrix, int V, int H, int top, SimilarWord *out);
+
 DLFS2_API_END
 
 #endif
