@@ -30,6 +30,7 @@
 #include "cli/cli.h"
 #include "cli/train_setup.h"
 #include "recipe/preset.h"
+#include "recipe/subword_model.h"
 #include "recipe/word2vec_stream.h"
 #include "cli/train_mpi.h"
 #include "common/blas.h"
@@ -1156,7 +1157,7 @@ static int save_word_vectors(const TrainOptions *o, const char *vec_path, const 
     int rc = save_vectors(vec_path, o->format, d, words, V, H, min_count);
     free(ids);
     free(words);
-#if 0 /* subword_model_save: merged with step 3 (recipe/subword_model.h, the other helper's); the lead enables it */
+    /* the model's n-gram rows and settings, for vectors of any word (dlfs2 vector, similar --model) */
     if (rc == CLI_EXIT_OK) {
         char *model_path = cli_path_join(o->out_dir, "subwords.model");
         DlfsError err = {0};
@@ -1168,7 +1169,6 @@ static int save_word_vectors(const TrainOptions *o, const char *vec_path, const 
         }
         free(model_path);
     }
-#endif
     return rc;
 }
 

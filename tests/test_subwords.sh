@@ -64,8 +64,9 @@ check "textbook mode: W_in.npy has the table's rows, more than the words" sh -c 
     [ '${rows:-0}' -gt $V ] && grep -q 'W_in.npy (${rows:-0} x 5)$' '$WORK/tb.out'"
 check "textbook mode: vectors.txt has every word's vector (V x H)" sh -c "
     head -1 '$WORK/tb/vectors.txt' | grep -qx '$V 5' && [ \$(wc -l <'$WORK/tb/vectors.txt') -eq $((V + 1)) ]"
-check "no subwords.model is claimed (written once recipe/subword_model.h is merged)" \
-    sh -c "! grep -q 'subwords.model' '$WORK/tb.out'"
+check "OUT/subwords.model is written; dlfs2 vector --model gives vectors.txt's line of a word" sh -c "
+    grep -qx 'wrote $WORK/tb/subwords.model' '$WORK/tb.out' &&
+    [ \"\$('$DLFS2' vector --model '$WORK/tb/subwords.model' goodbye)\" = \"\$(grep '^goodbye ' '$WORK/tb/vectors.txt')\" ]"
 expect "textbook SkipGram, hierarchical softmax, with --subwords: exit 0" 0 tbsg train $SMALL --subwords 2-3 \
     --model skipgram --loss hsoftmax --max-iters 10 --out "$WORK/tbsg"
 expect "--fast (lazy Adam) with --subwords, 2 threads: exit 0" 0 fa train $SMALL --fast --threads 2 \
