@@ -359,10 +359,10 @@ static int section_add_at(const SubwordTable *table, const Vocab *vocab, const I
     }
     printf("\nthe gradient of row %d (the most named), W_in and dout random:\n", (int)top_row);
     printf("  contributions dout[n] / c to it in this batch: %d\n", contributions);
-    printf("  adding (subword_embedding_backward):  |dW[row]| = %.4f; max |dW - sum of the %d| = %.1e\n",
-           row_norm(good, H), contributions, err_sum);
-    printf("  overwriting (dW[rows] = g):           |dW[row]| = %.4f; max |dW - the last one| = %.1e\n",
-           row_norm(bad, H), err_last);
+    printf("  adding (subword_embedding_backward):  |dW[row]| = %.4f, the sum of all %d: %s\n", row_norm(good, H),
+           contributions, err_sum < 1e-5 ? "yes" : "NO");
+    printf("  overwriting (dW[rows] = g):           |dW[row]| = %.4f, the last one only: %s\n", row_norm(bad, H),
+           err_last == 0 ? "yes" : "NO");
     printf("  |difference| = %.4f: the overwrite lost %d of the %d contributions\n", sqrt(diff), contributions - 1,
            contributions);
     int rows_wrong = 0;
