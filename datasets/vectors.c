@@ -89,17 +89,65 @@ static int save_begin(AtomicFile *af, const char *path, const Vocab *vocab, cons
     return DLFS_OK;
 }
 
+/*
+ * Rows [first, first + n) of the text format into buf (room for
+ * text_rows_size's bytes): the word, then " %.9g" per value (9
+ * significant digits read back to the same float32), then a line end.
+ * Returns the bytes written.
+ */
+static size_t format_text_rows(char *buf, const Vocab *vocab, const float *W, int H, int first, int n)
+{
+    char *p = buf;
+    for (int i = first; i < first + n; i++) {
+        const char *word = vocab_word(vocab, i);
+        const size_t len = strlen(word);
+        memcpy(p, word, len);
+        p += len;
+        const float *row = W + (size_t)i * (size_t)H;
+        for (int j = 0; j < H; j++) p += sprintf(p, " %.9g", (double)row[j]);
+        *p++ = '\n';
+    }
+    return (size_t)(p - buf);
+}
+
+/* A bound on format_text_rows's bytes for rows [first, first + n): " %.9g" is at most 16 characters. */
+static size_t text_rows_size(const Vocab *vocab, int H, int first, int n)
+{
+    size_t size = 0;
+    for (int i = first; i < first + n; i++) size += strlen(vocab_word(vocab, i)) + 16 * (size_t)H + 1;
+    return size;
+}
+
+enum { TEXT_CHUNK_ROWS = 256 };   /* rows formatted at a time by one thread */
+
 int vectors_save_text(const char *path, const Vocab *vocab, const float *W, int V, int H, DlfsError *err)
 {
     AtomicFile af;
     const int rc = save_begin(&af, path, vocab, W, V, H, err);
     if (rc) return rc;
-    for (int i = 0; i < V && !ferror(af.fp); i++) {
-        fputs(vocab_word(vocab, i), af.fp);
-        const float *row = W + (size_t)i * (size_t)H;
-        /* %.9g: 9 significant digits read back to the same float32. */
-        for (int j = 0; j < H; j++) fprintf(af.fp, " %.9g", (double)row[j]);
-        fputc('\n', af.fp);
+    /* the rows are formatted by the OpenMP threads, chunk by chunk, and written in order:
+     * the same bytes as one fprintf per value, in about 1 / threads of the time */
+    const int chunks = (V + TEXT_CHUNK_ROWS - 1) / TEXT_CHUNK_ROWS;
+    FILE *fp = af.fp;
+#pragma omp parallel
+    {
+        char *buf = NULL;
+        size_t cap = 0;
+#pragma omp for ordered schedule(static, 1)
+        for (int c = 0; c < chunks; c++) {
+            const int first = c * TEXT_CHUNK_ROWS, n = first + TEXT_CHUNK_ROWS <= V ? TEXT_CHUNK_ROWS : V - first;
+            const size_t need = text_rows_size(vocab, H, first, n);
+            if (need > cap) {
+                free(buf);
+                cap = need;
+                buf = dlfs_malloc(cap);
+            }
+            const size_t len = format_text_rows(buf, vocab, W, H, first, n);
+            DLFS_ASSERT(len <= need);
+#pragma omp ordered
+            if (!ferror(fp)) fwrite(buf, 1, len, fp);
+        }
+        free(buf);
     }
     return atomic_file_commit(&af, err);
 }

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <omp.h>
+
 #include "datasets/vectors.h"
 #include "tests/testutil.h"
 
@@ -132,6 +134,51 @@ static void test_round_trip_bit_exact(void **state)
     assert_loaded(&T, &v2, W, words);
     tensor_free(&T);
     vocab_free(&v2);
+    vocab_free(&v);
+}
+
+/*
+ * More rows than one formatting chunk (256), written by 1, 2 and 3 OpenMP
+ * threads: the file is byte for byte what one fprintf(" %.9g") per value
+ * in row order gives.
+ */
+static void test_save_text_threads_same_bytes(void **state)
+{
+    TestTmpdir *f = *state;
+    enum { V = 700, H = 7 };
+    static char names[V][12];
+    const char *words[V];
+    for (int i = 0; i < V; i++) {
+        snprintf(names[i], sizeof names[i], "w%d", i);
+        words[i] = names[i];
+    }
+    Vocab v;
+    make_vocab(&v, words, V);
+    static float W[V * H];
+    fill_weights(W, V * H, 777);
+    /* the expected bytes, one value at a time */
+    char *expect = NULL;
+    size_t expect_len = 0;
+    FILE *m = open_memstream(&expect, &expect_len);
+    assert_non_null(m);
+    fprintf(m, "%d %d\n", V, H);
+    for (int i = 0; i < V; i++) {
+        fputs(words[i], m);
+        for (int j = 0; j < H; j++) fprintf(m, " %.9g", (double)W[i * H + j]);
+        fputc('\n', m);
+    }
+    fclose(m);
+    const char *path = test_tmpdir_path(f, "t.txt");
+    for (int threads = 1; threads <= 3; threads++) {
+        omp_set_num_threads(threads);
+        DlfsError err = {0};
+        assert_int_equal(vectors_save_text(path, &v, W, V, H, &err), DLFS_OK);
+        char *got = read_text(path);
+        assert_int_equal(strlen(got), expect_len);
+        assert_memory_equal(got, expect, expect_len);
+        free(got);
+    }
+    free(expect);
     vocab_free(&v);
 }
 
@@ -749,6 +796,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_save_exact_text),
         T(test_round_trip_bit_exact),
+        T(test_save_text_threads_same_bytes),
         T(test_save_replaces_existing),
         T(test_save_failures_keep_existing),
         T(test_save_refuses_unreadable_output),
