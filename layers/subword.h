@@ -155,10 +155,20 @@ void subword_table_free(SubwordTable *t);
 int subword_table_check_memory(const SubwordTable *t, int hidden, uint64_t max_bytes,
                                DlfsError *err) DLFS_WARN_UNUSED;
 
-/* The rows of word id w (0 <= w < V): *count of them, returned pointer into t->rows. */
+/*
+ * The rows of word id w: returns a pointer into t->rows (borrowed, valid
+ * until subword_table_free) to *count >= 1 int32 row ids in [0, n_rows):
+ * w itself first, then one per n-gram in subword_each_ngram's order
+ * (fastText's Dictionary::getSubwords). O(1). Aborts if w is not in [0, V).
+ */
 const int32_t *subword_table_word_rows(const SubwordTable *t, int32_t w, int *count);
 
-/* The row of bucket b (0 <= b < buckets), or -1 when no vocabulary word's n-gram uses it. */
+/*
+ * The row in [V, n_rows) of bucket b (hash % buckets, as
+ * subword_ngram_buckets gives), or -1 when no vocabulary word's n-gram
+ * uses it (then the bucket has no row: docs/subwords.md). Binary search,
+ * O(log n_used); no errors.
+ */
 int32_t subword_table_bucket_row(const SubwordTable *t, int32_t bucket);
 
 DLFS2_API_END

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "layers/subword_rows.h"
 
 void subword_embedding_init(SubwordEmbedding *self, Param *W, const SubwordTable *table)
 {
@@ -13,18 +14,6 @@ void subword_embedding_init(SubwordEmbedding *self, Param *W, const SubwordTable
     self->params[0] = W;
     self->grads[0] = &W->grad;
     self->table = table;
-}
-
-/* out (H,) = scale * sum of W's rows listed in rows (count of them). */
-static void mean_of_rows(float *out, const float *W, int H, const int32_t *rows, int count)
-{
-    memcpy(out, W + (size_t)rows[0] * H, (size_t)H * sizeof *out);
-    for (int k = 1; k < count; k++) {
-        const float *r = W + (size_t)rows[k] * H;
-        for (int i = 0; i < H; i++) out[i] += r[i];
-    }
-    const float scale = 1.0f / (float)count;
-    for (int i = 0; i < H; i++) out[i] *= scale;
 }
 
 void subword_embedding_forward(SubwordEmbedding *self, float *out, const int32_t *idx, int N)
@@ -38,9 +27,7 @@ void subword_embedding_forward(SubwordEmbedding *self, float *out, const int32_t
             memset(o, 0, (size_t)H * sizeof *o);
             continue;
         }
-        int count;
-        const int32_t *rows = subword_table_word_rows(self->table, idx[n], &count);
-        mean_of_rows(o, W->value.data, H, rows, count);
+        (void)subword_rows_mean(o, W->value.data, self->table, idx[n], H);
     }
     self->idx = idx;
     self->N = N;
@@ -94,10 +81,7 @@ int subword_word_vector(const SubwordTable *table, const Vocab *vocab, const flo
     DLFS_ASSERT(vocab == NULL || vocab->size == table->V);
     const int32_t id = vocab ? vocab_get(vocab, word) : -1;
     if (id >= 0) {
-        int count;
-        const int32_t *rows = subword_table_word_rows(table, id, &count);
-        mean_of_rows(out, W, H, rows, count);
-        return count;
+        return subword_rows_mean(out, W, table, id, H);
     }
     memset(out, 0, (size_t)H * sizeof *out);
     UnseenCtx u = {.table = table, .W = W, .H = H, .out = out, .count = 0};

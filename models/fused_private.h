@@ -19,6 +19,7 @@
 
 #include "common/check.h"
 #include "layers/subword.h"
+#include "layers/subword_rows.h"
 
 /*
  * dot(w, h) over H floats: eight partial sums, lane j over the k = j mod 8
@@ -54,26 +55,6 @@ static inline float output_grad(float x, bool positive, float *linear, float *fa
 }
 
 /* ---- the input side: make h from W_in, put e back into W_in ---------------- */
-
-/*
- * out (H,) = the mean of word w's rows of in (table's rows: its own, then
- * its n-grams'), with subword_embedding_forward's arithmetic: the first
- * row copied, the others added in the table's order, times 1/c. Returns c.
- */
-static inline int subword_rows_mean(float *restrict out, const float *restrict in, const SubwordTable *t, int32_t w,
-                                    int H)
-{
-    int c;
-    const int32_t *rows = subword_table_word_rows(t, w, &c);
-    memcpy(out, in + (size_t)rows[0] * H, (size_t)H * sizeof *out);
-    for (int k = 1; k < c; k++) {
-        const float *r = in + (size_t)rows[k] * H;
-        for (int j = 0; j < H; j++) out[j] += r[j];
-    }
-    const float scale = 1.0f / (float)c;
-    for (int j = 0; j < H; j++) out[j] *= scale;
-    return c;
-}
 
 /* Every row of word w (repeats included: each gets it again) += scale * e (H,). */
 static inline void subword_rows_add(float *restrict in, const float *restrict e, const SubwordTable *t, int32_t w,
