@@ -666,6 +666,9 @@ static void print_quality_target(const PeersOptions *o, const PeersSetup *s, Rec
     const double sd = rho ? sum[best].rho_sd : sum[best].analogy_sd;
     printf("%.4f vs %.4f (%s %.4f - %.4f): %s\n", score, mean - sd, system_names[best], mean, sd,
            score >= mean - sd ? "met" : "not met");
+    if (best == SYS_WORD2VEC && o->rounds > 1)
+        printf("  (word2vec.c has no seed: its sd is the spread of one random stream over thread\n"
+               "  timings, not over seeds; docs/fast-mode.md measures it with seeds)\n");
 }
 
 /*
@@ -725,10 +728,14 @@ static void choose_systems(const PeersOptions *o, PeersSetup *s)
     else
         printf("gensim: skipped: %s\n", why);
     s->on[SYS_WORD2VEC] = o->word2vec != NULL;
-    if (s->on[SYS_WORD2VEC])
+    if (s->on[SYS_WORD2VEC]) {
         printf("word2vec.c: %s (it has no seed option: its runs differ only by how its threads interleave)\n",
                o->word2vec);
-    else
+        if (o->threads == 1 && o->epochs > 1)
+            printf("word2vec.c: warning: with -threads 1, tmikolov's word2vec.c trains its first epoch only\n"
+                   "  (its end-of-file flag is never cleared between epochs): its time and scores here are\n"
+                   "  one epoch's (docs/fast-mode.md)\n");
+    } else
         printf("word2vec.c: skipped: not given (--word2vec PATH)\n");
     s->on[SYS_FASTTEXT] = o->fasttext != NULL;
     if (s->on[SYS_FASTTEXT])

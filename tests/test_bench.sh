@@ -327,6 +327,15 @@ check "bench --peers without peers: each skipped once, the targets not measured"
     grep -q '^CBOW: dlfs2 <= 0.2x word2vec.c.s time: not measured (word2vec.c skipped)\$' '$WORK/alone.out' &&
     grep -q '^CBOW: dlfs2.s analogy >= the best peer.s mean - its sd: not measured (no peer ran)\$' '$WORK/alone.out' &&
     [ \$(grep -c ' round ' '$WORK/alone.out') -eq 1 ]"
+DLFS2_PYTHON=$NO_GENSIM "$DLFS2" bench --peers --data-dir "$PEERS_DATA" --epochs 2 --threads 1 --rounds 2 \
+    --model cbow --word2vec "$FAKE_PEER_W2V" >"$WORK/w2vone.out" 2>"$WORK/w2vone.err"
+rc=$?
+check "bench --peers --threads 1 --epochs 2 with word2vec.c: its one-epoch warning, and the note on its sd" sh -c "
+    [ $rc -eq 0 ] &&
+    grep -q '^word2vec.c: warning: with -threads 1, tmikolov.s word2vec.c trains its first epoch only\$' '$WORK/w2vone.out' &&
+    grep -Eq '^CBOW: dlfs2.s WordSim-353 rho >= the best peer.s mean - its sd: -?[0-9.]+ vs 1.0000 \(word2vec.c 1.0000 - 0.0000\): (met|not met)\$' '$WORK/w2vone.out' &&
+    [ \$(grep -c '^  (word2vec.c has no seed: its sd is the spread of one random stream' '$WORK/w2vone.out') -eq 2 ] &&
+    ! grep -q 'trains its first epoch only' '$P' && ! grep -q 'word2vec.c has no seed: its sd' '$P'"
 
 # --- a short run on PTB ------------------------------------------------------
 find_ptb
