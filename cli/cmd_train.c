@@ -77,7 +77,8 @@ typedef struct TrainOptions {
     bool lr_given;          /* --lr was on the command line */
     double max_grad;        /* --max-grad, 0 = no clipping */
     int sample_size;        /* --sample-size */
-    double power;           /* --power */
+    double power;           /* --power; the preset's subword_power with --subwords unless power_given */
+    bool power_given;       /* --power was on the command line */
     bool replace;           /* --replace */
     long max_iters;         /* --max-iters, 0 = no limit */
     int eval_interval;      /* --eval-interval, 0 = never */
@@ -210,7 +211,8 @@ void usage_train(void)
           "  --max-grad X           clip the gradients' total L2 norm to X before each\n"
           "                         step (common/util.py clip_grads); 0 = off (0)\n"
           "  --sample-size N        negative samples per target, negsamp only (5)\n"
-          "  --power X              exponent on word counts for negative sampling (0.75)\n"
+          "  --power X              exponent on word counts for negative sampling (0.75;\n"
+          "                         0.5, fastText's, with --preset word2vec --subwords)\n"
           "  --replace              sample negatives with replacement (the textbook's GPU path)\n"
           "  --shared-negatives     the rows of a minibatch (CBOW) or the contexts of a window\n"
           "                         (SkipGram) share one draw of --sample-size negatives\n"
@@ -444,7 +446,7 @@ static int apply_option(TrainOptions *o, int c, const char *arg)
     case OPT_MAX_GRAD: return cli_parse_double("--max-grad", arg, 0.0, 0, 1e6, &o->max_grad);
     case OPT_SAMPLE_SIZE:
         return cli_parse_int("--sample-size", arg, 1, MAX_SAMPLE_SIZE, &o->sample_size);
-    case OPT_POWER: return cli_parse_double("--power", arg, 0.0, 0, 100.0, &o->power);
+    case OPT_POWER: o->power_given = true; return cli_parse_double("--power", arg, 0.0, 0, 100.0, &o->power);
     case OPT_REPLACE: o->replace = true; return 0;
     case OPT_SHARED_NEGATIVES: o->shared_negatives = true; return 0;
     case OPT_LOCAL_OUT_SYNC: return cli_parse_int("--local-out-sync", arg, 0, 60000, &o->local_out_ms);
@@ -655,6 +657,8 @@ static int parse_train_args(int argc, char **argv, TrainOptions *o)
             return CLI_EXIT_USAGE;
         }
         if (o->subword_update < 0) o->subword_update = o->preset_word2vec ? 1 : 0;
+        /* fastText's negatives, count^0.5 (docs/subwords.md) */
+        if (o->preset_word2vec && !o->power_given) o->power = recipe_preset_word2vec.subword_power;
     }
     const bool redraw = redraws_rows(o);
     if (o->skipgram && redraw && o->loss != WORD2VEC_LOSS_NEGSAMP) {

@@ -408,6 +408,11 @@ static int section_add_at(const SubwordTable *table, const Vocab *vocab, const I
 // - the word vectors written out are each word's mean of its rows (the
 //   layer's forward over every id, fastText's `getWordVector`).
 //
+// One thing `dlfs2 train --preset word2vec --subwords` does differently:
+// it draws the negatives from count^0.5, as fastText does
+// (`RecipePreset.subword_power`). Here both runs keep word2vec.c's
+// count^0.75, so that the subwords are the only difference between them.
+//
 // Both run on one thread, so the output is the same on every run. Then the
 // Google analogy questions, section by section, as `dlfs2 accuracy`
 // prints them (the count of correct answers in brackets). Most of the

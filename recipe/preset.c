@@ -16,6 +16,7 @@ const RecipePreset recipe_preset_word2vec = {
     .replace = false,
     .shuffle = false,
     .packed_draws = true,
+    .subword_power = 0.5,
 };
 
 const RecipePreset *recipe_preset_find(const char *name)

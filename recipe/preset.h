@@ -32,13 +32,17 @@ typedef struct RecipePreset {
                                    never the target, as word2vec.c skips it) */
     bool shuffle;               /* rows shuffled every epoch (false: corpus order, as word2vec.c) */
     bool packed_draws;          /* the sampler draws from one random number (unigram_sampler_pack) */
+    double subword_power;       /* the negatives' exponent with subword input vectors: fastText's
+                                   count^0.5 (word2vec.c's 0.75 otherwise, the Word2VecConfig default) */
 } RecipePreset;
 
 /*
  * word2vec: SGD from 0.05 (CBOW) or 0.025 (SkipGram) per example, falling
  * linearly; subsampling 1e-3; min count 5; shrunk windows; sentences end
  * at <eos>; CBOW contexts get the whole dh; negatives without replacement,
- * each draw from one random number; rows in corpus order.
+ * each draw from one random number; rows in corpus order. With subwords
+ * (`--subwords`), negatives drawn from count^0.5 as fastText draws them
+ * (docs/subwords.md measures why).
  */
 extern const RecipePreset recipe_preset_word2vec;
 

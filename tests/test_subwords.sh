@@ -12,7 +12,7 @@
 # Environment as tests/test_cli.sh (DLFS2_SOURCE_ROOT, DLFS2_DATA).
 
 DLFS2=${1:?usage: sh tests/test_subwords.sh PATH/TO/dlfs2}
-PLAN=35
+PLAN=40
 
 . "${DLFS2_SOURCE_ROOT:-$(dirname "$0")/..}/tests/tap.sh"
 
@@ -83,6 +83,14 @@ check "the preset: fastText's update by default" grep -q "fastText's update)$" "
 expect "preset CBOW, --subword-update exact: exit 0" 0 pex train $SMALL --preset word2vec --min-count 1 \
     --sample 0 --threads 1 --subwords 2-3 --subword-update exact --epochs 3 --out "$WORK/pex"
 check "the exact and fastText's updates give different vectors" sh -c "! cmp -s '$WORK/p1a/vectors.txt' '$WORK/pex/vectors.txt'"
+check "the preset with --subwords: fastText's negatives, power 0.5, by default" grep -q ', power 0.5, ' "$WORK/p1a.out"
+expect "preset CBOW with --subwords --power 0.75: exit 0" 0 p075 train $SMALL --preset word2vec --min-count 1 \
+    --sample 0 --threads 1 --subwords 2-3 --power 0.75 --epochs 3 --out "$WORK/p075"
+check "--power 0.75 overrides it, and the draws change the vectors" sh -c "
+    grep -q ', power 0.75, ' '$WORK/p075.out' && ! cmp -s '$WORK/p1a/vectors.txt' '$WORK/p075/vectors.txt'"
+expect "preset CBOW without --subwords: exit 0" 0 pns train $SMALL --preset word2vec --min-count 1 --sample 0 \
+    --threads 1 --epochs 1 --out "$WORK/pns"
+check "the preset without --subwords keeps word2vec.c's power 0.75" grep -q ', power 0.75, ' "$WORK/pns.out"
 expect "preset SkipGram with --subwords, 2 threads (replicas share the table): exit 0" 0 psg train $SMALL \
     --preset word2vec --model skipgram --min-count 1 --sample 0 --threads 2 --subwords 2-3 --epochs 3 --out "$WORK/psg"
 check "preset SkipGram, 2 threads: every word's vector, finite" sh -c "
