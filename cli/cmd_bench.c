@@ -556,6 +556,7 @@ static int run_word2vec_row(const BenchOptions *o, BenchRow *row)
         recipe_threads_build(&f.th, o->threads, &f.m, &rng, o->seed);
         const Word2VecDataConfig data_cfg = recipe_preset_data_config(preset, cfg.window_size, &d.vocab);
         status = word2vec_stream_init(&ws, d.path, 0, &d.vocab, d.counts, &data_cfg, o->threads, o->seed, &err);
+        if (o->epochs == 1) ws.cache_max_bytes = 0;   /* as dlfs2 train: no later epoch to replay */
     }
     if (status != DLFS_OK) {
         cli_error("CBOW negsamp word2vec: %s", err.msg);

@@ -1014,6 +1014,7 @@ static int run_fast_training(const TrainOptions *o, const RecipeData *d, RecipeM
             cli_error("%s", err.msg);
             rc = status == DLFS_ERR_ARG ? CLI_EXIT_USAGE : CLI_EXIT_RUNTIME;
         }
+        if (o->epochs == 1) ws.cache_max_bytes = 0;   /* no later epoch to give the kept ids */
     } else if (redraw) {
         rc = train_epochs_init(&epochs, d, &data_cfg, o->seed);
     }   /* else the textbook's pairs, made per batch from d's ids (fast_trainer_fit_corpus) */

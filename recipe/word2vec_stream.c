@@ -7,9 +7,29 @@
 
 #include "common/check.h"
 
+/*
+ * The ids one reader (a thread's byte range, or the shared reader) gave in
+ * the first epoch, kept to be given again in the later epochs instead of
+ * reading, splitting and looking up the same text again: the same ids in
+ * the same order, so the same blocks, rows and draws. Kept only for a plain
+ * file of at most Word2VecStream.cache_max_bytes, and used only when the
+ * first epoch read every reader to its end.
+ */
+typedef struct IdCache {
+    int32_t *ids;           /* (len,) owned; NULL when not kept */
+    size_t len, cap;        /* ids kept; at most cap (the file's bytes + 1) */
+    size_t alloc_len;       /* ids allocated */
+    size_t pos;             /* the next id to give in a replayed epoch */
+    int64_t skipped;        /* tokens outside the vocabulary in one epoch of the reader */
+    bool filling;           /* the first epoch is being kept */
+    bool complete;          /* the first epoch was read to the end: later epochs replay it */
+    bool replaying;         /* this epoch gives the kept ids */
+} IdCache;
+
 /* One thread's reader and the rows of its current sentence. */
 typedef struct Word2VecStreamThread {
     TokenStream in;         /* its byte range (ranged streams) */
+    IdCache cache;          /* its range's ids; thread 0's also serves the shared reader */
     int32_t *block;         /* (WORD2VEC_STREAM_BLOCK,) the ids of its current block */
     size_t block_len, block_pos;
     bool done;              /* its part of the epoch has no more tokens */
@@ -100,6 +120,7 @@ int word2vec_stream_init_part(Word2VecStream *s, const char *path, unsigned flag
 {
     memset(s, 0, sizeof *s);
     s->epoch = -1;
+    s->cache_max_bytes = WORD2VEC_STREAM_CACHE_BYTES;
     if (parts < 1 || part < 0 || part >= parts)
         return dlfs_fail(err, DLFS_ERR_ARG, "part %d of %d: must be in [0, %d)", part, parts, parts);
     s->part = part;
@@ -126,14 +147,15 @@ int word2vec_stream_init_part(Word2VecStream *s, const char *path, unsigned flag
     s->threads = threads;
     s->total = total;
     /* ranges need a plain file; a gzip file or a pipe is read by one shared reader */
-    if (threads * parts > 1 && strcmp(path, "-") != 0) {
+    if (strcmp(path, "-") != 0) {
         TokenStream probe;
         DlfsError inner = {0};
         if (token_stream_open_range(&probe, path, flags, 0, 0, 0, &inner) == DLFS_OK) {
             token_stream_close(&probe);
             const int status = token_stream_file_size(path, &s->file_size, err);
             if (status != DLFS_OK) return status;
-            s->ranged = true;
+            s->plain = true;
+            s->ranged = threads * parts > 1;
         }
     }
     if (parts > 1 && !s->ranged)
@@ -168,6 +190,7 @@ void word2vec_stream_free(Word2VecStream *s)
     for (int t = 0; s->th && t < s->threads; t++) {
         Word2VecStreamThread *th = &s->th[t];
         token_stream_close(&th->in);
+        free(th->cache.ids);
         free(th->block);
         free(th->sentence);
         free(th->contexts);
@@ -193,15 +216,44 @@ int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
                          "standard input can be read once: epoch %d would read it again (train on it with "
                          "--epochs 1, or give the corpus as a file)",
                          epoch + 1);
+    const bool first = s->epoch < 0;
     s->epoch = epoch;
     s->epoch_tokens = 0;
     token_stream_close(&s->shared);
+    const int readers = s->ranged ? s->threads : 1;
+    bool replay = !first;
     for (int t = 0; t < s->threads; t++) {
         Word2VecStreamThread *th = &s->th[t];
         token_stream_close(&th->in);
         th->block_len = th->block_pos = 0;
         th->rows = th->row_pos = 0;
         th->done = false;
+        IdCache *c = &th->cache;
+        if (t >= readers) continue;
+        if (first) {
+            /* a plain file's tokens are at most its bytes: its ids fit in file_size + 1 */
+            c->cap = (size_t)s->file_size + 1;
+            c->filling = s->plain && s->file_size <= s->cache_max_bytes;
+        } else if (c->filling || !c->complete) {
+            /* the first epoch stopped early or outgrew its share: read every epoch */
+            free(c->ids);
+            *c = (IdCache){0};
+        }
+        c->filling = first && c->filling;
+        c->pos = 0;
+        replay = replay && c->complete;
+    }
+    if (replay) {
+        /* every reader gives its kept ids (read_block); what they skipped, as reading would */
+        for (int t = 0; t < readers; t++) {
+            s->th[t].cache.replaying = true;
+            s->skipped += s->th[t].cache.skipped;
+        }
+        return DLFS_OK;
+    }
+    for (int t = 0; t < readers && !first; t++) {   /* some reader cannot replay: all read */
+        free(s->th[t].cache.ids);
+        s->th[t].cache = (IdCache){0};
     }
     if (!s->ranged) return token_stream_open(&s->shared, s->path, s->flags, 0, err);
     const uint64_t T = (uint64_t)s->threads * (uint64_t)s->parts;
@@ -218,6 +270,35 @@ int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
 }
 
 /*
+ * Adds a block of n ids (and the tokens skipped before them) to c in the
+ * first epoch; the reader's status 0 (its end) completes it. Gives the
+ * cache up when the reader fails (or, which a file of the size measured
+ * cannot do, its ids outgrow c->cap).
+ */
+static void cache_keep(IdCache *c, const int32_t *ids, size_t n, int64_t skipped, int status)
+{
+    if (status < 0 || c->len + n > c->cap) {
+        free(c->ids);
+        *c = (IdCache){0};
+        return;
+    }
+    if (c->len + n > c->alloc_len) {
+        size_t grow = c->alloc_len ? 2 * c->alloc_len : (size_t)1 << 16;
+        while (grow < c->len + n) grow *= 2;
+        if (grow > c->cap) grow = c->cap;
+        c->ids = dlfs_realloc(c->ids, grow * sizeof *c->ids);
+        c->alloc_len = grow;
+    }
+    memcpy(c->ids + c->len, ids, n * sizeof *ids);
+    c->len += n;
+    c->skipped += skipped;
+    if (status == 0) {
+        c->filling = false;
+        c->complete = true;
+    }
+}
+
+/*
  * Fills th's block: the ids of the vocabulary's next tokens, up to and
  * including a sentence end, at most WORD2VEC_STREAM_BLOCK. Returns the
  * ids read (0: the part is over) or the reader's error.
@@ -225,23 +306,34 @@ int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
 static int read_block(Word2VecStream *s, Word2VecStreamThread *th, DlfsError *err)
 {
     TokenStream *in = s->ranged ? &th->in : &s->shared;
+    IdCache *c = s->ranged ? &th->cache : &s->th[0].cache;
     const int32_t end = s->cfg.sentence_end;
     int status = 0;
     size_t n = 0;
     int64_t skipped = 0;
     if (!s->ranged) omp_set_lock(s->lock);
-    while (n < WORD2VEC_STREAM_BLOCK) {
-        const char *word;
-        size_t len;
-        status = token_stream_next(in, &word, &len, err);
-        if (status != 1) break;
-        const int32_t id = slots_get(s, word, len);
-        if (id < 0) {
-            skipped++;
-            continue;
+    if (c->replaying) {
+        /* a later epoch: the first epoch's ids, cut into blocks by the same rule */
+        while (n < WORD2VEC_STREAM_BLOCK && c->pos < c->len) {
+            const int32_t id = c->ids[c->pos++];
+            th->block[n++] = id;
+            if (id == end) break;
         }
-        th->block[n++] = id;
-        if (id == end) break;
+    } else {
+        while (n < WORD2VEC_STREAM_BLOCK) {
+            const char *word;
+            size_t len;
+            status = token_stream_next(in, &word, &len, err);
+            if (status != 1) break;
+            const int32_t id = slots_get(s, word, len);
+            if (id < 0) {
+                skipped++;
+                continue;
+            }
+            th->block[n++] = id;
+            if (id == end) break;
+        }
+        if (c->filling) cache_keep(c, th->block, n, skipped, status);
     }
     if (!s->ranged) omp_unset_lock(s->lock);
     if (status < 0) return status;

@@ -1,11 +1,18 @@
 /*
  * word2vec_stream.h — word2vec.c's training rows made as the corpus is
  * read (issue 19, "streamed training"): what `dlfs2 train --preset
- * word2vec` trains on. Nothing holds the corpus or an epoch's rows: memory
- * is the vocabulary, its counts and one keep probability per word, plus
- * per thread one read buffer (TOKEN_STREAM_CHUNK, 1 MiB), one block of
- * WORD2VEC_STREAM_BLOCK ids and the rows of one sentence, whatever the
- * corpus's length. The rows are a FastStream (training/fast_trainer.h).
+ * word2vec` trains on. Nothing holds an epoch's rows, nor a large corpus:
+ * memory is the vocabulary, its counts and one keep probability per word,
+ * plus per thread one read buffer (TOKEN_STREAM_CHUNK, 1 MiB), one block
+ * of WORD2VEC_STREAM_BLOCK ids and the rows of one sentence, whatever the
+ * corpus's length. A small corpus is read once: when it is a plain file
+ * of at most cache_max_bytes (WORD2VEC_STREAM_CACHE_BYTES, 16 MiB), each
+ * reader keeps the ids its first epoch gave (4 bytes a token), and when
+ * every reader read its whole part in the first epoch, the later epochs
+ * take the same ids, in the same order, from memory: the same blocks,
+ * rows and draws as reading again, without the splitting and lookup of
+ * every token (on PTB most of an epoch's reading). Otherwise, and for a
+ * gzip file or standard input, every epoch reads the corpus again. The rows are a FastStream (training/fast_trainer.h).
  *
  * Who reads what (word2vec.c's way where the input allows it):
  * - A plain file with threads > 1: thread t reads the byte range
@@ -57,6 +64,12 @@ DLFS2_API_BEGIN
 #define WORD2VEC_STREAM_BLOCK 8192
 /* Kept tokens in a sentence at most (word2vec.c's MAX_SENTENCE_LENGTH). */
 #define WORD2VEC_STREAM_MAX_SENTENCE 1000
+/*
+ * The largest plain file whose ids the stream keeps after the first epoch
+ * (16 MiB; see the top of this file). PTB's train split, 5.1 MB, gives
+ * about 0.97 million ids: 3.9 MB kept.
+ */
+#define WORD2VEC_STREAM_CACHE_BYTES ((uint64_t)16 << 20)
 
 struct Word2VecStreamThread;
 
@@ -71,7 +84,7 @@ typedef struct Word2VecStream {
     int threads;
     int part, parts;            /* this process reads part `part` of `parts` (MPI ranks); 0 of 1 */
     bool ranged;                /* each thread its own byte range of a plain file */
-    uint64_t file_size;         /* when ranged */
+    uint64_t file_size;         /* when plain */
     int64_t total;              /* tokens in an epoch: the sum of counts */
     double *keep;               /* (V,) keep probabilities; owned */
     struct Word2VecStreamSlot *slots;  /* word -> id, open addressing (every epoch looks up
@@ -84,6 +97,10 @@ typedef struct Word2VecStream {
     int64_t run_tokens;         /* tokens read since init, all threads (atomic) */
     int64_t skipped;            /* tokens outside the vocabulary, since init (atomic) */
     struct Word2VecStreamThread *th;   /* (threads,) owned */
+    bool plain;                 /* the corpus is a plain file (file_size is its size) */
+    uint64_t cache_max_bytes;   /* a plain file of at most this many bytes is read once, its ids kept
+                                   for the later epochs (init: WORD2VEC_STREAM_CACHE_BYTES; 0: read
+                                   every epoch); the one field a caller may set, before the first epoch */
 } Word2VecStream;
 
 /*

@@ -336,6 +336,87 @@ static void test_three_threads_cover_the_epoch(void **state)
     recipe_data_free(&d);
 }
 
+/* A stream's rows over `epochs` epochs, thread by thread in each, into rows[e]; with
+ * rewrite, the file at path is rewritten (seed 99) after the first epoch. cache_max_bytes
+ * is set before the first epoch. */
+static void stream_epochs(const char *path, const RecipeData *d, const int64_t *counts, int threads,
+                          uint64_t cache_max_bytes, int epochs, bool rewrite, Rows *rows, int64_t *epoch_tokens)
+{
+    const Word2VecDataConfig cfg = test_config(d);
+    Word2VecStream s;
+    DlfsError err = {0};
+    assert_int_equal(word2vec_stream_init(&s, path, 0, &d->vocab, counts, &cfg, threads, 5, &err), DLFS_OK);
+    s.cache_max_bytes = cache_max_bytes;
+    for (int e = 0; e < epochs; e++) {
+        assert_int_equal(word2vec_stream_begin_epoch(&s, e, &err), DLFS_OK);
+        for (int t = 0; t < threads; t++) thread_rows(&s, t, 3, &rows[e]);
+        epoch_tokens[e] = s.epoch_tokens;
+        if (e == 0 && rewrite) write_text(path, 400, 99);
+    }
+    word2vec_stream_free(&s);
+}
+
+/*
+ * The later epochs of a small corpus come from the ids its first epoch
+ * kept (WORD2VEC_STREAM_CACHE_BYTES): the same rows as reading the file
+ * again (cache_max_bytes 0), even when the file changed after the first
+ * epoch, which shows they were not read; a file larger than
+ * cache_max_bytes, or a first epoch stopped early, reads every epoch. One
+ * thread (the shared reader) and three (byte ranges).
+ */
+static void test_later_epochs_replay_the_first(void **state)
+{
+    const TestTmpdir *t = *state;
+    char txt[PATH_MAX];
+    snprintf(txt, sizeof txt, "%s", test_tmpdir_path(t, "replay.txt"));
+    write_text(txt, 400, 11);
+    RecipeData d;
+    int64_t *counts = load(&d, txt);
+    for (int threads = 1; threads <= 3; threads += 2) {
+        Rows read[3] = {0}, kept[3] = {0}, small[2] = {0};
+        int64_t read_tokens[3], kept_tokens[3], small_tokens[2];
+        stream_epochs(txt, &d, counts, threads, 0, 3, false, read, read_tokens);
+        stream_epochs(txt, &d, counts, threads, WORD2VEC_STREAM_CACHE_BYTES, 3, true, kept, kept_tokens);
+        for (int e = 0; e < 3; e++) {
+            assert_true(read[e].n > 100);
+            assert_int_equal(kept[e].n, read[e].n);
+            assert_rows_equal(&kept[e], &read[e], read[e].n);
+            assert_int_equal(kept_tokens[e], (int64_t)d.corpus.size);
+            assert_int_equal(read_tokens[e], (int64_t)d.corpus.size);
+        }
+        write_text(txt, 400, 11);
+        /* a limit below the file's size: the second epoch reads the rewritten file */
+        stream_epochs(txt, &d, counts, threads, 100, 2, true, small, small_tokens);
+        assert_rows_equal(&small[0], &read[0], read[0].n);
+        assert_true(small[1].n != read[1].n ||
+                    memcmp(small[1].target, read[1].target, read[1].n * sizeof *read[1].target) != 0);
+        write_text(txt, 400, 11);
+        for (int e = 0; e < 3; e++) {
+            rows_free(&read[e]);
+            rows_free(&kept[e]);
+        }
+        rows_free(&small[0]);
+        rows_free(&small[1]);
+    }
+    /* a first epoch stopped after one batch: the second reads the whole file */
+    const Word2VecDataConfig cfg = test_config(&d);
+    Word2VecStream s;
+    DlfsError err = {0};
+    assert_int_equal(word2vec_stream_init(&s, txt, 0, &d.vocab, counts, &cfg, 1, 5, &err), DLFS_OK);
+    int32_t contexts[3 * 4], target[3];
+    assert_int_equal(word2vec_stream_begin_epoch(&s, 0, &err), DLFS_OK);
+    assert_int_equal(word2vec_stream_next_batch(&s, 0, contexts, target, 3, &err), 1);
+    assert_true(s.epoch_tokens < (int64_t)d.corpus.size);
+    assert_int_equal(word2vec_stream_begin_epoch(&s, 1, &err), DLFS_OK);
+    Rows rest = {0};
+    thread_rows(&s, 0, 3, &rest);
+    assert_int_equal(s.epoch_tokens, (int64_t)d.corpus.size);
+    rows_free(&rest);
+    word2vec_stream_free(&s);
+    free(counts);
+    recipe_data_free(&d);
+}
+
 /* The processes of an MPI job (word2vec_stream_init_part): parts streams of
  * `threads` threads each; their rows together are the corpus's, every row
  * once, each of the parts * threads byte ranges giving some. */
@@ -623,6 +704,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_three_threads_cover_the_epoch, test_tmpdir_setup,
                                         test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_parts_cover_the_epoch, test_tmpdir_setup, test_tmpdir_teardown),
+        cmocka_unit_test_setup_teardown(test_later_epochs_replay_the_first, test_tmpdir_setup,
+                                        test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_long_line_is_cut, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_errors, test_tmpdir_setup, test_tmpdir_teardown),
         cmocka_unit_test_setup_teardown(test_word2vec_c_vocabulary, test_tmpdir_setup, test_tmpdir_teardown),
