@@ -27,8 +27,9 @@
  * Waiting: OpenMP's idle threads spin on their cores for a while before
  * they sleep (libgomp's default), taking cores other programs need. Every
  * dlfs2 program makes them wait passively (common/passive_wait.c, which
- * sets OMP_WAIT_POLICY=passive before the OpenMP runtime starts unless
- * the user set it). OpenBLAS runs no threads of its own (common/blas.h).
+ * runs the program again with OMP_WAIT_POLICY=passive before the OpenMP
+ * runtime starts unless the user set it). OpenBLAS runs no threads of its
+ * own (common/blas.h).
  */
 #ifndef DLFS2_COMMON_THREADS_H
 #define DLFS2_COMMON_THREADS_H

@@ -19,22 +19,26 @@ PLAN=$((13 + $# / 2 * 4))
 # the test environment sets it (tests/meson.build); these tests need it unset
 unset OMP_WAIT_POLICY OMP_NUM_THREADS
 
-# waits NAME PROGRAM [ENV...]: the wait policy OpenMP reports for PROGRAM --help
+# wait_policy PROGRAM [ENV...]: the wait policy and the spin count libgomp reports for
+# PROGRAM --help, as "POLICY SPINS". Its report says PASSIVE also when the variable is
+# unset; the spin count tells them apart: 0 when passive, 300000 when unset (libgomp's
+# default: idle threads spin about 3 ms before they sleep), 30000000000 when active.
 wait_policy() {
     prog=$1
     shift
-    env "$@" OMP_DISPLAY_ENV=true "$prog" --help 2>&1 >/dev/null |
-        sed -n "s/^ *OMP_WAIT_POLICY = '\([A-Z]*\)'.*/\1/p"
+    env "$@" OMP_DISPLAY_ENV=verbose "$prog" --help 2>&1 >/dev/null |
+        sed -n -e "s/^ *OMP_WAIT_POLICY = '\([A-Z]*\)'.*/\1/p" -e "s/^ *GOMP_SPINCOUNT = '\([0-9]*\)'.*/\1/p" |
+        tr '\n' ' ' | sed 's/ $//'
 }
 
-check "dlfs2: OpenMP waits passively" test "$(wait_policy "$DLFS2")" = PASSIVE
+check "dlfs2: OpenMP waits passively (libgomp's spin count 0)" test "$(wait_policy "$DLFS2")" = "PASSIVE 0"
 check "dlfs2: OMP_WAIT_POLICY=active is left as the user set it" \
-    test "$(wait_policy "$DLFS2" OMP_WAIT_POLICY=active)" = ACTIVE
+    test "$(wait_policy "$DLFS2" OMP_WAIT_POLICY=active)" = "ACTIVE 30000000000"
 
 while [ $# -ge 2 ]; do
     name=$1 lab=$2
     shift 2
-    check "$name: OpenMP waits passively" test "$(wait_policy "$lab")" = PASSIVE
+    check "$name: OpenMP waits passively (libgomp's spin count 0)" test "$(wait_policy "$lab")" = "PASSIVE 0"
     "$lab" --help >"$WORK/$name.help" 2>&1
     check "$name --help: lists [--threads N] [--data-dir DIR]" \
         grep -q -- '\[--threads N\] \[--data-dir DIR\]' "$WORK/$name.help"

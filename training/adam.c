@@ -80,7 +80,12 @@ void adam_update(Adam *self, Param *const *params, int n_params)
     /* one thread team for all the params; each thread flushes subnormals
      * (common/fpu.h) while it runs the pass. The params share no element,
      * so a thread goes on to the next param's blocks without waiting for
-     * the others (nowait); the team meets once, at the end. */
+     * the others (nowait); the team meets once, at the end. The blocks are
+     * handed out 8 at a time as threads ask: OpenMP's idle threads sleep
+     * between steps (common/passive_wait.c) and wake some time after the
+     * first thread starts, which then takes more blocks instead of waiting
+     * for a late thread's fixed half (docs/benchmarks.md). Each element
+     * gets the same operations whoever runs it: the same bits. */
 #pragma omp parallel if (total >= ADAM_PARALLEL_MIN)
     {
         const FpuState fpu = fpu_flush_subnormals();
@@ -91,7 +96,7 @@ void adam_update(Adam *self, Param *const *params, int n_params)
             float *v = self->v[i].data;
             const long n = (long)params[i]->value.size;
             const long blocks = (n + ADAM_BLOCK - 1) / ADAM_BLOCK;
-#pragma omp for schedule(static) nowait
+#pragma omp for schedule(dynamic, 8) nowait
             for (long b = 0; b < blocks; b++) {
                 const long off = b * ADAM_BLOCK;
                 const size_t len = (size_t)(n - off < ADAM_BLOCK ? n - off : ADAM_BLOCK);
