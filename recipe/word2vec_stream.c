@@ -235,7 +235,7 @@ int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
             c->cap = (size_t)s->file_size + 1;
             c->filling = s->plain && s->file_size <= s->cache_max_bytes;
         } else if (c->filling || !c->complete) {
-            /* the first epoch stopped early or outgrew its share: read every epoch */
+            /* its ids were not kept, or the first epoch stopped before its end: read */
             free(c->ids);
             *c = (IdCache){0};
         }
@@ -289,7 +289,7 @@ static void cache_keep(IdCache *c, const int32_t *ids, size_t n, int64_t skipped
         c->ids = dlfs_realloc(c->ids, grow * sizeof *c->ids);
         c->alloc_len = grow;
     }
-    memcpy(c->ids + c->len, ids, n * sizeof *ids);
+    if (n > 0) memcpy(c->ids + c->len, ids, n * sizeof *ids);
     c->len += n;
     c->skipped += skipped;
     if (status == 0) {
