@@ -56,15 +56,20 @@ static inline float output_grad(float x, bool positive, float *linear, float *fa
 
 /* ---- the input side: make h from W_in, put e back into W_in ---------------- */
 
-/* Every row of word w (repeats included: each gets it again) += scale * e (H,). */
+/*
+ * Every row of word w (repeats included: each gets it again) += s * e (H,),
+ * s = scale, or scale / c with per_row_share (c: the word's row count; the
+ * exact gradient of the mean over its rows).
+ */
 static inline void subword_rows_add(float *restrict in, const float *restrict e, const SubwordTable *t, int32_t w,
-                                    float scale, int H)
+                                    float scale, bool per_row_share, int H)
 {
     int c;
     const int32_t *rows = subword_table_word_rows(t, w, &c);
+    const float s = per_row_share ? scale * (1.0f / (float)c) : scale;
     for (int k = 0; k < c; k++) {
         float *r = in + (size_t)rows[k] * H;
-        for (int j = 0; j < H; j++) r[j] += scale * e[j];
+        for (int j = 0; j < H; j++) r[j] += s * e[j];
     }
 }
 
@@ -133,12 +138,8 @@ static inline void fused_context_e(float *restrict in, const float *restrict e, 
         if (!sub) {
             float *w = in + (size_t)c * H;
             for (int k = 0; k < H; k++) w[k] += scale * e[k];
-        } else if (!fasttext) {
-            int count;
-            (void)subword_table_word_rows(sub, c, &count);
-            subword_rows_add(in, e, sub, c, scale * (1.0f / (float)count), H);
         } else {
-            subword_rows_add(in, e, sub, c, 1.0f, H);
+            subword_rows_add(in, e, sub, c, fasttext ? 1.0f : scale, !fasttext, H);
         }
     }
 }
@@ -173,9 +174,7 @@ static inline void fused_word_e(float *restrict in, const float *restrict e, int
         for (int j = 0; j < H; j++) r[j] += e[j];
         return;
     }
-    int count;
-    (void)subword_table_word_rows(sub, w, &count);
-    subword_rows_add(in, e, sub, w, fasttext ? 1.0f : 1.0f / (float)count, H);
+    subword_rows_add(in, e, sub, w, 1.0f, !fasttext, H);
 }
 
 #endif

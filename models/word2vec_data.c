@@ -1,5 +1,6 @@
 /* word2vec_data.c — word2vec.c's per-epoch training rows (see word2vec_data.h). */
 #include "models/word2vec_data.h"
+#include "models/word2vec_filter.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -118,8 +119,6 @@ int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, 
     }
     int32_t *sentence = dlfs_malloc(n * sizeof *sentence);   /* one sentence's kept tokens */
 
-    const bool drop_rare = cfg->min_count > 1;
-    const int64_t min_count = cfg->min_count;
     size_t rows = 0;
     size_t k = 0;
     while (k < n) {
@@ -127,12 +126,8 @@ int word2vec_make_epoch(const int32_t *corpus, size_t n, const int64_t *counts, 
         size_t L = 0;
         for (; k < n; k++) {
             const int32_t id = corpus[k];
-            const bool end = id == cfg->sentence_end;
-            /* a sentence end is dropped, or with train_sentence_end filtered as any word */
-            if ((!end || cfg->train_sentence_end) && !(drop_rare && counts[id] < min_count) &&
-                (!subsample || rng_uniform(rng) < keep[id]))
-                sentence[L++] = id;
-            if (end) {
+            if (word2vec_keeps_token(cfg, counts, keep, id, rng)) sentence[L++] = id;
+            if (id == cfg->sentence_end) {
                 k++;
                 break;
             }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/check.h"
+#include "models/word2vec_filter.h"
 
 /*
  * The ids one reader (a thread's byte range, or the shared reader) gave in
@@ -239,7 +240,6 @@ int word2vec_stream_begin_epoch(void *ctx, int epoch, DlfsError *err)
             free(c->ids);
             *c = (IdCache){0};
         }
-        c->filling = first && c->filling;
         c->pos = 0;
         replay = replay && c->complete;
     }
@@ -362,17 +362,11 @@ static int next_sentence(Word2VecStream *s, Word2VecStreamThread *th, DlfsError 
         if (n == 0) return 0;
     }
     const Word2VecDataConfig *cfg = &s->cfg;
-    const bool drop_rare = cfg->min_count > 1, subsample = cfg->sample > 0;
-    const int64_t min_count = cfg->min_count;
     size_t L = 0;
     while (th->block_pos < th->block_len) {
         const int32_t id = th->block[th->block_pos++];
-        const bool end = id == cfg->sentence_end;
-        /* a sentence end is dropped, or with train_sentence_end filtered as any word */
-        if ((!end || cfg->train_sentence_end) && !(drop_rare && s->counts[id] < min_count) &&
-            (!subsample || rng_uniform(&th->rng) < s->keep[id]))
-            th->sentence[L++] = id;
-        if (end || L == WORD2VEC_STREAM_MAX_SENTENCE) break;
+        if (word2vec_keeps_token(cfg, s->counts, s->keep, id, &th->rng)) th->sentence[L++] = id;
+        if (id == cfg->sentence_end || L == WORD2VEC_STREAM_MAX_SENTENCE) break;
     }
     th->rows = word2vec_sentence_rows(th->sentence, L, cfg->window, cfg->dynamic_window, &th->rng,
                                       th->contexts, th->target);
