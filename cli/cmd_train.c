@@ -682,7 +682,7 @@ static Word2VecConfig model_config(const TrainOptions *o, const RecipeData *d)
     cfg.context_full_grad = o->preset_word2vec && recipe_preset_word2vec.context_full_grad;
     cfg.shared_negatives = o->shared_negatives;
     cfg.subword_fasttext_update = o->subwords && o->subword_update == 1;
-    return cfg;   /* cfg.subwords: the caller's table (build_subwords) */   /* --fast: replace was set with it */
+    return cfg;   /* cfg.subwords: the caller's table (build_subwords); --fast: replace was set with it */
 }
 
 static void print_header(const TrainOptions *o, const RecipeData *d)
