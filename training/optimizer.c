@@ -12,6 +12,9 @@
 enum { OPTIMIZER_PARALLEL_MIN = 65536 };
 /* The floats one sgd_step_span call updates: the unit the threads share out (as adam.c). */
 enum { OPTIMIZER_BLOCK = 4096 };
+/* The floats a thread takes at a time from the element loops below: long enough runs
+ * for the hardware prefetcher of a memory-bound pass. */
+enum { OPTIMIZER_CHUNK = 8 * OPTIMIZER_BLOCK };
 
 static const char *const kind_names[OPTIMIZER_N_KINDS] = {
     [OPTIMIZER_SGD] = "sgd",
@@ -94,13 +97,19 @@ void optimizer_free(Optimizer *self)
     memset(self, 0, sizeof *self);
 }
 
-/* The per-element loops. Each reads g, writes p and its own state s. */
+/* The per-element loops. Each reads g, writes p and its own state s. Their
+ * blocks are handed out as threads ask (dynamic), as adam.c's: OpenMP's idle
+ * threads sleep between steps (common/passive_wait.c), and a thread that
+ * wakes late then takes fewer blocks instead of holding up a fixed half.
+ * Each element gets the same operations whoever runs it (no reductions):
+ * the same bits. clip_grads' sum keeps its static split, which fixes the
+ * order in which the threads' partial sums are added. */
 
 /* SGD's formula is sgd_step_span's (training/optimizer_span.h), shared with --fast's. */
 static void sgd_step(float *p, float *g, long n, float lr)
 {
     const long blocks = (n + OPTIMIZER_BLOCK - 1) / OPTIMIZER_BLOCK;
-#pragma omp parallel for schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for schedule(dynamic, 8) if (n >= OPTIMIZER_PARALLEL_MIN)
     for (long b = 0; b < blocks; b++) {
         const long off = b * OPTIMIZER_BLOCK;
         const size_t len = (size_t)(n - off < OPTIMIZER_BLOCK ? n - off : OPTIMIZER_BLOCK);
@@ -111,7 +120,7 @@ static void sgd_step(float *p, float *g, long n, float lr)
 static void momentum_step(float *restrict p, const float *restrict g, float *restrict v, long n,
                           float lr, float momentum)
 {
-#pragma omp parallel for simd schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(dynamic, OPTIMIZER_CHUNK) if (n >= OPTIMIZER_PARALLEL_MIN)
     for (long j = 0; j < n; j++) {
         v[j] = momentum * v[j] - lr * g[j];
         p[j] += v[j];
@@ -122,7 +131,7 @@ static void momentum_step(float *restrict p, const float *restrict g, float *res
 static void nesterov_step(float *restrict p, const float *restrict g, float *restrict v, long n,
                           float lr, float momentum, float momentum2, float lr_1m)
 {
-#pragma omp parallel for simd schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(dynamic, OPTIMIZER_CHUNK) if (n >= OPTIMIZER_PARALLEL_MIN)
     for (long j = 0; j < n; j++) {
         v[j] *= momentum;
         v[j] -= lr * g[j];
@@ -134,7 +143,7 @@ static void nesterov_step(float *restrict p, const float *restrict g, float *res
 static void adagrad_step(float *restrict p, const float *restrict g, float *restrict h, long n,
                          float lr)
 {
-#pragma omp parallel for simd schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(dynamic, OPTIMIZER_CHUNK) if (n >= OPTIMIZER_PARALLEL_MIN)
     for (long j = 0; j < n; j++) {
         h[j] += g[j] * g[j];
         p[j] -= lr * g[j] / (sqrtf(h[j]) + OPTIMIZER_EPS);
@@ -145,7 +154,7 @@ static void adagrad_step(float *restrict p, const float *restrict g, float *rest
 static void rmsprop_step(float *restrict p, const float *restrict g, float *restrict h, long n,
                          float lr, float decay, float one_minus_decay)
 {
-#pragma omp parallel for simd schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(dynamic, OPTIMIZER_CHUNK) if (n >= OPTIMIZER_PARALLEL_MIN)
     for (long j = 0; j < n; j++) {
         h[j] *= decay;
         h[j] += one_minus_decay * g[j] * g[j];
@@ -202,7 +211,7 @@ float clip_grads(Param *const *params, int n_params, float max_norm)
         for (int i = 0; i < n_params; i++) {
             float *g = params[i]->grad.data;
             const long n = (long)params[i]->grad.size;
-#pragma omp parallel for simd schedule(static) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for simd schedule(dynamic, OPTIMIZER_CHUNK) if (n >= OPTIMIZER_PARALLEL_MIN)
             for (long j = 0; j < n; j++) g[j] *= r;
         }
     }
