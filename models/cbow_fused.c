@@ -36,14 +36,13 @@ static inline bool distinct_outputs(int32_t target, const int32_t *neg, int S)
     return true;
 }
 
-SIMD_CLONES
-float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample,
-                    int B, float lr)
+/* cbow_sgd_step's body for H floats per row; inlined twice below, once with H a constant. */
+static inline __attribute__((always_inline)) float
+cbow_sgd_rows(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample, int B,
+              float lr, const int H)
 {
     const Word2VecConfig *cfg = &self->cfg;
-    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negative_sample != NULL);
-    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
-    const int n_in = 2 * cfg->window_size, H = cfg->hidden_size, S = cfg->sample_size;
+    const int n_in = 2 * cfg->window_size, S = cfg->sample_size;
     const int V = cfg->vocab_size;
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
     float *h = self->h, *e = self->dh;   /* their first row: one batch row at a time */
@@ -105,6 +104,18 @@ float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, 
         fused_context_e(in, e, ctx, n_in, H, cfg->context_full_grad ? 1.0f : inv_count, sub, ft);
     }
     return (float)(loss_sum / B);
+}
+
+SIMD_CLONES
+float cbow_sgd_step(CBOW *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample,
+                    int B, float lr)
+{
+    const Word2VecConfig *cfg = &self->cfg;
+    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negative_sample != NULL);
+    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
+    /* the textbook's and word2vec.c's H = 100 as a constant: loops the compiler unrolls */
+    if (cfg->hidden_size == 100) return cbow_sgd_rows(self, contexts, target, negative_sample, B, lr, 100);
+    return cbow_sgd_rows(self, contexts, target, negative_sample, B, lr, cfg->hidden_size);
 }
 
 SIMD_CLONES

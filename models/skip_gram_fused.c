@@ -89,14 +89,13 @@ static float row_factors(float *restrict x, float *restrict t, int m, float lr)
     return linear;
 }
 
-SIMD_MATH_CLONES
-float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t *target,
-                         const int32_t *negative_sample, int B, float lr)
+/* skip_gram_sgd_step's body for H floats per row; inlined twice below, once with H a constant. */
+static inline __attribute__((always_inline)) float
+skip_gram_sgd_rows(SkipGram *self, const int32_t *contexts, const int32_t *target, const int32_t *negative_sample,
+                   int B, float lr, const int H)
 {
     const Word2VecConfig *cfg = &self->cfg;
-    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negative_sample != NULL);
-    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
-    const int K = 2 * cfg->window_size, H = cfg->hidden_size, S = cfg->sample_size;
+    const int K = 2 * cfg->window_size, S = cfg->sample_size;
     const int V = cfg->vocab_size;
     const size_t block = (size_t)B * S;   /* one column's negatives (word2vec_output_sample) */
     float *in = self->W_in.value.data, *out = self->W_out.value.data;
@@ -158,6 +157,18 @@ float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t 
         loss_sum += (double)linear + (double)logf(product);
     }
     return (float)(loss_sum / B);
+}
+
+SIMD_MATH_CLONES
+float skip_gram_sgd_step(SkipGram *self, const int32_t *contexts, const int32_t *target,
+                         const int32_t *negative_sample, int B, float lr)
+{
+    const Word2VecConfig *cfg = &self->cfg;
+    DLFS_ASSERT(cfg->loss == WORD2VEC_LOSS_NEGSAMP && negative_sample != NULL);
+    DLFS_ASSERT(B >= 1 && B <= cfg->max_batch);
+    /* the textbook's and word2vec.c's H = 100 as a constant: loops the compiler unrolls */
+    if (cfg->hidden_size == 100) return skip_gram_sgd_rows(self, contexts, target, negative_sample, B, lr, 100);
+    return skip_gram_sgd_rows(self, contexts, target, negative_sample, B, lr, cfg->hidden_size);
 }
 
 /* rows[i] of src (V, H), for i < n, into dst (n, H). */

@@ -34,7 +34,10 @@
 #include "tests/testutil.h"
 #include "tests/fused_testutil.h"
 
-enum { V = 11, H = 37, W = 2, S = 3, B = 5 };   /* H = 37: vector loops with a remainder */
+enum { V = 11, W = 2, S = 3, B = 5, H_MAX = 100 };
+/* H = 37: vector loops with a remainder; 100, the hidden size that the fused steps compile
+ * a copy of their own for (test_step_h100) */
+static int H = 37;
 
 /* every word of [0, V) at least once, so the sampler can draw them all */
 static const int32_t corpus[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 4, 4, 2, 7};
@@ -134,6 +137,16 @@ static void test_step_mean(void **state)
 {
     (void)state;
     check_step(false);
+}
+
+/* H = 100: cbow_sgd_step's copy for the textbook's hidden size against the layers */
+static void test_step_h100(void **state)
+{
+    (void)state;
+    H = 100;
+    check_step(false);
+    check_step(true);
+    H = 37;
 }
 
 static void test_step_full_grad(void **state)
@@ -335,7 +348,7 @@ static double shared_loss_ref(const CBOW *m, const int32_t *negs)
     const float *in = m->W_in.value.data, *out = m->W_out.value.data;
     double total = 0.0;
     for (int b = 0; b < B; b++) {
-        double h[H] = {0};
+        double h[H_MAX] = {0};
         int present = 0;
         for (int i = 0; i < 2 * W; i++) {
             const int32_t c = contexts[b * 2 * W + i];
@@ -440,6 +453,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step_mean),
         cmocka_unit_test(test_step_full_grad),
+        cmocka_unit_test(test_step_h100),
         cmocka_unit_test(test_full_grad_scales_by_count),
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_model_op),

@@ -34,7 +34,10 @@
 #include "tests/testutil.h"
 #include "tests/fused_testutil.h"
 
-enum { V = 11, H = 37, W = 2, K = 2 * W, S = 3, B = 6 };   /* H = 37: vector loops with a remainder */
+enum { V = 11, W = 2, K = 2 * W, S = 3, B = 6 };
+/* H = 37: vector loops with a remainder; 100, the hidden size that the fused steps compile
+ * a copy of their own for (test_step_h100) */
+static int H = 37;
 
 /* every word of [0, V) at least once, so the sampler can draw them all */
 static const int32_t corpus[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 4, 4, 2, 7};
@@ -157,6 +160,14 @@ static void test_step(void **state)
     skip_gram_free(&layer);
     skip_gram_free(&fused);
     skip_gram_free(&before);
+}
+
+/* H = 100: skip_gram_sgd_step's copy for the textbook's hidden size against the layers */
+static void test_step_h100(void **state)
+{
+    H = 100;
+    test_step(state);
+    H = 37;
 }
 
 /* A row with no context present has no pair: loss 0, nothing moves (the layer path's n = 0 columns). */
@@ -394,6 +405,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step),
+        cmocka_unit_test(test_step_h100),
         cmocka_unit_test(test_absent_row),
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_model_op),
