@@ -12,7 +12,8 @@
  * take the same ids, in the same order, from memory: the same blocks,
  * rows and draws as reading again, without the splitting and lookup of
  * every token (on PTB most of an epoch's reading). Otherwise, and for a
- * gzip file or standard input, every epoch reads the corpus again. The rows are a FastStream (training/fast_trainer.h).
+ * gzip file or standard input, every epoch reads the corpus again. The
+ * rows are a FastStream (training/fast_trainer.h).
  *
  * Who reads what (word2vec.c's way where the input allows it):
  * - A plain file with threads > 1: thread t reads the byte range

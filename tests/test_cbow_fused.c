@@ -146,7 +146,14 @@ static void test_step_h100(void **state)
     H = 100;
     check_step(false);
     check_step(true);
+}
+
+/* test_step_h100's teardown: the other tests' H again, also after a failed assertion. */
+static int reset_hidden(void **state)
+{
+    (void)state;
     H = 37;
+    return 0;
 }
 
 static void test_step_full_grad(void **state)
@@ -453,7 +460,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_step_mean),
         cmocka_unit_test(test_step_full_grad),
-        cmocka_unit_test(test_step_h100),
+        cmocka_unit_test_teardown(test_step_h100, reset_hidden),
         cmocka_unit_test(test_full_grad_scales_by_count),
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_model_op),

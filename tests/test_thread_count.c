@@ -55,12 +55,13 @@ static void run_optimizer(OptimizerKind kind, int threads, float *p_out)
     OptimizerConfig cfg = optimizer_default_config(kind);
     Optimizer opt;
     optimizer_init(&opt, &cfg, params, 1);
+    const int before = omp_get_max_threads();
     omp_set_num_threads(threads);
     for (int t = 1; t <= STEPS; t++) {
         for (size_t i = 0; i < SIZE; i++) p.grad.data[i] = hashed(i, t, 0.1f);
         optimizer_update(&opt, params, 1);
     }
-    omp_set_num_threads(1);
+    omp_set_num_threads(before);
     memcpy(p_out, p.value.data, SIZE * sizeof *p_out);
     optimizer_free(&opt);
     param_free(&p);
@@ -104,11 +105,12 @@ static float run_softmax(int threads, float *y, float *dx)
     for (int n = 0; n < SN; n++) t[n] = (int32_t)((n * 37) % SC);
     SoftmaxWithLoss s;
     softmax_with_loss_init(&s, SN, SC);
+    const int before = omp_get_max_threads();
     omp_set_num_threads(threads);
     const float loss = softmax_with_loss_forward(&s, x, t, SN);
     memset(dx, 0, (size_t)SN * SC * sizeof *dx);
     softmax_with_loss_backward(&s, dx, 1.0f);
-    omp_set_num_threads(1);
+    omp_set_num_threads(before);
     memcpy(y, s.y, (size_t)SN * SC * sizeof *y);
     softmax_with_loss_free(&s);
     free(x);

@@ -109,7 +109,7 @@ void optimizer_free(Optimizer *self)
 static void sgd_step(float *p, float *g, long n, float lr)
 {
     const long blocks = (n + OPTIMIZER_BLOCK - 1) / OPTIMIZER_BLOCK;
-#pragma omp parallel for schedule(dynamic, 8) if (n >= OPTIMIZER_PARALLEL_MIN)
+#pragma omp parallel for schedule(dynamic, OPTIMIZER_CHUNK / OPTIMIZER_BLOCK) if (n >= OPTIMIZER_PARALLEL_MIN)
     for (long b = 0; b < blocks; b++) {
         const long off = b * OPTIMIZER_BLOCK;
         const size_t len = (size_t)(n - off < OPTIMIZER_BLOCK ? n - off : OPTIMIZER_BLOCK);
